@@ -1,0 +1,105 @@
+package dev.converge.config;
+
+import dev.converge.model.NodeId;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a node needs to know before it installs: who it is, its priority, its peers, the replicated tables and
+ * the defaults for conflict scope and resolver. Immutable; build one with {@link #builder(String)}.
+ */
+public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
+                         ConflictScope defaultScope, ResolverSpec defaultResolver) {
+    public NodeConfig {
+        Objects.requireNonNull(id);
+        peers = List.copyOf(peers);
+        tables = List.copyOf(tables);
+        Objects.requireNonNull(defaultScope);
+        Objects.requireNonNull(defaultResolver);
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(NodeId.of(id));
+    }
+
+    public Optional<TableConfig> table(String name) {
+        return tables.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    public ConflictScope scopeOf(String table) {
+        return table(table).flatMap(TableConfig::scope).orElse(defaultScope);
+    }
+
+    public ResolverSpec resolverOf(String table) {
+        return table(table).flatMap(TableConfig::resolver).orElse(defaultResolver);
+    }
+
+    /** The priority of this node or of one of its peers; 0 for a node it does not know. */
+    public int priorityOf(NodeId node) {
+        if (node.equals(id)) {
+            return priority;
+        }
+        return peers.stream().filter(p -> p.id().equals(node)).mapToInt(PeerConfig::priority).findFirst().orElse(0);
+    }
+
+    public static final class Builder {
+        private final NodeId id;
+        private int priority;
+        private final java.util.ArrayList<PeerConfig> peers = new java.util.ArrayList<>();
+        private final java.util.ArrayList<TableConfig> tables = new java.util.ArrayList<>();
+        private ConflictScope scope = ConflictScope.ROW;
+        private ResolverSpec resolver = ResolverSpec.TIMESTAMP;
+
+        private Builder(NodeId id) {
+            this.id = id;
+        }
+
+        public Builder priority(int p) {
+            this.priority = p;
+            return this;
+        }
+
+        public Builder peer(String peerId, int peerPriority) {
+            NodeId p = NodeId.of(peerId);
+            if (p.equals(id)) {
+                throw new IllegalArgumentException("node " + id + " cannot be its own peer");
+            }
+            if (peers.stream().anyMatch(x -> x.id().equals(p))) {
+                throw new IllegalArgumentException("peer " + p + " was already added");
+            }
+            peers.add(new PeerConfig(p, peerPriority));
+            return this;
+        }
+
+        public Builder peer(String peerId) {
+            return peer(peerId, 0);
+        }
+
+        public Builder table(TableConfig t) {
+            if (tables.stream().anyMatch(x -> x.name().equalsIgnoreCase(t.name()))) {
+                throw new IllegalArgumentException("table " + t.name() + " was already added");
+            }
+            tables.add(t);
+            return this;
+        }
+
+        public Builder table(String name) {
+            return table(TableConfig.of(name));
+        }
+
+        public Builder defaultScope(ConflictScope s) {
+            this.scope = Objects.requireNonNull(s);
+            return this;
+        }
+
+        public Builder defaultResolver(ResolverSpec r) {
+            this.resolver = Objects.requireNonNull(r);
+            return this;
+        }
+
+        public NodeConfig build() {
+            return new NodeConfig(id, priority, peers, tables, scope, resolver);
+        }
+    }
+}

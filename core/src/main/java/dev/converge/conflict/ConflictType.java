@@ -1,0 +1,31 @@
+package dev.converge.conflict;
+
+/** What an applying node found; the words are the scenario format's. */
+public enum ConflictType {
+    INSERT_EXISTS("insert-exists"),
+    UPDATE_MISSING_ROW("update-missing-row"),
+    DELETE_MISSING_ROW("delete-missing-row"),
+    UPDATE_CHANGED_ROW("update-changed-row"),
+    DELETE_CHANGED_ROW("delete-changed-row"),
+    CONSTRAINT("constraint"),
+    TRANSACTION("transaction");
+
+    private final String word;
+
+    ConflictType(String word) {
+        this.word = word;
+    }
+
+    public String word() {
+        return word;
+    }
+
+    public static ConflictType parse(String word) {
+        for (ConflictType t : values()) {
+            if (t.word.equals(word)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("unknown conflict type '" + word + "'");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.converge.model;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values of one row, column name to canonical value (see {@link Values}), in the table's column order.
+ * Immutable. Column names are the database's own spelling (lower case on PostgreSQL, upper case on H2 unless quoted);
+ * look-ups ignore case so that a scenario or a resolver can say {@code marca} on either database.
+ */
+public record RowImage(Map<String, Object> values) {
+    public RowImage {
+        LinkedHashMap<String, Object> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(k, Values.canonical(v)));
+        values = Collections.unmodifiableMap(copy);
+    }
+
+    public static RowImage of(Map<String, ?> values) {
+        return new RowImage(Collections.unmodifiableMap(values));
+    }
+
+    /** The value of a column, or null; the column name is matched ignoring case. */
+    public Object get(String column) {
+        if (values.containsKey(column)) {
+            return values.get(column);
+        }
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    public boolean has(String column) {
+        return values.keySet().stream().anyMatch(c -> c.equalsIgnoreCase(column));
+    }
+
+    /** This image restricted to the given columns (in their order); columns it lacks are left out. */
+    public RowImage project(Collection<String> columns) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        for (String c : columns) {
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(c)) {
+                    out.put(e.getKey(), e.getValue());
+                }
+            }
+        }
+        return new RowImage(out);
+    }
+
+    public RowKey key(List<String> keyColumns) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
+        for (String c : keyColumns) {
+            out.put(c, get(c));
+        }
+        return new RowKey(out);
+    }
+
+    /** Same columns with the same values (numbers by value). */
+    public boolean sameAs(RowImage other) {
+        if (other == null || values.size() != other.values.size()) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (!other.has(e.getKey()) || !Values.same(e.getValue(), other.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A copy with some columns replaced (matched ignoring case) or added. */
+    public RowImage with(Map<String, ?> changes) {
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>(values);
+        changes.forEach((k, v) -> {
+            String existing = out.keySet().stream().filter(c -> c.equalsIgnoreCase(k)).findFirst().orElse(k);
+            out.put(existing, v);
+        });
+        return new RowImage(out);
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+}

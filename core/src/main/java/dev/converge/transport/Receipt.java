@@ -1,0 +1,11 @@
+package dev.converge.transport;
+
+import dev.converge.model.NodeId;
+
+/**
+ * What a receiver answers to a batch of ChangeSets from one origin: every sequence of that origin up to
+ * {@code storedThrough} is durably stored (in its inbox or already applied), so the sender may forget them for this
+ * receiver; how many ChangeSets this delivery applied, and how many wait for their causal dependencies.
+ */
+public record Receipt(NodeId receiver, NodeId origin, long storedThrough, int applied, int waiting) {
+}

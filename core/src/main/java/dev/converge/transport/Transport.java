@@ -1,0 +1,19 @@
+package dev.converge.transport;
+
+import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
+import java.util.List;
+
+/**
+ * Carries ChangeSets from one node to another and brings back the receiver's {@link Receipt}. One job only: the
+ * sender decides what to send and what to forget, the receiver decides what to store and apply.
+ * Implementations: {@link InProcessTransport} (tests, embedded), HTTP (the node module).
+ */
+public interface Transport {
+    /**
+     * Delivers a batch of ChangeSets, all from {@code from} and in ascending sequence, to {@code to}.
+     *
+     * @throws PeerUnavailableException if the receiver cannot be reached; nothing is lost, the sender retries later
+     */
+    Receipt send(NodeId from, NodeId to, List<ChangeSet> batch);
+}
