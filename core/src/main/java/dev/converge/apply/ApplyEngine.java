@@ -133,9 +133,11 @@ public final class ApplyEngine {
 
     private void advance(DSLContext ctx, ChangeSet cs, long floor, long appliedN) {
         long n = appliedN + 1;
-        int updated = ctx.update(APPLIED).set(APPLIED_SEQ, cs.sequence()).where(APPLIED_ORIGIN.eq(cs.origin().value())).execute();
+        long ts = cs.timestamp().asLong();
+        int updated = ctx.update(APPLIED).set(APPLIED_SEQ, cs.sequence()).set(APPLIED_TS, org.jooq.impl.DSL.greatest(APPLIED_TS, org.jooq.impl.DSL.val(ts)))
+            .where(APPLIED_ORIGIN.eq(cs.origin().value())).execute();
         if (updated == 0) {
-            ctx.insertInto(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ).values(cs.origin().value(), cs.sequence()).execute();
+            ctx.insertInto(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS).values(cs.origin().value(), cs.sequence(), ts).execute();
         }
         ctx.insertInto(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N).values(cs.origin().value(), cs.sequence(), n).execute();
         ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, Math.max(floor, cs.timestamp().asLong()))

@@ -72,6 +72,8 @@ public final class MetaTables {
     public static final Table<Record> APPLIED = table(name("cv_applied"));
     public static final Field<String> APPLIED_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
     public static final Field<Long> APPLIED_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    /** The latest timestamp applied from that origin: part of the shadow purge horizon. */
+    public static final Field<Long> APPLIED_TS = field(name("max_ts"), SQLDataType.BIGINT.notNull());
 
     /** The order in which ChangeSets were applied here: turns a local write's applied count into its dependencies. */
     public static final Table<Record> APPLIED_LOG = table(name("cv_applied_log"));
