@@ -39,6 +39,13 @@ import java.util.function.Function;
  * reused later) and the new row's insert. The old row's key always appears first (the split puts its delete first),
  * so the old row's change is applied first and the key is free before the new row claims it.
  *
+ * <p>The anchors are a heuristic, exact only when each row is written once. A row written both before and after
+ * another row's change can need to be applied at either end: product 1023 (referring to supplier 12) updated at 1,
+ * supplier 13 inserted at 2, product 1023 moved to supplier 13 at 3 ships the product's update (anchored at 1) before
+ * the supplier's insert; product 1023 moved to supplier 13 at 1, supplier 12 deleted at 2, product 1023 deleted at 3
+ * ships supplier 12's delete before the product's (whose original image still refers to 12). An applier that checks
+ * foreign keys per statement must therefore be ready to defer them to commit.
+ *
  * <p>Pure and thread-safe: no state, the input is not modified.
  */
 public final class NetEffect {
@@ -50,11 +57,14 @@ public final class NetEffect {
      *
      * @param raw the transaction's row operations in capture order; not null, no null elements
      * @param tables the replicated table for a name as it appears in {@link RawChange#table()}, or null if unknown
-     * @return the changes to ship, in apply order; empty if the transaction changes nothing a replica sees
-     * @throws IllegalArgumentException if an operation names a table {@code tables} does not know
+     * @return the changes to ship, in apply order, each naming its table as {@link ReplicatedTable#name()} spells it;
+     *     empty if the transaction changes nothing a replica sees
+     * @throws IllegalArgumentException if an operation names a table {@code tables} does not know, or if positions do
+     *     not strictly increase (the anchors, hence the apply order, would be meaningless)
      */
     public static List<Change> of(List<RawChange> raw, Function<String, ReplicatedTable> tables) {
         Objects.requireNonNull(tables);
+        requireCaptureOrder(raw);
         Map<RowRef, List<RawChange>> byRow = groupByRow(raw, tables);
         List<Anchored> out = new ArrayList<>();
         byRow.forEach((ref, ops) -> collapse(ref, ops).ifPresent(out::add));
@@ -72,6 +82,15 @@ public final class NetEffect {
 
     /** Used with a stable sort over rows in order of first appearance, which breaks ties (see the class comment). */
     private static final Comparator<Anchored> APPLY_ORDER = Comparator.comparingLong(Anchored::anchor);
+
+    static void requireCaptureOrder(List<RawChange> raw) {
+        for (int i = 1; i < raw.size(); i++) {
+            if (raw.get(i).position() <= raw.get(i - 1).position()) {
+                throw new IllegalArgumentException("raw changes out of capture order: position " + raw.get(i).position()
+                    + " follows " + raw.get(i - 1).position());
+            }
+        }
+    }
 
     /** Operations grouped by row, rows in order of first appearance, each row's operations in capture order. */
     static Map<RowRef, List<RawChange>> groupByRow(List<RawChange> raw, Function<String, ReplicatedTable> tables) {

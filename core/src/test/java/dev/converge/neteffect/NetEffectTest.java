@@ -433,6 +433,13 @@ class NetEffectTest {
         }
 
         @Test
+        void operationsOutOfCaptureOrderAreRejected() {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> net(insF(2, 1), insF(2, 2)));
+            assertTrue(e.getMessage().contains("capture order"), e::getMessage);
+        }
+
+        @Test
         void anUnknownTableIsRejectedByName() {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> net(insF(1, 1), RawChange.insert(2, "clients", image("id", 1), true, ts(2))));
