@@ -1,0 +1,93 @@
+package dev.converge.testkit;
+
+import dev.converge.testkit.Workload.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * jqwik generators of {@link Workload}s: keys 1..4 so that writes collide, values 0..9 so that concurrent writes
+ * sometimes agree, every kind of statement and delivery. Everything shrinks towards fewer steps, fewer statements,
+ * smaller keys and values and no delay.
+ */
+public final class Workloads {
+    private Workloads() {
+    }
+
+    private static final List<String[]> PAIRS = List.of(
+        new String[] {"A", "B"}, new String[] {"A", "C"}, new String[] {"B", "A"},
+        new String[] {"B", "C"}, new String[] {"C", "A"}, new String[] {"C", "B"});
+
+    /** Writes on every peer, interleaved with deliveries of every kind; maybe one skewed clock. */
+    public static Arbitrary<Workload> concurrent(int maxSteps) {
+        return Combinators.combine(skew(), step(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxSteps))
+            .as(Workload::new);
+    }
+
+    /** Only peer A writes; the others only receive, in any order, duplicated or partial. */
+    public static Arbitrary<Workload> oneWriter(int maxSteps) {
+        return Combinators.combine(skew(), step(Arbitraries.just("A")).list().ofMinSize(1).ofMaxSize(maxSteps))
+            .as(Workload::new);
+    }
+
+    /** Writes on every peer, each one after everything before it reached every peer (a sync after each write). */
+    public static Arbitrary<Workload> causal(int maxWrites) {
+        return Combinators.combine(skew(), write(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxWrites))
+            .as((skew, writes) -> {
+                List<Step> steps = new ArrayList<>();
+                writes.forEach(w -> {
+                    steps.add(w);
+                    steps.add(new Workload.Sync());
+                });
+                return new Workload(skew, steps);
+            });
+    }
+
+    public static Arbitrary<Optional<Workload.Skew>> skew() {
+        Arbitrary<Workload.Skew> one = Combinators.combine(Arbitraries.of(Workload.NODES),
+            Arbitraries.integers().between(1, 10), Arbitraries.of(-1, 1)).as((n, m, sign) -> new Workload.Skew(n, m * sign));
+        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(Optional.<Workload.Skew>empty())), Tuple.of(2, one.map(Optional::of)));
+    }
+
+    public static Arbitrary<Step> step(Arbitrary<String> writers) {
+        Arbitrary<String[]> pair = Arbitraries.of(PAIRS);
+        Arbitrary<Step> deliver = pair.map(p -> new Workload.Deliver(p[0], p[1]));
+        Arbitrary<Step> scramble = Combinators.combine(pair, Arbitraries.integers().between(1, 4), Arbitraries.of(true, false))
+            .flatAs((p, n, ack) -> Arbitraries.integers().between(0, n - 1).list().ofMinSize(1).ofMaxSize(n + 1)
+                .map(pieces -> new Workload.Scramble(p[0], p[1], n, pieces, ack)));
+        Arbitrary<Step> redeliver = Combinators.combine(pair, Arbitraries.integers().between(0, 5))
+            .as((p, i) -> new Workload.Redeliver(p[0], p[1], i));
+        return Arbitraries.frequencyOf(
+            Tuple.of(10, write(writers)),
+            Tuple.of(3, deliver),
+            Tuple.of(3, scramble),
+            Tuple.of(2, redeliver),
+            Tuple.of(1, Arbitraries.just(new Workload.Sync())));
+    }
+
+    public static Arbitrary<Step> write(Arbitrary<String> writers) {
+        Arbitrary<Long> delay = Arbitraries.frequencyOf(
+            Tuple.of(1, Arbitraries.just(0L)),
+            Tuple.of(4, Arbitraries.longs().between(1, 3000)));
+        return Combinators.combine(writers, delay, statement().list().ofMinSize(1).ofMaxSize(3)).as(Workload.Write::new);
+    }
+
+    public static Arbitrary<Workload.Stmt> statement() {
+        Arbitrary<Integer> key = Arbitraries.integers().between(1, 4);
+        Arbitrary<Integer> value = Arbitraries.integers().between(0, 9);
+        Arbitrary<String> word = Arbitraries.of("a", "b", "c").injectNull(0.2);
+        return Arbitraries.frequencyOf(
+            Tuple.of(5, Combinators.combine(key, value, word).as(Workload.Insert::new)),
+            Tuple.of(4, Combinators.combine(key, value).as(Workload.SetV::new)),
+            Tuple.of(2, Combinators.combine(key, word).as(Workload.SetW::new)),
+            Tuple.of(1, value.map(Workload.Bump::new)),
+            Tuple.of(3, key.map(Workload.Delete::new)),
+            Tuple.of(1, value.map(Workload.DeleteWhere::new)),
+            Tuple.of(3, Combinators.combine(key, Arbitraries.integers().between(1, 3))
+                .as((from, offset) -> new Workload.Move(from, (from - 1 + offset) % 4 + 1))));
+    }
+}
