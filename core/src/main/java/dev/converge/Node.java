@@ -221,6 +221,8 @@ public final class Node implements AutoCloseable {
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
     public synchronized int applyPending() {
+        // local transactions committed so far get their sequence and, with it, their rows' versions, which detection reads
+        inTransaction(outbound::sequence);
         int applied = 0;
         boolean progress = true;
         while (progress) {
@@ -346,6 +348,7 @@ public final class Node implements AutoCloseable {
     public synchronized List<dev.converge.shadow.RowVersion> tombstones(String table) {
         BoundTable t = tables.stream().filter(x -> x.name().equalsIgnoreCase(table)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException(table + " is not replicated by " + id()));
+        inTransaction(outbound::sequence);
         return inTransaction(ctx -> shadows.tombstones(ctx, t.shadow()));
     }
 

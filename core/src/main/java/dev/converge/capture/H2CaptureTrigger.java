@@ -20,9 +20,9 @@ import org.h2.jdbc.JdbcConnection;
 
 /**
  * Capture on H2: a Java row trigger (H2 has no statement triggers with transition tables) that writes each row
- * operation to the outbox and the row's version to its shadow table, in the user's transaction, through the
- * connection H2 hands it. Loaded by H2 itself, so it reads its configuration from {@code cv_table} and the clock from
- * {@code cv_clock}. Works for embedded H2, where the apply engine runs in the same JVM and marks its own writes through
+ * operation to the outbox, in the user's transaction, through the connection H2 hands it. The rows' versions are
+ * written later, when the transaction is sequenced, from its net effect (see {@code OutboundQueue}). Loaded by H2
+ * itself, so it reads its configuration from {@code cv_table} and the clock from {@code cv_clock}. Works for embedded H2, where the apply engine runs in the same JVM and marks its own writes through
  * {@link #whileApplying} so they are not captured again (no echo).
  */
 public final class H2CaptureTrigger implements Trigger {
@@ -32,9 +32,7 @@ public final class H2CaptureTrigger implements Trigger {
 
     private String table;
     private List<String> columns;
-    private List<Integer> keyIndexes;
     private String filterSql;
-    private String shadowMerge;
     private String outboxInsert;
 
     /** Runs {@code work} with capture switched off on this thread: the apply engine's writes are not local changes. */
@@ -53,25 +51,17 @@ public final class H2CaptureTrigger implements Trigger {
         throws SQLException {
         this.table = tableName;
         this.columns = columns(conn.getMetaData(), schemaName, tableName);
-        List<String> keyColumns = new ArrayList<>();
-        String filter = null;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT \"key_columns\", \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
+        String filter;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
             ps.setString(1, tableName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("Converge capture: table " + tableName + " is not registered in cv_table; reinstall the node");
                 }
-                for (var n : ChangeSetCodec.mapper().readTree(rs.getString(1))) {
-                    keyColumns.add(n.asText());
-                }
-                filter = rs.getString(2);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new SQLException("Converge capture: unreadable key columns for " + tableName, e);
+                filter = rs.getString(1);
             }
         }
-        this.keyIndexes = keyColumns.stream().map(columns::indexOf).toList();
         this.filterSql = filter == null ? null : filterQuery(filter);
-        this.shadowMerge = shadowMerge(keyColumns);
         this.outboxInsert = "INSERT INTO \"cv_outbox\" (\"tx_key\", \"tbl\", \"op\", \"ts\", \"applied_n\", \"before_img\", \"after_img\","
             + " \"before_match\", \"after_match\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     }
@@ -83,7 +73,7 @@ public final class H2CaptureTrigger implements Trigger {
         }
         String tx = txKey(conn);
         long[] stamp = new long[2];
-        String node = stamp(conn, stamp);
+        stamp(conn, stamp);
         String op = oldRow == null ? "I" : newRow == null ? "D" : "U";
         boolean beforeMatch = oldRow != null && matches(conn, oldRow);
         boolean afterMatch = newRow != null && matches(conn, newRow);
@@ -99,37 +89,10 @@ public final class H2CaptureTrigger implements Trigger {
             ps.setBoolean(9, afterMatch);
             ps.executeUpdate();
         }
-        if (oldRow != null && (newRow == null || keyChanged(oldRow, newRow))) {
-            version(conn, oldRow, stamp[0], node, tx, true);
-        }
-        if (newRow != null) {
-            version(conn, newRow, stamp[0], node, tx, false);
-        }
+        // no shadow version here: the sequencer writes versions from the transaction's net effect (OutboundQueue)
     }
 
-    private boolean keyChanged(Object[] oldRow, Object[] newRow) {
-        for (int i : keyIndexes) {
-            if (!dev.converge.model.Values.same(oldRow[i], newRow[i])) {
-                return true;
-            }
-        }
-        return false;
-    }
 
-    private void version(Connection conn, Object[] row, long ts, String node, String tx, boolean deleted) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(shadowMerge)) {
-            int p = 1;
-            for (int i : keyIndexes) {
-                ps.setObject(p++, row[i]);
-            }
-            ps.setLong(p++, ts);
-            ps.setString(p++, node);
-            ps.setString(p++, tx);
-            ps.setBoolean(p++, deleted);
-            ps.setString(p, deleted ? json(row) : null);
-            ps.executeUpdate();
-        }
-    }
 
     /** Fills {@code out} with the hybrid timestamp (packed) and the applied count; returns the node id. */
     private static String stamp(Connection conn, long[] out) throws SQLException {
@@ -187,13 +150,6 @@ public final class H2CaptureTrigger implements Trigger {
         return "SELECT CASE WHEN (" + filter + ") THEN TRUE ELSE FALSE END FROM (VALUES (" + params + ")) AS cv_row(" + names + ")";
     }
 
-    private String shadowMerge(List<String> keyColumns) {
-        String keys = String.join(", ", keyColumns.stream().map(H2CaptureTrigger::quote).toList());
-        String marks = String.join(", ", Collections.nCopies(keyColumns.size(), "?"));
-        return "MERGE INTO " + quote("cv_shadow_" + table.toLowerCase(java.util.Locale.ROOT)) + " (" + keys
-            + ", \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_tx\", \"cv_deleted\", \"cv_image\") KEY (" + keys + ") VALUES ("
-            + marks + ", ?, ?, NULL, ?, ?, ?)";
-    }
 
     private static final org.jooq.DSLContext H2_SQL = org.jooq.impl.DSL.using(org.jooq.SQLDialect.H2);
 

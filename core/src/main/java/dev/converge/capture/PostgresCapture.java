@@ -9,7 +9,8 @@ import org.jooq.DSLContext;
 
 /**
  * Capture on PostgreSQL: per replicated table three statement-level AFTER triggers with transition tables, each one
- * {@code INSERT ... SELECT} into the outbox and one upsert into the shadow table per statement, never per row.
+ * {@code INSERT ... SELECT} into the outbox per statement, never per row (the rows' versions are written when the
+ * transaction is sequenced, from its net effect: see {@code OutboundQueue}).
  * A row-level trigger would cost a function call per row; a statement trigger costs one per statement however many
  * rows it touched. Writes made by the apply engine set {@code converge.applying} for their transaction and are skipped
  * (no echo). Identifiers are quoted by jOOQ; the row filter is configuration (an SQL expression) and is inserted as is,
@@ -70,14 +71,12 @@ final class PostgresCapture {
 
     private String insertBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, to_jsonb(n.*), false, "
-            + match(t) + " FROM cv_new n;\n"
-            + liveUpsert(t);
+            + match(t) + " FROM cv_new n;\n";
     }
 
     private String deleteBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, to_jsonb(o.*), NULL, "
-            + match(t) + ", false FROM cv_old o;\n"
-            + tombstoneUpsert(t, "");
+            + match(t) + ", false FROM cv_old o;\n";
     }
 
     /**
@@ -92,10 +91,7 @@ final class PostgresCapture {
             + "  SELECT cv_s.tx, " + lit(t.name()) + ", CASE WHEN o.cv_img IS NULL THEN 'I' WHEN n.cv_img IS NULL THEN 'D' ELSE 'U' END,\n"
             + "         cv_s.ts, cv_s.applied_n, o.cv_img, n.cv_img, coalesce(o.cv_m, false), coalesce(n.cv_m, false)\n"
             + "  FROM (SELECT to_jsonb(o.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "  FULL JOIN (SELECT to_jsonb(n.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n"
-            + tombstoneUpsert(t, " WHERE NOT EXISTS (SELECT 1 FROM cv_new n WHERE "
-                + t.spec().keyColumns().stream().map(k -> "n." + q(k) + " = o." + q(k)).collect(Collectors.joining(" AND ")) + ")")
-            + liveUpsert(t);
+            + "  FULL JOIN (SELECT to_jsonb(n.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n";
     }
 
     private String outboxInsert(BoundTable t) {
@@ -104,27 +100,6 @@ final class PostgresCapture {
 
     private String match(BoundTable t) {
         return t.spec().filter().map(f -> "coalesce((" + f + "), false)").orElse("true");
-    }
-
-    private String liveUpsert(BoundTable t) {
-        return "  INSERT INTO " + q(t.shadow().name()) + " (" + keyList(t, "") + ", cv_ts, cv_origin, cv_seq, cv_tx, cv_deleted, cv_image)\n"
-            + "  SELECT " + keyList(t, "n.") + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, false, NULL FROM cv_new n\n"
-            + onConflict(t);
-    }
-
-    private String tombstoneUpsert(BoundTable t, String where) {
-        return "  INSERT INTO " + q(t.shadow().name()) + " (" + keyList(t, "") + ", cv_ts, cv_origin, cv_seq, cv_tx, cv_deleted, cv_image)\n"
-            + "  SELECT " + keyList(t, "o.") + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, true, to_jsonb(o.*) FROM cv_old o" + where + "\n"
-            + onConflict(t);
-    }
-
-    private String onConflict(BoundTable t) {
-        return "  ON CONFLICT (" + keyList(t, "") + ") DO UPDATE SET cv_ts = excluded.cv_ts, cv_origin = excluded.cv_origin,"
-            + " cv_seq = NULL, cv_tx = excluded.cv_tx, cv_deleted = excluded.cv_deleted, cv_image = excluded.cv_image;\n";
-    }
-
-    private String keyList(BoundTable t, String prefix) {
-        return t.spec().keyColumns().stream().map(k -> prefix + q(k)).collect(Collectors.joining(", "));
     }
 
     private String q(String identifier) {

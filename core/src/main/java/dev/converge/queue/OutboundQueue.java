@@ -15,8 +15,11 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
+import dev.converge.model.RowKey;
 import dev.converge.neteffect.NetEffect;
 import dev.converge.neteffect.RawChange;
+import dev.converge.shadow.JdbcShadowStore;
+import dev.converge.shadow.RowVersion;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,6 +48,7 @@ import org.jooq.impl.DSL;
 public final class OutboundQueue {
     private final NodeId self;
     private final Map<String, BoundTable> tables;
+    private final JdbcShadowStore shadows = new JdbcShadowStore();
 
     public OutboundQueue(NodeId self, List<BoundTable> tables) {
         this.self = self;
@@ -69,15 +73,44 @@ public final class OutboundQueue {
             .groupBy(oTx)
             .orderBy(lastId)
             .fetch();
+        Map<String, Long> sequenced = new LinkedHashMap<>();
         for (var p : pending) {
             String deps = dependencies(tx, p.value4());
+            sequenced.put(p.value1(), next);
             tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), p.value3(), deps).execute();
             floor = Math.max(floor, p.value3());
         }
         if (!pending.isEmpty()) {
             tx.update(CLOCK).set(CLOCK_FLOOR, floor).where(CLOCK_ID.eq(1)).execute();
+            writeVersions(tx, sequenced);
         }
         return pending.size();
+    }
+
+    /**
+     * Gives every row the newly sequenced transactions changed its local version, from their net effect: a live version
+     * or a tombstone (with the deleted image) stamped with the change's timestamp, this node and the sequence.
+     *
+     * <p><b>Why here and not in the capture trigger:</b> a row's version must be exactly what the peers learn about it,
+     * or this node judges later conflicts on that row differently from them and the peers diverge. Peers learn the net
+     * effect, and a trigger cannot know it: a no-op update, an update undone in the same transaction, an update of
+     * columns outside the replicated subset, or a row inserted and deleted again ship nothing, so they must leave the
+     * row's version as it was. Transactions are handled in sequence order, so a row's last writer wins.
+     */
+    private void writeVersions(DSLContext tx, Map<String, Long> sequenced) {
+        Map<String, List<RawChange>> raw = rawChanges(tx, new ArrayList<>(sequenced.keySet()));
+        Map<BoundTable, Map<RowKey, RowVersion>> byTable = new LinkedHashMap<>();
+        sequenced.forEach((txKey, seq) -> {
+            for (Change c : NetEffect.of(raw.getOrDefault(txKey, List.of()), tableSpecs())) {
+                BoundTable t = tables.get(c.table());
+                List<Object> key = t.typedKey(c.key());
+                long ts = c.timestamp().asLong();
+                RowVersion v = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), seq)
+                    : RowVersion.tombstone(key, ts, self.value(), seq, ChangeSetCodec.imageToJson(c.before().orElseThrow()));
+                byTable.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c.key(), v);
+            }
+        });
+        byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
     /** For each origin, the highest sequence that had been applied here when the applied count was {@code appliedN}. */
