@@ -6,10 +6,12 @@ import dev.converge.testkit.WorkloadChecks;
 import dev.converge.testkit.WorkloadRunner;
 import dev.converge.testkit.Workloads;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Peers converge: three peers write concurrently to one small table (keys 1..4, so writes collide: inserts, updates,
@@ -20,12 +22,12 @@ import net.jqwik.api.ShrinkingMode;
  */
 class ConvergenceProperties {
 
-    @Property(tries = 200, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
     void peersConvergeOnH2(@ForAll("concurrent") Workload w) {
         convergence(Dialect.H2, w);
     }
 
-    @Property(tries = 20)
+    @Property(tries = 20, edgeCases = EdgeCasesMode.NONE)
     void peersConvergeOnPostgres(@ForAll("concurrent") Workload w) {
         convergence(Dialect.POSTGRESQL, w);
     }
@@ -51,20 +53,34 @@ class ConvergenceProperties {
     }
 
     static void convergence(Dialect dialect, Workload w) {
-        WorkloadRunner r = WorkloadRunner.run(dialect, "conv", w);
-        WorkloadChecks.settled(r);
-        WorkloadChecks.converged(r);
-        WorkloadChecks.matchesModel(r);
-        WorkloadChecks.versionsAgree(r);
-        WorkloadChecks.conflictsWellFormed(r);
+        try (WorkloadRunner r = WorkloadRunner.run(dialect, "conv", w)) {
+            WorkloadChecks.settled(r);
+            WorkloadChecks.converged(r);
+            WorkloadChecks.matchesModel(r);
+            WorkloadChecks.versionsAgree(r);
+            WorkloadChecks.conflictsWellFormed(r);
+            collectStatistics(w, r);
+        }
+    }
+
+    /** Guards the generator: the workloads must actually collide, in every way. */
+    static void collectStatistics(Workload w, WorkloadRunner r) {
+        var conflicts = Workload.NODES.stream().flatMap(n -> r.node(n).conflicts().stream()).toList();
+        Statistics.label("conflicts").collect(conflicts.isEmpty() ? "0" : conflicts.size() < 4 ? "1-3" : "4+");
+        conflicts.stream().map(c -> c.type().word() + " " + c.outcome().word()).distinct()
+            .forEach(t -> Statistics.label("conflict kinds").collect(t));
+        Statistics.label("rows at the end").collect(r.node("A").replicatedRows().values().iterator().next().size());
+        Statistics.label("ChangeSets").collect(r.seen().values().stream().mapToInt(m -> m.size()).sum() / 5 * 5);
+        Statistics.label("conflicts").coverage(c -> c.check("4+").percentage(p -> p > 20));
     }
 
     static void noConflicts(Dialect dialect, Workload w) {
-        WorkloadRunner r = WorkloadRunner.run(dialect, "noconf", w);
-        WorkloadChecks.settled(r);
-        WorkloadChecks.noConflicts(r);
-        WorkloadChecks.converged(r);
-        WorkloadChecks.matchesModel(r);
+        try (WorkloadRunner r = WorkloadRunner.run(dialect, "noconf", w)) {
+            WorkloadChecks.settled(r);
+            WorkloadChecks.noConflicts(r);
+            WorkloadChecks.converged(r);
+            WorkloadChecks.matchesModel(r);
+        }
     }
 
     @Provide

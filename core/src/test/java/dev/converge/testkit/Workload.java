@@ -10,10 +10,13 @@ import java.util.stream.Collectors;
  * local transactions and deliveries of every kind. Plain data with readable {@code toString}s, so that a shrunk
  * counterexample reads as a script. {@link WorkloadRunner} runs it on a {@link Cluster}.
  *
+ * <p>The initial rows are written by A before the clocks are skewed and delivered everywhere; their ChangeSet is A's
+ * first.
+ *
  * <p>Every statement is written so that it never fails whatever the peer holds at that moment (the generator cannot
  * know remote state): inserts only if the key is absent, key changes only if the new key is free.
  */
-public record Workload(Optional<Skew> skew, List<Step> steps) {
+public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
     public static final List<String> NODES = List.of("A", "B", "C");
     public static final String SCHEMA = "CREATE TABLE t (k INT PRIMARY KEY, v INT, w VARCHAR(10))";
 
@@ -25,6 +28,9 @@ public record Workload(Optional<Skew> skew, List<Step> steps) {
     public String toString() {
         StringBuilder out = new StringBuilder("\n");
         skew.ifPresent(s -> out.append("   ").append(s).append('\n'));
+        if (initialRows > 0) {
+            out.append("   initially k=1..").append(initialRows).append(" (v=0, w='a') on every peer\n");
+        }
         for (int i = 0; i < steps.size(); i++) {
             out.append(String.format("%3d. %s%n", i + 1, steps.get(i)));
         }

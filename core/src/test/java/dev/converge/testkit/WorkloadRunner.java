@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * (through the transport or {@link Node#outboundFor}), so that checks can compare the outcome with what was written.
  * Keeps a trace of what each step did, for failure messages.
  */
-public final class WorkloadRunner {
+public final class WorkloadRunner implements AutoCloseable {
     private final Cluster cluster;
     private final Dialect dialect;
     /** Per origin, every ChangeSet it handed out, by sequence. */
@@ -28,6 +28,7 @@ public final class WorkloadRunner {
     private final Map<String, List<List<ChangeSet>>> batches = new TreeMap<>();
     private final List<String> trace = new ArrayList<>();
     private final Transport recording;
+    private String current = "initial rows";
 
     private WorkloadRunner(Dialect dialect, String name) {
         this.dialect = dialect;
@@ -38,16 +39,37 @@ public final class WorkloadRunner {
         };
     }
 
-    /** Builds the cluster, runs every step and then delivers everything everywhere. */
+    /**
+     * Builds the cluster, runs every step and then delivers everything everywhere. If a step fails, the databases are
+     * freed and the failure says which step, after the trace of the steps before.
+     */
     public static WorkloadRunner run(Dialect dialect, String name, Workload w) {
         WorkloadRunner r = new WorkloadRunner(dialect, name);
-        w.skew().ifPresent(s -> r.cluster.member(s.node()).clock().advance(s.minutes() * 60_000L));
-        for (Workload.Step step : w.steps()) {
-            r.step(step);
+        try {
+            if (w.initialRows() > 0) {
+                String[] rows = new String[w.initialRows()];
+                for (int k = 1; k <= rows.length; k++) {
+                    rows[k - 1] = "INSERT INTO t VALUES (" + k + ", 0, 'a')";
+                }
+                r.cluster.write("A", rows);
+                r.sync();
+                r.trace.add("A: initial rows 1.." + rows.length + ", sync");
+            }
+            w.skew().ifPresent(s -> r.cluster.member(s.node()).clock().advance(s.minutes() * 60_000L));
+            for (Workload.Step step : w.steps()) {
+                r.current = step.toString();
+                r.step(step);
+            }
+            r.current = "final sync";
+            r.sync();
+            r.trace.add("final sync");
+            return r;
+        } catch (RuntimeException | AssertionError e) {
+            AssertionError failure = new AssertionError("step `" + r.current + "` failed: " + e
+                + "\n--- steps before ---\n  " + String.join("\n  ", r.trace), e);
+            r.close();
+            throw failure;
         }
-        r.sync();
-        r.trace.add("final sync");
-        return r;
     }
 
     public Cluster cluster() {
@@ -74,7 +96,14 @@ public final class WorkloadRunner {
     private void step(Workload.Step step) {
         if (step instanceof Workload.Write wr) {
             cluster.tick(wr.delayMillis());
-            cluster.write(wr.node(), wr.statements().stream().map(Workload.Stmt::sql).toArray(String[]::new));
+            // each statement text unique within its transaction: H2 (2.4.240) reuses a cached result for a statement
+            // run again in the same transaction, blind to the transaction's own writes in between (the second
+            // "INSERT ... WHERE NOT EXISTS" of the same row then fails on the primary key)
+            String[] sql = new String[wr.statements().size()];
+            for (int i = 0; i < sql.length; i++) {
+                sql[i] = "/* " + (i + 1) + " */ " + wr.statements().get(i).sql();
+            }
+            cluster.write(wr.node(), sql);
             trace.add(wr.toString());
         } else if (step instanceof Workload.Deliver d) {
             trace.add(d + ": " + deliver(d.from(), d.to()) + " sent");
@@ -153,6 +182,17 @@ public final class WorkloadRunner {
             if (before != null && !before.equals(cs)) {
                 throw new AssertionError(origin + " handed out two different ChangeSets as " + cs.id() + ":\n  " + before + "\n  " + cs);
             }
+        }
+    }
+
+    /**
+     * Frees the peers' databases: an in-memory H2 database otherwise lives until the JVM exits, and a property run
+     * creates hundreds. PostgreSQL scratch databases are dropped when the JVM exits.
+     */
+    @Override
+    public void close() {
+        if (dialect == Dialect.H2) {
+            Workload.NODES.forEach(n -> cluster.sql(n).execute("SHUTDOWN"));
         }
     }
 

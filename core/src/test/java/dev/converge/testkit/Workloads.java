@@ -7,6 +7,7 @@ import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.Tuple;
 
 /**
@@ -24,27 +25,35 @@ public final class Workloads {
 
     /** Writes on every peer, interleaved with deliveries of every kind; maybe one skewed clock. */
     public static Arbitrary<Workload> concurrent(int maxSteps) {
-        return Combinators.combine(skew(), step(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxSteps))
+        return Combinators.combine(skew(), initialRows(), step(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxSteps)
+            .withSizeDistribution(RandomDistribution.uniform()))
             .as(Workload::new);
     }
 
     /** Only peer A writes; the others only receive, in any order, duplicated or partial. */
     public static Arbitrary<Workload> oneWriter(int maxSteps) {
-        return Combinators.combine(skew(), step(Arbitraries.just("A")).list().ofMinSize(1).ofMaxSize(maxSteps))
+        return Combinators.combine(skew(), initialRows(), step(Arbitraries.just("A")).list().ofMinSize(1).ofMaxSize(maxSteps)
+            .withSizeDistribution(RandomDistribution.uniform()))
             .as(Workload::new);
     }
 
     /** Writes on every peer, each one after everything before it reached every peer (a sync after each write). */
     public static Arbitrary<Workload> causal(int maxWrites) {
-        return Combinators.combine(skew(), write(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxWrites))
-            .as((skew, writes) -> {
+        return Combinators.combine(skew(), initialRows(), write(Arbitraries.of(Workload.NODES)).list().ofMinSize(1).ofMaxSize(maxWrites)
+            .withSizeDistribution(RandomDistribution.uniform()))
+            .as((skew, initial, writes) -> {
                 List<Step> steps = new ArrayList<>();
                 writes.forEach(w -> {
                     steps.add(w);
                     steps.add(new Workload.Sync());
                 });
-                return new Workload(skew, steps);
+                return new Workload(skew, initial, steps);
             });
+    }
+
+    /** How many of the keys 1..4 exist everywhere before the workload starts; mostly all of them. */
+    public static Arbitrary<Integer> initialRows() {
+        return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.integers().between(0, 3)), Tuple.of(2, Arbitraries.just(4)));
     }
 
     public static Arbitrary<Optional<Workload.Skew>> skew() {
