@@ -313,28 +313,42 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and shadow tombstones older than
-     * the purge horizon — the oldest of, for every peer, the timestamp of our last ChangeSet it acknowledged and the
-     * latest timestamp we applied from it. A tombstone younger than that may still meet a concurrent change and stays.
+     * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and the tombstones of deletes
+     * every peer has applied. A tombstone must stay as long as a change concurrent with its delete may still arrive
+     * here, for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
+     * depends on the delete comes after it, so once the last ChangeSet applied here from each peer (other than the
+     * delete's origin) depends on the delete, nothing concurrent with it can come any more. Timestamps cannot tell
+     * this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete.
      */
     public synchronized PurgeResult purge() {
         return inTransaction(ctx -> {
-            long ackedByAll = Long.MAX_VALUE;
-            long horizon = Long.MAX_VALUE;
-            for (PeerConfig p : config.peers()) {
-                long acked = acked(ctx, p.id());
-                ackedByAll = Math.min(ackedByAll, acked);
-                Long ackedTs = ctx.select(OTX_TS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.eq(acked)).fetchOne(OTX_TS);
-                Long appliedTs = ctx.select(APPLIED_TS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_TS);
-                horizon = Math.min(horizon, Math.min(ackedTs == null ? 0 : ackedTs, appliedTs == null ? 0 : appliedTs));
-            }
             if (config.peers().isEmpty()) {
                 return new PurgeResult(0, 0);
+            }
+            long ackedByAll = Long.MAX_VALUE;
+            Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
+            for (PeerConfig p : config.peers()) {
+                ackedByAll = Math.min(ackedByAll, acked(ctx, p.id()));
+                String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_DEPS);
+                seenBy.put(p.id(), deps == null ? Map.of() : OutboundQueue.parseDeps(deps));
+            }
+            // per origin of a delete: the highest sequence of it that every other peer has applied
+            Map<String, Long> seenThrough = new HashMap<>();
+            List<NodeId> origins = new ArrayList<>(peers());
+            origins.add(id());
+            for (NodeId origin : origins) {
+                long through = Long.MAX_VALUE;
+                for (PeerConfig p : config.peers()) {
+                    if (!p.id().equals(origin)) {
+                        through = Math.min(through, seenBy.get(p.id()).getOrDefault(origin, 0L));
+                    }
+                }
+                seenThrough.put(origin.value(), through);
             }
             int rows = outbound.purge(ctx, ackedByAll);
             int tombstones = 0;
             for (BoundTable t : tables) {
-                tombstones += shadows.purge(ctx, t.shadow(), horizon);
+                tombstones += shadows.purgeSeen(ctx, t.shadow(), seenThrough);
             }
             return new PurgeResult(rows, tombstones);
         });

@@ -134,14 +134,22 @@ public final class ApplyEngine {
     private void advance(DSLContext ctx, ChangeSet cs, long floor, long appliedN) {
         long n = appliedN + 1;
         long ts = cs.timestamp().asLong();
+        String deps = dependencies(cs);
         int updated = ctx.update(APPLIED).set(APPLIED_SEQ, cs.sequence()).set(APPLIED_TS, org.jooq.impl.DSL.greatest(APPLIED_TS, org.jooq.impl.DSL.val(ts)))
-            .where(APPLIED_ORIGIN.eq(cs.origin().value())).execute();
+            .set(APPLIED_DEPS, deps).where(APPLIED_ORIGIN.eq(cs.origin().value())).execute();
         if (updated == 0) {
-            ctx.insertInto(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS).values(cs.origin().value(), cs.sequence(), ts).execute();
+            ctx.insertInto(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS, APPLIED_DEPS)
+                .values(cs.origin().value(), cs.sequence(), ts, deps).execute();
         }
         ctx.insertInto(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N).values(cs.origin().value(), cs.sequence(), n).execute();
         ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, Math.max(floor, cs.timestamp().asLong()))
             .where(CLOCK_ID.eq(1)).execute();
+    }
+
+    private static String dependencies(ChangeSet cs) {
+        Map<String, Long> deps = new java.util.TreeMap<>();
+        cs.dependencies().forEach((origin, seq) -> deps.put(origin.value(), seq));
+        return ChangeSetCodec.mapper().valueToTree(deps).toString();
     }
 
     // ---- planning: detection and resolution of one change --------------------------------------------------------

@@ -81,8 +81,9 @@ public final class Installer {
             .constraints(constraint(name("cv_outbox_tx_pk")).primaryKey(OTX_SEQ), constraint(name("cv_outbox_tx_key")).unique(OTX_TX)).execute();
         ctx.createTableIfNotExists(PEERS).columns(PEER_ID, PEER_ACKED)
             .constraints(constraint(name("cv_peer_pk")).primaryKey(PEER_ID)).execute();
-        ctx.createTableIfNotExists(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS)
+        ctx.createTableIfNotExists(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS, APPLIED_DEPS)
             .constraints(constraint(name("cv_applied_pk")).primaryKey(APPLIED_ORIGIN)).execute();
+        ctx.alterTable(APPLIED).addColumnIfNotExists(APPLIED_DEPS).execute(); // installs made before the column existed
         ctx.createTableIfNotExists(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N)
             .constraints(constraint(name("cv_applied_log_pk")).primaryKey(ALOG_ORIGIN, ALOG_SEQ)).execute();
         ctx.createTableIfNotExists(INBOX).columns(INBOX_ORIGIN, INBOX_SEQ, INBOX_PAYLOAD)

@@ -74,6 +74,11 @@ public final class MetaTables {
     public static final Field<Long> APPLIED_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
     /** The latest timestamp applied from that origin: part of the shadow purge horizon. */
     public static final Field<Long> APPLIED_TS = field(name("max_ts"), SQLDataType.BIGINT.notNull());
+    /**
+     * The dependencies of the last ChangeSet applied from that origin (JSON, origin to sequence): what that origin had
+     * applied when it wrote it, so every later ChangeSet of it comes after those writes. Decides which tombstones can go.
+     */
+    public static final Field<String> APPLIED_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).nullable(true));
 
     /** The order in which ChangeSets were applied here: turns a local write's applied count into its dependencies. */
     public static final Table<Record> APPLIED_LOG = table(name("cv_applied_log"));

@@ -184,7 +184,8 @@ public final class OutboundQueue {
         return new RawChange(id, table, operation, b, a, bm, am, HybridTimestamp.fromLong(ts));
     }
 
-    static Map<NodeId, Long> parseDeps(String json) {
+    /** Reads dependencies as stored in {@code cv_outbox_tx.deps} and {@code cv_applied.deps}: origin to sequence. */
+    public static Map<NodeId, Long> parseDeps(String json) {
         try {
             JsonNode n = ChangeSetCodec.mapper().readTree(json);
             Map<NodeId, Long> out = new TreeMap<>();

@@ -80,6 +80,20 @@ public final class JdbcShadowStore {
         return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(ShadowTable.TS.lt(horizon)).execute();
     }
 
+    /**
+     * Removes the tombstones of deletes every peer has seen and returns how many: those whose origin appears in
+     * {@code seenThrough} with a sequence at least the tombstone's. A tombstone without an origin sequence stays.
+     */
+    public int purgeSeen(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough) {
+        Condition seen = DSL.falseCondition();
+        for (Map.Entry<String, Long> e : seenThrough.entrySet()) {
+            if (e.getValue() > 0) {
+                seen = seen.or(ShadowTable.ORIGIN.eq(e.getKey()).and(ShadowTable.SEQ.le(e.getValue())));
+            }
+        }
+        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(seen).execute();
+    }
+
     /** Records the origin sequence of local writes once their transaction has been sequenced. */
     public int sequenceLocal(DSLContext ctx, ShadowTable shadow, String txKey, long sequence) {
         return ctx.update(shadow.table()).set(ShadowTable.SEQ, sequence).setNull(ShadowTable.TX)
