@@ -31,10 +31,16 @@ public final class Cluster {
     /** Peers {@code ids} with {@code schema} run on each, replicating {@code tables} as configured by {@code tweak}. */
     public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
                              UnaryOperator<NodeConfig.Builder> tweak) {
+        return of(dialect, name, ids, schema, tables, tweak, db -> db);
+    }
+
+    /** As above, each peer's database reached through {@code wrap} (e.g. a {@link ReusingDataSource}). */
+    public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
+                             UnaryOperator<NodeConfig.Builder> tweak, UnaryOperator<DataSource> wrap) {
         Cluster c = new Cluster();
         Map<String, DataSource> dbs = new LinkedHashMap<>();
         for (String id : ids) {
-            DataSource db = TestDatabases.fresh(dialect, name + "_" + id.toLowerCase());
+            DataSource db = wrap.apply(TestDatabases.fresh(dialect, name + "_" + id.toLowerCase()));
             Sql.on(db).execute(schema.split(";\\s*\\n"));
             dbs.put(id, db);
         }

@@ -28,11 +28,16 @@ public final class WorkloadRunner implements AutoCloseable {
     private final Map<String, List<List<ChangeSet>>> batches = new TreeMap<>();
     private final List<String> trace = new ArrayList<>();
     private final Transport recording;
+    private final List<ReusingDataSource> pools = new ArrayList<>();
     private String current = "initial rows";
 
     private WorkloadRunner(Dialect dialect, String name) {
         this.dialect = dialect;
-        this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")));
+        this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")), b -> b, db -> {
+            ReusingDataSource pool = new ReusingDataSource(db);
+            pools.add(pool);
+            return pool;
+        });
         this.recording = (from, to, batch) -> {
             record(from, batch);
             return cluster.transport().send(from, to, batch);
@@ -194,6 +199,7 @@ public final class WorkloadRunner implements AutoCloseable {
         if (dialect == Dialect.H2) {
             Workload.NODES.forEach(n -> cluster.sql(n).execute("SHUTDOWN"));
         }
+        pools.forEach(ReusingDataSource::close);
     }
 
     /** Replicated rows per node. */
