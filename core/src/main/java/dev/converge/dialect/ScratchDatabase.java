@@ -1,0 +1,56 @@
+package dev.converge.dialect;
+
+import java.util.Locale;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * A fresh, empty database of either dialect, for tests and the scenario runner. Every call gets a database of its
+ * own, even with a name used before: the name only makes it recognisable.
+ *
+ * <p>Thread-safe. H2 databases live in memory until the JVM exits. PostgreSQL databases live on
+ * {@link PostgresServer#shared()}; on a server named by {@value PostgresServer#URL_VARIABLE} they are dropped when the
+ * JVM exits.
+ */
+public final class ScratchDatabase {
+    /** Leaves room under PostgreSQL's 63-character limit for the unique suffix. */
+    private static final int MAX_BASE = 63 - 9;
+
+    private ScratchDatabase() {}
+
+    /**
+     * Creates a database named after {@code name}, which may be any text: characters a database name cannot hold
+     * become {@code _}.
+     */
+    public static DataSource create(Dialect dialect, String name) {
+        return switch (dialect) {
+            case H2 -> h2(name);
+            case POSTGRESQL -> postgres(name);
+        };
+    }
+
+    private static DataSource h2(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        // DB_CLOSE_DELAY=-1: an in-memory H2 database otherwise vanishes when its last connection closes.
+        ds.setURL("jdbc:h2:mem:" + base(name) + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        return ds;
+    }
+
+    private static DataSource postgres(String name) {
+        String unique = base(name) + "_" + UUID.randomUUID().toString().substring(0, 8);
+        PostgresServer server = PostgresServer.shared();
+        DataSource ds = server.freshDatabase(unique);
+        server.dropOnExit(unique);
+        return ds;
+    }
+
+    /** Lower-case letters, digits and underscores only, so the name is safe in an H2 URL and a PostgreSQL name. */
+    private static String base(String name) {
+        String cleaned = name == null ? "" : name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        if (cleaned.isEmpty()) {
+            cleaned = "scratch";
+        }
+        return cleaned.length() > MAX_BASE ? cleaned.substring(0, MAX_BASE) : cleaned;
+    }
+}
