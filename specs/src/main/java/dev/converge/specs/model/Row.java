@@ -41,7 +41,7 @@ public record Row(Map<String, Object> values) {
             .collect(Collectors.joining(", ", "{", "}"));
     }
 
-    static String formatValue(Object value) {
+    public static String formatValue(Object value) {
         if (value instanceof String s) {
             return "'" + s.replace("'", "''") + "'";
         }
