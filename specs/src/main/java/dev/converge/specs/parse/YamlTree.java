@@ -12,6 +12,7 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads YAML text into {@link YamlNode}s with lines, from Jackson's streaming parser (its tree model keeps no
@@ -36,12 +37,25 @@ final class YamlTree {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation where = e.getLocation();
-            throw new Malformed(where == null ? 1 : Math.max(1, where.getLineNr()), "not valid YAML: "
-                + firstLine(e.getOriginalMessage()));
+            throw syntaxError(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * SnakeYAML knows the problem, where it is and what it was reading (e.g. "expected ',' or ']', but got a scalar
+     * (while parsing a flow sequence from line 2)"); Jackson's own message keeps only the first of those.
+     */
+    private static Malformed syntaxError(JsonProcessingException e) {
+        if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+            String context = yaml.getContext() == null || yaml.getContextMark() == null ? ""
+                : " (" + yaml.getContext() + " from line " + (yaml.getContextMark().getLine() + 1) + ")";
+            return new Malformed(yaml.getProblemMark().getLine() + 1, "not valid YAML: " + yaml.getProblem() + context);
+        }
+        JsonLocation where = e.getLocation();
+        return new Malformed(where == null ? 1 : Math.max(1, where.getLineNr()), "not valid YAML: "
+            + firstLine(e.getOriginalMessage()));
     }
 
     private static YamlNode node(JsonParser parser, JsonToken token) throws IOException {
