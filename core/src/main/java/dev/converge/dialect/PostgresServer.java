@@ -224,8 +224,14 @@ public final class PostgresServer {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return root == e || root.getMessage() == null ? message : message + "; cause: " + root.getMessage();
+        String message = sentence(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return root == e || root.getMessage() == null ? message : message + " (" + sentence(root.getMessage()) + ")";
+    }
+
+    /** Drivers end their messages with a full stop; ours are embedded mid-sentence. */
+    private static String sentence(String message) {
+        String trimmed = message.strip();
+        return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
     }
 
     @Override

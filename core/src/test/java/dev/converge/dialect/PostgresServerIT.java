@@ -10,18 +10,33 @@ import java.net.ServerSocket;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs against a real PostgreSQL: {@code CONVERGE_PG_URL} if set, else the embedded server. Never skipped. */
 class PostgresServerIT {
+    private static final Set<String> CREATED = ConcurrentHashMap.newKeySet();
     private final PostgresServer server = PostgresServer.shared();
+
+    /** On a server named by CONVERGE_PG_URL these would outlive the run; leave it as we found it. */
+    @AfterAll
+    static void dropCreatedDatabases() {
+        CREATED.forEach(PostgresServer.shared()::dropDatabase);
+    }
+
+    private DataSource fresh(String name) {
+        CREATED.add(name);
+        return server.freshDatabase(name);
+    }
 
     @Test
     void aFreshDatabaseStoresAndReturnsRows() throws Exception {
-        DataSource db = server.freshDatabase("it_round_trip");
+        DataSource db = fresh("it_round_trip");
         Sql sql = Sql.on(db);
 
         sql.execute("CREATE TABLE item (id INT PRIMARY KEY, doc JSONB)");
@@ -37,8 +52,8 @@ class PostgresServerIT {
 
     @Test
     void twoDatabasesAreIsolated() {
-        Sql a = Sql.on(server.freshDatabase("it_iso_a"));
-        Sql b = Sql.on(server.freshDatabase("it_iso_b"));
+        Sql a = Sql.on(fresh("it_iso_a"));
+        Sql b = Sql.on(fresh("it_iso_b"));
 
         a.execute("CREATE TABLE item (id INT)", "INSERT INTO item VALUES (1)");
         b.execute("CREATE TABLE item (id INT)");
@@ -49,10 +64,10 @@ class PostgresServerIT {
 
     @Test
     void freshDatabaseReplacesAnExistingOneEvenWithOpenConnections() throws Exception {
-        DataSource old = server.freshDatabase("it_replace");
+        DataSource old = fresh("it_replace");
         Sql.on(old).execute("CREATE TABLE leftover (id INT)");
         try (Connection open = old.getConnection()) {
-            Sql again = Sql.on(server.freshDatabase("it_replace"));
+            Sql again = Sql.on(fresh("it_replace"));
 
             assertEquals(0L, ((Number) again.scalar(
                     "SELECT count(*) FROM information_schema.tables WHERE table_name = 'leftover'")).longValue(),
@@ -63,11 +78,11 @@ class PostgresServerIT {
 
     @Test
     void dropDatabaseRemovesIt() {
-        server.freshDatabase("it_drop");
+        fresh("it_drop");
         server.dropDatabase("it_drop");
         server.dropDatabase("it_drop"); // dropping what is gone is not an error
 
-        Sql admin = Sql.on(server.freshDatabase("it_drop_probe"));
+        Sql admin = Sql.on(fresh("it_drop_probe"));
         assertEquals(0L, ((Number) admin.scalar("SELECT count(*) FROM pg_database WHERE datname = 'it_drop'"))
                 .longValue(), "the dropped database should no longer be listed");
     }

@@ -1,0 +1,200 @@
+package dev.converge.apply;
+
+import static org.jooq.impl.DSL.val;
+
+import dev.converge.catalog.BoundTable;
+import dev.converge.model.RowImage;
+import dev.converge.model.RowKey;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Writes rows in batches: consecutive writes of the same kind to the same table go as one JDBC batch (one round
+ * trip), in the order given, so that parents are inserted before children and children deleted before parents. When
+ * the target rejects a batch (a constraint, or a value the column cannot hold), the writer rolls back to a savepoint
+ * and writes the rows one by one, each under its own savepoint, so that only the rejected rows are left out and the
+ * caller can record them. Any other database failure propagates and the whole apply transaction rolls back.
+ */
+final class RowWriter {
+    sealed interface Write permits InsertRow, UpdateRow, DeleteRow {
+        BoundTable table();
+    }
+
+    record InsertRow(BoundTable table, RowImage row) implements Write {
+    }
+
+    record UpdateRow(BoundTable table, RowKey key, RowImage row) implements Write {
+    }
+
+    record DeleteRow(BoundTable table, RowKey key) implements Write {
+    }
+
+    /** A write the target refused, by its index in the list given to {@link #execute}. */
+    record Rejection(int index, String reason) {
+    }
+
+    private final Connection connection;
+    private final DSLContext ctx;
+
+    RowWriter(Connection connection, DSLContext ctx) {
+        this.connection = connection;
+        this.ctx = ctx;
+    }
+
+    List<Rejection> execute(List<Write> writes) throws SQLException {
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        Savepoint all = connection.setSavepoint();
+        try {
+            for (int from = 0; from < writes.size(); ) {
+                int to = runEnd(writes, from);
+                batch(writes.subList(from, to));
+                from = to;
+            }
+            return List.of();
+        } catch (DataAccessException e) {
+            if (!isRejection(e)) {
+                throw e;
+            }
+            connection.rollback(all);
+            return oneByOne(writes);
+        }
+    }
+
+    private List<Rejection> oneByOne(List<Write> writes) throws SQLException {
+        List<Rejection> rejected = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            Savepoint sp = connection.setSavepoint();
+            try {
+                batch(List.of(writes.get(i)));
+            } catch (DataAccessException e) {
+                if (!isRejection(e)) {
+                    throw e;
+                }
+                connection.rollback(sp);
+                rejected.add(new Rejection(i, reason(e)));
+            }
+        }
+        return rejected;
+    }
+
+    private static int runEnd(List<Write> writes, int from) {
+        Write first = writes.get(from);
+        int to = from + 1;
+        while (to < writes.size() && writes.get(to).getClass() == first.getClass() && writes.get(to).table() == first.table()) {
+            to++;
+        }
+        return to;
+    }
+
+    private void batch(List<Write> run) {
+        Write first = run.get(0);
+        BoundTable t = first.table();
+        if (first instanceof InsertRow) {
+            List<Field<Object>> cols = t.replicatedFields();
+            var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(cols)));
+            for (Write w : run) {
+                batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
+            }
+            batch.execute();
+        } else if (first instanceof UpdateRow) {
+            updates(t, run);
+        } else {
+            List<Field<Object>> keys = t.keyFields();
+            var batch = ctx.batch(ctx.deleteFrom(t.table()).where(keyMatch(keys)));
+            for (Write w : run) {
+                batch = batch.bind(t.typedKey(((DeleteRow) w).key()).toArray());
+            }
+            batch.execute();
+        }
+    }
+
+    private void updates(BoundTable t, List<Write> run) {
+        List<Field<Object>> keys = t.keyFields();
+        List<Field<Object>> set = t.replicatedFields().stream().filter(f -> !keys.contains(f)).toList();
+        if (set.isEmpty()) {
+            return; // a table of key columns only: an update of the same key changes nothing
+        }
+        var update = ctx.update(t.table()).set(setMap(set)).where(keyMatch(keys));
+        var batch = ctx.batch(update);
+        for (Write w : run) {
+            UpdateRow u = (UpdateRow) w;
+            List<Object> binds = new ArrayList<>(List.of(values(t, set, u.row())));
+            binds.addAll(t.typedKey(u.key()));
+            batch = batch.bind(binds.toArray());
+        }
+        batch.execute();
+    }
+
+    private static java.util.Map<Field<?>, Field<?>> setMap(List<Field<Object>> set) {
+        java.util.Map<Field<?>, Field<?>> m = new java.util.LinkedHashMap<>();
+        for (Field<Object> f : set) {
+            m.put(f, val(null, f.getDataType()));
+        }
+        return m;
+    }
+
+    private static org.jooq.Condition keyMatch(List<Field<Object>> keys) {
+        org.jooq.Condition c = org.jooq.impl.DSL.noCondition();
+        for (Field<Object> k : keys) {
+            c = c.and(k.eq(val(null, k.getDataType())));
+        }
+        return c;
+    }
+
+    private static List<Field<?>> placeholders(List<Field<Object>> cols) {
+        return cols.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
+    }
+
+    private static Object[] values(BoundTable t, List<Field<Object>> cols, RowImage row) {
+        Object[] out = new Object[cols.size()];
+        for (int i = 0; i < cols.size(); i++) {
+            out[i] = t.typedValue(row, cols.get(i).getName());
+        }
+        return out;
+    }
+
+    /** Integrity violations (SQLSTATE class 23) and data the column cannot hold (class 22). */
+    static boolean isRejection(DataAccessException e) {
+        String state = sqlState(e).orElse("");
+        return state.startsWith("23") || state.startsWith("22");
+    }
+
+    static String reason(DataAccessException e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (t instanceof SQLException sql && sql.getNextException() != null) {
+                t = sql.getNextException();
+            }
+        }
+        String message = t.getMessage() == null ? e.getMessage() : t.getMessage();
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static Optional<String> sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (s.getSQLState() != null && !s.getSQLState().isEmpty()) {
+                        return Optional.of(s.getSQLState());
+                    }
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+}

@@ -1,0 +1,221 @@
+package dev.converge.capture;
+
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.RowImage;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.WeakHashMap;
+import org.h2.api.Trigger;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+
+/**
+ * Capture on H2: a Java row trigger (H2 has no statement triggers with transition tables) that writes each row
+ * operation to the outbox and the row's version to its shadow table, in the user's transaction, through the
+ * connection H2 hands it. Loaded by H2 itself, so it reads its configuration from {@code cv_table} and the clock from
+ * {@code cv_clock}. Works for embedded H2, where the apply engine runs in the same JVM and marks its own writes through
+ * {@link #whileApplying} so they are not captured again (no echo).
+ */
+public final class H2CaptureTrigger implements Trigger {
+    private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** One key per live H2 transaction; H2's own transaction numbers may be reused, a Transaction object is not. */
+    private static final Map<Object, String> TX_KEYS = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private String table;
+    private List<String> columns;
+    private List<Integer> keyIndexes;
+    private String filterSql;
+    private String shadowMerge;
+    private String outboxInsert;
+
+    /** Runs {@code work} with capture switched off on this thread: the apply engine's writes are not local changes. */
+    public static <T> T whileApplying(java.util.concurrent.Callable<T> work) throws Exception {
+        boolean before = APPLYING.get();
+        APPLYING.set(Boolean.TRUE);
+        try {
+            return work.call();
+        } finally {
+            APPLYING.set(before);
+        }
+    }
+
+    @Override
+    public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
+        throws SQLException {
+        this.table = tableName;
+        this.columns = columns(conn.getMetaData(), schemaName, tableName);
+        List<String> keyColumns = new ArrayList<>();
+        String filter = null;
+        try (PreparedStatement ps = conn.prepareStatement("SELECT \"key_columns\", \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
+            ps.setString(1, tableName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("Converge capture: table " + tableName + " is not registered in cv_table; reinstall the node");
+                }
+                for (var n : ChangeSetCodec.mapper().readTree(rs.getString(1))) {
+                    keyColumns.add(n.asText());
+                }
+                filter = rs.getString(2);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new SQLException("Converge capture: unreadable key columns for " + tableName, e);
+            }
+        }
+        this.keyIndexes = keyColumns.stream().map(columns::indexOf).toList();
+        this.filterSql = filter == null ? null : filterQuery(filter);
+        this.shadowMerge = shadowMerge(keyColumns);
+        this.outboxInsert = "INSERT INTO \"cv_outbox\" (\"tx_key\", \"tbl\", \"op\", \"ts\", \"applied_n\", \"before_img\", \"after_img\","
+            + " \"before_match\", \"after_match\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    @Override
+    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+        if (APPLYING.get()) {
+            return;
+        }
+        String tx = txKey(conn);
+        long[] stamp = new long[2];
+        String node = stamp(conn, stamp);
+        String op = oldRow == null ? "I" : newRow == null ? "D" : "U";
+        boolean beforeMatch = oldRow != null && matches(conn, oldRow);
+        boolean afterMatch = newRow != null && matches(conn, newRow);
+        try (PreparedStatement ps = conn.prepareStatement(outboxInsert)) {
+            ps.setString(1, tx);
+            ps.setString(2, table);
+            ps.setString(3, op);
+            ps.setLong(4, stamp[0]);
+            ps.setLong(5, stamp[1]);
+            ps.setString(6, oldRow == null ? null : json(oldRow));
+            ps.setString(7, newRow == null ? null : json(newRow));
+            ps.setBoolean(8, beforeMatch);
+            ps.setBoolean(9, afterMatch);
+            ps.executeUpdate();
+        }
+        if (oldRow != null && (newRow == null || keyChanged(oldRow, newRow))) {
+            version(conn, oldRow, stamp[0], node, tx, true);
+        }
+        if (newRow != null) {
+            version(conn, newRow, stamp[0], node, tx, false);
+        }
+    }
+
+    private boolean keyChanged(Object[] oldRow, Object[] newRow) {
+        for (int i : keyIndexes) {
+            if (!dev.converge.model.Values.same(oldRow[i], newRow[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void version(Connection conn, Object[] row, long ts, String node, String tx, boolean deleted) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(shadowMerge)) {
+            int p = 1;
+            for (int i : keyIndexes) {
+                ps.setObject(p++, row[i]);
+            }
+            ps.setLong(p++, ts);
+            ps.setString(p++, node);
+            ps.setString(p++, tx);
+            ps.setBoolean(p++, deleted);
+            ps.setString(p, deleted ? json(row) : null);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Fills {@code out} with the hybrid timestamp (packed) and the applied count; returns the node id. */
+    private static String stamp(Connection conn, long[] out) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+            "SELECT \"node_id\", \"wall_override\", \"floor_ts\", \"applied_n\" FROM \"cv_clock\" WHERE \"id\" = 1");
+             ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("Converge capture: cv_clock is empty; reinstall the node");
+            }
+            long wall = rs.getLong(2);
+            if (rs.wasNull()) {
+                wall = System.currentTimeMillis();
+            }
+            out[0] = Math.max(wall << 16, rs.getLong(3) + 1);
+            out[1] = rs.getLong(4);
+            return rs.getString(1);
+        }
+    }
+
+    private static String txKey(Connection conn) throws SQLException {
+        SessionLocal session = (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
+        Object tx = session.getTransaction();
+        return TX_KEYS.computeIfAbsent(tx, t -> "h2-" + UUID.randomUUID());
+    }
+
+    private boolean matches(Connection conn, Object[] row) throws SQLException {
+        if (filterSql == null) {
+            return true;
+        }
+        try (PreparedStatement ps = conn.prepareStatement(filterSql)) {
+            for (int i = 0; i < row.length; i++) {
+                ps.setObject(i + 1, row[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private String json(Object[] row) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            values.put(columns.get(i), row[i]);
+        }
+        return ChangeSetCodec.imageToJson(new RowImage(values));
+    }
+
+    private String filterQuery(String filter) {
+        StringBuilder params = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            params.append(i == 0 ? "?" : ", ?");
+            names.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
+        }
+        return "SELECT CASE WHEN (" + filter + ") THEN TRUE ELSE FALSE END FROM (VALUES (" + params + ")) AS cv_row(" + names + ")";
+    }
+
+    private String shadowMerge(List<String> keyColumns) {
+        String keys = String.join(", ", keyColumns.stream().map(H2CaptureTrigger::quote).toList());
+        String marks = String.join(", ", Collections.nCopies(keyColumns.size(), "?"));
+        return "MERGE INTO " + quote("cv_shadow_" + table.toLowerCase(java.util.Locale.ROOT)) + " (" + keys
+            + ", \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_tx\", \"cv_deleted\", \"cv_image\") KEY (" + keys + ") VALUES ("
+            + marks + ", ?, ?, NULL, ?, ?, ?)";
+    }
+
+    private static final org.jooq.DSLContext H2_SQL = org.jooq.impl.DSL.using(org.jooq.SQLDialect.H2);
+
+    private static String quote(String identifier) {
+        return H2_SQL.render(org.jooq.impl.DSL.name(identifier));
+    }
+
+    private static List<String> columns(DatabaseMetaData md, String schema, String table) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = md.getColumns(null, schema, table, null)) {
+            while (rs.next()) {
+                out.add(rs.getString("COLUMN_NAME"));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public void remove() {
+    }
+}

@@ -1,0 +1,64 @@
+package dev.converge.catalog;
+
+import dev.converge.config.ReplicatedTable;
+import dev.converge.model.RowImage;
+import dev.converge.model.RowKey;
+import dev.converge.shadow.ShadowTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+
+/**
+ * A replicated table bound to the live database: its {@link ReplicatedTable} description, the jOOQ table and typed
+ * column fields (so values from row images bind with the column's type), and its shadow table.
+ */
+public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow) {
+    public String name() {
+        return spec.name();
+    }
+
+    /** The typed field of a column, matched ignoring case. */
+    public Field<Object> field(String column) {
+        Field<Object> f = fieldsByName.get(column);
+        if (f != null) {
+            return f;
+        }
+        for (Map.Entry<String, Field<Object>> e : fieldsByName.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column)) {
+                return e.getValue();
+            }
+        }
+        throw new IllegalArgumentException("table " + name() + " has no column " + column);
+    }
+
+    public List<Field<Object>> keyFields() {
+        return spec.keyColumns().stream().map(this::field).toList();
+    }
+
+    public List<Field<Object>> replicatedFields() {
+        return spec.columns().stream().map(this::field).toList();
+    }
+
+    /** The key as typed values in key-column order, ready to bind. */
+    public List<Object> typedKey(RowKey key) {
+        List<Object> out = new ArrayList<>();
+        for (String c : spec.keyColumns()) {
+            Object v = key.values().get(c.toLowerCase(java.util.Locale.ROOT));
+            out.add(field(c).getDataType().convert(v));
+        }
+        return out;
+    }
+
+    /** A typed value of a column from a row image, ready to bind. */
+    public Object typedValue(RowImage image, String column) {
+        return field(column).getDataType().convert(image.get(column));
+    }
+
+    /** The key of a row image, canonical. */
+    public RowKey keyOf(RowImage image) {
+        return spec.keyOf(image);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.converge.catalog;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.selectOne;
+import static org.jooq.impl.DSL.table;
+
+import dev.converge.config.ConfigError;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.ReplicatedTable;
+import dev.converge.config.TableConfig;
+import dev.converge.shadow.ShadowTable;
+import io.vavr.control.Either;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.UniqueKey;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Reads the replicated tables' structure from the database and checks the configuration against it: every table
+ * exists in the current schema and has a primary key, a column subset names existing columns and contains the whole
+ * key, a row filter is a valid boolean expression over the table. The first problem found is returned as a
+ * {@link ConfigError} naming the table; nothing is installed until the whole configuration is valid.
+ */
+public final class TableCatalog {
+    private TableCatalog() {
+    }
+
+    public static Either<ConfigError, List<BoundTable>> bind(DSLContext ctx, NodeConfig config) {
+        if (config.tables().isEmpty()) {
+            return Either.left(new ConfigError("tables", "no replicated table is configured"));
+        }
+        String schema = currentSchema(ctx);
+        List<Table<?>> tables = ctx.meta().getSchemas().stream()
+            .filter(s -> s.getName().equalsIgnoreCase(schema)).flatMap(s -> s.getTables().stream()).toList();
+        List<BoundTable> out = new ArrayList<>();
+        for (TableConfig tc : config.tables()) {
+            Either<ConfigError, BoundTable> bound = bindOne(ctx, tc, tables);
+            if (bound.isLeft()) {
+                return Either.left(bound.getLeft());
+            }
+            out.add(bound.get());
+        }
+        return Either.right(out);
+    }
+
+    private static String currentSchema(DSLContext ctx) {
+        return ctx.connectionResult(c -> {
+            String s = c.getSchema();
+            return s == null ? "public" : s;
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Either<ConfigError, BoundTable> bindOne(DSLContext ctx, TableConfig tc, List<Table<?>> tables) {
+        String where = "table " + tc.name();
+        if (tc.name().toLowerCase(java.util.Locale.ROOT).startsWith("cv_")) {
+            return Either.left(new ConfigError(where, "names starting with cv_ are reserved for Converge's own tables"));
+        }
+        Optional<Table<?>> found = tables.stream().filter(t -> t.getName().equalsIgnoreCase(tc.name())).findFirst();
+        if (found.isEmpty()) {
+            return Either.left(new ConfigError(where, "no such table in the database's current schema"));
+        }
+        Table<?> t = found.get();
+        UniqueKey<?> pk = t.getPrimaryKey();
+        if (pk == null || pk.getFields().isEmpty()) {
+            return Either.left(new ConfigError(where, "has no primary key; Converge identifies rows by their primary key, add one"));
+        }
+        Map<String, Field<Object>> fields = new LinkedHashMap<>();
+        for (Field<?> f : t.fields()) {
+            fields.put(f.getName(), (Field<Object>) field(name(t.getName(), f.getName()), f.getDataType()));
+        }
+        List<String> all = new ArrayList<>(fields.keySet());
+        List<String> key = pk.getFields().stream().map(Field::getName).toList();
+        Either<ConfigError, List<String>> columns = subset(where, tc, all, key);
+        if (columns.isLeft()) {
+            return Either.left(columns.getLeft());
+        }
+        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> checkFilter(ctx, where, t.getName(), f));
+        if (badFilter.isPresent()) {
+            return Either.left(badFilter.get());
+        }
+        ReplicatedTable spec = new ReplicatedTable(t.getName(), key, columns.get(), all, tc.filter());
+        List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
+        ShadowTable shadow;
+        try {
+            shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
+        } catch (IllegalArgumentException e) {
+            return Either.left(new ConfigError(where, e.getMessage()));
+        }
+        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow));
+    }
+
+    private static Either<ConfigError, List<String>> subset(String where, TableConfig tc, List<String> all, List<String> key) {
+        if (tc.columns().isEmpty()) {
+            return Either.right(all);
+        }
+        List<String> wanted = tc.columns().get();
+        List<String> resolved = new ArrayList<>();
+        for (String w : wanted) {
+            Optional<String> c = all.stream().filter(a -> a.equalsIgnoreCase(w)).findFirst();
+            if (c.isEmpty()) {
+                return Either.left(new ConfigError(where, "column subset names '" + w + "', which the table does not have (it has " + all + ")"));
+            }
+            resolved.add(c.get());
+        }
+        List<String> missing = key.stream().filter(k -> resolved.stream().noneMatch(r -> r.equalsIgnoreCase(k))).toList();
+        if (!missing.isEmpty()) {
+            return Either.left(new ConfigError(where, "column subset must contain every primary-key column; missing " + missing));
+        }
+        // keep the table's column order, whatever order the subset was written in
+        return Either.right(all.stream().filter(resolved::contains).toList());
+    }
+
+    private static Optional<ConfigError> checkFilter(DSLContext ctx, String where, String table, String filter) {
+        try {
+            ctx.select(field("case when (" + filter + ") then 1 else 0 end"))
+                .from(table(name(table))).where(inline(1).eq(inline(0))).fetch();
+            return Optional.empty();
+        } catch (DataAccessException e) {
+            String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table: "
+                + firstLine(cause)));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static boolean exists(DSLContext ctx) {
+        return ctx.fetchExists(selectOne());
+    }
+}

@@ -1,0 +1,84 @@
+package dev.converge.conflict;
+
+import static dev.converge.install.MetaTables.*;
+
+import dev.converge.clock.HybridTimestamp;
+import dev.converge.config.ConflictScope;
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.ChangeSetId;
+import dev.converge.model.NodeId;
+import dev.converge.model.RowImage;
+import dev.converge.model.RowKey;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * Conflict records in the detecting node's database ({@code cv_conflict}). Writes happen inside the apply
+ * transaction, so a conflict is recorded exactly when its ChangeSet is consumed; reads are the API the workbench
+ * builds on. Stateless and thread-safe.
+ */
+public final class ConflictStore {
+    private final NodeId self;
+
+    public ConflictStore(NodeId self) {
+        this.self = self;
+    }
+
+    /** Writes the records (their ids are ignored and assigned by the database) in one statement. */
+    public void record(DSLContext ctx, List<ConflictRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        var insert = ctx.insertInto(CONFLICTS).columns(C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE,
+            C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL);
+        for (ConflictRecord r : records) {
+            insert = insert.values(LocalDateTime.ofInstant(r.detectedTime(), ZoneOffset.UTC), r.type().word(), r.table(),
+                r.key().map(k -> json(k.values())).orElse(null), image(r.localImage()), image(r.remoteImage()), image(r.shadowImage()),
+                r.localTimestamp().map(HybridTimestamp::asLong).orElse(null), r.localOrigin().map(NodeId::value).orElse(null),
+                r.remoteTimestamp().asLong(), r.remoteOrigin().value(), r.changeSet().sequence(), r.scope().word(), r.resolver(),
+                r.outcome().word(), r.status().word(), r.detail().orElse(null));
+        }
+        insert.execute();
+    }
+
+    /** Every conflict recorded here, oldest first. */
+    public List<ConflictRecord> all(DSLContext ctx) {
+        return find(ctx, DSL.noCondition());
+    }
+
+    /** Conflicts matching a condition on {@code cv_conflict}'s columns, oldest first. */
+    public List<ConflictRecord> find(DSLContext ctx, Condition condition) {
+        return ctx.select(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS,
+                C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
+            .from(CONFLICTS).where(condition).orderBy(C_ID).fetch(this::toRecord);
+    }
+
+    private ConflictRecord toRecord(Record r) {
+        NodeId remoteOrigin = NodeId.of(r.get(C_REMOTE_ORIGIN));
+        return new ConflictRecord(r.get(C_ID), self, ConflictType.parse(r.get(C_TYPE)), r.get(C_TABLE),
+            Optional.ofNullable(r.get(C_KEY)).map(k -> new RowKey(ChangeSetCodec.imageFromJson(k).values())),
+            imageOf(r.get(C_LOCAL)), imageOf(r.get(C_REMOTE)), imageOf(r.get(C_SHADOW)),
+            Optional.ofNullable(r.get(C_LOCAL_TS)).map(HybridTimestamp::fromLong), Optional.ofNullable(r.get(C_LOCAL_ORIGIN)).map(NodeId::of),
+            HybridTimestamp.fromLong(r.get(C_REMOTE_TS)), remoteOrigin, new ChangeSetId(remoteOrigin, r.get(C_CS_SEQ)),
+            ConflictScope.parse(r.get(C_SCOPE)), r.get(C_RESOLVER), Outcome.parse(r.get(C_OUTCOME)), ConflictStatus.parse(r.get(C_STATUS)),
+            r.get(C_DETECTED).toInstant(ZoneOffset.UTC), Optional.ofNullable(r.get(C_DETAIL)));
+    }
+
+    private static Optional<RowImage> imageOf(String json) {
+        return Optional.ofNullable(json).map(ChangeSetCodec::imageFromJson);
+    }
+
+    private static String image(Optional<RowImage> image) {
+        return image.map(ChangeSetCodec::imageToJson).orElse(null);
+    }
+
+    private static String json(Object value) {
+        return ChangeSetCodec.mapper().valueToTree(value).toString();
+    }
+}

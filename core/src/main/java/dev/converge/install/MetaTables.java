@@ -1,0 +1,119 @@
+package dev.converge.install;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import dev.converge.shadow.ShadowTable;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Converge's own tables in a node's database, all named {@code cv_*}: their jOOQ definitions, used by the installer
+ * to create them and by the queues, the apply engine and the conflict store to read and write them.
+ */
+public final class MetaTables {
+    private MetaTables() {
+    }
+
+    /** One row: this node's id, the hybrid clock's floor, the count of applied ChangeSets, a wall-clock override. */
+    public static final Table<Record> CLOCK = table(name("cv_clock"));
+    public static final Field<Integer> CLOCK_ID = field(name("id"), SQLDataType.INTEGER.notNull());
+    public static final Field<String> CLOCK_NODE = field(name("node_id"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> CLOCK_WALL_OVERRIDE = field(name("wall_override"), SQLDataType.BIGINT.nullable(true));
+    public static final Field<Long> CLOCK_FLOOR = field(name("floor_ts"), SQLDataType.BIGINT.notNull());
+    public static final Field<Long> CLOCK_APPLIED_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
+    public static final Field<Long> CLOCK_INITIAL = field(name("initial_ts"), SQLDataType.BIGINT.notNull());
+
+    /** The replicated tables as installed: what the H2 capture trigger reads at start-up. */
+    public static final Table<Record> TABLES = table(name("cv_table"));
+    public static final Field<String> TABLES_NAME = field(name("name"), SQLDataType.VARCHAR(128).notNull());
+    public static final Field<String> TABLES_KEY = field(name("key_columns"), SQLDataType.VARCHAR(4000).notNull());
+    public static final Field<String> TABLES_FILTER = field(name("row_filter"), SQLDataType.VARCHAR(4000).nullable(true));
+
+    /** Captured row operations, written by the capture triggers in the user's transaction. */
+    public static final Table<Record> OUTBOX = table(name("cv_outbox"));
+    public static final Field<Long> OUTBOX_ID = field(name("id"), SQLDataType.BIGINT.notNull().identity(true));
+    public static final Field<String> OUTBOX_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    public static final Field<String> OUTBOX_TABLE = field(name("tbl"), SQLDataType.VARCHAR(128).notNull());
+    public static final Field<String> OUTBOX_OP = field(name("op"), SQLDataType.CHAR(1).notNull());
+    public static final Field<Long> OUTBOX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
+    public static final Field<Long> OUTBOX_APPLIED_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
+    public static final Field<Boolean> OUTBOX_BEFORE_MATCH = field(name("before_match"), SQLDataType.BOOLEAN.notNull());
+    public static final Field<Boolean> OUTBOX_AFTER_MATCH = field(name("after_match"), SQLDataType.BOOLEAN.notNull());
+
+    public static Field<Object> outboxBefore(SQLDialect d) {
+        return field(name("before_img"), ShadowTable.imageType(d));
+    }
+
+    public static Field<Object> outboxAfter(SQLDialect d) {
+        return field(name("after_img"), ShadowTable.imageType(d));
+    }
+
+    /** Local transactions in commit order: the per-origin sequence, once assigned, and the causal dependencies. */
+    public static final Table<Record> OUTBOX_TX_TABLE = table(name("cv_outbox_tx"));
+    public static final Field<Long> OTX_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> OTX_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    public static final Field<Long> OTX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> OTX_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).notNull());
+
+    /** What each peer has acknowledged of this node's ChangeSets. */
+    public static final Table<Record> PEERS = table(name("cv_peer"));
+    public static final Field<String> PEER_ID = field(name("peer"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> PEER_ACKED = field(name("acked_seq"), SQLDataType.BIGINT.notNull());
+
+    /** Per origin, the highest sequence applied here (every lower one is applied too). */
+    public static final Table<Record> APPLIED = table(name("cv_applied"));
+    public static final Field<String> APPLIED_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> APPLIED_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    /** The latest timestamp applied from that origin: part of the shadow purge horizon. */
+    public static final Field<Long> APPLIED_TS = field(name("max_ts"), SQLDataType.BIGINT.notNull());
+
+    /** The order in which ChangeSets were applied here: turns a local write's applied count into its dependencies. */
+    public static final Table<Record> APPLIED_LOG = table(name("cv_applied_log"));
+    public static final Field<String> ALOG_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> ALOG_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<Long> ALOG_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
+
+    /** ChangeSets received and stored but not applied yet (waiting for their turn or their dependencies). */
+    public static final Table<Record> INBOX = table(name("cv_inbox"));
+    public static final Field<String> INBOX_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> INBOX_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> INBOX_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
+
+    /** Conflicts this node detected. */
+    public static final Table<Record> CONFLICTS = table(name("cv_conflict"));
+    public static final Field<Long> C_ID = field(name("id"), SQLDataType.BIGINT.notNull().identity(true));
+    public static final Field<LocalDateTime> C_DETECTED = field(name("detected_time"), SQLDataType.LOCALDATETIME(3).notNull());
+    public static final Field<String> C_TYPE = field(name("type"), SQLDataType.VARCHAR(32).notNull());
+    public static final Field<String> C_TABLE = field(name("tbl"), SQLDataType.VARCHAR(128).notNull());
+    public static final Field<String> C_KEY = field(name("row_key"), SQLDataType.VARCHAR(4000).nullable(true));
+    public static final Field<String> C_LOCAL = field(name("local_image"), SQLDataType.CLOB.nullable(true));
+    public static final Field<String> C_REMOTE = field(name("remote_image"), SQLDataType.CLOB.nullable(true));
+    public static final Field<String> C_SHADOW = field(name("shadow_image"), SQLDataType.CLOB.nullable(true));
+    public static final Field<Long> C_LOCAL_TS = field(name("local_ts"), SQLDataType.BIGINT.nullable(true));
+    public static final Field<String> C_LOCAL_ORIGIN = field(name("local_origin"), SQLDataType.VARCHAR(16).nullable(true));
+    public static final Field<Long> C_REMOTE_TS = field(name("remote_ts"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> C_REMOTE_ORIGIN = field(name("remote_origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> C_CS_SEQ = field(name("cs_seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> C_SCOPE = field(name("scope"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<String> C_RESOLVER = field(name("resolver"), SQLDataType.VARCHAR(200).notNull());
+    public static final Field<String> C_OUTCOME = field(name("outcome"), SQLDataType.VARCHAR(32).notNull());
+    public static final Field<String> C_STATUS = field(name("status"), SQLDataType.VARCHAR(32).notNull());
+    public static final Field<String> C_DETAIL = field(name("detail"), SQLDataType.VARCHAR(4000).nullable(true));
+
+    /** Every table the installer creates besides the shadow tables, in creation order. */
+    public static List<Table<Record>> all() {
+        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS);
+    }
+
+    static DataType<Object> image(SQLDialect d) {
+        return ShadowTable.imageType(d);
+    }
+}

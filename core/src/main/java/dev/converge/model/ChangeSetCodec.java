@@ -1,0 +1,206 @@
+package dev.converge.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.converge.clock.HybridTimestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ChangeSets and row images as JSON: how they are stored in the inbox and how they travel between peers. Reading is
+ * strict: anything malformed is a {@link MalformedChangeSetException} that says what is wrong, never a half-read value.
+ * Numbers keep their exact value (integers as Long, others as BigDecimal).
+ */
+public final class ChangeSetCodec {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+    private ChangeSetCodec() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String imageToJson(RowImage image) {
+        try {
+            return MAPPER.writeValueAsString(image.values());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write row image " + image, e);
+        }
+    }
+
+    public static RowImage imageFromJson(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return image(node, "row image");
+        } catch (JsonProcessingException e) {
+            throw new MalformedChangeSetException("row image is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public static String toJson(ChangeSet cs) {
+        return toTree(cs).toString();
+    }
+
+    public static ObjectNode toTree(ChangeSet cs) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("origin", cs.origin().value());
+        root.put("sequence", cs.sequence());
+        root.put("timestamp", cs.timestamp().asLong());
+        ObjectNode deps = root.putObject("dependencies");
+        cs.dependencies().forEach((k, v) -> deps.put(k.value(), v));
+        ArrayNode changes = root.putArray("changes");
+        for (Change c : cs.changes()) {
+            ObjectNode n = changes.addObject();
+            n.put("kind", c.kind());
+            n.put("table", c.table());
+            n.set("key", MAPPER.valueToTree(c.key().values()));
+            c.before().ifPresent(b -> n.set("before", MAPPER.valueToTree(b.values())));
+            c.after().ifPresent(a -> n.set("after", MAPPER.valueToTree(a.values())));
+            n.put("timestamp", c.timestamp().asLong());
+        }
+        return root;
+    }
+
+    public static ChangeSet fromJson(String json) {
+        try {
+            return fromTree(MAPPER.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new MalformedChangeSetException("ChangeSet is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    public static ChangeSet fromTree(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new MalformedChangeSetException("a ChangeSet must be a JSON object");
+        }
+        NodeId origin = nodeId(text(root, "origin"), "origin");
+        long sequence = number(root, "sequence");
+        HybridTimestamp ts = timestamp(number(root, "timestamp"), "timestamp");
+        Map<NodeId, Long> deps = new LinkedHashMap<>();
+        JsonNode depsNode = root.get("dependencies");
+        if (depsNode != null && !depsNode.isNull()) {
+            if (!depsNode.isObject()) {
+                throw new MalformedChangeSetException("dependencies must be an object of node id to sequence");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = depsNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().canConvertToLong()) {
+                    throw new MalformedChangeSetException("dependency on " + e.getKey() + " must be a sequence number");
+                }
+                deps.put(nodeId(e.getKey(), "dependency"), e.getValue().asLong());
+            }
+        }
+        JsonNode changesNode = root.get("changes");
+        if (changesNode == null || !changesNode.isArray()) {
+            throw new MalformedChangeSetException("changes must be an array");
+        }
+        List<Change> changes = new ArrayList<>();
+        int i = 0;
+        for (JsonNode c : changesNode) {
+            changes.add(change(c, "change #" + (++i)));
+        }
+        try {
+            return new ChangeSet(origin, sequence, ts, deps, changes);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedChangeSetException(e.getMessage());
+        }
+    }
+
+    private static Change change(JsonNode n, String where) {
+        if (!n.isObject()) {
+            throw new MalformedChangeSetException(where + " must be an object");
+        }
+        String kind = text(n, "kind");
+        String table = text(n, "table");
+        RowKey key = new RowKey(image(required(n, "key", where), where + " key").values());
+        HybridTimestamp ts = timestamp(number(n, "timestamp"), where + " timestamp");
+        if (key.values().isEmpty()) {
+            throw new MalformedChangeSetException(where + " has an empty key");
+        }
+        if ("insert".equals(kind)) {
+            return new Change.Insert(table, key, image(required(n, "after", where), where + " after"), ts);
+        }
+        if ("update".equals(kind)) {
+            return new Change.Update(table, key, image(required(n, "before", where), where + " before"),
+                image(required(n, "after", where), where + " after"), ts);
+        }
+        if ("delete".equals(kind)) {
+            return new Change.Delete(table, key, image(required(n, "before", where), where + " before"), ts);
+        }
+        throw new MalformedChangeSetException(where + " has unknown kind '" + kind + "' (insert, update or delete)");
+    }
+
+    private static JsonNode required(JsonNode n, String field, String where) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new MalformedChangeSetException(where + " lacks '" + field + "'");
+        }
+        return v;
+    }
+
+    private static RowImage image(JsonNode node, String where) {
+        if (!node.isObject()) {
+            throw new MalformedChangeSetException(where + " must be an object of column to value");
+        }
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (v.isContainerNode()) {
+                values.put(e.getKey(), v.toString());
+            } else if (v.isNull()) {
+                values.put(e.getKey(), null);
+            } else if (v.isBoolean()) {
+                values.put(e.getKey(), v.booleanValue());
+            } else if (v.isIntegralNumber()) {
+                values.put(e.getKey(), v.bigIntegerValue());
+            } else if (v.isNumber()) {
+                values.put(e.getKey(), v.decimalValue());
+            } else {
+                values.put(e.getKey(), v.asText());
+            }
+        }
+        return new RowImage(values);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isTextual()) {
+            throw new MalformedChangeSetException("'" + field + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static long number(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new MalformedChangeSetException("'" + field + "' must be an integer");
+        }
+        return v.asLong();
+    }
+
+    private static NodeId nodeId(String s, String what) {
+        if (!NodeId.isValid(s)) {
+            throw new MalformedChangeSetException(what + " '" + s + "' is not a node id");
+        }
+        return NodeId.of(s);
+    }
+
+    private static HybridTimestamp timestamp(long packed, String what) {
+        try {
+            return HybridTimestamp.fromLong(packed);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedChangeSetException(what + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.converge.queue;
+
+import static dev.converge.install.MetaTables.*;
+import static org.jooq.impl.DSL.max;
+import static org.jooq.impl.DSL.min;
+import static org.jooq.impl.DSL.notExists;
+import static org.jooq.impl.DSL.selectOne;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.converge.catalog.BoundTable;
+import dev.converge.clock.HybridTimestamp;
+import dev.converge.config.ReplicatedTable;
+import dev.converge.model.Change;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.NodeId;
+import dev.converge.model.RowImage;
+import dev.converge.neteffect.NetEffect;
+import dev.converge.neteffect.RawChange;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record5;
+import org.jooq.impl.DSL;
+
+/**
+ * The outbound side of a node: sequences committed local transactions and reads them back as ChangeSets.
+ *
+ * <p><b>Why sequencing happens here and not in the trigger:</b> a trigger cannot know its transaction's commit order.
+ * The sequencer runs in its own transaction and sees only committed transactions, each whole; it gives every
+ * transaction it has not sequenced yet the next sequence number, ordered by the last row the transaction wrote. A
+ * transaction that started earlier but commits later is simply not visible yet and is sequenced on a later pass, so it
+ * is never skipped. Ordering by last write respects every dependency between local transactions: a transaction that
+ * waited for another's row lock, or read its committed data, wrote its rows after the other committed.
+ *
+ * <p>Not thread-safe on its own: the {@code Node} serialises calls; concurrent sequencers are also serialised by the
+ * lock on {@code cv_clock}.
+ */
+public final class OutboundQueue {
+    private final NodeId self;
+    private final Map<String, BoundTable> tables;
+
+    public OutboundQueue(NodeId self, List<BoundTable> tables) {
+        this.self = self;
+        this.tables = new LinkedHashMap<>();
+        tables.forEach(t -> this.tables.put(t.name(), t));
+    }
+
+    /** Gives the next sequence numbers to every committed local transaction not yet sequenced; returns how many. */
+    public int sequence(DSLContext tx) {
+        Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
+        long floor = clock.get(CLOCK_FLOOR);
+        Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
+        long next = last == null ? 1 : last + 1;
+        var o = OUTBOX.as("o");
+        Field<String> oTx = o.field(OUTBOX_TX);
+        var pending = tx.select(oTx, max(o.field(OUTBOX_ID)), max(o.field(OUTBOX_TS)), max(o.field(OUTBOX_APPLIED_N)), min(o.field(OUTBOX_ID)))
+            .from(o)
+            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(OTX_TX.eq(oTx))))
+            .groupBy(oTx)
+            .orderBy(max(o.field(OUTBOX_ID)))
+            .fetch();
+        for (Record5<String, Long, Long, Long, Long> p : pending) {
+            String deps = dependencies(tx, p.value4());
+            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), p.value3(), deps).execute();
+            floor = Math.max(floor, p.value3());
+        }
+        if (!pending.isEmpty()) {
+            tx.update(CLOCK).set(CLOCK_FLOOR, floor).where(CLOCK_ID.eq(1)).execute();
+        }
+        return pending.size();
+    }
+
+    /** For each origin, the highest sequence that had been applied here when the applied count was {@code appliedN}. */
+    private static String dependencies(DSLContext tx, long appliedN) {
+        Map<String, Long> deps = new TreeMap<>();
+        if (appliedN > 0) {
+            tx.select(ALOG_ORIGIN, max(ALOG_SEQ)).from(APPLIED_LOG).where(ALOG_N.le(appliedN)).groupBy(ALOG_ORIGIN)
+                .fetch().forEach(r -> deps.put(r.value1(), r.value2()));
+        }
+        return ChangeSetCodec.mapper().valueToTree(deps).toString();
+    }
+
+    /** The ChangeSets after {@code afterSequence}, in order, at most {@code limit}. */
+    public List<ChangeSet> read(DSLContext ctx, long afterSequence, int limit) {
+        var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
+            .orderBy(OTX_SEQ).limit(limit).fetch();
+        if (txs.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<RawChange>> raw = rawChanges(ctx, txs.map(r -> r.value2()));
+        List<ChangeSet> out = new ArrayList<>();
+        for (var t : txs) {
+            List<Change> changes = NetEffect.of(raw.getOrDefault(t.value2(), List.of()), tableSpecs());
+            out.add(new ChangeSet(self, t.value1(), HybridTimestamp.fromLong(t.value3()), parseDeps(t.value4()), changes));
+        }
+        return out;
+    }
+
+    /** The highest sequence given out so far (0 if none). */
+    public long lastSequence(DSLContext ctx) {
+        Long last = ctx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
+        return last == null ? 0 : last;
+    }
+
+    /**
+     * Removes the captured rows of transactions every peer has acknowledged (sequence at most {@code horizon}). The
+     * transaction's sequence row stays: shadow rows written by that transaction still name it.
+     */
+    public int purge(DSLContext ctx, long horizon) {
+        return ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(DSL.select(OTX_TX).from(OUTBOX_TX_TABLE).where(OTX_SEQ.le(horizon)))).execute();
+    }
+
+    private Function<String, ReplicatedTable> tableSpecs() {
+        return name -> {
+            BoundTable t = tables.get(name);
+            return t == null ? null : t.spec();
+        };
+    }
+
+    private Map<String, List<RawChange>> rawChanges(DSLContext ctx, List<String> txKeys) {
+        Field<Object> before = outboxBefore(ctx.dialect());
+        Field<Object> after = outboxAfter(ctx.dialect());
+        Map<String, List<RawChange>> out = new LinkedHashMap<>();
+        ctx.select(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, before.cast(String.class), after.cast(String.class),
+                OUTBOX_BEFORE_MATCH, OUTBOX_AFTER_MATCH)
+            .from(OUTBOX).where(OUTBOX_TX.in(txKeys)).orderBy(OUTBOX_ID)
+            .fetch()
+            .forEach(r -> out.computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(raw(r.value1(), r.value3(), r.value4(),
+                r.value5(), r.value6(), r.value7(), r.value8(), r.value9())));
+        return out;
+    }
+
+    private static RawChange raw(long id, String table, String op, long ts, String before, String after, boolean bm, boolean am) {
+        RowImage b = before == null ? null : ChangeSetCodec.imageFromJson(before);
+        RowImage a = after == null ? null : ChangeSetCodec.imageFromJson(after);
+        RawChange.Operation operation = switch (op.trim()) {
+            case "I" -> RawChange.Operation.INSERT;
+            case "D" -> RawChange.Operation.DELETE;
+            default -> RawChange.Operation.UPDATE;
+        };
+        return new RawChange(id, table, operation, b, a, bm, am, HybridTimestamp.fromLong(ts));
+    }
+
+    static Map<NodeId, Long> parseDeps(String json) {
+        try {
+            JsonNode n = ChangeSetCodec.mapper().readTree(json);
+            Map<NodeId, Long> out = new TreeMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                out.put(NodeId.of(e.getKey()), e.getValue().asLong());
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable dependencies in cv_outbox_tx: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * The stable queues. {@link dev.converge.queue.OutboundQueue}: the captured row operations of committed local
+ * transactions, put in commit order (each transaction gets the next per-origin sequence exactly once, even one that
+ * started before and committed after another), evaluated to their net effect and handed out per peer until that peer
+ * acknowledges them; then purged. {@link dev.converge.queue.InboundQueue}: ChangeSets received from peers, stored
+ * before they are acknowledged, and held until it is their turn and their causal dependencies are applied.
+ */
+package dev.converge.queue;

@@ -1,0 +1,67 @@
+package dev.converge.shadow;
+
+import static org.jooq.impl.DSL.field;
+import org.jooq.impl.DSL;
+
+import java.util.List;
+import java.util.Locale;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The shadow table of one replicated table: {@code cv_shadow_<table>} with the table's key columns (same names, same
+ * types) and the version columns. {@code keyFields} carry the key columns' data types so that values bind correctly.
+ */
+public record ShadowTable(String baseTable, String name, List<Field<Object>> keyFields, SQLDialect dialect) {
+    /** PostgreSQL's identifier limit; H2 allows more, but one rule for both keeps a configuration portable. */
+    public static final int MAX_NAME = 63;
+    static final String PREFIX = "cv_shadow_";
+
+    public ShadowTable {
+        keyFields = List.copyOf(keyFields);
+    }
+
+    /**
+     * The shadow table for {@code baseTable} (the database's spelling), or an IllegalArgumentException when the
+     * resulting name would be longer than {@value #MAX_NAME} characters.
+     */
+    public static ShadowTable of(String baseTable, List<Field<Object>> keyFields, SQLDialect dialect) {
+        String shadow = PREFIX + baseTable.toLowerCase(Locale.ROOT);
+        if (shadow.length() > MAX_NAME) {
+            throw new IllegalArgumentException("table name '" + baseTable + "' is too long to replicate: its shadow table '"
+                + shadow + "' would exceed " + MAX_NAME + " characters");
+        }
+        List<Field<Object>> unqualified = keyFields.stream().map(f -> field(DSL.name(f.getName()), f.getDataType())).toList();
+        return new ShadowTable(baseTable, shadow, unqualified, dialect);
+    }
+
+    Table<Record> table() {
+        return DSL.table(DSL.name(name));
+    }
+
+    static final Field<Long> TS = field(DSL.name("cv_ts"), SQLDataType.BIGINT.notNull());
+    static final Field<String> ORIGIN = field(DSL.name("cv_origin"), SQLDataType.VARCHAR(16).notNull());
+    static final Field<Long> SEQ = field(DSL.name("cv_seq"), SQLDataType.BIGINT.nullable(true));
+    static final Field<String> TX = field(DSL.name("cv_tx"), SQLDataType.VARCHAR(64).nullable(true));
+    static final Field<Boolean> DELETED = field(DSL.name("cv_deleted"), SQLDataType.BOOLEAN.notNull());
+
+    /** The deleted image as JSON: jsonb on PostgreSQL (cheap to write from a trigger), text on H2. */
+    Field<Object> image() {
+        return field(DSL.name("cv_image"), imageType(dialect));
+    }
+
+    @SuppressWarnings("unchecked")
+    public static DataType<Object> imageType(SQLDialect dialect) {
+        DataType<?> type = dialect.family() == SQLDialect.POSTGRES ? SQLDataType.JSONB : SQLDataType.CLOB;
+        return (DataType<Object>) type.nullable(true);
+    }
+
+    /** Column names of the version part, for SQL written elsewhere (the PostgreSQL capture trigger). */
+    public static List<String> versionColumns() {
+        return List.of("cv_ts", "cv_origin", "cv_seq", "cv_tx", "cv_deleted", "cv_image");
+    }
+}
