@@ -46,16 +46,12 @@ final class StepReader {
         // unknown keys first, against every step key, so that a typo such as 'sqll' gets its suggestion
         Fields.of(node, path, ANY_STEP_KEY);
         String kind = kind(Read.mapping(node, path), path);
-        switch (kind) {
-            case "sql":
-                return sql(Fields.of(node, path, Keys.SQL_STEP));
-            case "tx":
-                return tx(Fields.of(node, path, Keys.TX_STEP));
-            case "deliver":
-                return deliver(Fields.of(node, path, Keys.DELIVER_STEP));
-            default:
-                return resolve(Fields.of(node, path, Keys.RESOLVE_STEP));
-        }
+        return switch (kind) {
+            case "sql" -> sql(Fields.of(node, path, Keys.SQL_STEP));
+            case "tx" -> tx(Fields.of(node, path, Keys.TX_STEP));
+            case "deliver" -> deliver(Fields.of(node, path, Keys.DELIVER_STEP));
+            default -> resolve(Fields.of(node, path, Keys.RESOLVE_STEP));
+        };
     }
 
     private SyncStep sync(YamlNode.Scalar word, String path) {
@@ -124,17 +120,13 @@ final class StepReader {
     private static Take take(YamlNode node, String path) {
         if (node instanceof YamlNode.Scalar) {
             String word = Read.text(node, path);
-            switch (word) {
-                case "local":
-                    return new Take.Local();
-                case "remote":
-                    return new Take.Remote();
-                case "delete":
-                    return new Take.Delete();
-                default:
-                    throw new Malformed(node.line(), path + ": unknown choice '" + word
-                        + "' (expected local, remote, delete or {row: {...}})");
-            }
+            return switch (word) {
+                case "local" -> new Take.Local();
+                case "remote" -> new Take.Remote();
+                case "delete" -> new Take.Delete();
+                default -> throw new Malformed(node.line(), path + ": unknown choice '" + word
+                    + "' (expected local, remote, delete or {row: {...}})");
+            };
         }
         Fields fields = Fields.of(node, path, Keys.TAKE_ROW);
         return new Take.WithRow(fields.required("row", Rows::row));

@@ -60,14 +60,11 @@ final class YamlTree {
 
     private static YamlNode node(JsonParser parser, JsonToken token) throws IOException {
         int line = line(parser);
-        switch (token) {
-            case START_OBJECT:
-                return mapping(parser, line);
-            case START_ARRAY:
-                return sequence(parser, line);
-            default:
-                return new YamlNode.Scalar(line, parser.getText(), scalarValue(parser, token));
-        }
+        return switch (token) {
+            case START_OBJECT -> mapping(parser, line);
+            case START_ARRAY -> sequence(parser, line);
+            default -> new YamlNode.Scalar(line, parser.getText(), scalarValue(parser, token));
+        };
     }
 
     private static YamlNode.Mapping mapping(JsonParser parser, int line) throws IOException {
@@ -93,20 +90,14 @@ final class YamlTree {
     }
 
     private static Object scalarValue(JsonParser parser, JsonToken token) throws IOException {
-        switch (token) {
-            case VALUE_NULL:
-                return null;
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NUMBER_INT:
-                return integer(parser.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT:
-                return decimal(parser);
-            default:
-                return parser.getText();
-        }
+        return switch (token) {
+            case VALUE_NULL -> null;
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NUMBER_INT -> integer(parser.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT -> decimal(parser);
+            default -> parser.getText();
+        };
     }
 
     private static Object integer(BigInteger value) {
