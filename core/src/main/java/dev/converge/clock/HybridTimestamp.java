@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * A hybrid-logical-clock reading: physical milliseconds since the epoch plus a logical counter that orders events
  * within one millisecond. Immutable and totally ordered; the node id that breaks exact ties is not part of it (it
  * travels with the change). Packs into one {@code long} ({@link #asLong()}) so that it is stored and compared in SQL as
- * a BIGINT: 48 bits of milliseconds (good until the year 10889), 16 bits of counter.
+ * a BIGINT: 47 bits of milliseconds (good until about the year 6429; the sign bit stays clear so a signed BIGINT
+ * compares correctly), 16 bits of counter.
  */
 public record HybridTimestamp(long physicalMillis, int logical) implements Comparable<HybridTimestamp> {
     public static final int MAX_LOGICAL = 0xFFFF;

@@ -2,7 +2,6 @@ package dev.converge.queue;
 
 import static dev.converge.install.MetaTables.*;
 import static org.jooq.impl.DSL.max;
-import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.notExists;
 import static org.jooq.impl.DSL.selectOne;
 
@@ -28,7 +27,6 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Record5;
 import org.jooq.impl.DSL;
 
 /**
@@ -61,14 +59,17 @@ public final class OutboundQueue {
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         var o = OUTBOX.as("o");
-        Field<String> oTx = o.field(OUTBOX_TX);
-        var pending = tx.select(oTx, max(o.field(OUTBOX_ID)), max(o.field(OUTBOX_TS)), max(o.field(OUTBOX_APPLIED_N)), min(o.field(OUTBOX_ID)))
+        Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
+        Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
+        Field<Long> lastTs = max(DSL.field(DSL.name("o", OUTBOX_TS.getName()), Long.class)).as("last_ts");
+        Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
+        var pending = tx.select(oTx, lastId, lastTs, appliedN)
             .from(o)
-            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(OTX_TX.eq(oTx))))
+            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
-            .orderBy(max(o.field(OUTBOX_ID)))
+            .orderBy(lastId)
             .fetch();
-        for (Record5<String, Long, Long, Long, Long> p : pending) {
+        for (var p : pending) {
             String deps = dependencies(tx, p.value4());
             tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), p.value3(), deps).execute();
             floor = Math.max(floor, p.value3());

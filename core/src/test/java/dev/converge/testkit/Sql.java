@@ -44,6 +44,27 @@ public final class Sql {
         return this;
     }
 
+    /** Runs the statements in one transaction: all commit, or (on the first failure) none does and the failure is thrown. */
+    public Sql transaction(String... statements) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            String current = null;
+            try (Statement s = c.createStatement()) {
+                for (String sql : statements) {
+                    current = sql;
+                    s.execute(sql);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw failed(current, e);
+            }
+        } catch (SQLException e) {
+            throw failed(String.join("; ", statements), e);
+        }
+        return this;
+    }
+
     /** Runs one statement with {@code ?} parameters; returns the update count. */
     public int update(String sql, Object... params) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

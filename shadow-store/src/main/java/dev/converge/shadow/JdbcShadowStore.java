@@ -96,7 +96,10 @@ public final class JdbcShadowStore {
         for (Field<?> f : columns.subList(shadow.keyFields().size(), columns.size())) {
             updates.put(f, excluded(f));
         }
-        var upsert = insert.onConflict(shadow.keyFields()).doUpdate().set(updates);
+        // qualified conflict keys: H2's MERGE emulation otherwise finds the key column ambiguous
+        List<Field<Object>> conflictKeys = shadow.keyFields().stream()
+            .map(f -> DSL.field(DSL.name(shadow.name(), f.getName()), f.getDataType())).toList();
+        var upsert = insert.onConflict(conflictKeys).doUpdate().set(updates);
         upsert.execute();
     }
 

@@ -1,0 +1,114 @@
+package dev.converge.testkit;
+
+import dev.converge.Node;
+import dev.converge.clock.ManualTimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.NodeId;
+import dev.converge.model.RowImage;
+import dev.converge.transport.InProcessTransport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+
+/**
+ * A few real peers for a test: each its own fresh database of one dialect with the same schema, a manual clock, and
+ * one in-process transport between them. Delivery happens only when the test says so.
+ */
+public final class Cluster {
+    public static final long NOON = java.time.Instant.parse("2026-01-01T12:00:00Z").toEpochMilli();
+
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final InProcessTransport transport = new InProcessTransport();
+
+    public record Member(Node node, DataSource db, ManualTimeSource clock, Sql sql) {
+    }
+
+    /** Peers {@code ids} with {@code schema} run on each, replicating {@code tables} as configured by {@code tweak}. */
+    public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
+                             UnaryOperator<NodeConfig.Builder> tweak) {
+        Cluster c = new Cluster();
+        Map<String, DataSource> dbs = new LinkedHashMap<>();
+        for (String id : ids) {
+            DataSource db = TestDatabases.fresh(dialect, name + "_" + id.toLowerCase());
+            Sql.on(db).execute(schema.split(";\\s*\\n"));
+            dbs.put(id, db);
+        }
+        for (String id : ids) {
+            NodeConfig.Builder b = NodeConfig.builder(id);
+            ids.stream().filter(p -> !p.equals(id)).forEach(b::peer);
+            tables.forEach(b::table);
+            ManualTimeSource clock = new ManualTimeSource(NOON);
+            Node node = Node.open(tweak.apply(b).build(), dbs.get(id), clock);
+            c.members.put(id, new Member(node, dbs.get(id), clock, Sql.on(dbs.get(id))));
+            c.transport.register(node);
+        }
+        return c;
+    }
+
+    public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables) {
+        return of(dialect, name, ids, schema, tables, b -> b);
+    }
+
+    public Member member(String id) {
+        return members.get(id);
+    }
+
+    public Node node(String id) {
+        return members.get(id).node();
+    }
+
+    public Sql sql(String id) {
+        return members.get(id).sql();
+    }
+
+    /** Runs statements as one local transaction on a node, at its clock's current time. */
+    public void write(String id, String... statements) {
+        Member m = members.get(id);
+        m.node().publishWallClock();
+        m.sql().transaction(statements);
+    }
+
+    /** Moves every node's wall clock forward. */
+    public void tick(long millis) {
+        members.values().forEach(m -> m.clock().advance(millis));
+    }
+
+    public int deliver(String from, String to) {
+        return node(from).deliverTo(NodeId.of(to), transport);
+    }
+
+    /** Delivers everything everywhere until nothing moves. */
+    public void sync() {
+        for (int round = 0; round < 20; round++) {
+            int moved = 0;
+            for (String from : members.keySet()) {
+                for (String to : members.keySet()) {
+                    if (!from.equals(to)) {
+                        moved += deliver(from, to);
+                    }
+                }
+            }
+            if (moved == 0) {
+                return;
+            }
+        }
+        throw new AssertionError("the cluster did not settle in 20 delivery rounds");
+    }
+
+    public Map<String, List<RowImage>> data(String id) {
+        return node(id).replicatedRows();
+    }
+
+    public List<String> ids() {
+        return new ArrayList<>(members.keySet());
+    }
+
+    public InProcessTransport transport() {
+        return transport;
+    }
+}
