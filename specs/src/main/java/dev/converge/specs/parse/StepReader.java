@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Reads {@code steps}, giving each step its scenario time: its {@code at}, or one second after the previous step (the
- * first step's "previous" is the start, 12:00:00). Time never runs backwards: steps are a timeline.
+ * first step's "previous" is the start, 12:00:00).
  */
 final class StepReader {
     private static final Duration GAP = Duration.ofSeconds(1);
@@ -59,7 +59,7 @@ final class StepReader {
             throw new Malformed(word.line(), path + ": unknown step '" + word.text()
                 + "' (a step is the word sync, or a map with one of " + String.join(", ", Keys.STEP_KINDS) + ")");
         }
-        return new SyncStep(word.line(), advance(Optional.empty(), word.line(), path));
+        return new SyncStep(word.line(), advance(Optional.empty()));
     }
 
     private static String kind(YamlNode.Mapping map, String path) {
@@ -133,19 +133,16 @@ final class StepReader {
     }
 
     private LocalTime time(Fields f) {
-        Optional<YamlNode> at = f.get("at");
-        return advance(at.map(n -> Times.clock(n, f.path("at"))), at.map(YamlNode::line).orElse(f.line()),
-            f.path("at"));
+        return advance(f.optional("at", Times::clock));
     }
 
-    private LocalTime advance(Optional<LocalTime> at, int line, String path) {
-        LocalTime time = at.orElse(previous.plus(GAP));
-        if (time.isBefore(previous)) {
-            throw new Malformed(line, path + ": " + time + " is earlier than the previous step (" + previous
-                + "); steps run in time order");
-        }
-        previous = time;
-        return time;
+    /**
+     * A step's time: its own, or one second after the previous step's. Time may go back: steps run in file order, and
+     * a later step may carry an earlier time (concurrent writes at several nodes, written down in any order).
+     */
+    private LocalTime advance(Optional<LocalTime> at) {
+        previous = at.orElse(previous.plus(GAP));
+        return previous;
     }
 
     private static List<String> anyStepKey() {
