@@ -33,6 +33,7 @@ public final class H2CaptureTrigger implements Trigger {
     private String table;
     private List<String> columns;
     private List<Integer> keyIndexes;
+    private List<Integer> replicatedIndexes;
     private String filterSql;
     private String shadowMerge;
     private String outboxInsert;
@@ -55,7 +56,7 @@ public final class H2CaptureTrigger implements Trigger {
         this.columns = columns(conn.getMetaData(), schemaName, tableName);
         List<String> keyColumns = new ArrayList<>();
         String filter = null;
-        try (PreparedStatement ps = conn.prepareStatement("SELECT \"key_columns\", \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT \"key_columns\", \"row_filter\", \"replicated_columns\" FROM \"cv_table\" WHERE \"name\" = ?")) {
             ps.setString(1, tableName);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -65,6 +66,11 @@ public final class H2CaptureTrigger implements Trigger {
                     keyColumns.add(n.asText());
                 }
                 filter = rs.getString(2);
+                List<Integer> replicated = new ArrayList<>();
+                for (var n : ChangeSetCodec.mapper().readTree(rs.getString(3))) {
+                    replicated.add(columns.indexOf(n.asText()));
+                }
+                this.replicatedIndexes = replicated;
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new SQLException("Converge capture: unreadable key columns for " + tableName, e);
             }
@@ -102,9 +108,22 @@ public final class H2CaptureTrigger implements Trigger {
         if (oldRow != null && (newRow == null || keyChanged(oldRow, newRow))) {
             version(conn, oldRow, stamp[0], node, tx, true);
         }
-        if (newRow != null) {
+        if (newRow != null && (oldRow == null || beforeMatch != afterMatch || !sameReplicated(oldRow, newRow))) {
             version(conn, newRow, stamp[0], node, tx, false);
         }
+    }
+
+    /**
+     * An update that leaves every replicated column (and the filter's verdict) as it was is not a replicated write:
+     * the row's version stays, or a later remote update would look like a conflict with it.
+     */
+    private boolean sameReplicated(Object[] oldRow, Object[] newRow) {
+        for (int i : replicatedIndexes) {
+            if (!dev.converge.model.Values.same(oldRow[i], newRow[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean keyChanged(Object[] oldRow, Object[] newRow) {

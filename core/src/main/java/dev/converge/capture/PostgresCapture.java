@@ -83,19 +83,34 @@ final class PostgresCapture {
     /**
      * Old and new rows of an UPDATE are paired by primary key: transition tables carry no row identity, and a key
      * change is shipped as delete + insert anyway, so an unpaired old row is a delete and an unpaired new row an insert.
+     * One statement with data-modifying CTEs: the outbox rows, tombstones for keys that vanished, and new versions only
+     * for rows whose replicated columns or filter verdict changed — an update of excluded columns is not a replicated
+     * write and must not make the row look freshly written (it would turn a later remote update into a false conflict).
      */
     private String updateBody(BoundTable t) {
         String keyCols = t.spec().keyColumns().stream().map(k -> q(k) + " AS " + q("cv_k_" + k)).collect(Collectors.joining(", "));
         String join = t.spec().keyColumns().stream().map(k -> "o." + q("cv_k_" + k) + " = n." + q("cv_k_" + k))
             .collect(Collectors.joining(" AND "));
-        return outboxInsert(t)
+        String replicated = "ROW(" + t.spec().columns().stream().map(this::q).collect(Collectors.joining(", ")) + ")";
+        String side = "SELECT to_jsonb(%1$s.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + ", " + replicated + " AS cv_r FROM %2$s %1$s";
+        String oldKeys = t.spec().keyColumns().stream().map(k -> "o." + q("cv_k_" + k)).collect(Collectors.joining(", "));
+        String newKeys = t.spec().keyColumns().stream().map(k -> "n." + q("cv_k_" + k)).collect(Collectors.joining(", "));
+        String shadowInsert = "  INSERT INTO " + q(t.shadow().name()) + " (" + keyList(t, "") + ", cv_ts, cv_origin, cv_seq, cv_tx, cv_deleted, cv_image)\n";
+        return "  WITH o AS (" + String.format(side, "o", "cv_old") + "),\n"
+            + "       n AS (" + String.format(side, "n", "cv_new") + "),\n"
+            + "       cv_log AS (\n"
+            + outboxInsert(t)
             + "  SELECT cv_s.tx, " + lit(t.name()) + ", CASE WHEN o.cv_img IS NULL THEN 'I' WHEN n.cv_img IS NULL THEN 'D' ELSE 'U' END,\n"
             + "         cv_s.ts, cv_s.applied_n, o.cv_img, n.cv_img, coalesce(o.cv_m, false), coalesce(n.cv_m, false)\n"
-            + "  FROM (SELECT to_jsonb(o.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "  FULL JOIN (SELECT to_jsonb(n.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n"
-            + tombstoneUpsert(t, " WHERE NOT EXISTS (SELECT 1 FROM cv_new n WHERE "
-                + t.spec().keyColumns().stream().map(k -> "n." + q(k) + " = o." + q(k)).collect(Collectors.joining(" AND ")) + ")")
-            + liveUpsert(t);
+            + "  FROM o FULL JOIN n ON " + join + "),\n"
+            + "       cv_gone AS (\n"
+            + shadowInsert
+            + "  SELECT " + oldKeys + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, true, o.cv_img FROM o WHERE NOT EXISTS (SELECT 1 FROM n WHERE " + join + ")\n"
+            + onConflict(t) + ")\n"
+            + shadowInsert
+            + "  SELECT " + newKeys + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, false, NULL FROM n LEFT JOIN o ON " + join + "\n"
+            + "  WHERE o.cv_img IS NULL OR o.cv_r IS DISTINCT FROM n.cv_r OR o.cv_m <> n.cv_m\n"
+            + onConflict(t) + ";\n";
     }
 
     private String outboxInsert(BoundTable t) {
@@ -109,18 +124,18 @@ final class PostgresCapture {
     private String liveUpsert(BoundTable t) {
         return "  INSERT INTO " + q(t.shadow().name()) + " (" + keyList(t, "") + ", cv_ts, cv_origin, cv_seq, cv_tx, cv_deleted, cv_image)\n"
             + "  SELECT " + keyList(t, "n.") + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, false, NULL FROM cv_new n\n"
-            + onConflict(t);
+            + onConflict(t) + ";\n";
     }
 
     private String tombstoneUpsert(BoundTable t, String where) {
         return "  INSERT INTO " + q(t.shadow().name()) + " (" + keyList(t, "") + ", cv_ts, cv_origin, cv_seq, cv_tx, cv_deleted, cv_image)\n"
             + "  SELECT " + keyList(t, "o.") + ", cv_s.ts, cv_s.node, NULL, cv_s.tx, true, to_jsonb(o.*) FROM cv_old o" + where + "\n"
-            + onConflict(t);
+            + onConflict(t) + ";\n";
     }
 
     private String onConflict(BoundTable t) {
         return "  ON CONFLICT (" + keyList(t, "") + ") DO UPDATE SET cv_ts = excluded.cv_ts, cv_origin = excluded.cv_origin,"
-            + " cv_seq = NULL, cv_tx = excluded.cv_tx, cv_deleted = excluded.cv_deleted, cv_image = excluded.cv_image;\n";
+            + " cv_seq = NULL, cv_tx = excluded.cv_tx, cv_deleted = excluded.cv_deleted, cv_image = excluded.cv_image";
     }
 
     private String keyList(BoundTable t, String prefix) {
