@@ -88,12 +88,12 @@ public final class ApplyEngine {
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         if (!rejections.isEmpty() && touchesTransactionScope(plans)) {
             connection.rollback(before);
-            return reject(ctx, cs, plans, rejections.stream().map(r -> writers.get(r.index()).withRejection(r.reason())).toList());
+            return reject(ctx, cs, plans, rejections.stream().map(r -> rejected(cs, writers.get(r.index()), r.reason())).toList());
         }
         List<Plan> finals = new ArrayList<>(plans);
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            finals.set(finals.indexOf(p), p.withRejection(r.reason()));
+            finals.set(finals.indexOf(p), rejected(cs, p, r.reason()));
         }
         writeVersions(ctx, finals);
         List<ConflictRecord> records = finals.stream().flatMap(p -> p.record.stream()).toList();
@@ -160,6 +160,18 @@ public final class ApplyEngine {
         }
         Resolution resolution = resolvers.getOrDefault(t.name(), resolvers.get("")).resolve(subject);
         return resolved(t, cs, subject, resolution);
+    }
+
+    /** The target refused the row: recorded as a constraint conflict waiting for a person; nothing of it is written. */
+    private Plan rejected(ChangeSet cs, Plan p, String reason) {
+        Change c = p.change;
+        Optional<ConflictRecord> base = p.record;
+        ConflictRecord r = new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, table(c.table()).name(), Optional.of(c.key()),
+            base.flatMap(ConflictRecord::localImage), c.after().or(c::before), base.flatMap(ConflictRecord::shadowImage),
+            base.flatMap(ConflictRecord::localTimestamp), base.flatMap(ConflictRecord::localOrigin), c.timestamp(), cs.origin(), cs.id(),
+            config.scopeOf(c.table()), resolverName(c.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(reason));
+        return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
     }
 
     private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, Resolution r) {
@@ -346,16 +358,5 @@ public final class ApplyEngine {
             return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
         }
 
-        /** The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. */
-        Plan withRejection(String reason) {
-            ConflictRecord base = record.orElse(null);
-            Optional<RowImage> remote = change.after().or(change::before);
-            ConflictRecord r = new ConflictRecord(0, base == null ? null : base.detectedAt(), ConflictType.CONSTRAINT, change.table(),
-                Optional.of(change.key()), base == null ? Optional.empty() : base.localImage(), remote,
-                base == null ? Optional.empty() : base.shadowImage(), base == null ? Optional.empty() : base.localTimestamp(),
-                base == null ? Optional.empty() : base.localOrigin(), change.timestamp(), null, null, null, null, Outcome.PARKED,
-                ConflictStatus.NEEDS_REVIEW, null, Optional.of(reason));
-            return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
-        }
     }
 }
