@@ -1,5 +1,8 @@
 package dev.converge.specs.run;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * Ends a run early with the reason the scenario failed (a statement that should not fail, a sync that does not
  * settle, an engine exception during a step). Caught by {@link ScenarioRunner}; never leaves this package.
@@ -19,14 +22,18 @@ final class ScenarioFailure extends RuntimeException {
         if (e.getMessage() != null) {
             text.append(": ").append(e.getMessage().strip());
         }
-        StackTraceElement[] trace = e.getStackTrace();
-        if (trace.length > 0) {
-            text.append(" (at ").append(trace[0]).append(')');
-        }
+        whereThrown(e).ifPresent(frame -> text.append(" (at ").append(frame).append(')'));
         Throwable cause = e.getCause();
         if (cause != null && cause != e) {
             text.append("; caused by ").append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
         }
         return text.toString();
+    }
+
+    /** The first frame in Converge's own code: a JDK frame such as {@code Objects.requireNonNull} says nothing. */
+    private static Optional<StackTraceElement> whereThrown(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return Arrays.stream(trace).filter(f -> f.getClassName().startsWith("dev.converge.")).findFirst()
+            .or(() -> Arrays.stream(trace).findFirst());
     }
 }
