@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "converge", mixinStandardHelpOptions = true, versionProvider = ConvergeCommand.Version.class,
     description = "Multi-master database synchronization: peers that all accept writes, and converge.",
-    subcommands = {SpecSubcommand.class, HelpCommand.class})
+    subcommands = {SpecSubcommand.class, BenchSubcommand.class, HelpCommand.class})
 public final class ConvergeCommand implements Runnable {
     private final PrintStream out;
 
