@@ -88,12 +88,12 @@ public final class ApplyEngine {
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         if (!rejections.isEmpty() && touchesTransactionScope(plans)) {
             connection.rollback(before);
-            return reject(ctx, cs, plans, rejections.stream().map(r -> writers.get(r.index()).withRejection(r.reason())).toList());
+            return reject(ctx, cs, plans, rejections.stream().map(r -> refused(cs, writers.get(r.index()), r.reason())).toList());
         }
         List<Plan> finals = new ArrayList<>(plans);
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            finals.set(finals.indexOf(p), p.withRejection(r.reason()));
+            finals.set(finals.indexOf(p), refused(cs, p, r.reason()));
         }
         writeVersions(ctx, finals);
         List<ConflictRecord> records = finals.stream().flatMap(p -> p.record.stream()).toList();
@@ -251,6 +251,20 @@ public final class ApplyEngine {
         byTable.forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
+    /**
+     * The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. Built here, not
+     * in the plan, because the record must name the ChangeSet, its origin, the scope and the resolver like every other.
+     */
+    private Plan refused(ChangeSet cs, Plan p, String reason) {
+        Change change = p.change;
+        ConflictRecord r = new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, table(change.table()).name(), Optional.of(change.key()),
+            p.record.flatMap(ConflictRecord::localImage), change.after().or(change::before), p.record.flatMap(ConflictRecord::shadowImage),
+            p.record.flatMap(ConflictRecord::localTimestamp), p.record.flatMap(ConflictRecord::localOrigin), change.timestamp(), cs.origin(),
+            cs.id(), config.scopeOf(change.table()), resolverName(change.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(reason));
+        return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
+    }
+
     // ---- loading what this node holds -----------------------------------------------------------------------------
 
     private record TableKey(String table, RowKey key) {
@@ -344,18 +358,6 @@ public final class ApplyEngine {
 
         static Plan lost(Change c, ConflictRecord r) {
             return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
-        }
-
-        /** The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. */
-        Plan withRejection(String reason) {
-            ConflictRecord base = record.orElse(null);
-            Optional<RowImage> remote = change.after().or(change::before);
-            ConflictRecord r = new ConflictRecord(0, base == null ? null : base.detectedAt(), ConflictType.CONSTRAINT, change.table(),
-                Optional.of(change.key()), base == null ? Optional.empty() : base.localImage(), remote,
-                base == null ? Optional.empty() : base.shadowImage(), base == null ? Optional.empty() : base.localTimestamp(),
-                base == null ? Optional.empty() : base.localOrigin(), change.timestamp(), null, null, null, null, Outcome.PARKED,
-                ConflictStatus.NEEDS_REVIEW, null, Optional.of(reason));
-            return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
         }
     }
 }
