@@ -106,4 +106,45 @@ class PurgeIT {
         assertEquals(c.data("A"), c.data("B"), "Purging changed no data at B.");
         assertEquals(c.data("A"), c.data("C"), "Purging changed no data at C.");
     }
+
+    /**
+     * A transaction at C writes row 1 at 12:00:30 and stays open; B deletes row 1 at 12:01; C's later, short transaction
+     * (12:02) commits and reaches A. By the horizon rule A may now purge the 12:01 tombstone — yet C's open transaction
+     * commits afterwards, is sequenced after the 12:02 one, and carries an older change to row 1. Without the tombstone
+     * A can no longer see that the delete is later, while B (which kept its tombstone) and C can.
+     */
+    @AllDialects
+    void aLongTransactionCommittingAfterThePurgeStillLosesToTheDelete(Dialect dialect) throws java.sql.SQLException {
+        Cluster c = Cluster.of(dialect, "purge_long_tx", List.of("A", "B", "C"), PERS, List.of(TableConfig.of("pers")));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+        c.sync();
+        c.tick(30_000);
+        c.node("C").publishWallClock();
+        try (java.sql.Connection longTx = c.member("C").db().getConnection()) {
+            longTx.setAutoCommit(false);
+            try (java.sql.Statement s = longTx.createStatement()) {
+                s.execute("UPDATE pers SET nume = 'late' WHERE marca = 1");
+            }
+            c.tick(30_000);
+            c.write("B", "DELETE FROM pers WHERE marca = 1");
+            c.tick(MINUTE);
+            c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+            c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
+            c.deliver("B", "A");
+            c.deliver("C", "A");
+            c.deliver("C", "B");
+            c.tick(MINUTE);
+            c.write("A", "INSERT INTO pers VALUES (10, 'Ilie', 'AB')");
+            c.deliver("A", "B");
+            c.deliver("A", "C");
+            c.node("A").purge();
+            longTx.commit();
+        }
+        c.sync();
+        List<String> holders = c.ids().stream().filter(id -> !c.data(id).values().iterator().next().stream()
+            .filter(r -> ((Number) r.get("marca")).longValue() == 1).toList().isEmpty()).toList();
+        assertEquals(List.of(), holders, "B's delete (12:01) is later than C's update (12:00:30): row 1 is deleted on every node.");
+        assertEquals(c.data("A"), c.data("B"), "A and B converged.");
+        assertEquals(c.data("A"), c.data("C"), "A and C converged.");
+    }
 }
