@@ -10,15 +10,14 @@ import dev.converge.dialect.Dialect;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.NodeId;
 import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Catalog;
 import dev.converge.testkit.Cluster;
 import dev.converge.testkit.Sql;
 import dev.converge.testkit.TestDatabases;
 import java.sql.Connection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -61,51 +60,23 @@ class InstallerIT {
         return Node.open(config, db, new ManualTimeSource(Cluster.NOON));
     }
 
-    /** Tables of the current schema, lower case. */
-    static TreeSet<String> tables(Dialect dialect, Sql sql) {
-        String schema = dialect == Dialect.POSTGRESQL ? "public" : "PUBLIC";
-        return names(sql.query("SELECT table_name AS n FROM information_schema.tables WHERE table_schema = ?", schema));
-    }
-
-    /** Triggers on the user's tables, lower case. */
-    static TreeSet<String> triggers(Dialect dialect, Sql sql) {
-        return names(sql.query(dialect == Dialect.POSTGRESQL
-            ? "SELECT tgname AS n FROM pg_trigger WHERE NOT tgisinternal"
-            : "SELECT trigger_name AS n FROM information_schema.triggers"));
-    }
-
-    /** Functions in the current schema, lower case. */
-    static TreeSet<String> functions(Dialect dialect, Sql sql) {
-        return names(sql.query(dialect == Dialect.POSTGRESQL
-            ? "SELECT p.proname AS n FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace WHERE ns.nspname = 'public'"
-            : "SELECT routine_name AS n FROM information_schema.routines WHERE routine_schema = 'PUBLIC'"));
-    }
-
-    private static TreeSet<String> names(List<Map<String, Object>> rows) {
-        return rows.stream().map(r -> r.get("n").toString().toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static TreeSet<String> converge(TreeSet<String> names) {
-        return names.stream().filter(n -> n.startsWith("cv_")).collect(Collectors.toCollection(TreeSet::new));
-    }
-
     @AllDialects
     void installingTwiceIsHarmlessAndCapturesOnce(Dialect dialect) {
         DataSource db = database(dialect, "install_twice");
         Sql sql = Sql.on(db);
         open(db);
-        TreeSet<String> tablesOnce = tables(dialect, sql);
-        TreeSet<String> triggersOnce = triggers(dialect, sql);
-        TreeSet<String> functionsOnce = functions(dialect, sql);
+        TreeSet<String> tablesOnce = Catalog.tables(dialect, sql);
+        TreeSet<String> triggersOnce = Catalog.triggers(dialect, sql);
+        TreeSet<String> functionsOnce = Catalog.functions(dialect, sql);
         assertTrue(tablesOnce.containsAll(List.of("cv_outbox", "cv_clock", "cv_shadow_pers", "cv_shadow_orase")),
             "The first install creates the outbox, the clock and a shadow table per replicated table: " + tablesOnce);
-        assertTrue(converge(triggersOnce).size() >= 2, "The first install creates capture triggers: " + triggersOnce);
+        assertTrue(Catalog.converge(triggersOnce).size() >= 2, "The first install creates capture triggers: " + triggersOnce);
 
         sql.execute("INSERT INTO pers VALUES (1, 'Ion', 'MS')");
         Node again = open(db);
-        assertEquals(tablesOnce, tables(dialect, sql), "Installing again creates no other table.");
-        assertEquals(triggersOnce, triggers(dialect, sql), "Installing again leaves the same triggers.");
-        assertEquals(functionsOnce, functions(dialect, sql), "Installing again leaves the same functions.");
+        assertEquals(tablesOnce, Catalog.tables(dialect, sql), "Installing again creates no other table.");
+        assertEquals(triggersOnce, Catalog.triggers(dialect, sql), "Installing again leaves the same triggers.");
+        assertEquals(functionsOnce, Catalog.functions(dialect, sql), "Installing again leaves the same functions.");
         assertEquals(2L, ((Number) sql.scalar("SELECT count(*) FROM \"cv_table\"")).longValue(), "Each replicated table is registered once.");
         assertEquals(1, CaptureIT.outbox(sql).size(), "What was captured before the second install is still queued.");
 
@@ -121,24 +92,24 @@ class InstallerIT {
     void uninstallRemovesEverythingConvergeCreatedAndNothingElse(Dialect dialect) {
         DataSource db = database(dialect, "uninstall");
         Sql sql = Sql.on(db);
-        TreeSet<String> userTables = tables(dialect, sql);
-        TreeSet<String> userTriggers = triggers(dialect, sql);
-        TreeSet<String> userFunctions = functions(dialect, sql);
+        TreeSet<String> userTables = Catalog.tables(dialect, sql);
+        TreeSet<String> userTriggers = Catalog.triggers(dialect, sql);
+        TreeSet<String> userFunctions = Catalog.functions(dialect, sql);
         Node node = open(db);
         sql.execute("INSERT INTO pers VALUES (1, 'Ion', 'MS')", "DELETE FROM pers WHERE marca = 1325", "INSERT INTO orase VALUES (1, 'Cluj')");
         node.outboundFor(B, 10);
 
         node.uninstall();
-        assertEquals(userTables, tables(dialect, sql), "Uninstall leaves exactly the user's tables: no cv_* table, no shadow table.");
-        assertEquals(userTriggers, triggers(dialect, sql), "Uninstall leaves exactly the user's triggers: no capture trigger.");
-        assertEquals(userFunctions, functions(dialect, sql), "Uninstall leaves exactly the user's functions: no capture function.");
+        assertEquals(userTables, Catalog.tables(dialect, sql), "Uninstall leaves exactly the user's tables: no cv_* table, no shadow table.");
+        assertEquals(userTriggers, Catalog.triggers(dialect, sql), "Uninstall leaves exactly the user's triggers: no capture trigger.");
+        assertEquals(userFunctions, Catalog.functions(dialect, sql), "Uninstall leaves exactly the user's functions: no capture function.");
         assertEquals(List.of(Map.of("marca", 1, "nume", "Ion", "jud", "MS")), sql.query("SELECT marca, nume, jud FROM pers"),
             "The replicated table keeps its data.");
         assertEquals(List.of(Map.of("id", 1, "body", "not replicated")), sql.query("SELECT id, body FROM notes"),
             "A table that was not replicated keeps its data.");
 
         sql.execute("INSERT INTO pers VALUES (2, 'Ana', 'CJ')", "UPDATE pers SET nume = 'Dan' WHERE marca = 1", "DELETE FROM orase");
-        assertEquals(userTables, tables(dialect, sql), "Writes after uninstall create no Converge table: nothing captures them.");
+        assertEquals(userTables, Catalog.tables(dialect, sql), "Writes after uninstall create no Converge table: nothing captures them.");
         assertEquals(2L, ((Number) sql.scalar("SELECT count(*) FROM pers")).longValue(), "Writes after uninstall work as usual.");
 
         Node fresh = open(db);
