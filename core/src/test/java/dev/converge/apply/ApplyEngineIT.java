@@ -145,6 +145,22 @@ class ApplyEngineIT {
         assertTrue(c.node("B").conflicts().isEmpty(), "No conflict at B.");
     }
 
+    @AllDialects
+    void updatesToAndFromNullApply(Dialect dialect) {
+        Cluster c = cluster(dialect, "apply_nulls");
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', NULL)", "INSERT INTO pers (marca) VALUES (2)");
+        c.deliver("A", "B");
+        c.write("A", "UPDATE pers SET nume = 'Vasile' WHERE marca = 1", "UPDATE pers SET jud = 'CJ' WHERE marca = 2");
+        c.deliver("A", "B");
+        c.write("A", "UPDATE pers SET nume = NULL, jud = 'MS' WHERE marca = 1");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "B holds A's rows, NULLs included.");
+        assertEquals(List.of(Map.of("marca", 1, "jud", "MS"), Map.of("marca", 2, "jud", "CJ")),
+            c.sql("B").query("SELECT marca, jud FROM pers WHERE nume IS NULL ORDER BY marca"), "Both rows have a NULL nume at B.");
+        assertEquals(0, c.node("A").outboundFor(B, 10).size(), "B acknowledged everything: no ChangeSet is stuck.");
+        assertTrue(c.node("B").conflicts().isEmpty(), "No conflict at B: " + c.node("B").conflicts());
+    }
+
     // ---- the target refuses rows ------------------------------------------------------------------------------------
 
     /** A constraint only B has, A's rows in one transaction, and the one of them B must refuse. */
