@@ -294,7 +294,7 @@ public final class ApplyEngine {
         if (v == null) {
             return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true);
         }
-        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t.spec()::project) : Optional.empty();
+        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t::canonical).map(t.spec()::project) : Optional.empty();
         return new LocalRow(Optional.ofNullable(row), shadow, HybridTimestamp.fromLong(v.timestamp()), Optional.of(NodeId.of(v.origin())),
             inCausalPast(v, cs, localSeqs));
     }
