@@ -161,6 +161,44 @@ class ApplyEngineIT {
         assertTrue(c.node("B").conflicts().isEmpty(), "No conflict at B: " + c.node("B").conflicts());
     }
 
+    @AllDialects
+    void aColumnSubsetLeavesTheOtherColumnsAloneAtTheTarget(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "apply_subset", List.of("A", "B"), PERS,
+            List.of(TableConfig.of("pers").withColumns(List.of("marca", "nume"))));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+        c.deliver("A", "B");
+        assertEquals(List.of(Map.of("marca", 1, "nume", "Ion")), c.sql("B").query("SELECT marca, nume FROM pers WHERE jud IS NULL"),
+            "The insert arrives without the column outside the subset.");
+        c.sql("B").execute("UPDATE pers SET jud = 'CJ' WHERE marca = 1");
+        c.write("A", "UPDATE pers SET jud = 'BV' WHERE marca = 1");
+        assertTrue(c.node("A").outboundFor(B, 10).stream().allMatch(cs -> cs.changes().isEmpty()),
+            "An update of a column outside the subset ships no change.");
+        c.write("A", "UPDATE pers SET nume = 'Vasile' WHERE marca = 1");
+        c.sync();
+        assertEquals(List.of(Map.of("nume", "Vasile", "jud", "CJ")), c.sql("B").query("SELECT nume, jud FROM pers"),
+            "B takes the replicated column and keeps its own value of the other.");
+        assertEquals(List.of(Map.of("nume", "Vasile", "jud", "BV")), c.sql("A").query("SELECT nume, jud FROM pers"),
+            "A keeps its own value of the column outside the subset.");
+        assertEquals(c.data("A"), c.data("B"), "A and B agree on the replicated columns.");
+    }
+
+    @AllDialects
+    void parentsAndChildrenInOneChangeSetApplyInAnOrderTheForeignKeyAccepts(Dialect dialect) {
+        String schema = """
+            CREATE TABLE f (id INT PRIMARY KEY, nume VARCHAR(40));
+            CREATE TABLE p (cod INT PRIMARY KEY, f_id INT NOT NULL REFERENCES f (id) ON DELETE RESTRICT, den VARCHAR(40))""";
+        Cluster c = Cluster.of(dialect, "apply_fk", List.of("A", "B"), schema, List.of(TableConfig.of("f"), TableConfig.of("p")));
+        c.write("A", "INSERT INTO f VALUES (12, 'Furnizor')", "INSERT INTO p VALUES (1023, 12, 'Ciocan')",
+            "INSERT INTO f VALUES (13, 'Altul')", "INSERT INTO p VALUES (1024, 13, 'Cleste')");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "Parents and children inserted in one transaction all arrive.");
+        c.write("A", "UPDATE p SET f_id = 13 WHERE cod = 1023", "DELETE FROM f WHERE id = 12");
+        c.write("A", "DELETE FROM p", "DELETE FROM f");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "Children deleted before their parents in one transaction: all deletes arrive.");
+        assertTrue(c.node("B").conflicts().isEmpty(), "The foreign key refused nothing at B: " + c.node("B").conflicts());
+    }
+
     // ---- the target refuses rows ------------------------------------------------------------------------------------
 
     /** A constraint only B has, A's rows in one transaction, and the one of them B must refuse. */
