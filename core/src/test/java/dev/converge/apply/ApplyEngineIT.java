@@ -199,6 +199,44 @@ class ApplyEngineIT {
         assertTrue(c.node("B").conflicts().isEmpty(), "The foreign key refused nothing at B: " + c.node("B").conflicts());
     }
 
+    /**
+     * B's user updates row 1325 and has not committed when A's concurrent update arrives: the apply must not judge the
+     * row by the committed image it read before the user's commit, or it overwrites the user's update without a
+     * conflict while A (seeing B's later update as a conflict it loses) takes B's value: the nodes would diverge.
+     */
+    @AllDialects
+    void aLocalUpdateCommittingWhileAChangeSetAppliesIsJudgedAsAConflict(Dialect dialect) throws Exception {
+        Cluster c = cluster(dialect, "apply_race");
+        c.write("A", "INSERT INTO pers VALUES (1325, 'Vasile', 'MS')");
+        c.sync();
+        c.tick(MINUTE);
+        c.write("A", "UPDATE pers SET nume = 'from A' WHERE marca = 1325");
+        c.tick(MINUTE);
+        c.node("B").publishWallClock();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection user = c.member("B").db().getConnection()) {
+            user.setAutoCommit(false);
+            try (java.sql.Statement s = user.createStatement()) {
+                s.execute("UPDATE pers SET nume = 'from B' WHERE marca = 1325");
+            }
+            java.util.concurrent.Future<Integer> delivery = pool.submit(() -> c.deliver("A", "B"));
+            String blocked = dialect == Dialect.POSTGRESQL
+                ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                : "SELECT count(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
+            dev.converge.testkit.Await.until(() -> delivery.isDone() || ((Number) c.sql("B").scalar(blocked)).intValue() > 0,
+                java.time.Duration.ofSeconds(30), "the apply at B waits for the user's lock on row 1325");
+            user.commit();
+            assertEquals(1, delivery.get(30, java.util.concurrent.TimeUnit.SECONDS), "A's update is delivered once the user committed.");
+        } finally {
+            pool.shutdownNow();
+        }
+        c.sync();
+        assertEquals(c.data("A"), c.data("B"), "A and B converged: " + c.data("A") + " vs " + c.data("B"));
+        assertTrue(rows(c, "A").get(0).sameAs(row(1325, "from B", "MS")), "B's update (12:02) is later than A's (12:01) and wins.");
+        assertEquals(List.of(ConflictType.UPDATE_CHANGED_ROW), c.node("B").conflicts().stream().map(ConflictRecord::type).toList(),
+            "B saw A's update meet its own concurrent one.");
+    }
+
     // ---- the target refuses rows ------------------------------------------------------------------------------------
 
     /** A constraint only B has, A's rows in one transaction, and the one of them B must refuse. */
