@@ -318,12 +318,17 @@ public final class ApplyEngine {
         return out;
     }
 
+    /**
+     * The local rows, locked: a user transaction that has written one of them but not committed is waited for, and its
+     * row and version are then judged; without the lock the apply would judge the image committed before and overwrite
+     * the user's write without a conflict. Versions are read after the rows, so they are at least as recent.
+     */
     private static Map<RowKey, RowImage> rows(DSLContext ctx, BoundTable t, List<RowKey> keys) {
         Map<RowKey, RowImage> out = new HashMap<>();
         List<List<Object>> typed = keys.stream().map(t::typedKey).toList();
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).fetch()) {
+            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).forUpdate().fetch()) {
                 RowImage image = new RowImage(r.intoMap());
                 out.put(t.keyOf(image), image);
             }
