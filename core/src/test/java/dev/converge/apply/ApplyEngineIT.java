@@ -18,11 +18,19 @@ import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Await;
 import dev.converge.testkit.Cluster;
 import dev.converge.transport.Receipt;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -200,6 +208,32 @@ class ApplyEngineIT {
     }
 
     /**
+     * Runs {@code uncommitted} in a user transaction at {@code to}, delivers {@code from}'s queue to {@code to} on another
+     * thread, waits until that delivery waits for the user's lock, then commits the user transaction and waits for the
+     * delivery to finish.
+     */
+    static void deliverWhileAUserWriteIsOpen(Cluster c, Dialect dialect, String from, String to, String uncommitted) throws Exception {
+        c.node(to).publishWallClock();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection user = c.member(to).db().getConnection()) {
+            user.setAutoCommit(false);
+            try (Statement s = user.createStatement()) {
+                s.execute(uncommitted);
+            }
+            Future<Integer> delivery = pool.submit(() -> c.deliver(from, to));
+            String blocked = dialect == Dialect.POSTGRESQL
+                ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                : "SELECT count(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
+            Await.until(() -> delivery.isDone() || ((Number) c.sql(to).scalar(blocked)).intValue() > 0, Duration.ofSeconds(30),
+                "the apply at " + to + " waits for the user's lock");
+            user.commit();
+            assertEquals(1, delivery.get(30, TimeUnit.SECONDS), from + "'s ChangeSet is delivered once the user committed.");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * B's user updates row 1325 and has not committed when A's concurrent update arrives: the apply must not judge the
      * row by the committed image it read before the user's commit, or it overwrites the user's update without a
      * conflict while A (seeing B's later update as a conflict it loses) takes B's value: the nodes would diverge.
@@ -212,29 +246,31 @@ class ApplyEngineIT {
         c.tick(MINUTE);
         c.write("A", "UPDATE pers SET nume = 'from A' WHERE marca = 1325");
         c.tick(MINUTE);
-        c.node("B").publishWallClock();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try (java.sql.Connection user = c.member("B").db().getConnection()) {
-            user.setAutoCommit(false);
-            try (java.sql.Statement s = user.createStatement()) {
-                s.execute("UPDATE pers SET nume = 'from B' WHERE marca = 1325");
-            }
-            java.util.concurrent.Future<Integer> delivery = pool.submit(() -> c.deliver("A", "B"));
-            String blocked = dialect == Dialect.POSTGRESQL
-                ? "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-                : "SELECT count(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL";
-            dev.converge.testkit.Await.until(() -> delivery.isDone() || ((Number) c.sql("B").scalar(blocked)).intValue() > 0,
-                java.time.Duration.ofSeconds(30), "the apply at B waits for the user's lock on row 1325");
-            user.commit();
-            assertEquals(1, delivery.get(30, java.util.concurrent.TimeUnit.SECONDS), "A's update is delivered once the user committed.");
-        } finally {
-            pool.shutdownNow();
-        }
+        deliverWhileAUserWriteIsOpen(c, dialect, "A", "B", "UPDATE pers SET nume = 'from B' WHERE marca = 1325");
         c.sync();
         assertEquals(c.data("A"), c.data("B"), "A and B converged: " + c.data("A") + " vs " + c.data("B"));
         assertTrue(rows(c, "A").get(0).sameAs(row(1325, "from B", "MS")), "B's update (12:02) is later than A's (12:01) and wins.");
         assertEquals(List.of(ConflictType.UPDATE_CHANGED_ROW), c.node("B").conflicts().stream().map(ConflictRecord::type).toList(),
             "B saw A's update meet its own concurrent one.");
+    }
+
+    /**
+     * B's user inserts row 1 at 12:01 and has not committed when A's insert of the same key (12:02) arrives. The apply
+     * finds no row, then its insert waits for the user's and fails on the key: that is an insert-exists conflict,
+     * which A's later insert wins at B as it does at A.
+     */
+    @AllDialects
+    void aLocalInsertCommittingWhileTheSameKeyIsAppliedIsAnInsertExistsConflict(Dialect dialect) throws Exception {
+        Cluster c = cluster(dialect, "apply_insert_race");
+        c.tick(2 * MINUTE);
+        c.write("A", "INSERT INTO pers VALUES (1, 'from A', 'MS')");
+        c.member("B").clock().set(NOON_PLUS(1));
+        deliverWhileAUserWriteIsOpen(c, dialect, "A", "B", "INSERT INTO pers VALUES (1, 'from B', 'MS')");
+        c.sync();
+        assertEquals(List.of(ConflictType.INSERT_EXISTS), c.node("B").conflicts().stream().map(ConflictRecord::type).toList(),
+            "B recorded A's insert meeting its own as insert-exists: " + c.node("B").conflicts());
+        assertEquals(c.data("A"), c.data("B"), "A and B converged: " + c.data("A") + " vs " + c.data("B"));
+        assertTrue(rows(c, "B").get(0).sameAs(row(1, "from A", "MS")), "A's insert (12:02) is later than B's (12:01) and wins.");
     }
 
     // ---- the target refuses rows ------------------------------------------------------------------------------------
