@@ -57,10 +57,6 @@ class ApplyEngineIT {
         return RowImage.of(Map.of("marca", marca, "nume", nume, "jud", jud));
     }
 
-    static List<RowImage> rows(Cluster c, String node) {
-        return c.data(node).values().iterator().next();
-    }
-
     /** The newest ChangeSet a node has queued for a peer (without acknowledging it). */
     static ChangeSet lastQueued(Cluster c, String from, String to) {
         List<ChangeSet> queued = c.node(from).outboundFor(NodeId.of(to), 1000);
@@ -120,15 +116,15 @@ class ApplyEngineIT {
         assertEquals(0, early.applied(), "Sequence 2 alone is not applied.");
         assertEquals(0, early.storedThrough(), "Sequence 2 alone acknowledges nothing: sequence 1 is missing.");
         assertEquals(1, early.waiting(), "Sequence 2 waits in B's inbox.");
-        assertTrue(rows(c, "B").isEmpty(), "B holds no row while sequence 1 is missing.");
+        assertTrue(c.rows("B", "pers").isEmpty(), "B holds no row while sequence 1 is missing.");
         assertEquals(1, c.node("B").receive(A, List.of(both.get(1))).waiting(), "Receiving sequence 2 again stores it once.");
 
         Receipt late = c.node("B").receive(A, List.of(both.get(0)));
         assertEquals(2, late.applied(), "Sequence 1 arrives and both apply.");
         assertEquals(2, late.storedThrough(), "B has everything through sequence 2.");
         assertEquals(0, late.waiting(), "The inbox is empty.");
-        assertEquals(1, rows(c, "B").size(), "B holds one row.");
-        assertTrue(rows(c, "B").get(0).sameAs(row(1, "Vasile", "MS")), "B holds the row as updated by sequence 2: " + rows(c, "B"));
+        assertEquals(1, c.rows("B", "pers").size(), "B holds one row.");
+        assertTrue(c.rows("B", "pers").get(0).sameAs(row(1, "Vasile", "MS")), "B holds the row as updated by sequence 2: " + c.rows("B", "pers"));
         assertTrue(c.node("B").conflicts().isEmpty(), "Applied in order, the two ChangeSets meet no conflict.");
     }
 
@@ -139,7 +135,7 @@ class ApplyEngineIT {
         String values = IntStream.rangeClosed(1, n).mapToObj(i -> "(" + i + ", 'n" + i + "', 'MS')").collect(Collectors.joining(", "));
         c.write("A", "INSERT INTO pers VALUES " + values);
         assertEquals(1, c.deliver("A", "B"), "One transaction of " + n + " inserts ships as one ChangeSet.");
-        assertEquals(n, rows(c, "B").size(), "All " + n + " rows arrive at B.");
+        assertEquals(n, c.rows("B", "pers").size(), "All " + n + " rows arrive at B.");
         assertEquals(c.data("A"), c.data("B"), "B holds exactly A's rows.");
 
         c.write("A", "UPDATE pers SET jud = 'CJ' WHERE marca > 100");
@@ -148,7 +144,7 @@ class ApplyEngineIT {
 
         c.write("A", "DELETE FROM pers WHERE marca > 10");
         c.deliver("A", "B");
-        assertEquals(10, rows(c, "B").size(), "The large delete leaves ten rows at B.");
+        assertEquals(10, c.rows("B", "pers").size(), "The large delete leaves ten rows at B.");
         assertEquals(c.data("A"), c.data("B"), "B holds exactly A's rows after the large delete.");
         assertTrue(c.node("B").conflicts().isEmpty(), "No conflict at B.");
     }
@@ -249,7 +245,7 @@ class ApplyEngineIT {
         deliverWhileAUserWriteIsOpen(c, dialect, "A", "B", "UPDATE pers SET nume = 'from B' WHERE marca = 1325");
         c.sync();
         assertEquals(c.data("A"), c.data("B"), "A and B converged: " + c.data("A") + " vs " + c.data("B"));
-        assertTrue(rows(c, "A").get(0).sameAs(row(1325, "from B", "MS")), "B's update (12:02) is later than A's (12:01) and wins.");
+        assertTrue(c.rows("A", "pers").get(0).sameAs(row(1325, "from B", "MS")), "B's update (12:02) is later than A's (12:01) and wins.");
         assertEquals(List.of(ConflictType.UPDATE_CHANGED_ROW), c.node("B").conflicts().stream().map(ConflictRecord::type).toList(),
             "B saw A's update meet its own concurrent one.");
     }
@@ -270,7 +266,7 @@ class ApplyEngineIT {
         assertEquals(List.of(ConflictType.INSERT_EXISTS), c.node("B").conflicts().stream().map(ConflictRecord::type).toList(),
             "B recorded A's insert meeting its own as insert-exists: " + c.node("B").conflicts());
         assertEquals(c.data("A"), c.data("B"), "A and B converged: " + c.data("A") + " vs " + c.data("B"));
-        assertTrue(rows(c, "B").get(0).sameAs(row(1, "from A", "MS")), "A's insert (12:02) is later than B's (12:01) and wins.");
+        assertTrue(c.rows("B", "pers").get(0).sameAs(row(1, "from A", "MS")), "A's insert (12:02) is later than B's (12:01) and wins.");
     }
 
     // ---- the target refuses rows ------------------------------------------------------------------------------------
@@ -300,7 +296,7 @@ class ApplyEngineIT {
             String what = "With a " + refusal.name() + " constraint at B: ";
             assertEquals(1, receipt.applied(), what + "the ChangeSet is consumed.");
             assertEquals(List.of(1L, 2L, 3L).stream().filter(k -> k != refusal.refusedKey()).toList(),
-                rows(c, "B").stream().map(r -> ((Number) r.get("marca")).longValue()).toList(),
+                c.rows("B", "pers").stream().map(r -> ((Number) r.get("marca")).longValue()).toList(),
                 what + "the two acceptable rows are applied, the refused one is not.");
             List<ConflictRecord> conflicts = c.node("B").conflicts();
             assertEquals(1, conflicts.size(), what + "one conflict is recorded: " + conflicts);
@@ -334,7 +330,7 @@ class ApplyEngineIT {
 
             String what = "With a " + refusal.name() + " constraint at B: ";
             assertEquals(1, receipt.storedThrough(), what + "the rejected ChangeSet is consumed, not retried forever.");
-            assertTrue(rows(c, "B").isEmpty(), what + "no row of the rejected ChangeSet is applied: " + rows(c, "B"));
+            assertTrue(c.rows("B", "pers").isEmpty(), what + "no row of the rejected ChangeSet is applied: " + c.rows("B", "pers"));
             assertEquals(0L, ((Number) c.sql("B").scalar("SELECT count(*) FROM \"cv_shadow_pers\"")).longValue(),
                 what + "no row version of the rejected ChangeSet is written.");
             List<ConflictRecord> conflicts = c.node("B").conflicts();
@@ -352,7 +348,7 @@ class ApplyEngineIT {
 
             c.write("A", "INSERT INTO pers VALUES (7, 'Radu', 'MS')");
             c.deliver("A", "B");
-            assertEquals(List.of(7L), rows(c, "B").stream().map(r -> ((Number) r.get("marca")).longValue()).toList(),
+            assertEquals(List.of(7L), c.rows("B", "pers").stream().map(r -> ((Number) r.get("marca")).longValue()).toList(),
                 what + "A's next ChangeSet applies normally after the rejected one.");
         }
     }
@@ -436,7 +432,7 @@ class ApplyEngineIT {
         assertRecorded(new Expected(A, ConflictType.INSERT_EXISTS, 1325, Optional.of(row(1325, "Ion", "MS")), Optional.of(row(1325, "Ana", "CJ")),
             Optional.empty(), w.atA(), w.atB(), ConflictScope.ROW, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED), only(c, "A"));
         assertEquals(c.data("A"), c.data("B"), "Both nodes hold the later insert.");
-        assertTrue(rows(c, "A").get(0).sameAs(row(1325, "Ana", "CJ")), "The later insert (B's, 12:02) won.");
+        assertTrue(c.rows("A", "pers").get(0).sameAs(row(1325, "Ana", "CJ")), "The later insert (B's, 12:02) won.");
     }
 
     @AllDialects
@@ -453,7 +449,7 @@ class ApplyEngineIT {
             Optional.of(row(1325, "Vasile", "CJ")), Optional.empty(), w.atA(), w.atB(), ConflictScope.ROW, Outcome.APPLIED_REMOTE,
             ConflictStatus.AUTO_RESOLVED), only(c, "A"));
         assertEquals(c.data("A"), c.data("B"), "Both nodes hold the later update.");
-        assertTrue(rows(c, "A").get(0).sameAs(row(1325, "Vasile", "CJ")), "The later update (B's, 12:02) won.");
+        assertTrue(c.rows("A", "pers").get(0).sameAs(row(1325, "Vasile", "CJ")), "The later update (B's, 12:02) won.");
     }
 
     @AllDialects
@@ -467,7 +463,7 @@ class ApplyEngineIT {
             Optional.of(VASILE), w.atB(), w.atA(), ConflictScope.ROW, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED), only(c, "B"));
         assertRecorded(new Expected(A, ConflictType.DELETE_CHANGED_ROW, 1325, Optional.of(row(1325, "Vasile", "CJ")), Optional.of(VASILE),
             Optional.empty(), w.atA(), w.atB(), ConflictScope.ROW, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED), only(c, "A"));
-        assertTrue(rows(c, "A").isEmpty() && rows(c, "B").isEmpty(), "The later delete (B's, 12:02) won on both nodes.");
+        assertTrue(c.rows("A", "pers").isEmpty() && c.rows("B", "pers").isEmpty(), "The later delete (B's, 12:02) won on both nodes.");
     }
 
     @AllDialects
@@ -481,7 +477,7 @@ class ApplyEngineIT {
             w.atB(), w.atA(), ConflictScope.ROW, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED), only(c, "B"));
         assertRecorded(new Expected(A, ConflictType.DELETE_MISSING_ROW, 1325, Optional.empty(), Optional.of(VASILE), Optional.of(VASILE),
             w.atA(), w.atB(), ConflictScope.ROW, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED), only(c, "A"));
-        assertTrue(rows(c, "A").isEmpty() && rows(c, "B").isEmpty(), "The row stays deleted on both nodes.");
+        assertTrue(c.rows("A", "pers").isEmpty() && c.rows("B", "pers").isEmpty(), "The row stays deleted on both nodes.");
     }
 
     @AllDialects
@@ -496,7 +492,7 @@ class ApplyEngineIT {
         assertRecorded(new Expected(A, ConflictType.UPDATE_MISSING_ROW, 1325, Optional.empty(), Optional.of(row(1325, "Vasile", "CJ")),
             Optional.of(VASILE), w.atA(), w.atB(), ConflictScope.ROW, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED), only(c, "A"));
         assertEquals(c.data("A"), c.data("B"), "Both nodes hold the later update, re-inserted at A.");
-        assertTrue(rows(c, "A").get(0).sameAs(row(1325, "Vasile", "CJ")), "The later update (B's, 12:02) won over A's delete.");
+        assertTrue(c.rows("A", "pers").get(0).sameAs(row(1325, "Vasile", "CJ")), "The later update (B's, 12:02) won over A's delete.");
     }
 
     @AllDialects
@@ -534,7 +530,7 @@ class ApplyEngineIT {
         assertEquals(Outcome.KEPT_LOCAL, tx.outcome(), "The rejected transaction left B as it was.");
         assertEquals(ConflictStatus.NEEDS_REVIEW, tx.status(), "A rejected transaction needs review.");
         assertTrue(tx.detail().isPresent() && tx.detail().get().contains("Ioan"), "The transaction conflict keeps the whole ChangeSet for review.");
-        assertTrue(rows(c, "B").stream().anyMatch(r -> r.sameAs(row(7, "Ion", "MS"))),
-            "The row that did not conflict (7) was not updated at B either: " + rows(c, "B"));
+        assertTrue(c.rows("B", "pers").stream().anyMatch(r -> r.sameAs(row(7, "Ion", "MS"))),
+            "The row that did not conflict (7) was not updated at B either: " + c.rows("B", "pers"));
     }
 }

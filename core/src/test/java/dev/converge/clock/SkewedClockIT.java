@@ -40,7 +40,7 @@ class SkewedClockIT {
 
     static void assertEveryNodeHolds(Cluster c, RowImage expected) {
         for (String id : c.ids()) {
-            List<RowImage> rows = c.data(id).values().iterator().next();
+            List<RowImage> rows = c.rows(id, "pers");
             assertEquals(1, rows.size(), id + " holds one row: " + rows);
             assertTrue(rows.get(0).sameAs(expected), id + " holds the skewed node's value " + expected + ", not " + rows.get(0) + ".");
         }

@@ -26,10 +26,6 @@ class CausalDeliveryIT {
         return Cluster.of(dialect, name, ids, PERS, List.of(TableConfig.of("pers")));
     }
 
-    static List<RowImage> rows(Cluster c, String node) {
-        return c.data(node).values().iterator().next();
-    }
-
     static Receipt send(Cluster c, String from, String to) {
         List<ChangeSet> batch = c.node(from).outboundFor(NodeId.of(to), 100);
         Receipt r = c.node(to).receive(NodeId.of(from), batch);
@@ -57,13 +53,13 @@ class CausalDeliveryIT {
         assertEquals(0, early.applied(), "C cannot apply B's update before A's insert.");
         assertEquals(1, early.waiting(), "B's update waits in C's inbox.");
         assertEquals(1, early.storedThrough(), "C has durably stored B's update: B may forget it.");
-        assertTrue(rows(c, "C").isEmpty(), "C holds nothing yet.");
+        assertTrue(c.rows("C", "pers").isEmpty(), "C holds nothing yet.");
 
         Receipt late = send(c, "A", "C");
         assertEquals(2, late.applied(), "A's insert arrives; it and the waiting update both apply.");
         assertEquals(0, late.waiting(), "Nothing waits at C any more.");
-        assertTrue(rows(c, "C").get(0).sameAs(RowImage.of(Map.of("marca", 1, "nume", "Vasile", "jud", "MS"))),
-            "C holds the row as B updated it: " + rows(c, "C"));
+        assertTrue(c.rows("C", "pers").get(0).sameAs(RowImage.of(Map.of("marca", 1, "nume", "Vasile", "jud", "MS"))),
+            "C holds the row as B updated it: " + c.rows("C", "pers"));
 
         c.sync();
         assertEquals(c.data("A"), c.data("B"), "A and B converged.");
@@ -87,8 +83,8 @@ class CausalDeliveryIT {
         assertEquals(2, second.waiting(), "Two ChangeSets wait at D.");
         Receipt last = send(c, "A", "D");
         assertEquals(3, last.applied(), "A's insert arrives and all three apply, in causal order.");
-        assertTrue(rows(c, "D").get(0).sameAs(RowImage.of(Map.of("marca", 1, "nume", "Vasile", "jud", "CJ"))),
-            "D holds the row with both updates: " + rows(c, "D"));
+        assertTrue(c.rows("D", "pers").get(0).sameAs(RowImage.of(Map.of("marca", 1, "nume", "Vasile", "jud", "CJ"))),
+            "D holds the row with both updates: " + c.rows("D", "pers"));
 
         c.sync();
         for (String id : c.ids()) {
@@ -134,10 +130,10 @@ class CausalDeliveryIT {
         c.write("A", "UPDATE pers SET jud = 'CJ' WHERE marca = 1");
         c.write("A", "DELETE FROM pers WHERE marca = 1");
         c.deliver("A", "C");
-        assertTrue(rows(c, "C").isEmpty(), "A's three ChangeSets wait at C for B's insert.");
+        assertTrue(c.rows("C", "pers").isEmpty(), "A's three ChangeSets wait at C for B's insert.");
         c.sync();
         for (String id : c.ids()) {
-            assertTrue(rows(c, id).isEmpty(), "The row ends deleted at " + id + ".");
+            assertTrue(c.rows(id, "pers").isEmpty(), "The row ends deleted at " + id + ".");
         }
         assertNoConflictAnywhere(c);
     }

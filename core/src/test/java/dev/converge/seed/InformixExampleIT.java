@@ -36,7 +36,7 @@ class InformixExampleIT {
     static Cluster beforeDelivery(Dialect dialect, String name) {
         Cluster c = Cluster.of(dialect, name, List.of("A", "B", "C"), SCHEMA, List.of(TableConfig.of("pers")));
         for (String id : c.ids()) {
-            assertEquals(1, rows(c, id).size(), "The row exists on " + id + " at 12:00, before any write.");
+            assertEquals(1, c.rows(id, "pers").size(), "The row exists on " + id + " at 12:00, before any write.");
         }
         c.tick(5 * MINUTE);
         c.write("B", "UPDATE pers SET jud = 'CJ' WHERE marca = 1325");
@@ -45,13 +45,9 @@ class InformixExampleIT {
         return c;
     }
 
-    static List<RowImage> rows(Cluster c, String node) {
-        return c.data(node).values().iterator().next();
-    }
-
     static void assertDeletedEverywhere(Cluster c) {
         for (String id : c.ids()) {
-            assertTrue(rows(c, id).isEmpty(), "After sync the row is deleted on " + id + ": " + rows(c, id));
+            assertTrue(c.rows(id, "pers").isEmpty(), "After sync the row is deleted on " + id + ": " + c.rows(id, "pers"));
         }
         assertEquals(c.data("A"), c.data("B"), "A and B converged.");
         assertEquals(c.data("A"), c.data("C"), "A and C converged.");
@@ -66,13 +62,13 @@ class InformixExampleIT {
         Cluster c = beforeDelivery(dialect, "informix_order1");
         c.tick(50 * MINUTE);
         assertEquals(1, c.deliver("C", "A"), "T3 13:00: C's delete reaches A.");
-        assertTrue(rows(c, "A").isEmpty(), "A applied the delete.");
+        assertTrue(c.rows("A", "pers").isEmpty(), "A applied the delete.");
         assertEquals(1, c.node("A").tombstones("pers").size(), "A keeps the deleted row in the shadow of pers.");
         assertTrue(c.node("A").conflicts().isEmpty(), "The delete found its row unchanged at A: no conflict.");
 
         c.tick(15 * MINUTE);
         assertEquals(1, c.deliver("B", "A"), "T4 13:15: B's update reaches A.");
-        assertTrue(rows(c, "A").isEmpty(), "The update was not applied: the row stays deleted at A.");
+        assertTrue(c.rows("A", "pers").isEmpty(), "The update was not applied: the row stays deleted at A.");
         List<ConflictRecord> atA = c.node("A").conflicts();
         assertEquals(1, atA.size(), "A recorded one conflict: " + atA);
         ConflictRecord r = atA.get(0);
@@ -97,12 +93,12 @@ class InformixExampleIT {
         Cluster c = beforeDelivery(dialect, "informix_order2");
         c.tick(50 * MINUTE);
         assertEquals(1, c.deliver("B", "A"), "B's update reaches A first.");
-        assertTrue(rows(c, "A").get(0).sameAs(VASILE_CJ), "A applied the update: jud became CJ.");
+        assertTrue(c.rows("A", "pers").get(0).sameAs(VASILE_CJ), "A applied the update: jud became CJ.");
         assertTrue(c.node("A").conflicts().isEmpty(), "The update found the initial row unchanged at A: no conflict.");
 
         c.tick(15 * MINUTE);
         assertEquals(1, c.deliver("C", "A"), "C's delete reaches A second.");
-        assertTrue(rows(c, "A").isEmpty(), "The delete won: the update is undone and the row deleted at A.");
+        assertTrue(c.rows("A", "pers").isEmpty(), "The delete won: the update is undone and the row deleted at A.");
         List<ConflictRecord> atA = c.node("A").conflicts();
         assertEquals(1, atA.size(), "A recorded one conflict: " + atA);
         ConflictRecord r = atA.get(0);
