@@ -88,12 +88,12 @@ public final class ApplyEngine {
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         if (!rejections.isEmpty() && touchesTransactionScope(plans)) {
             connection.rollback(before);
-            return reject(ctx, cs, plans, rejections.stream().map(r -> rejected(cs, writers.get(r.index()), r.reason())).toList());
+            return reject(ctx, cs, plans, rejections.stream().map(r -> refused(cs, writers.get(r.index()), r.reason())).toList());
         }
         List<Plan> finals = new ArrayList<>(plans);
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            finals.set(finals.indexOf(p), rejected(cs, p, r.reason()));
+            finals.set(finals.indexOf(p), refused(cs, p, r.reason()));
         }
         writeVersions(ctx, finals);
         List<ConflictRecord> records = finals.stream().flatMap(p -> p.record.stream()).toList();
@@ -160,18 +160,6 @@ public final class ApplyEngine {
         }
         Resolution resolution = resolvers.getOrDefault(t.name(), resolvers.get("")).resolve(subject);
         return resolved(t, cs, subject, resolution);
-    }
-
-    /** The target refused the row: recorded as a constraint conflict waiting for a person; nothing of it is written. */
-    private Plan rejected(ChangeSet cs, Plan p, String reason) {
-        Change c = p.change;
-        Optional<ConflictRecord> base = p.record;
-        ConflictRecord r = new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, table(c.table()).name(), Optional.of(c.key()),
-            base.flatMap(ConflictRecord::localImage), c.after().or(c::before), base.flatMap(ConflictRecord::shadowImage),
-            base.flatMap(ConflictRecord::localTimestamp), base.flatMap(ConflictRecord::localOrigin), c.timestamp(), cs.origin(), cs.id(),
-            config.scopeOf(c.table()), resolverName(c.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
-            Optional.of(reason));
-        return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
     }
 
     private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, Resolution r) {
@@ -263,6 +251,20 @@ public final class ApplyEngine {
         byTable.forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
+    /**
+     * The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. Built here, not
+     * in the plan, because the record must name the ChangeSet, its origin, the scope and the resolver like every other.
+     */
+    private Plan refused(ChangeSet cs, Plan p, String reason) {
+        Change change = p.change;
+        ConflictRecord r = new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, table(change.table()).name(), Optional.of(change.key()),
+            p.record.flatMap(ConflictRecord::localImage), change.after().or(change::before), p.record.flatMap(ConflictRecord::shadowImage),
+            p.record.flatMap(ConflictRecord::localTimestamp), p.record.flatMap(ConflictRecord::localOrigin), change.timestamp(), cs.origin(),
+            cs.id(), config.scopeOf(change.table()), resolverName(change.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(reason));
+        return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
+    }
+
     // ---- loading what this node holds -----------------------------------------------------------------------------
 
     private record TableKey(String table, RowKey key) {
@@ -292,7 +294,7 @@ public final class ApplyEngine {
         if (v == null) {
             return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true);
         }
-        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t.spec()::project) : Optional.empty();
+        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t::canonical).map(t.spec()::project) : Optional.empty();
         return new LocalRow(Optional.ofNullable(row), shadow, HybridTimestamp.fromLong(v.timestamp()), Optional.of(NodeId.of(v.origin())),
             inCausalPast(v, cs, localSeqs));
     }
@@ -316,12 +318,17 @@ public final class ApplyEngine {
         return out;
     }
 
+    /**
+     * The local rows, locked: a user transaction that has written one of them but not committed is waited for, and its
+     * row and version are then judged; without the lock the apply would judge the image committed before and overwrite
+     * the user's write without a conflict. Versions are read after the rows, so they are at least as recent.
+     */
     private static Map<RowKey, RowImage> rows(DSLContext ctx, BoundTable t, List<RowKey> keys) {
         Map<RowKey, RowImage> out = new HashMap<>();
         List<List<Object>> typed = keys.stream().map(t::typedKey).toList();
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).fetch()) {
+            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).forUpdate().fetch()) {
                 RowImage image = new RowImage(r.intoMap());
                 out.put(t.keyOf(image), image);
             }
@@ -357,6 +364,5 @@ public final class ApplyEngine {
         static Plan lost(Change c, ConflictRecord r) {
             return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
         }
-
     }
 }
