@@ -77,7 +77,7 @@ public final class Node implements AutoCloseable {
         this.dialect = dialect;
         this.tables = List.copyOf(tables);
         this.outbound = new OutboundQueue(config.id(), tables);
-        this.engine = new ApplyEngine(config, tables, resolvers, time);
+        this.engine = new ApplyEngine(config, tables, resolvers, time, outbound);
         this.conflicts = new ConflictStore(config.id());
     }
 
@@ -221,8 +221,6 @@ public final class Node implements AutoCloseable {
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
     public synchronized int applyPending() {
-        // local transactions committed so far get their sequence and, with it, their rows' versions, which detection reads
-        inTransaction(outbound::sequence);
         int applied = 0;
         boolean progress = true;
         while (progress) {

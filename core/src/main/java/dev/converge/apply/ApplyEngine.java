@@ -21,6 +21,7 @@ import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
+import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.KeyConditions;
 import dev.converge.shadow.RowVersion;
@@ -53,8 +54,15 @@ public final class ApplyEngine {
     private final TimeSource time;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
     private final ConflictStore conflicts;
+    private final OutboundQueue outbound;
 
-    public ApplyEngine(NodeConfig config, List<BoundTable> boundTables, Map<String, ConflictResolver> resolvers, TimeSource time) {
+    /**
+     * @param outbound this node's outbound queue: local transactions that committed while the apply waited for its row
+     *     locks are sequenced before their rows are judged, since sequencing gives local writes their versions
+     */
+    public ApplyEngine(NodeConfig config, List<BoundTable> boundTables, Map<String, ConflictResolver> resolvers, TimeSource time,
+                       OutboundQueue outbound) {
+        this.outbound = outbound;
         this.config = config;
         boundTables.forEach(t -> tables.put(t.name(), t));
         this.resolvers = Map.copyOf(resolvers);
@@ -88,12 +96,12 @@ public final class ApplyEngine {
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         if (!rejections.isEmpty() && touchesTransactionScope(plans)) {
             connection.rollback(before);
-            return reject(ctx, cs, plans, rejections.stream().map(r -> writers.get(r.index()).withRejection(r.reason())).toList());
+            return reject(ctx, cs, plans, rejections.stream().map(r -> refused(cs, writers.get(r.index()), r.reason())).toList());
         }
         List<Plan> finals = new ArrayList<>(plans);
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            finals.set(finals.indexOf(p), p.withRejection(r.reason()));
+            finals.set(finals.indexOf(p), refused(cs, p, r.reason()));
         }
         writeVersions(ctx, finals);
         List<ConflictRecord> records = finals.stream().flatMap(p -> p.record.stream()).toList();
@@ -142,7 +150,8 @@ public final class ApplyEngine {
                 .values(cs.origin().value(), cs.sequence(), ts, deps).execute();
         }
         ctx.insertInto(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N).values(cs.origin().value(), cs.sequence(), n).execute();
-        ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, Math.max(floor, cs.timestamp().asLong()))
+        // greatest in SQL: the sequencer may have raised the floor since it was read
+        ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, org.jooq.impl.DSL.greatest(CLOCK_FLOOR, org.jooq.impl.DSL.val(Math.max(floor, ts))))
             .where(CLOCK_ID.eq(1)).execute();
     }
 
@@ -259,6 +268,20 @@ public final class ApplyEngine {
         byTable.forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
+    /**
+     * The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. Built here, not
+     * in the plan, because the record must name the ChangeSet, its origin, the scope and the resolver like every other.
+     */
+    private Plan refused(ChangeSet cs, Plan p, String reason) {
+        Change change = p.change;
+        ConflictRecord r = new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, table(change.table()).name(), Optional.of(change.key()),
+            p.record.flatMap(ConflictRecord::localImage), change.after().or(change::before), p.record.flatMap(ConflictRecord::shadowImage),
+            p.record.flatMap(ConflictRecord::localTimestamp), p.record.flatMap(ConflictRecord::localOrigin), change.timestamp(), cs.origin(),
+            cs.id(), config.scopeOf(change.table()), resolverName(change.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(reason));
+        return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
+    }
+
     // ---- loading what this node holds -----------------------------------------------------------------------------
 
     private record TableKey(String table, RowKey key) {
@@ -269,10 +292,16 @@ public final class ApplyEngine {
         for (Change c : cs.changes()) {
             keysByTable.computeIfAbsent(table(c.table()).name(), k -> new ArrayList<>()).add(c.key());
         }
+        Map<String, Map<RowKey, RowImage>> rowsByTable = new HashMap<>();
+        for (Map.Entry<String, List<RowKey>> e : keysByTable.entrySet()) {
+            rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), e.getValue()));
+        }
+        // a user transaction this apply waited for has committed its rows: its net effect gives them their versions
+        outbound.sequence(ctx);
         Map<TableKey, LocalRow> out = new HashMap<>();
         for (Map.Entry<String, List<RowKey>> e : keysByTable.entrySet()) {
             BoundTable t = tables.get(e.getKey());
-            Map<RowKey, RowImage> rows = rows(ctx, t, e.getValue());
+            Map<RowKey, RowImage> rows = rowsByTable.get(e.getKey());
             Map<RowKey, RowVersion> versions = versions(ctx, t, e.getValue());
             Map<String, Long> localSeqs = localSequences(ctx, versions.values());
             for (Change c : cs.changes()) {
@@ -288,7 +317,7 @@ public final class ApplyEngine {
         if (v == null) {
             return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true);
         }
-        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t.spec()::project) : Optional.empty();
+        Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t::canonical).map(t.spec()::project) : Optional.empty();
         return new LocalRow(Optional.ofNullable(row), shadow, HybridTimestamp.fromLong(v.timestamp()), Optional.of(NodeId.of(v.origin())),
             inCausalPast(v, cs, localSeqs));
     }
@@ -312,12 +341,17 @@ public final class ApplyEngine {
         return out;
     }
 
+    /**
+     * The local rows, locked: a user transaction that has written one of them but not committed is waited for, and its
+     * row and version are then judged; without the lock the apply would judge the image committed before and overwrite
+     * the user's write without a conflict. Versions are read after the rows, so they are at least as recent.
+     */
     private static Map<RowKey, RowImage> rows(DSLContext ctx, BoundTable t, List<RowKey> keys) {
         Map<RowKey, RowImage> out = new HashMap<>();
         List<List<Object>> typed = keys.stream().map(t::typedKey).toList();
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).fetch()) {
+            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).forUpdate().fetch()) {
                 RowImage image = new RowImage(r.intoMap());
                 out.put(t.keyOf(image), image);
             }
@@ -352,18 +386,6 @@ public final class ApplyEngine {
 
         static Plan lost(Change c, ConflictRecord r) {
             return new Plan(c, Optional.empty(), Optional.empty(), Optional.of(r), true);
-        }
-
-        /** The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. */
-        Plan withRejection(String reason) {
-            ConflictRecord base = record.orElse(null);
-            Optional<RowImage> remote = change.after().or(change::before);
-            ConflictRecord r = new ConflictRecord(0, base == null ? null : base.detectedAt(), ConflictType.CONSTRAINT, change.table(),
-                Optional.of(change.key()), base == null ? Optional.empty() : base.localImage(), remote,
-                base == null ? Optional.empty() : base.shadowImage(), base == null ? Optional.empty() : base.localTimestamp(),
-                base == null ? Optional.empty() : base.localOrigin(), change.timestamp(), null, null, null, null, Outcome.PARKED,
-                ConflictStatus.NEEDS_REVIEW, null, Optional.of(reason));
-            return new Plan(change, Optional.empty(), Optional.empty(), Optional.of(r), true);
         }
     }
 }

@@ -127,7 +127,7 @@ final class RowWriter {
         var batch = ctx.batch(update);
         for (Write w : run) {
             UpdateRow u = (UpdateRow) w;
-            List<Object> binds = new ArrayList<>(java.util.Arrays.asList(values(t, set, u.row()))); // values may be null: not List.of
+            List<Object> binds = new ArrayList<>(java.util.Arrays.asList(values(t, set, u.row())));
             binds.addAll(t.typedKey(u.key()));
             batch = batch.bind(binds.toArray());
         }

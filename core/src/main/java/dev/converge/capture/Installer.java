@@ -71,7 +71,7 @@ public final class Installer {
     private void createMetaTables() {
         ctx.createTableIfNotExists(CLOCK).columns(CLOCK_ID, CLOCK_NODE, CLOCK_WALL_OVERRIDE, CLOCK_FLOOR, CLOCK_APPLIED_N, CLOCK_INITIAL)
             .constraints(constraint(name("cv_clock_pk")).primaryKey(CLOCK_ID)).execute();
-        ctx.createTableIfNotExists(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_FILTER)
+        ctx.createTableIfNotExists(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER)
             .constraints(constraint(name("cv_table_pk")).primaryKey(TABLES_NAME)).execute();
         ctx.createTableIfNotExists(OUTBOX).columns(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, OUTBOX_APPLIED_N,
                 outboxBefore(ctx.dialect()), outboxAfter(ctx.dialect()), OUTBOX_BEFORE_MATCH, OUTBOX_AFTER_MATCH)
@@ -111,8 +111,9 @@ public final class Installer {
         shadows.create(ctx, t.shadow());
         String keys = ChangeSetCodec.mapper().valueToTree(t.spec().keyColumns()).toString();
         ctx.deleteFrom(TABLES).where(TABLES_NAME.eq(t.name())).execute();
-        ctx.insertInto(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_FILTER)
-            .values(t.name(), keys, t.spec().filter().orElse(null)).execute();
+        String columns = ChangeSetCodec.mapper().valueToTree(t.spec().columns()).toString();
+        ctx.insertInto(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER)
+            .values(t.name(), keys, columns, t.spec().filter().orElse(null)).execute();
         if (dialect == Dialect.POSTGRESQL) {
             for (String sql : new PostgresCapture(ctx).install(t)) {
                 ctx.execute(sql);

@@ -5,6 +5,8 @@ import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import dev.converge.shadow.ShadowTable;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.jooq.Field;
@@ -46,15 +48,37 @@ public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, 
     public List<Object> typedKey(RowKey key) {
         List<Object> out = new ArrayList<>();
         for (String c : spec.keyColumns()) {
-            Object v = key.values().get(c.toLowerCase(java.util.Locale.ROOT));
-            out.add(field(c).getDataType().convert(v));
+            out.add(typed(field(c), key.values().get(c.toLowerCase(java.util.Locale.ROOT))));
         }
         return out;
     }
 
     /** A typed value of a column from a row image, ready to bind. */
     public Object typedValue(RowImage image, String column) {
-        return field(column).getDataType().convert(image.get(column));
+        return typed(field(column), image.get(column));
+    }
+
+    /** Binary values travel as base64 text (see {@link dev.converge.model.Values}); jOOQ would bind the text's own bytes. */
+    private static Object typed(Field<Object> f, Object canonical) {
+        if (canonical instanceof String s && f.getDataType().isBinary()) {
+            return Base64.getDecoder().decode(s);
+        }
+        return f.getDataType().convert(canonical);
+    }
+
+    /**
+     * A row image as capture wrote it, in canonical form: PostgreSQL's {@code to_jsonb} writes a bytea value as
+     * {@code \x} and hex digits, the canonical form of binary values is base64 (as H2's capture writes them).
+     */
+    public RowImage canonical(RowImage captured) {
+        Map<String, Object> fixed = new java.util.LinkedHashMap<>();
+        captured.values().forEach((column, value) -> {
+            if (value instanceof String s && s.startsWith("\\x") && fieldsByName.containsKey(column)
+                && fieldsByName.get(column).getDataType().isBinary()) {
+                fixed.put(column, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(s.substring(2))));
+            }
+        });
+        return fixed.isEmpty() ? captured : captured.with(fixed);
     }
 
     /** The key of a row image, canonical. */

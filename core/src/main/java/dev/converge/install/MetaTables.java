@@ -35,6 +35,7 @@ public final class MetaTables {
     public static final Table<Record> TABLES = table(name("cv_table"));
     public static final Field<String> TABLES_NAME = field(name("name"), SQLDataType.VARCHAR(128).notNull());
     public static final Field<String> TABLES_KEY = field(name("key_columns"), SQLDataType.VARCHAR(4000).notNull());
+    public static final Field<String> TABLES_COLUMNS = field(name("replicated_columns"), SQLDataType.VARCHAR(4000).notNull());
     public static final Field<String> TABLES_FILTER = field(name("row_filter"), SQLDataType.VARCHAR(4000).nullable(true));
 
     /** Captured row operations, written by the capture triggers in the user's transaction. */

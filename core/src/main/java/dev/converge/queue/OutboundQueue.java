@@ -173,15 +173,21 @@ public final class OutboundQueue {
         return out;
     }
 
-    private static RawChange raw(long id, String table, String op, long ts, String before, String after, boolean bm, boolean am) {
-        RowImage b = before == null ? null : ChangeSetCodec.imageFromJson(before);
-        RowImage a = after == null ? null : ChangeSetCodec.imageFromJson(after);
+    private RawChange raw(long id, String table, String op, long ts, String before, String after, boolean bm, boolean am) {
+        RowImage b = before == null ? null : image(table, before);
+        RowImage a = after == null ? null : image(table, after);
         RawChange.Operation operation = switch (op.trim()) {
             case "I" -> RawChange.Operation.INSERT;
             case "D" -> RawChange.Operation.DELETE;
             default -> RawChange.Operation.UPDATE;
         };
         return new RawChange(id, table, operation, b, a, bm, am, HybridTimestamp.fromLong(ts));
+    }
+
+    private RowImage image(String table, String json) {
+        RowImage captured = ChangeSetCodec.imageFromJson(json);
+        BoundTable t = tables.get(table);
+        return t == null ? captured : t.canonical(captured);
     }
 
     /** Reads dependencies as stored in {@code cv_outbox_tx.deps} and {@code cv_applied.deps}: origin to sequence. */

@@ -110,6 +110,12 @@ public final class Cluster {
         return node(id).replicatedRows();
     }
 
+    /** The replicated rows of one table on a node, in key order; the table name is matched ignoring case. */
+    public List<RowImage> rows(String id, String table) {
+        return data(id).entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(table)).map(Map.Entry::getValue).findFirst()
+            .orElseThrow(() -> new AssertionError(id + " does not replicate table " + table));
+    }
+
     public List<String> ids() {
         return new ArrayList<>(members.keySet());
     }

@@ -14,12 +14,12 @@ import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
- * Reads and writes shadow tables in batches: one query per {@value #CHUNK} keys, never one per row. Stateless and
+ * Reads and writes shadow tables in batches: one query per {@value #CHUNK} keys and one JDBC batch per write, never a
+ * round trip per row. Stateless and
  * thread-safe; every method works inside the caller's transaction (the {@link DSLContext} it is given).
  */
 public final class JdbcShadowStore {
@@ -65,11 +65,29 @@ public final class JdbcShadowStore {
             .orderBy(ShadowTable.TS).fetch(r -> toVersion(shadow, r));
     }
 
-    /** Writes (inserts or replaces) the given versions; at most one version per key. */
+    /**
+     * Writes (inserts or replaces) the given versions, at most one per key, as one JDBC batch of a single prepared
+     * upsert: one round trip, and the statement is parsed once (a many-row VALUES list is re-planned every time).
+     */
     public void write(DSLContext ctx, ShadowTable shadow, List<RowVersion> versions) {
-        for (int from = 0; from < versions.size(); from += CHUNK) {
-            writeChunk(ctx, shadow, versions.subList(from, Math.min(versions.size(), from + CHUNK)));
+        if (versions.isEmpty()) {
+            return;
         }
+        List<Field<?>> columns = insertColumns(shadow);
+        Map<Field<?>, Field<?>> updates = new java.util.LinkedHashMap<>();
+        for (Field<?> f : columns.subList(shadow.keyFields().size(), columns.size())) {
+            updates.put(f, excluded(f));
+        }
+        // qualified conflict keys: H2's MERGE emulation otherwise finds the key column ambiguous
+        List<Field<Object>> conflictKeys = shadow.keyFields().stream()
+            .map(f -> DSL.field(DSL.name(shadow.name(), f.getName()), f.getDataType())).toList();
+        List<Field<?>> placeholders = columns.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
+        var upsert = ctx.insertInto(shadow.table(), columns).values(placeholders).onConflict(conflictKeys).doUpdate().set(updates);
+        var batch = ctx.batch(upsert);
+        for (RowVersion v : versions) {
+            batch = batch.bind(bindValues(shadow, v));
+        }
+        batch.execute();
     }
 
     /**
@@ -94,53 +112,24 @@ public final class JdbcShadowStore {
         return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(seen).execute();
     }
 
-    /** Records the origin sequence of local writes once their transaction has been sequenced. */
-    public int sequenceLocal(DSLContext ctx, ShadowTable shadow, String txKey, long sequence) {
-        return ctx.update(shadow.table()).set(ShadowTable.SEQ, sequence).setNull(ShadowTable.TX)
-            .where(ShadowTable.TX.eq(txKey)).execute();
-    }
-
-    private void writeChunk(DSLContext ctx, ShadowTable shadow, List<RowVersion> chunk) {
-        List<Field<?>> columns = insertColumns(shadow);
-        InsertValuesStepN<Record> insert = ctx.insertInto(shadow.table(), columns);
-        for (RowVersion v : chunk) {
-            insert = insert.values(values(shadow, v));
+    private static Object[] bindValues(ShadowTable shadow, RowVersion v) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < shadow.keyFields().size(); i++) {
+            out.add(shadow.keyFields().get(i).getDataType().convert(v.key().get(i)));
         }
-        Map<Field<?>, Field<?>> updates = new java.util.LinkedHashMap<>();
-        for (Field<?> f : columns.subList(shadow.keyFields().size(), columns.size())) {
-            updates.put(f, excluded(f));
-        }
-        // qualified conflict keys: H2's MERGE emulation otherwise finds the key column ambiguous
-        List<Field<Object>> conflictKeys = shadow.keyFields().stream()
-            .map(f -> DSL.field(DSL.name(shadow.name(), f.getName()), f.getDataType())).toList();
-        var upsert = insert.onConflict(conflictKeys).doUpdate().set(updates);
-        upsert.execute();
+        out.add(v.timestamp());
+        out.add(v.origin());
+        out.add(v.originSequence().orElse(null));
+        out.add(v.localTransaction().orElse(null));
+        out.add(v.deleted());
+        out.add(v.deletedImage().map(j -> shadow.image().getDataType().convert(j)).orElse(null));
+        return out.toArray();
     }
 
     private static List<Field<?>> insertColumns(ShadowTable shadow) {
         List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
         columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED, shadow.image()));
         return columns;
-    }
-
-    private static List<Field<?>> values(ShadowTable shadow, RowVersion v) {
-        List<Field<?>> out = new ArrayList<>();
-        for (int i = 0; i < shadow.keyFields().size(); i++) {
-            Field<Object> f = shadow.keyFields().get(i);
-            out.add(val(f.getDataType().convert(v.key().get(i)), f.getDataType()));
-        }
-        out.add(val(v.timestamp()));
-        out.add(val(v.origin()));
-        out.add(val(v.originSequence().orElse(null), ShadowTable.SEQ.getDataType()));
-        out.add(val(v.localTransaction().orElse(null), ShadowTable.TX.getDataType()));
-        out.add(val(v.deleted()));
-        out.add(imageValue(shadow, v.deletedImage()));
-        return out;
-    }
-
-    private static Field<?> imageValue(ShadowTable shadow, Optional<String> json) {
-        Object value = json.map(j -> shadow.image().getDataType().convert(j)).orElse(null);
-        return val(value, shadow.image().getDataType());
     }
 
     private static List<Field<?>> selectList(ShadowTable shadow) {

@@ -1,0 +1,122 @@
+package dev.converge.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Node;
+import dev.converge.clock.ManualTimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
+import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Catalog;
+import dev.converge.testkit.Cluster;
+import dev.converge.testkit.Sql;
+import dev.converge.testkit.TestDatabases;
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/**
+ * Installing and uninstalling Converge in one database, checked against the database's own catalog: what exists
+ * after each step, and that the user's tables, data, triggers and functions are never touched.
+ */
+class InstallerIT {
+    static final NodeId B = NodeId.of("B");
+
+    /** A user trigger on H2 that does nothing: it must survive an uninstall. */
+    public static final class UserTrigger implements org.h2.api.Trigger {
+        @Override
+        public void init(Connection conn, String schema, String trigger, String table, boolean before, int type) {
+        }
+
+        @Override
+        public void fire(Connection conn, Object[] oldRow, Object[] newRow) {
+        }
+    }
+
+    static DataSource database(Dialect dialect, String name) {
+        DataSource db = TestDatabases.fresh(dialect, name);
+        Sql sql = Sql.on(db);
+        sql.execute("CREATE TABLE pers (marca INT PRIMARY KEY, nume VARCHAR(40), jud CHAR(2))",
+            "CREATE TABLE orase (cod INT PRIMARY KEY, nume VARCHAR(40))",
+            "CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(100))",
+            "INSERT INTO pers VALUES (1325, 'Vasile', 'MS')",
+            "INSERT INTO notes VALUES (1, 'not replicated')");
+        if (dialect == Dialect.POSTGRESQL) {
+            sql.execute("CREATE FUNCTION user_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+                "CREATE TRIGGER user_audit BEFORE INSERT ON pers FOR EACH ROW EXECUTE FUNCTION user_audit()");
+        } else {
+            sql.execute("CREATE TRIGGER user_audit BEFORE INSERT ON pers FOR EACH ROW CALL '" + UserTrigger.class.getName() + "'");
+        }
+        return db;
+    }
+
+    static Node open(DataSource db) {
+        NodeConfig config = NodeConfig.builder("A").peer("B").table("pers").table("orase").build();
+        return Node.open(config, db, new ManualTimeSource(Cluster.NOON));
+    }
+
+    @AllDialects
+    void installingTwiceIsHarmlessAndCapturesOnce(Dialect dialect) {
+        DataSource db = database(dialect, "install_twice");
+        Sql sql = Sql.on(db);
+        open(db);
+        TreeSet<String> tablesOnce = Catalog.tables(dialect, sql);
+        TreeSet<String> triggersOnce = Catalog.triggers(dialect, sql);
+        TreeSet<String> functionsOnce = Catalog.functions(dialect, sql);
+        assertTrue(tablesOnce.containsAll(List.of("cv_outbox", "cv_clock", "cv_shadow_pers", "cv_shadow_orase")),
+            "The first install creates the outbox, the clock and a shadow table per replicated table: " + tablesOnce);
+        assertTrue(Catalog.converge(triggersOnce).size() >= 2, "The first install creates capture triggers: " + triggersOnce);
+
+        sql.execute("INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+        Node again = open(db);
+        assertEquals(tablesOnce, Catalog.tables(dialect, sql), "Installing again creates no other table.");
+        assertEquals(triggersOnce, Catalog.triggers(dialect, sql), "Installing again leaves the same triggers.");
+        assertEquals(functionsOnce, Catalog.functions(dialect, sql), "Installing again leaves the same functions.");
+        assertEquals(2L, ((Number) sql.scalar("SELECT count(*) FROM \"cv_table\"")).longValue(), "Each replicated table is registered once.");
+        assertEquals(1, CaptureIT.outbox(sql).size(), "What was captured before the second install is still queued.");
+
+        sql.execute("INSERT INTO pers VALUES (2, 'Ana', 'CJ')", "INSERT INTO orase VALUES (1, 'Cluj')");
+        assertEquals(3, CaptureIT.outbox(sql).size(), "After a second install each insert is captured once, not twice.");
+        List<ChangeSet> queued = again.outboundFor(B, 10);
+        assertEquals(List.of(1L, 2L, 3L), queued.stream().map(ChangeSet::sequence).toList(),
+            "The three local transactions are queued once each: " + queued);
+        assertEquals(List.of(1, 1, 1), queued.stream().map(cs -> cs.changes().size()).toList(), "Each ChangeSet carries its one insert once.");
+    }
+
+    @AllDialects
+    void uninstallRemovesEverythingConvergeCreatedAndNothingElse(Dialect dialect) {
+        DataSource db = database(dialect, "uninstall");
+        Sql sql = Sql.on(db);
+        TreeSet<String> userTables = Catalog.tables(dialect, sql);
+        TreeSet<String> userTriggers = Catalog.triggers(dialect, sql);
+        TreeSet<String> userFunctions = Catalog.functions(dialect, sql);
+        Node node = open(db);
+        sql.execute("INSERT INTO pers VALUES (1, 'Ion', 'MS')", "DELETE FROM pers WHERE marca = 1325", "INSERT INTO orase VALUES (1, 'Cluj')");
+        node.outboundFor(B, 10);
+
+        node.uninstall();
+        assertEquals(userTables, Catalog.tables(dialect, sql), "Uninstall leaves exactly the user's tables: no cv_* table, no shadow table.");
+        assertEquals(userTriggers, Catalog.triggers(dialect, sql), "Uninstall leaves exactly the user's triggers: no capture trigger.");
+        assertEquals(userFunctions, Catalog.functions(dialect, sql), "Uninstall leaves exactly the user's functions: no capture function.");
+        assertEquals(List.of(Map.of("marca", 1, "nume", "Ion", "jud", "MS")), sql.query("SELECT marca, nume, jud FROM pers"),
+            "The replicated table keeps its data.");
+        assertEquals(List.of(Map.of("id", 1, "body", "not replicated")), sql.query("SELECT id, body FROM notes"),
+            "A table that was not replicated keeps its data.");
+
+        sql.execute("INSERT INTO pers VALUES (2, 'Ana', 'CJ')", "UPDATE pers SET nume = 'Dan' WHERE marca = 1", "DELETE FROM orase");
+        assertEquals(userTables, Catalog.tables(dialect, sql), "Writes after uninstall create no Converge table: nothing captures them.");
+        assertEquals(2L, ((Number) sql.scalar("SELECT count(*) FROM pers")).longValue(), "Writes after uninstall work as usual.");
+
+        Node fresh = open(db);
+        assertTrue(fresh.outboundFor(B, 10).isEmpty(), "A fresh install does not see writes made while Converge was uninstalled.");
+        sql.execute("INSERT INTO pers VALUES (3, 'Ioana', 'BV')");
+        List<ChangeSet> queued = fresh.outboundFor(B, 10);
+        assertEquals(1, queued.size(), "After installing again, capture works again: " + queued);
+        assertEquals(1, queued.get(0).sequence(), "A fresh install starts its sequence at 1.");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.converge.catalog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.InvalidConfigException;
+import dev.converge.Node;
+import dev.converge.clock.ManualTimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.ResolverSpec;
+import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Catalog;
+import dev.converge.testkit.Cluster;
+import dev.converge.testkit.Sql;
+import dev.converge.testkit.TestDatabases;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+
+/**
+ * Configurations that do not fit the database are refused before anything is installed, with a message that names
+ * the table and says what is wrong.
+ */
+class TableCatalogIT {
+    static DataSource database(Dialect dialect) {
+        DataSource db = TestDatabases.fresh(dialect, "catalog");
+        Sql.on(db).execute("CREATE TABLE pers (marca INT PRIMARY KEY, nume VARCHAR(40), jud CHAR(2))",
+            "CREATE TABLE nopk (a INT, b VARCHAR(10))",
+            "CREATE TABLE cv_mine (id INT PRIMARY KEY)",
+            "INSERT INTO pers VALUES (1325, 'Vasile', 'MS')");
+        return db;
+    }
+
+    /** Opening with this configuration fails; returns the message after checking that nothing was installed. */
+    static String refused(Dialect dialect, UnaryOperator<NodeConfig.Builder> config) {
+        return refused(dialect, database(dialect), config);
+    }
+
+    static String refused(Dialect dialect, DataSource db, UnaryOperator<NodeConfig.Builder> config) {
+        Sql sql = Sql.on(db);
+        TreeSet<String> before = Catalog.tables(dialect, sql);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+            () -> Node.open(config.apply(NodeConfig.builder("A").peer("B")).build(), db, new ManualTimeSource(Cluster.NOON)),
+            "The configuration is refused.");
+        assertEquals(before, Catalog.tables(dialect, sql), "A refused configuration creates no table: " + Catalog.converge(Catalog.tables(dialect, sql)));
+        assertEquals(Set.of(), Catalog.converge(Catalog.triggers(dialect, sql)), "A refused configuration creates no trigger.");
+        assertEquals(e.error().toString(), e.getMessage(), "The exception's message is its ConfigError.");
+        return e.getMessage();
+    }
+
+    static void assertSays(String message, String... words) {
+        for (String w : words) {
+            assertTrue(message.toLowerCase(Locale.ROOT).contains(w.toLowerCase(Locale.ROOT)), "The message says '" + w + "': " + message);
+        }
+    }
+
+    @AllDialects
+    void anUnknownTable(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("ghost")), "table ghost", "no such table");
+    }
+
+    @AllDialects
+    void aTableWithoutPrimaryKey(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("nopk")), "table nopk", "no primary key");
+    }
+
+    @AllDialects
+    void aColumnSubsetWithoutTheKey(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withColumns(List.of("nume", "jud")))),
+            "table pers", "primary-key", "marca");
+    }
+
+    @AllDialects
+    void anUnknownColumnInTheSubset(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withColumns(List.of("marca", "prenume")))),
+            "table pers", "prenume");
+    }
+
+    @AllDialects
+    void aFilterThatIsNotValidSql(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withFilter("jud = = 'MS'"))), "table pers", "row filter", "jud = = 'MS'");
+    }
+
+    @AllDialects
+    void aFilterOnAnUnknownColumn(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withFilter("judet = 'MS'"))), "table pers", "row filter", "judet");
+    }
+
+    @AllDialects
+    void anUnknownResolverForATable(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withResolver(ResolverSpec.of("newest-wins")))),
+            "table pers", "unknown resolver 'newest-wins'", "timestamp");
+    }
+
+    @AllDialects
+    void anUnknownDefaultResolver(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("pers").defaultResolver(ResolverSpec.of("newest-wins"))), "unknown resolver 'newest-wins'");
+    }
+
+    @AllDialects
+    void aTableNamedLikeConvergesOwn(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("cv_mine")), "table cv_mine", "reserved");
+    }
+
+    @AllDialects
+    void oneBadTableAfterAGoodOneInstallsNeitherAndLeavesTheDataAlone(Dialect dialect) {
+        DataSource db = database(dialect);
+        assertSays(refused(dialect, db, b -> b.table("pers").table("ghost")), "table ghost");
+        assertEquals(1L, ((Number) Sql.on(db).scalar("SELECT count(*) FROM pers")).longValue(), "The refused configuration left the data alone.");
+        Node node = Node.open(NodeConfig.builder("A").peer("B").table("pers").build(), db, new ManualTimeSource(Cluster.NOON));
+        assertEquals(1, node.replicatedRows().values().iterator().next().size(), "A valid configuration then opens on the same database and data.");
+    }
+}

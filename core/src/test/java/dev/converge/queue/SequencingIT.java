@@ -1,0 +1,181 @@
+package dev.converge.queue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Node;
+import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.Change;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
+import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Cluster;
+import dev.converge.testkit.RecordingTransport;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+/**
+ * The outbound sequencer under real concurrency: transactions that begin in one order and commit in another, and many
+ * writers committing while sequencing passes run. Every committed transaction gets exactly one sequence number, in
+ * commit order, without gaps, and none is skipped because it was still open when a pass ran.
+ */
+class SequencingIT {
+    static final String SCHEMA = """
+        CREATE TABLE pers (marca INT PRIMARY KEY, nume VARCHAR(40), jud CHAR(2));
+        CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL);
+        INSERT INTO counter VALUES (1, 0)""";
+    static final NodeId B = NodeId.of("B");
+
+    static Cluster cluster(Dialect dialect, String name) {
+        return Cluster.of(dialect, name, List.of("A", "B"), SCHEMA, List.of(TableConfig.of("pers"), TableConfig.of("counter")));
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    static Set<Long> keys(ChangeSet cs, String table) {
+        return cs.changes().stream().filter(ch -> ch.table().equalsIgnoreCase(table))
+            .map(ch -> ((Number) ch.key().values().values().iterator().next()).longValue()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @AllDialects
+    void aTransactionThatBeganFirstButCommitsLastIsSequencedAfterAndNeverSkipped(Dialect dialect) throws SQLException {
+        Cluster c = cluster(dialect, "seq_interleaved");
+        Node a = c.node("A");
+        RecordingTransport wire = new RecordingTransport(c.transport());
+        a.publishWallClock();
+        try (Connection t1 = c.member("A").db().getConnection(); Connection t2 = c.member("A").db().getConnection()) {
+            t1.setAutoCommit(false);
+            t2.setAutoCommit(false);
+            execute(t1, "INSERT INTO pers VALUES (1, 'first to begin', 'MS')");
+            execute(t2, "INSERT INTO pers VALUES (2, 'first to commit', 'CJ')");
+            t2.commit();
+
+            List<ChangeSet> between = a.outboundFor(B, 10);
+            assertEquals(1, between.size(), "A pass between the two commits sees only the committed transaction: " + between);
+            assertEquals(Set.of(2L), keys(between.get(0), "pers"), "The committed transaction T2 ships first.");
+            assertEquals(1, a.deliverTo(B, wire), "T2 is delivered to B while T1 is still open.");
+
+            t1.commit();
+        }
+        assertEquals(1, a.deliverTo(B, wire), "T1 is delivered once it commits: the earlier pass did not skip it.");
+        List<ChangeSet> sent = wire.sent("A", "B");
+        assertEquals(List.of(1L, 2L), sent.stream().map(ChangeSet::sequence).toList(), "B was sent sequences 1 and 2, gapless.");
+        assertEquals(List.of(Set.of(2L), Set.of(1L)), sent.stream().map(cs -> keys(cs, "pers")).toList(),
+            "B was sent T2 then T1: commit order, not begin order.");
+        assertEquals(c.data("A"), c.data("B"), "B holds both rows.");
+        assertTrue(c.node("B").conflicts().isEmpty(), "Neither transaction met a conflict at B.");
+    }
+
+    @AllDialects
+    void withoutAPassBetweenCommitsTheLastWriteDecidesAndBothShipOnce(Dialect dialect) throws SQLException {
+        Cluster c = cluster(dialect, "seq_last_write");
+        Node a = c.node("A");
+        a.publishWallClock();
+        try (Connection t1 = c.member("A").db().getConnection(); Connection t2 = c.member("A").db().getConnection()) {
+            t1.setAutoCommit(false);
+            t2.setAutoCommit(false);
+            execute(t1, "INSERT INTO pers VALUES (1, 'T1', 'MS')");
+            execute(t2, "INSERT INTO pers VALUES (2, 'T2', 'CJ')");
+            t2.commit();
+            execute(t1, "UPDATE counter SET n = n + 1 WHERE id = 1");
+            t1.commit();
+        }
+        List<ChangeSet> queued = a.outboundFor(B, 10);
+        assertEquals(List.of(1L, 2L), queued.stream().map(ChangeSet::sequence).toList(), "Two transactions get sequences 1 and 2.");
+        assertEquals(List.of(Set.of(2L), Set.of(1L)), queued.stream().map(cs -> keys(cs, "pers")).toList(),
+            "T1, which wrote last and committed last, comes after T2.");
+        assertEquals(2, a.outboundFor(B, 10).size(), "Sequencing again gives no transaction a second number.");
+        c.sync();
+        assertEquals(c.data("A"), c.data("B"), "B holds what A holds.");
+    }
+
+    @AllDialects
+    void concurrentWritersGetGaplessSequencesInCommitOrder(Dialect dialect) throws Exception {
+        Cluster c = cluster(dialect, "seq_concurrent");
+        Node a = c.node("A");
+        a.publishWallClock();
+        int threads = 4;
+        int perThread = 25;
+        int total = threads * perThread;
+        CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    try (Connection conn = c.member("A").db().getConnection()) {
+                        conn.setAutoCommit(false);
+                        start.await();
+                        for (int i = 0; i < perThread; i++) {
+                            int key = thread * 1000 + i;
+                            execute(conn, "INSERT INTO pers VALUES (" + key + ", 'w" + thread + "', 'MS')");
+                            execute(conn, "UPDATE counter SET n = n + 1 WHERE id = 1");
+                            conn.commit();
+                        }
+                    } finally {
+                        done.countDown();
+                    }
+                    return null;
+                }));
+            }
+            Future<Integer> sequencer = pool.submit(() -> {
+                int passes = 0;
+                start.await();
+                while (done.getCount() > 0) {
+                    a.outboundFor(B, 1);
+                    passes++;
+                }
+                return passes;
+            });
+            start.countDown();
+            assertTrue(done.await(120, TimeUnit.SECONDS), "The writers finish within two minutes.");
+            for (Future<?> w : writers) {
+                w.get(10, TimeUnit.SECONDS);
+            }
+            assertTrue(sequencer.get(10, TimeUnit.SECONDS) > 0, "Sequencing passes ran while the writers were writing.");
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<ChangeSet> queued = a.outboundFor(B, 10 * total);
+        assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), queued.stream().map(ChangeSet::sequence).toList(),
+            "The " + total + " transactions have sequences 1.." + total + ", each once, without gaps.");
+        for (ChangeSet cs : queued) {
+            Change bump = cs.changes().stream().filter(ch -> ch.table().equalsIgnoreCase("counter")).findFirst().orElseThrow(
+                () -> new AssertionError("ChangeSet " + cs.id() + " carries its counter update"));
+            assertEquals(cs.sequence(), ((Number) bump.after().orElseThrow().get("n")).longValue(),
+                "The transaction with sequence " + cs.sequence() + " is the one that set the counter to " + cs.sequence()
+                    + ": sequence order is commit order.");
+        }
+        assertEquals(total, queued.stream().mapToInt(cs -> keys(cs, "pers").size()).sum(), "Every inserted row is in exactly one ChangeSet.");
+
+        RecordingTransport wire = new RecordingTransport(c.transport());
+        assertEquals(total, a.deliverTo(B, wire), "Every ChangeSet is delivered to B.");
+        Map<String, ?> atA = c.data("A");
+        assertEquals(atA, c.data("B"), "B holds exactly the rows A holds.");
+        assertEquals(total, ((Number) c.sql("B").scalar("SELECT n FROM counter WHERE id = 1")).intValue(),
+            "B's counter reached " + total + ": no increment was applied out of order, lost or doubled.");
+        assertEquals(total, ((Number) c.sql("B").scalar("SELECT count(*) FROM pers")).intValue(), "B holds all " + total + " rows.");
+        assertTrue(c.node("B").conflicts().isEmpty(), "Applying one origin's transactions in sequence meets no conflict.");
+    }
+}

@@ -1,0 +1,150 @@
+package dev.converge.shadow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Node;
+import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Cluster;
+import java.util.List;
+
+/**
+ * Purging shadow tombstones, both sides of the rule in {@link Node#purge()}: a tombstone goes only when it is older
+ * than what every peer has acknowledged of ours and older than the latest we have applied from every peer. Until then
+ * a concurrent change may still arrive and need it.
+ */
+class PurgeIT {
+    static final String PERS = "CREATE TABLE pers (marca INT PRIMARY KEY, nume VARCHAR(40), jud CHAR(2))";
+    static final long MINUTE = 60_000;
+
+    /** A, B and C hold rows 1 and 2 (written by A at 12:00); at 12:01 A deletes row 1. Nothing delivered yet. */
+    static Cluster deletedAtA(Dialect dialect, String name) {
+        Cluster c = Cluster.of(dialect, name, List.of("A", "B", "C"), PERS, List.of(TableConfig.of("pers")));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')", "INSERT INTO pers VALUES (2, 'Ana', 'CJ')");
+        c.sync();
+        c.tick(MINUTE);
+        c.write("A", "DELETE FROM pers WHERE marca = 1");
+        assertEquals(1, c.node("A").tombstones("pers").size(), "A's delete leaves a tombstone at A.");
+        return c;
+    }
+
+    static void assertKept(Cluster c, String node, String why) {
+        Node.PurgeResult purged = c.node(node).purge();
+        assertEquals(0, purged.tombstones(), "purge() at " + node + " removes no tombstone: " + why);
+        assertEquals(1, c.node(node).tombstones("pers").size(), "The tombstone is still at " + node + ": " + why);
+    }
+
+    @AllDialects
+    void aPeerThatHasNotAcknowledgedTheDeleteKeepsTheTombstone(Dialect dialect) {
+        Cluster c = deletedAtA(dialect, "purge_unacked");
+        c.tick(MINUTE);
+        c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+        c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
+        c.deliver("A", "B");
+        for (String from : List.of("B", "C")) {
+            for (String to : List.of("A", "B", "C")) {
+                if (!from.equals(to)) {
+                    c.deliver(from, to);
+                }
+            }
+        }
+        assertKept(c, "A", "C has sent later changes but has not acknowledged the delete.");
+
+        c.deliver("A", "C");
+        assertKept(c, "A", "every peer has acknowledged the delete, but nothing of A's later than it: the tombstone is not older than the horizon.");
+
+        c.tick(MINUTE);
+        c.write("A", "UPDATE pers SET nume = 'Ioana' WHERE marca = 2");
+        c.sync();
+        c.node("A").purge();
+        assertTrue(c.node("A").tombstones("pers").isEmpty(),
+            "Once every peer has acknowledged a later ChangeSet of A and has sent one later than the delete, A's tombstone is purged.");
+    }
+
+    @AllDialects
+    void aPeerThatHasSentNothingSinceTheDeleteKeepsTheTombstone(Dialect dialect) {
+        Cluster c = deletedAtA(dialect, "purge_silent");
+        c.tick(MINUTE);
+        c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+        c.sync();
+        c.tick(MINUTE);
+        c.write("A", "UPDATE pers SET nume = 'Ioana' WHERE marca = 2");
+        c.sync();
+        assertKept(c, "A", "B and C acknowledged everything of A's, but C has sent nothing: a change C made before the delete may still come.");
+
+        c.tick(MINUTE);
+        c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
+        c.sync();
+        c.node("A").purge();
+        assertTrue(c.node("A").tombstones("pers").isEmpty(), "Once C has sent a change later than the delete, A's tombstone is purged.");
+    }
+
+    @AllDialects
+    void afterFullSyncAndARoundFromEveryPeerOnlyTombstonesOlderThanTheHorizonGo(Dialect dialect) {
+        Cluster c = deletedAtA(dialect, "purge_all");
+        c.sync();
+        for (String id : c.ids()) {
+            assertEquals(1, c.node(id).tombstones("pers").size(), id + " keeps the tombstone of row 1 after the sync.");
+        }
+
+        c.tick(MINUTE);
+        c.write("A", "INSERT INTO pers VALUES (10, 'Ilie', 'AB')");
+        c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+        c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
+        c.sync();
+        c.tick(MINUTE);
+        c.write("A", "DELETE FROM pers WHERE marca = 2");
+        c.sync();
+        for (String id : c.ids()) {
+            c.node(id).purge();
+            List<RowVersion> left = c.node(id).tombstones("pers");
+            assertEquals(1, left.size(), id + " purged the 12:01 tombstone of row 1 and kept the 12:03 one of row 2: " + left);
+            assertEquals(2L, ((Number) left.get(0).key().get(0)).longValue(), "The tombstone left at " + id + " is row 2's, younger than the horizon.");
+        }
+        assertEquals(c.data("A"), c.data("B"), "Purging changed no data at B.");
+        assertEquals(c.data("A"), c.data("C"), "Purging changed no data at C.");
+    }
+
+    /**
+     * A transaction at C writes row 1 at 12:00:30 and stays open; B deletes row 1 at 12:01; C's later, short transaction
+     * (12:02) commits and reaches A. By the horizon rule A may now purge the 12:01 tombstone — yet C's open transaction
+     * commits afterwards, is sequenced after the 12:02 one, and carries an older change to row 1. Without the tombstone
+     * A can no longer see that the delete is later, while B (which kept its tombstone) and C can.
+     */
+    @AllDialects
+    void aLongTransactionCommittingAfterThePurgeStillLosesToTheDelete(Dialect dialect) throws java.sql.SQLException {
+        Cluster c = Cluster.of(dialect, "purge_long_tx", List.of("A", "B", "C"), PERS, List.of(TableConfig.of("pers")));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+        c.sync();
+        c.tick(30_000);
+        c.node("C").publishWallClock();
+        try (java.sql.Connection longTx = c.member("C").db().getConnection()) {
+            longTx.setAutoCommit(false);
+            try (java.sql.Statement s = longTx.createStatement()) {
+                s.execute("UPDATE pers SET nume = 'late' WHERE marca = 1");
+            }
+            c.tick(30_000);
+            c.write("B", "DELETE FROM pers WHERE marca = 1");
+            c.tick(MINUTE);
+            c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+            c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
+            c.deliver("B", "A");
+            c.deliver("C", "A");
+            c.deliver("C", "B");
+            c.tick(MINUTE);
+            c.write("A", "INSERT INTO pers VALUES (10, 'Ilie', 'AB')");
+            c.deliver("A", "B");
+            c.deliver("A", "C");
+            c.node("A").purge();
+            longTx.commit();
+        }
+        c.sync();
+        List<String> holders = c.ids().stream()
+            .filter(id -> c.rows(id, "pers").stream().anyMatch(r -> ((Number) r.get("marca")).longValue() == 1)).toList();
+        assertEquals(List.of(), holders, "B's delete (12:01) is later than C's update (12:00:30): row 1 is deleted on every node.");
+        assertEquals(c.data("A"), c.data("B"), "A and B converged.");
+        assertEquals(c.data("A"), c.data("C"), "A and C converged.");
+    }
+}

@@ -1,0 +1,73 @@
+package dev.converge.specs.parse;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every key the scenario format knows, per kind of map, in one place. The format grows by new optional keys: add the
+ * key here and read it in the matching reader; a key missing here is rejected as a typo, with a suggestion.
+ */
+final class Keys {
+    static final List<String> SCENARIO = List.of("name", "about", "dialects", "nodes", "topology", "defaults",
+        "schema", "tables", "initial", "steps", "expect");
+    static final List<String> NODE = List.of("id", "priority", "clock_skew");
+    static final List<String> TOPOLOGY = List.of("reference");
+    static final List<String> DEFAULTS = List.of("scope", "resolver");
+    static final List<String> TABLE = List.of("filter", "columns", "scope", "resolver");
+    static final List<String> RESOLVER = List.of("name", "then");
+
+    /** The key that says which kind a step map is; the other step is the bare word {@code sync}. */
+    static final List<String> STEP_KINDS = List.of("sql", "tx", "deliver", "resolve");
+    static final List<String> SQL_STEP = List.of("node", "at", "sql", "expect_error");
+    static final List<String> TX_STEP = List.of("node", "at", "tx", "expect_error");
+    static final List<String> DELIVER_STEP = List.of("deliver", "at");
+    static final List<String> DELIVER = List.of("from", "to");
+    static final List<String> RESOLVE_STEP = List.of("resolve", "at");
+    static final List<String> RESOLVE = List.of("node", "conflict", "take");
+    static final List<String> CONFLICT_REF = List.of("table", "key");
+    static final List<String> TAKE_ROW = List.of("row");
+
+    static final List<String> EXPECT = List.of("converged", "tables", "nodes", "conflicts", "no_conflicts",
+        "compensations");
+    static final List<String> CONFLICT = List.of("node", "table", "key", "type", "outcome", "status", "scope",
+        "resolver");
+    static final List<String> COMPENSATION = List.of("from", "to");
+
+    private Keys() {
+    }
+
+    /** The known key closest to a typo, if one is close enough to be what was meant. */
+    static Optional<String> closest(String typo, List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(typo.toLowerCase(Locale.ROOT), k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(1, typo.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance; the key lists are short, so the plain table is fine. */
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

@@ -1,0 +1,17 @@
+package dev.converge.specs.run;
+
+import dev.converge.dialect.Dialect;
+import dev.converge.dialect.ScratchDatabase;
+import javax.sql.DataSource;
+
+/** Where the runner gets a fresh, empty database for each node of each run. Must be thread-safe. */
+@FunctionalInterface
+public interface DatabaseFactory {
+    /** A new empty database; {@code name} only makes it recognisable. */
+    DataSource create(Dialect dialect, String name);
+
+    /** In-memory H2, or a new database on the shared (embedded or configured) PostgreSQL server. */
+    static DatabaseFactory scratch() {
+        return ScratchDatabase::create;
+    }
+}
