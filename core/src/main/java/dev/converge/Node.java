@@ -313,7 +313,8 @@ public final class Node implements AutoCloseable {
     /**
      * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and shadow tombstones older than
      * the purge horizon — the oldest of, for every peer, the timestamp of our last ChangeSet it acknowledged and the
-     * latest timestamp we applied from it. A tombstone younger than that may still meet a concurrent change and stays.
+     * latest timestamp we applied from it — and older than the purge grace ({@link NodeConfig#purgeGrace()}), because a
+     * peer's transaction still open may carry a change stamped before the horizon. A younger tombstone stays.
      */
     public synchronized PurgeResult purge() {
         return inTransaction(ctx -> {
@@ -329,6 +330,8 @@ public final class Node implements AutoCloseable {
             if (config.peers().isEmpty()) {
                 return new PurgeResult(0, 0);
             }
+            long graceEnd = HybridTimestamp.ofMillis(Math.max(0, time.currentTimeMillis() - config.purgeGrace().toMillis())).asLong();
+            horizon = Math.min(horizon, graceEnd);
             int rows = outbound.purge(ctx, ackedByAll);
             int tombstones = 0;
             for (BoundTable t : tables) {
