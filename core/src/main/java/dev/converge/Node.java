@@ -316,7 +316,10 @@ public final class Node implements AutoCloseable {
      * here, for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
      * depends on the delete comes after it, so once the last ChangeSet applied here from each peer (other than the
      * delete's origin) depends on the delete, nothing concurrent with it can come any more. Timestamps cannot tell
-     * this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete.
+     * this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete. (A transaction
+     * at that peer that wrote the row before the delete reached it and commits later does not break this: applying the
+     * delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before it.)
+     * Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.
      */
     public synchronized PurgeResult purge() {
         return inTransaction(ctx -> {
@@ -343,10 +346,11 @@ public final class Node implements AutoCloseable {
                 }
                 seenThrough.put(origin.value(), through);
             }
+            long graceEnd = HybridTimestamp.ofMillis(Math.max(0, time.currentTimeMillis() - config.purgeGrace().toMillis())).asLong();
             int rows = outbound.purge(ctx, ackedByAll);
             int tombstones = 0;
             for (BoundTable t : tables) {
-                tombstones += shadows.purgeSeen(ctx, t.shadow(), seenThrough);
+                tombstones += shadows.purgeSeen(ctx, t.shadow(), seenThrough, graceEnd);
             }
             return new PurgeResult(rows, tombstones);
         });

@@ -88,7 +88,7 @@ class ConvergenceRegressionTest {
      */
     private static Cluster purgedTombstoneMeetsAConcurrentUpdate(Dialect dialect, String name, String resolver) {
         Cluster c = Cluster.of(dialect, name, List.of("A", "B", "C"), T, List.of(TableConfig.of("t")),
-            b -> b.defaultResolver(dev.converge.config.ResolverSpec.of(resolver)));
+            b -> b.defaultResolver(dev.converge.config.ResolverSpec.of(resolver)).purgeGrace(java.time.Duration.ZERO));
         c.write("A", "INSERT INTO t VALUES (1, 0, 'a')", "INSERT INTO t VALUES (2, 0, 'a')", "INSERT INTO t VALUES (3, 0, 'a')");
         c.sync();
         c.tick(1000);

@@ -78,12 +78,13 @@ public final class ApplyEngine {
         for (Change c : cs.changes()) {
             plans.add(plan(cs, c, locals.get(new TableKey(c.table(), c.key()))));
         }
-        ApplyResult result = transactionScopeLoss(plans) ? reject(ctx, cs, plans, List.of()) : write(connection, ctx, cs, plans);
+        ApplyResult result = transactionScopeLoss(plans) ? reject(ctx, cs, plans, List.of()) : write(connection, ctx, cs, plans, initial);
         advance(ctx, cs, clock.get(CLOCK_FLOOR), clock.get(CLOCK_APPLIED_N));
         return result;
     }
 
-    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans) throws SQLException {
+    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial)
+        throws SQLException {
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {
@@ -94,19 +95,46 @@ public final class ApplyEngine {
         }
         Savepoint before = connection.setSavepoint();
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
-        if (!rejections.isEmpty() && touchesTransactionScope(plans)) {
-            connection.rollback(before);
-            return reject(ctx, cs, plans, rejections.stream().map(r -> refused(cs, writers.get(r.index()), r.reason())).toList());
-        }
         List<Plan> finals = new ArrayList<>(plans);
+        List<Plan> refusedPlans = new ArrayList<>();
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            finals.set(finals.indexOf(p), refused(cs, p, r.reason()));
+            Plan replanned = racedInsert(connection, ctx, cs, p, initial).orElseGet(() -> refused(cs, p, r.reason()));
+            finals.set(finals.indexOf(p), replanned);
+            if (replanned.record.map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
+                refusedPlans.add(replanned);
+            }
+        }
+        if (!rejections.isEmpty() && touchesTransactionScope(plans) && (!refusedPlans.isEmpty() || transactionScopeLoss(finals))) {
+            connection.rollback(before);
+            return reject(ctx, cs, finals, refusedPlans);
         }
         writeVersions(ctx, finals);
         List<ConflictRecord> records = finals.stream().flatMap(p -> p.record.stream()).toList();
         conflicts.record(ctx, records);
-        return new ApplyResult(writes.size() - rejections.size(), records.size(), false);
+        return new ApplyResult(writes.size() - refusedPlans.size(), records.size(), false);
+    }
+
+    /**
+     * An insert refused because the key exists now: a local transaction inserted the same key after this ChangeSet's
+     * rows were loaded (a missing row cannot be locked in advance). That is an {@code insert-exists} conflict, not a
+     * constraint failure: judge the change again against the row as it is now and carry out the resolver's decision.
+     */
+    private Optional<Plan> racedInsert(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial)
+        throws SQLException {
+        if (!(p.change instanceof Change.Insert)) {
+            return Optional.empty();
+        }
+        ChangeSet one = new ChangeSet(cs.origin(), cs.sequence(), cs.timestamp(), cs.dependencies(), List.of(p.change));
+        LocalRow now = load(ctx, one, initial).get(new TableKey(p.change.table(), p.change.key()));
+        if (now == null || now.row().isEmpty()) {
+            return Optional.empty();
+        }
+        Plan again = plan(cs, p.change, now);
+        if (again.write.isPresent() && !new RowWriter(connection, ctx).execute(List.of(again.write.get())).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(again);
     }
 
     /** Transaction scope: nothing of the ChangeSet is written; its row conflicts and one transaction conflict are recorded. */

@@ -10,13 +10,25 @@ import java.util.Optional;
  * the defaults for conflict scope and resolver. Immutable; build one with {@link #builder(String)}.
  */
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
-                         ConflictScope defaultScope, ResolverSpec defaultResolver) {
+                         ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace) {
+    /**
+     * How long a tombstone outlives the purge horizon by default. A local transaction is stamped when it writes but
+     * shipped when it commits, so a transaction that stays open can still deliver a change older than the horizon;
+     * Cassandra's {@code gc_grace_seconds} answers the same problem the same way. Transactions open longer than this
+     * while a concurrent delete is purged could bring the deleted row back.
+     */
+    public static final java.time.Duration DEFAULT_PURGE_GRACE = java.time.Duration.ofHours(1);
+
     public NodeConfig {
         Objects.requireNonNull(id);
         peers = List.copyOf(peers);
         tables = List.copyOf(tables);
         Objects.requireNonNull(defaultScope);
         Objects.requireNonNull(defaultResolver);
+        Objects.requireNonNull(purgeGrace);
+        if (purgeGrace.isNegative()) {
+            throw new IllegalArgumentException("purge grace may not be negative: " + purgeGrace);
+        }
     }
 
     public static Builder builder(String id) {
@@ -50,6 +62,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         private final java.util.ArrayList<TableConfig> tables = new java.util.ArrayList<>();
         private ConflictScope scope = ConflictScope.ROW;
         private ResolverSpec resolver = ResolverSpec.TIMESTAMP;
+        private java.time.Duration purgeGrace = DEFAULT_PURGE_GRACE;
 
         private Builder(NodeId id) {
             this.id = id;
@@ -98,8 +111,14 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return this;
         }
 
+        /** How long tombstones outlive the purge horizon (default {@link #DEFAULT_PURGE_GRACE}). */
+        public Builder purgeGrace(java.time.Duration grace) {
+            this.purgeGrace = Objects.requireNonNull(grace);
+            return this;
+        }
+
         public NodeConfig build() {
-            return new NodeConfig(id, priority, peers, tables, scope, resolver);
+            return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace);
         }
     }
 }

@@ -33,7 +33,8 @@ public final class WorkloadRunner implements AutoCloseable {
 
     private WorkloadRunner(Dialect dialect, String name) {
         this.dialect = dialect;
-        this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")), b -> b, db -> {
+        this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")),
+            b -> b.purgeGrace(java.time.Duration.ZERO), db -> { // no grace: the workloads exercise purging
             ReusingDataSource pool = new ReusingDataSource(db);
             pools.add(pool);
             return pool;

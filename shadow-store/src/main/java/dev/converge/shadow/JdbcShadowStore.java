@@ -100,16 +100,17 @@ public final class JdbcShadowStore {
 
     /**
      * Removes the tombstones of deletes every peer has seen and returns how many: those whose origin appears in
-     * {@code seenThrough} with a sequence at least the tombstone's. A tombstone without an origin sequence stays.
+     * {@code seenThrough} with a sequence at least the tombstone's, and older than {@code before} (a packed hybrid
+     * timestamp). A tombstone without an origin sequence stays.
      */
-    public int purgeSeen(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough) {
+    public int purgeSeen(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough, long before) {
         Condition seen = DSL.falseCondition();
         for (Map.Entry<String, Long> e : seenThrough.entrySet()) {
             if (e.getValue() > 0) {
                 seen = seen.or(ShadowTable.ORIGIN.eq(e.getKey()).and(ShadowTable.SEQ.le(e.getValue())));
             }
         }
-        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(seen).execute();
+        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(ShadowTable.TS.lt(before)).and(seen).execute();
     }
 
     private static Object[] bindValues(ShadowTable shadow, RowVersion v) {
