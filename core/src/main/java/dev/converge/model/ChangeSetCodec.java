@@ -1,12 +1,16 @@
 package dev.converge.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.clock.HybridTimestamp;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,9 +23,9 @@ import java.util.Map;
  * Numbers keep their exact value (integers as Long, others as BigDecimal).
  */
 public final class ChangeSetCodec {
+    // Not USE_LONG_FOR_INTS: it makes an integer beyond a long's range (a NUMERIC(40) value) a parse error
     private static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(DeserializationFeature.USE_LONG_FOR_INTS);
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private ChangeSetCodec() {
     }
@@ -38,37 +42,77 @@ public final class ChangeSetCodec {
         }
     }
 
+    /**
+     * A row image from a JSON object of column to value, read in one streaming pass: this runs for every captured row
+     * image, and building a tree first doubled its cost. Values come out as {@link #image(JsonNode, String)} makes them.
+     */
     public static RowImage imageFromJson(String json) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            return image(node, "row image");
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedChangeSetException("row image must be an object of column to value");
+            }
+            LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+            for (String column = p.nextFieldName(); column != null; column = p.nextFieldName()) {
+                values.put(column, scalar(p, p.nextToken()));
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new MalformedChangeSetException("row image has trailing content after its object");
+            }
+            return new RowImage(values);
         } catch (JsonProcessingException e) {
             throw new MalformedChangeSetException("row image is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
+    private static Object scalar(JsonParser p, JsonToken t) throws IOException {
+        return switch (t) {
+            case VALUE_NULL -> null;
+            case VALUE_TRUE -> Boolean.TRUE;
+            case VALUE_FALSE -> Boolean.FALSE;
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
+            case VALUE_STRING -> p.getText();
+            case START_OBJECT, START_ARRAY -> p.readValueAsTree().toString();
+            default -> throw new MalformedChangeSetException("row image has an unexpected " + t);
+        };
+    }
+
+    /** The ChangeSet as JSON, written in one streaming pass (no tree is built). */
     public static String toJson(ChangeSet cs) {
-        return toTree(cs).toString();
-    }
-
-    public static ObjectNode toTree(ChangeSet cs) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("origin", cs.origin().value());
-        root.put("sequence", cs.sequence());
-        root.put("timestamp", cs.timestamp().asLong());
-        ObjectNode deps = root.putObject("dependencies");
-        cs.dependencies().forEach((k, v) -> deps.put(k.value(), v));
-        ArrayNode changes = root.putArray("changes");
-        for (Change c : cs.changes()) {
-            ObjectNode n = changes.addObject();
-            n.put("kind", c.kind());
-            n.put("table", c.table());
-            n.set("key", MAPPER.valueToTree(c.key().values()));
-            c.before().ifPresent(b -> n.set("before", MAPPER.valueToTree(b.values())));
-            c.after().ifPresent(a -> n.set("after", MAPPER.valueToTree(a.values())));
-            n.put("timestamp", c.timestamp().asLong());
+        StringWriter out = new StringWriter(256 + 128 * cs.changes().size());
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("origin", cs.origin().value());
+            g.writeNumberField("sequence", cs.sequence());
+            g.writeNumberField("timestamp", cs.timestamp().asLong());
+            g.writeObjectFieldStart("dependencies");
+            for (Map.Entry<NodeId, Long> d : cs.dependencies().entrySet()) {
+                g.writeNumberField(d.getKey().value(), d.getValue());
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("changes");
+            for (Change c : cs.changes()) {
+                g.writeStartObject();
+                g.writeStringField("kind", c.kind());
+                g.writeStringField("table", c.table());
+                g.writeObjectField("key", c.key().values());
+                if (c.before().isPresent()) {
+                    g.writeObjectField("before", c.before().get().values());
+                }
+                if (c.after().isPresent()) {
+                    g.writeObjectField("after", c.after().get().values());
+                }
+                g.writeNumberField("timestamp", c.timestamp().asLong());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write ChangeSet " + cs.id(), e);
         }
-        return root;
+        return out.toString();
     }
 
     public static ChangeSet fromJson(String json) {
@@ -163,7 +207,7 @@ public final class ChangeSetCodec {
             } else if (v.isBoolean()) {
                 values.put(e.getKey(), v.booleanValue());
             } else if (v.isIntegralNumber()) {
-                values.put(e.getKey(), v.bigIntegerValue());
+                values.put(e.getKey(), v.canConvertToLong() ? (Object) v.longValue() : v.bigIntegerValue());
             } else if (v.isNumber()) {
                 values.put(e.getKey(), v.decimalValue());
             } else {
