@@ -70,12 +70,12 @@ final class PostgresCapture {
     }
 
     private String insertBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, to_jsonb(n.*), false, "
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, " + image(t, "n") + ", false, "
             + match(t) + " FROM cv_new n;\n";
     }
 
     private String deleteBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, to_jsonb(o.*), NULL, "
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, " + image(t, "o") + ", NULL, "
             + match(t) + ", false FROM cv_old o;\n";
     }
 
@@ -90,8 +90,20 @@ final class PostgresCapture {
         return outboxInsert(t)
             + "  SELECT cv_s.tx, " + lit(t.name()) + ", CASE WHEN o.cv_img IS NULL THEN 'I' WHEN n.cv_img IS NULL THEN 'D' ELSE 'U' END,\n"
             + "         cv_s.ts, cv_s.applied_n, o.cv_img, n.cv_img, coalesce(o.cv_m, false), coalesce(n.cv_m, false)\n"
-            + "  FROM (SELECT to_jsonb(o.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "  FULL JOIN (SELECT to_jsonb(n.*) AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n";
+            + "  FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
+            + "  FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n";
+    }
+
+    /**
+     * The row as jsonb. A json or jsonb column would be embedded as a JSON value, and a scalar one ({@code "text"},
+     * {@code 5}, {@code null}) would then be indistinguishable from a plain value: such columns are written as their
+     * JSON text instead, which the apply engine binds back to the column as JSON.
+     */
+    private String image(BoundTable t, String alias) {
+        List<String> json = t.fieldsByName().entrySet().stream().filter(e -> e.getValue().getDataType().isJSON())
+            .map(e -> lit(e.getKey()) + ", " + alias + "." + q(e.getKey()) + "::text").toList();
+        String row = "to_jsonb(" + alias + ".*)";
+        return json.isEmpty() ? row : "(" + row + " || jsonb_build_object(" + String.join(", ", json) + "))";
     }
 
     private String outboxInsert(BoundTable t) {

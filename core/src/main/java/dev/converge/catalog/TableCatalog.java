@@ -84,6 +84,11 @@ public final class TableCatalog {
         if (columns.isLeft()) {
             return Either.left(columns.getLeft());
         }
+        Optional<String> array = columns.get().stream().filter(c -> fields.get(c).getDataType().isArray()).findFirst();
+        if (array.isPresent()) {
+            return Either.left(new ConfigError(where, "column " + array.get() + " is an array (" + fields.get(array.get()).getDataType()
+                .getTypeName() + "), which Converge does not replicate yet; leave it out with a column subset"));
+        }
         Optional<ConfigError> badFilter = tc.filter().flatMap(f -> checkFilter(ctx, where, t.getName(), f));
         if (badFilter.isPresent()) {
             return Either.left(badFilter.get());

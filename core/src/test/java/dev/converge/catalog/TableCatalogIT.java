@@ -116,4 +116,15 @@ class TableCatalogIT {
         Node node = Node.open(NodeConfig.builder("A").peer("B").table("pers").build(), db, new ManualTimeSource(Cluster.NOON));
         assertEquals(1, node.replicatedRows().values().iterator().next().size(), "A valid configuration then opens on the same database and data.");
     }
+
+    @AllDialects
+    void anArrayColumnIsRefusedUnlessAColumnSubsetLeavesItOut(Dialect dialect) {
+        DataSource db = database(dialect);
+        Sql.on(db).execute("CREATE TABLE tagged (id INT PRIMARY KEY, tags INT ARRAY, note VARCHAR(10))");
+        assertSays(refused(dialect, db, b -> b.table("tagged")), "table tagged", "column", "tags", "array", "column subset");
+        Node node = Node.open(NodeConfig.builder("A").peer("B").table(TableConfig.of("tagged").withColumns(List.of("id", "note"))).build(),
+            db, new ManualTimeSource(Cluster.NOON));
+        assertEquals(List.of("tagged"), node.config().tables().stream().map(TableConfig::name).toList(),
+            "Without the array column the table is replicated.");
+    }
 }
