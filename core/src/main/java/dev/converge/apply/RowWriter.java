@@ -5,6 +5,7 @@ import static org.jooq.impl.DSL.val;
 import dev.converge.catalog.BoundTable;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
+import dev.converge.shadow.Recordset;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -13,6 +14,9 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
 
 /**
@@ -96,6 +100,9 @@ final class RowWriter {
     }
 
     private void batch(List<Write> run) {
+        if (run.size() > 1 && ctx.dialect().family() == SQLDialect.POSTGRES && asRecordset(run)) {
+            return;
+        }
         Write first = run.get(0);
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
@@ -115,6 +122,58 @@ final class RowWriter {
             }
             batch.execute();
         }
+    }
+
+    /**
+     * PostgreSQL: the whole run as one statement over a {@link Recordset}, unless a key repeats in it (an
+     * {@code UPDATE ... FROM} would then apply only one of the rows) or a value has no faithful JSON form; then false,
+     * and the run goes as a JDBC batch. Either way the rows are written in the same order and with the same values.
+     */
+    private boolean asRecordset(List<Write> run) {
+        BoundTable t = run.get(0).table();
+        List<Field<Object>> keys = t.keyFields();
+        java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+        List<Object[]> rows = new ArrayList<>(run.size());
+        List<Field<Object>> cols = run.get(0) instanceof DeleteRow ? keys : t.replicatedFields();
+        for (Write w : run) {
+            List<Object> key = t.typedKey(keyOf(w));
+            if (!seen.add(key)) {
+                return false;
+            }
+            rows.add(w instanceof DeleteRow ? key.toArray() : values(t, cols, w instanceof InsertRow i ? i.row() : ((UpdateRow) w).row()));
+        }
+        Optional<String> json = Recordset.json(cols.stream().map(Field::getName).toList(), rows);
+        if (json.isEmpty()) {
+            return false;
+        }
+        Table<Record> v = Recordset.of(t.table(), json.get(), "cv_v");
+        org.jooq.Condition sameKey = org.jooq.impl.DSL.noCondition();
+        for (Field<Object> k : keys) {
+            sameKey = sameKey.and(k.eq(source(k)));
+        }
+        if (run.get(0) instanceof InsertRow) {
+            ctx.insertInto(t.table(), cols).select(org.jooq.impl.DSL.select(cols.stream().map(RowWriter::source).toList()).from(v)).execute();
+        } else if (run.get(0) instanceof DeleteRow) {
+            ctx.deleteFrom(t.table()).using(v).where(sameKey).execute();
+        } else {
+            java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
+            cols.stream().filter(f -> !keys.contains(f)).forEach(f -> set.put(f, source(f)));
+            if (!set.isEmpty()) {
+                ctx.update(t.table()).set(set).from(v).where(sameKey).execute();
+            }
+        }
+        return true;
+    }
+
+    private static Field<Object> source(Field<Object> column) {
+        return org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("cv_v", column.getName()), column.getDataType());
+    }
+
+    private static RowKey keyOf(Write w) {
+        if (w instanceof InsertRow i) {
+            return i.table().keyOf(i.row());
+        }
+        return w instanceof UpdateRow u ? u.key() : ((DeleteRow) w).key();
     }
 
     private void updates(BoundTable t, List<Write> run) {

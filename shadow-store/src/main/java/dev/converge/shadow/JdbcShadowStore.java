@@ -15,6 +15,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -81,6 +82,9 @@ public final class JdbcShadowStore {
         // qualified conflict keys: H2's MERGE emulation otherwise finds the key column ambiguous
         List<Field<Object>> conflictKeys = shadow.keyFields().stream()
             .map(f -> DSL.field(DSL.name(shadow.name(), f.getName()), f.getDataType())).toList();
+        if (ctx.dialect().family() == SQLDialect.POSTGRES && versions.size() > 1 && writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, versions)) {
+            return;
+        }
         List<Field<?>> placeholders = columns.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
         var upsert = ctx.insertInto(shadow.table(), columns).values(placeholders).onConflict(conflictKeys).doUpdate().set(updates);
         var batch = ctx.batch(upsert);
@@ -88,6 +92,23 @@ public final class JdbcShadowStore {
             batch = batch.bind(bindValues(shadow, v));
         }
         batch.execute();
+    }
+
+    /** PostgreSQL: every version in one {@code INSERT ... SELECT ... ON CONFLICT} over a {@link Recordset}. */
+    private static boolean writeAsRecordset(DSLContext ctx, ShadowTable shadow, List<Field<?>> columns, List<Field<Object>> conflictKeys,
+                                            Map<Field<?>, Field<?>> updates, List<RowVersion> versions) {
+        List<Object[]> rows = new ArrayList<>(versions.size());
+        for (RowVersion v : versions) {
+            rows.add(bindValues(shadow, v));
+        }
+        Optional<String> json = Recordset.json(columns.stream().map(Field::getName).toList(), rows);
+        if (json.isEmpty()) {
+            return false;
+        }
+        List<Field<?>> source = columns.stream().<Field<?>>map(f -> DSL.field(DSL.name("cv_v", f.getName()), f.getDataType())).toList();
+        ctx.insertInto(shadow.table(), columns).select(DSL.select(source).from(Recordset.of(shadow.table(), json.get(), "cv_v")))
+            .onConflict(conflictKeys).doUpdate().set(updates).execute();
+        return true;
     }
 
     /**
