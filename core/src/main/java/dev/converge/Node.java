@@ -18,6 +18,7 @@ import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.ChangeSet;
+import dev.converge.model.ChangeSetId;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
@@ -68,6 +69,11 @@ public final class Node implements AutoCloseable {
     private final ApplyEngine engine;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    /**
+     * The ChangeSets the current {@link #receive} call stored in the inbox, exactly as stored: applying them need not
+     * read and parse them back. Filled and emptied within one call, so it never holds more than one batch.
+     */
+    private final Map<ChangeSetId, ChangeSet> justStored = new HashMap<>();
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers) {
@@ -192,12 +198,23 @@ public final class Node implements AutoCloseable {
      */
     public synchronized Receipt receive(NodeId origin, List<ChangeSet> batch) {
         validate(origin, batch);
-        inTransaction(ctx -> {
-            long watermark = watermark(ctx, origin);
-            batch.forEach(cs -> inbound.store(ctx, cs, watermark));
-            return null;
-        });
-        int applied = applyPending();
+        int applied;
+        try {
+            List<ChangeSet> stored = inTransaction(ctx -> {
+                long watermark = watermark(ctx, origin);
+                List<ChangeSet> out = new ArrayList<>();
+                for (ChangeSet cs : batch) {
+                    if (inbound.store(ctx, cs, watermark)) {
+                        out.add(cs);
+                    }
+                }
+                return out;
+            });
+            stored.forEach(cs -> justStored.put(cs.id(), cs));
+            applied = applyPending();
+        } finally {
+            justStored.clear();
+        }
         return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), applied,
             inbound.waiting(ctx)));
     }
@@ -238,7 +255,8 @@ public final class Node implements AutoCloseable {
     private boolean applyNext(NodeId origin) {
         return inApplyTransaction((connection, ctx) -> {
             long next = watermark(ctx, origin) + 1;
-            Optional<ChangeSet> cs = inbound.get(ctx, origin, next);
+            Optional<ChangeSet> cs = Optional.ofNullable(justStored.get(new ChangeSetId(origin, next)))
+                .or(() -> inbound.get(ctx, origin, next));
             if (cs.isEmpty() || !dependenciesMet(ctx, cs.get())) {
                 return false;
             }

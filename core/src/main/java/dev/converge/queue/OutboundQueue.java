@@ -7,6 +7,8 @@ import static org.jooq.impl.DSL.selectOne;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.converge.catalog.BoundTable;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.config.ReplicatedTable;
@@ -49,6 +51,21 @@ public final class OutboundQueue {
     private final NodeId self;
     private final Map<String, BoundTable> tables;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    /**
+     * Net effects by sequence, as the sequencer computed them for the row versions: reading a ChangeSet for a peer
+     * soon after would otherwise read and parse its captured rows a second time (and once more per peer). A sequenced
+     * transaction never changes, so an entry never goes stale; the cache is bounded by the number of changes it holds
+     * and anything evicted is simply read from the outbox again. Keyed by sequence and transaction together: should
+     * the sequencing transaction roll back, the same sequence may later go to another transaction.
+     */
+    private final Cache<Sequenced, List<Change>> netEffects = Caffeine.newBuilder()
+        .maximumWeight(CACHED_CHANGES).weigher((Sequenced tx, List<Change> changes) -> changes.size() + 1).build();
+
+    private record Sequenced(long sequence, String txKey) {
+    }
+
+    /** How many changes the net-effect cache holds at most. */
+    static final int CACHED_CHANGES = 200_000;
 
     public OutboundQueue(NodeId self, List<BoundTable> tables) {
         this.self = self;
@@ -101,7 +118,9 @@ public final class OutboundQueue {
         Map<String, List<RawChange>> raw = rawChanges(tx, new ArrayList<>(sequenced.keySet()));
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = new LinkedHashMap<>();
         sequenced.forEach((txKey, seq) -> {
-            for (Change c : NetEffect.of(raw.getOrDefault(txKey, List.of()), tableSpecs())) {
+            List<Change> net = NetEffect.of(raw.getOrDefault(txKey, List.of()), tableSpecs());
+            netEffects.put(new Sequenced(seq, txKey), net);
+            for (Change c : net) {
                 BoundTable t = tables.get(c.table());
                 List<Object> key = t.typedKey(c.key());
                 long ts = c.timestamp().asLong();
@@ -130,10 +149,13 @@ public final class OutboundQueue {
         if (txs.isEmpty()) {
             return List.of();
         }
-        Map<String, List<RawChange>> raw = rawChanges(ctx, txs.map(r -> r.value2()));
+        List<String> uncached = txs.stream().filter(t -> netEffects.getIfPresent(new Sequenced(t.value1(), t.value2())) == null)
+            .map(t -> t.value2()).toList();
+        Map<String, List<RawChange>> raw = uncached.isEmpty() ? Map.of() : rawChanges(ctx, uncached);
         List<ChangeSet> out = new ArrayList<>();
         for (var t : txs) {
-            List<Change> changes = NetEffect.of(raw.getOrDefault(t.value2(), List.of()), tableSpecs());
+            List<Change> changes = netEffects.get(new Sequenced(t.value1(), t.value2()),
+                tx -> NetEffect.of(raw.getOrDefault(tx.txKey(), List.of()), tableSpecs()));
             out.add(new ChangeSet(self, t.value1(), HybridTimestamp.fromLong(t.value3()), parseDeps(t.value4()), changes));
         }
         return out;
