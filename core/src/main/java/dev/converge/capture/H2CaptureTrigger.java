@@ -83,10 +83,11 @@ public final class H2CaptureTrigger implements Trigger {
             ps.setString(3, op);
             ps.setLong(4, stamp[0]);
             ps.setLong(5, stamp[1]);
-            ps.setString(6, oldRow == null ? null : json(oldRow));
-            ps.setString(7, newRow == null ? null : json(newRow));
-            ps.setBoolean(8, beforeMatch);
-            ps.setBoolean(9, afterMatch);
+            // the outbox's format is a statement's images as arrays (see MetaTables.OUTBOX); a row trigger writes arrays of one
+            ps.setString(6, oldRow == null ? null : "[" + json(oldRow) + "]");
+            ps.setString(7, newRow == null ? null : "[" + json(newRow) + "]");
+            ps.setString(8, oldRow == null || filterSql == null ? null : "[" + beforeMatch + "]");
+            ps.setString(9, newRow == null || filterSql == null ? null : "[" + afterMatch + "]");
             ps.executeUpdate();
         }
         // no shadow version here: the sequencer writes versions from the transaction's net effect (OutboundQueue)

@@ -9,8 +9,9 @@ import org.jooq.DSLContext;
 
 /**
  * Capture on PostgreSQL: per replicated table three statement-level AFTER triggers with transition tables, each one
- * {@code INSERT ... SELECT} into the outbox per statement, never per row (the rows' versions are written when the
- * transaction is sequenced, from its net effect: see {@code OutboundQueue}).
+ * {@code INSERT ... SELECT} of ONE outbox row per statement holding the statement's row images as JSON arrays
+ * ({@code json_agg}): an outbox row per changed row would cost about as much again as the user's own write. The
+ * rows' versions are written when the transaction is sequenced, from its net effect (see {@code OutboundQueue}).
  * A row-level trigger would cost a function call per row; a statement trigger costs one per statement however many
  * rows it touched. Writes made by the apply engine set {@code converge.applying} for their transaction and are skipped
  * (no echo). Identifiers are quoted by jOOQ; the row filter is configuration (an SQL expression) and is inserted as is,
@@ -70,40 +71,48 @@ final class PostgresCapture {
     }
 
     private String insertBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, " + image(t, "n") + ", false, "
-            + match(t) + " FROM cv_new n;\n";
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, json_agg(" + image(t, "n")
+            + "), NULL, " + matches(t, match(t)) + " FROM cv_new n HAVING count(*) > 0;\n";
     }
 
     private String deleteBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, " + image(t, "o") + ", NULL, "
-            + match(t) + ", false FROM cv_old o;\n";
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, json_agg(" + image(t, "o")
+            + "), NULL, " + matches(t, match(t)) + ", NULL FROM cv_old o HAVING count(*) > 0;\n";
     }
 
     /**
      * Old and new rows of an UPDATE are paired by primary key: transition tables carry no row identity, and a key
-     * change is shipped as delete + insert anyway, so an unpaired old row is a delete and an unpaired new row an insert.
+     * change is shipped as delete + insert anyway, so an unpaired old row is a delete and an unpaired new row an insert
+     * (a JSON null on the other side of its element). The arrays stay aligned: every aggregate of one aggregation
+     * reads the joined rows in the same order.
      */
     private String updateBody(BoundTable t) {
         String keyCols = t.spec().keyColumns().stream().map(k -> q(k) + " AS " + q("cv_k_" + k)).collect(Collectors.joining(", "));
         String join = t.spec().keyColumns().stream().map(k -> "o." + q("cv_k_" + k) + " = n." + q("cv_k_" + k))
             .collect(Collectors.joining(" AND "));
         return outboxInsert(t)
-            + "  SELECT cv_s.tx, " + lit(t.name()) + ", CASE WHEN o.cv_img IS NULL THEN 'I' WHEN n.cv_img IS NULL THEN 'D' ELSE 'U' END,\n"
-            + "         cv_s.ts, cv_s.applied_n, o.cv_img, n.cv_img, coalesce(o.cv_m, false), coalesce(n.cv_m, false)\n"
+            + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'U', cv_s.ts, cv_s.applied_n, json_agg(o.cv_img), json_agg(n.cv_img),\n"
+            + "         " + matches(t, "o.cv_m") + ", " + matches(t, "n.cv_m") + "\n"
             + "  FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "  FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join + ";\n";
+            + "  FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join
+            + "\n  HAVING count(*) > 0;\n";
+    }
+
+    /** The filter's verdicts as a JSON array aligned with the images, or NULL when the table has no filter (all match). */
+    private static String matches(BoundTable t, String verdict) {
+        return t.spec().filter().isPresent() ? "json_agg(" + verdict + ")" : "NULL";
     }
 
     /**
-     * The row as jsonb. A json or jsonb column would be embedded as a JSON value, and a scalar one ({@code "text"},
+     * The row as JSON. A json or jsonb column would be embedded as a JSON value, and a scalar one ({@code "text"},
      * {@code 5}, {@code null}) would then be indistinguishable from a plain value: such columns are written as their
      * JSON text instead, which the apply engine binds back to the column as JSON.
      */
     private String image(BoundTable t, String alias) {
         List<String> json = t.fieldsByName().entrySet().stream().filter(e -> e.getValue().getDataType().isJSON())
             .map(e -> lit(e.getKey()) + ", " + alias + "." + q(e.getKey()) + "::text").toList();
-        String row = "to_jsonb(" + alias + ".*)";
-        return json.isEmpty() ? row : "(" + row + " || jsonb_build_object(" + String.join(", ", json) + "))";
+        return json.isEmpty() ? "row_to_json(" + alias + ".*)"
+            : "(to_jsonb(" + alias + ".*) || jsonb_build_object(" + String.join(", ", json) + "))";
     }
 
     private String outboxInsert(BoundTable t) {

@@ -38,7 +38,12 @@ public final class MetaTables {
     public static final Field<String> TABLES_COLUMNS = field(name("replicated_columns"), SQLDataType.VARCHAR(4000).notNull());
     public static final Field<String> TABLES_FILTER = field(name("row_filter"), SQLDataType.VARCHAR(4000).nullable(true));
 
-    /** Captured row operations, written by the capture triggers in the user's transaction. */
+    /**
+     * Captured row operations, written by the capture triggers in the user's transaction: one row per statement on
+     * PostgreSQL (its images aggregated into JSON arrays), one per row operation on H2 (arrays of one). {@code op} is
+     * the statement's kind; in an {@code U} row an element with only an after (before) image is an insert (delete).
+     * The match arrays hold the row filter's verdict per element; NULL means every image matched (no filter).
+     */
     public static final Table<Record> OUTBOX = table(name("cv_outbox"));
     public static final Field<Long> OUTBOX_ID = field(name("id"), SQLDataType.BIGINT.notNull().identity(true));
     public static final Field<String> OUTBOX_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
@@ -46,15 +51,31 @@ public final class MetaTables {
     public static final Field<String> OUTBOX_OP = field(name("op"), SQLDataType.CHAR(1).notNull());
     public static final Field<Long> OUTBOX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
     public static final Field<Long> OUTBOX_APPLIED_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
-    public static final Field<Boolean> OUTBOX_BEFORE_MATCH = field(name("before_match"), SQLDataType.BOOLEAN.notNull());
-    public static final Field<Boolean> OUTBOX_AFTER_MATCH = field(name("after_match"), SQLDataType.BOOLEAN.notNull());
 
     public static Field<Object> outboxBefore(SQLDialect d) {
-        return field(name("before_img"), ShadowTable.imageType(d));
+        return field(name("before_img"), outboxJson(d));
     }
 
     public static Field<Object> outboxAfter(SQLDialect d) {
-        return field(name("after_img"), ShadowTable.imageType(d));
+        return field(name("after_img"), outboxJson(d));
+    }
+
+    public static Field<Object> outboxBeforeMatch(SQLDialect d) {
+        return field(name("before_match"), outboxJson(d));
+    }
+
+    public static Field<Object> outboxAfterMatch(SQLDialect d) {
+        return field(name("after_match"), outboxJson(d));
+    }
+
+    /**
+     * JSON text: {@code json} on PostgreSQL, not {@code jsonb}, because capture writes it once and reads it once as text;
+     * jsonb's binary form would cost a conversion on each side for nothing.
+     */
+    @SuppressWarnings("unchecked")
+    private static DataType<Object> outboxJson(SQLDialect d) {
+        DataType<?> type = d.family() == SQLDialect.POSTGRES ? SQLDataType.JSON : SQLDataType.CLOB;
+        return (DataType<Object>) type.nullable(true);
     }
 
     /** Local transactions in commit order: the per-origin sequence, once assigned, and the causal dependencies. */

@@ -51,19 +51,55 @@ public final class ChangeSetCodec {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedChangeSetException("row image must be an object of column to value");
             }
-            LinkedHashMap<String, Object> values = new LinkedHashMap<>();
-            for (String column = p.nextFieldName(); column != null; column = p.nextFieldName()) {
-                values.put(column, scalar(p, p.nextToken()));
-            }
-            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+            RowImage image = image(p);
+            if (p.nextToken() != null) {
                 throw new MalformedChangeSetException("row image has trailing content after its object");
             }
-            return new RowImage(values);
+            return image;
         } catch (JsonProcessingException e) {
             throw new MalformedChangeSetException("row image is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A JSON array of row images (an element may be null), read in one streaming pass: how capture stores a statement. */
+    public static List<RowImage> imagesFromJson(String json) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new MalformedChangeSetException("row images must be an array of objects");
+            }
+            List<RowImage> out = new ArrayList<>();
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == JsonToken.VALUE_NULL) {
+                    out.add(null);
+                } else if (t == JsonToken.START_OBJECT) {
+                    out.add(image(p));
+                } else {
+                    throw new MalformedChangeSetException("row images must be an array of objects, not of " + t);
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new MalformedChangeSetException("row images have trailing content after their array");
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new MalformedChangeSetException("row images are not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The object the parser stands at the start of, up to its end. */
+    private static RowImage image(JsonParser p) throws IOException {
+        LinkedHashMap<String, Object> values = new LinkedHashMap<>();
+        for (String column = p.nextFieldName(); column != null; column = p.nextFieldName()) {
+            values.put(column, scalar(p, p.nextToken()));
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new MalformedChangeSetException("row image is not an object of column to value");
+        }
+        return new RowImage(values);
     }
 
     private static Object scalar(JsonParser p, JsonToken t) throws IOException {

@@ -32,6 +32,7 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -182,32 +183,26 @@ public final class OutboundQueue {
         };
     }
 
+    /** The captured row operations of these transactions, per transaction in capture order. */
     private Map<String, List<RawChange>> rawChanges(DSLContext ctx, List<String> txKeys) {
-        Field<Object> before = outboxBefore(ctx.dialect());
-        Field<Object> after = outboxAfter(ctx.dialect());
+        SQLDialect d = ctx.dialect();
         Map<String, List<RawChange>> out = new LinkedHashMap<>();
-        ctx.select(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, before.cast(String.class), after.cast(String.class),
-                OUTBOX_BEFORE_MATCH, OUTBOX_AFTER_MATCH)
+        long[] position = {0};
+        ctx.select(OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, outboxBefore(d).cast(String.class), outboxAfter(d).cast(String.class),
+                outboxBeforeMatch(d).cast(String.class), outboxAfterMatch(d).cast(String.class))
             .from(OUTBOX).where(OUTBOX_TX.in(txKeys)).orderBy(OUTBOX_ID)
             .fetch()
-            .forEach(r -> out.computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(raw(r.value1(), r.value3(), r.value4(),
-                r.value5(), r.value6(), r.value7(), r.value8(), r.value9())));
+            .forEach(r -> {
+                CapturedStatement statement = new CapturedStatement(r.value2(), r.value3().trim(), r.value4(), r.value5(), r.value6(),
+                    r.value7(), r.value8());
+                List<RawChange> changes = statement.expand(position[0], image -> canonical(statement.table(), image));
+                position[0] += changes.size();
+                out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).addAll(changes);
+            });
         return out;
     }
 
-    private RawChange raw(long id, String table, String op, long ts, String before, String after, boolean bm, boolean am) {
-        RowImage b = before == null ? null : image(table, before);
-        RowImage a = after == null ? null : image(table, after);
-        RawChange.Operation operation = switch (op.trim()) {
-            case "I" -> RawChange.Operation.INSERT;
-            case "D" -> RawChange.Operation.DELETE;
-            default -> RawChange.Operation.UPDATE;
-        };
-        return new RawChange(id, table, operation, b, a, bm, am, HybridTimestamp.fromLong(ts));
-    }
-
-    private RowImage image(String table, String json) {
-        RowImage captured = ChangeSetCodec.imageFromJson(json);
+    private RowImage canonical(String table, RowImage captured) {
         BoundTable t = tables.get(table);
         return t == null ? captured : t.canonical(captured);
     }

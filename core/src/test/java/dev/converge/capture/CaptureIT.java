@@ -12,6 +12,7 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
+import dev.converge.queue.CapturedStatement;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Cluster;
 import dev.converge.testkit.Sql;
@@ -39,11 +40,18 @@ class CaptureIT {
     record Captured(String tx, String op, RowImage before, RowImage after, boolean beforeMatch, boolean afterMatch) {
     }
 
-    static final String OUTBOX_QUERY = "SELECT \"tx_key\", \"op\", CAST(\"before_img\" AS VARCHAR(4000)) AS b,"
-        + " CAST(\"after_img\" AS VARCHAR(4000)) AS a, \"before_match\", \"after_match\" FROM \"cv_outbox\" ORDER BY \"id\"";
+    static final String OUTBOX_QUERY = "SELECT \"tx_key\", \"tbl\", \"op\", \"ts\", CAST(\"before_img\" AS VARCHAR) AS b,"
+        + " CAST(\"after_img\" AS VARCHAR) AS a, CAST(\"before_match\" AS VARCHAR) AS bm, CAST(\"after_match\" AS VARCHAR) AS am"
+        + " FROM \"cv_outbox\" ORDER BY \"id\"";
 
+    /** The captured row operations, each outbox row (a statement on PostgreSQL, a row on H2) expanded. */
     static List<Captured> outbox(Sql sql) {
-        return sql.query(OUTBOX_QUERY).stream().map(CaptureIT::captured).toList();
+        List<Captured> out = new ArrayList<>();
+        for (Map<String, Object> r : sql.query(OUTBOX_QUERY)) {
+            out.addAll(captured((String) r.get("tx_key"), new CapturedStatement((String) r.get("tbl"), ((String) r.get("op")).trim(),
+                ((Number) r.get("ts")).longValue(), (String) r.get("b"), (String) r.get("a"), (String) r.get("bm"), (String) r.get("am"))));
+        }
+        return out;
     }
 
     /** The outbox as seen from inside an open transaction on {@code c}. */
@@ -51,24 +59,16 @@ class CaptureIT {
         List<Captured> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(OUTBOX_QUERY)) {
             while (rs.next()) {
-                out.add(captured(Map.of("tx_key", rs.getString(1), "op", rs.getString(2), "b", nullable(rs.getString(3)),
-                    "a", nullable(rs.getString(4)), "before_match", rs.getBoolean(5), "after_match", rs.getBoolean(6))));
+                out.addAll(captured(rs.getString(1), new CapturedStatement(rs.getString(2), rs.getString(3).trim(), rs.getLong(4),
+                    rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8))));
             }
         }
         return out;
     }
 
-    private static Object nullable(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static Captured captured(Map<String, Object> r) {
-        return new Captured((String) r.get("tx_key"), ((String) r.get("op")).trim(), image(r.get("b")), image(r.get("a")),
-            (Boolean) r.get("before_match"), (Boolean) r.get("after_match"));
-    }
-
-    private static RowImage image(Object json) {
-        return json == null || json.toString().isEmpty() ? null : ChangeSetCodec.imageFromJson(json.toString());
+    private static List<Captured> captured(String tx, CapturedStatement statement) {
+        return statement.expand(0, image -> image).stream().map(c -> new Captured(tx, c.operation().name().substring(0, 1), c.before(),
+            c.after(), c.beforeMatches(), c.afterMatches())).toList();
     }
 
     /** The number of rows of {@code from}, written as SQL: a Converge table quoted ({@code "cv_outbox"}), a user table as is. */
