@@ -93,7 +93,8 @@ final class RowWriter {
     private static int runEnd(List<Write> writes, int from) {
         Write first = writes.get(from);
         int to = from + 1;
-        while (to < writes.size() && writes.get(to).getClass() == first.getClass() && writes.get(to).table() == first.table()) {
+        while (to < writes.size() && to - from < Recordset.MAX_ROWS && writes.get(to).getClass() == first.getClass()
+            && writes.get(to).table() == first.table()) {
             to++;
         }
         return to;

@@ -47,25 +47,17 @@ public final class ChangeSetCodec {
      * image, and building a tree first doubled its cost. Values come out as {@link #image(JsonNode, String)} makes them.
      */
     public static RowImage imageFromJson(String json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        return parse(json, "row image", p -> {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedChangeSetException("row image must be an object of column to value");
             }
-            RowImage image = image(p);
-            if (p.nextToken() != null) {
-                throw new MalformedChangeSetException("row image has trailing content after its object");
-            }
-            return image;
-        } catch (JsonProcessingException e) {
-            throw new MalformedChangeSetException("row image is not JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+            return image(p);
+        });
     }
 
     /** A JSON array of row images (an element may be null), read in one streaming pass: how capture stores a statement. */
     public static List<RowImage> imagesFromJson(String json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        return parse(json, "row images", p -> {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new MalformedChangeSetException("row images must be an array of objects");
             }
@@ -79,12 +71,24 @@ public final class ChangeSetCodec {
                     throw new MalformedChangeSetException("row images must be an array of objects, not of " + t);
                 }
             }
-            if (p.nextToken() != null) {
-                throw new MalformedChangeSetException("row images have trailing content after their array");
-            }
             return out;
+        });
+    }
+
+    private interface Reading<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** Runs {@code reading} over {@code json}, which must hold exactly one value; any malformation is a MalformedChangeSetException. */
+    private static <T> T parse(String json, String what, Reading<T> reading) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            T value = reading.read(p);
+            if (p.nextToken() != null) {
+                throw new MalformedChangeSetException(what + " has trailing content");
+            }
+            return value;
         } catch (JsonProcessingException e) {
-            throw new MalformedChangeSetException("row images are not JSON: " + e.getOriginalMessage());
+            throw new MalformedChangeSetException(what + " is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

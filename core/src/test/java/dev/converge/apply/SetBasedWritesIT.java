@@ -67,6 +67,24 @@ class SetBasedWritesIT {
             .map(r -> ((Number) r.get("qty")).intValue()).toList(), "B updated row 1 and refused only row 3's new quantity.");
     }
 
+    @AllDialects
+    void aChangeSetLargerThanOneRecordsetArrivesWhole(Dialect dialect) {
+        String schema = "CREATE TABLE item (id INT PRIMARY KEY, qty INT, code VARCHAR(10))";
+        Cluster c = Cluster.of(dialect, "setbased_large", List.of("A", "B"), schema, List.of(TableConfig.of("item")));
+        String range = dialect == Dialect.POSTGRESQL ? "generate_series(1, 12000) AS r(x)" : "SYSTEM_RANGE(1, 12000) AS r(x)";
+        c.write("A", "INSERT INTO item SELECT x, x, 'c' FROM " + range);
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "B holds all 12,000 inserted rows (more than one recordset holds).");
+        c.write("A", "UPDATE item SET qty = qty + 1, code = 'd'");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "B holds all 12,000 updated rows.");
+        c.write("A", "DELETE FROM item WHERE id > 10");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "B deleted the same 11,990 rows.");
+        assertEquals(11_990, c.node("B").tombstones("item").size(), "Every deleted row left its tombstone at B.");
+        assertTrue(c.node("B").conflicts().isEmpty(), "Nothing conflicted at B: " + c.node("B").conflicts());
+    }
+
     private static List<Integer> ids(Cluster c, String node) {
         return c.sql(node).query("SELECT id FROM item ORDER BY id").stream().map(r -> ((Number) r.get("id")).intValue()).toList();
     }

@@ -82,8 +82,18 @@ public final class JdbcShadowStore {
         // qualified conflict keys: H2's MERGE emulation otherwise finds the key column ambiguous
         List<Field<Object>> conflictKeys = shadow.keyFields().stream()
             .map(f -> DSL.field(DSL.name(shadow.name(), f.getName()), f.getDataType())).toList();
-        if (ctx.dialect().family() == SQLDialect.POSTGRES && versions.size() > 1 && writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, versions)) {
-            return;
+        if (ctx.dialect().family() == SQLDialect.POSTGRES && versions.size() > 1) {
+            List<RowVersion> rest = new ArrayList<>();
+            for (int from = 0; from < versions.size(); from += Recordset.MAX_ROWS) {
+                List<RowVersion> chunk = versions.subList(from, Math.min(versions.size(), from + Recordset.MAX_ROWS));
+                if (!writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, chunk)) {
+                    rest.addAll(chunk);
+                }
+            }
+            if (rest.isEmpty()) {
+                return;
+            }
+            versions = rest;
         }
         List<Field<?>> placeholders = columns.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
         var upsert = ctx.insertInto(shadow.table(), columns).values(placeholders).onConflict(conflictKeys).doUpdate().set(updates);

@@ -35,6 +35,9 @@ import org.jooq.impl.DSL;
 public final class Recordset {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
+    /** At most this many rows go in one recordset: one statement's parameter stays a few megabytes at most. */
+    public static final int MAX_ROWS = 10_000;
+
     private Recordset() {
     }
 
