@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Many rows of one ChangeSet are written as one statement each for its inserts, updates and deletes (on PostgreSQL
- * through a jsonb recordset; a value without a faithful JSON form, or a key repeated in a run, falls back to a JDBC
+ * through a json recordset; a value without a faithful JSON form, or a key repeated in a run, falls back to a JDBC
  * batch). Whatever the path, the peer must hold exactly what the origin holds, and a refused row must be the only one
  * left out. (A NUMERIC NaN is not among the values: it has no BigDecimal form and does not replicate yet.)
  */
