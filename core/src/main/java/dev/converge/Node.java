@@ -18,7 +18,6 @@ import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.ChangeSet;
-import dev.converge.model.ChangeSetId;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
@@ -69,11 +68,6 @@ public final class Node implements AutoCloseable {
     private final ApplyEngine engine;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
-    /**
-     * The ChangeSets the current {@link #receive} call stored in the inbox, exactly as stored: applying them need not
-     * read and parse them back. Filled and emptied within one call, so it never holds more than one batch.
-     */
-    private final Map<ChangeSetId, ChangeSet> justStored = new HashMap<>();
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers) {
@@ -191,32 +185,54 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stores a batch from {@code origin} in the inbox (a ChangeSet already stored or applied is ignored), then applies,
-     * in each origin's order, every stored ChangeSet whose causal dependencies are met.
+     * Takes a batch from {@code origin}: each ChangeSet that is next in its origin's order and whose causal dependencies
+     * are met is applied at once (its watermark, written with its rows, is the durable record that it arrived); from
+     * the first one that must wait, the rest are stored in the inbox. A ChangeSet already applied or stored is ignored.
+     * Then every stored ChangeSet whose turn has come is applied.
      *
      * @throws MalformedChangeSetException if the batch is not from a known peer or is inconsistent; nothing is stored
      */
     public synchronized Receipt receive(NodeId origin, List<ChangeSet> batch) {
         validate(origin, batch);
-        int applied;
-        try {
-            List<ChangeSet> stored = inTransaction(ctx -> {
-                long watermark = watermark(ctx, origin);
-                List<ChangeSet> out = new ArrayList<>();
-                for (ChangeSet cs : batch) {
-                    if (inbound.store(ctx, cs, watermark)) {
-                        out.add(cs);
-                    }
-                }
-                return out;
-            });
-            stored.forEach(cs -> justStored.put(cs.id(), cs));
-            applied = applyPending();
-        } finally {
-            justStored.clear();
+        int applied = 0;
+        int next = 0;
+        for (Arrival a; next < batch.size() && (a = applyIfNext(batch.get(next))) != Arrival.WAITS; next++) {
+            applied += a == Arrival.APPLIED ? 1 : 0;
         }
-        return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), applied,
+        List<ChangeSet> waiting = batch.subList(next, batch.size());
+        if (!waiting.isEmpty()) {
+            inTransaction(ctx -> {
+                long watermark = watermark(ctx, origin);
+                waiting.forEach(cs -> inbound.store(ctx, cs, watermark));
+                return null;
+            });
+        }
+        applied += applyPending();
+        int appliedNow = applied;
+        return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), appliedNow,
             inbound.waiting(ctx)));
+    }
+
+    /** What became of an arriving ChangeSet. */
+    private enum Arrival { APPLIED, ALREADY_APPLIED, WAITS }
+
+    /**
+     * Applies {@code cs} straight away if it is its origin's next ChangeSet and its dependencies are met. A copy stored
+     * by an earlier delivery leaves the inbox in the same transaction.
+     */
+    private Arrival applyIfNext(ChangeSet cs) {
+        return inApplyTransaction((connection, ctx) -> {
+            long watermark = watermark(ctx, cs.origin());
+            if (cs.sequence() <= watermark) {
+                return Arrival.ALREADY_APPLIED;
+            }
+            if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
+                return Arrival.WAITS;
+            }
+            engine.apply(connection, ctx, cs);
+            inbound.remove(ctx, cs.origin(), cs.sequence());
+            return Arrival.APPLIED;
+        });
     }
 
     /** Sends everything queued for {@code peer} through {@code transport} and forgets what the peer acknowledged; returns how many ChangeSets went. */
@@ -255,8 +271,7 @@ public final class Node implements AutoCloseable {
     private boolean applyNext(NodeId origin) {
         return inApplyTransaction((connection, ctx) -> {
             long next = watermark(ctx, origin) + 1;
-            Optional<ChangeSet> cs = Optional.ofNullable(justStored.get(new ChangeSetId(origin, next)))
-                .or(() -> inbound.get(ctx, origin, next));
+            Optional<ChangeSet> cs = inbound.get(ctx, origin, next);
             if (cs.isEmpty() || !dependenciesMet(ctx, cs.get())) {
                 return false;
             }
