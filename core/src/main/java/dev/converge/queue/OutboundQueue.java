@@ -59,16 +59,41 @@ public final class OutboundQueue {
      * and anything evicted is simply read from the outbox again. Keyed by sequence and transaction together: should
      * the sequencing transaction roll back, the same sequence may later go to another transaction.
      */
-    private final Cache<Sequenced, List<Change>> netEffects = Caffeine.newBuilder()
-        .maximumWeight(CACHED_CHANGES).weigher((Sequenced tx, List<Change> changes) -> changes.size() + 1).build();
+    private final Cache<Sequenced, List<Change>> netEffects;
 
     private record Sequenced(long sequence, String txKey) {
     }
 
-    /** How many changes the net-effect cache holds at most. */
-    static final int CACHED_CHANGES = 200_000;
+    /** What the net-effect cache holds at most, in {@link #weight} units: roughly 64 MB of row values. */
+    static final long CACHED_WEIGHT = 32_000_000;
+
+    /** About half the bytes the changes' values take: a text counts its length, any other value 8. */
+    static int weight(List<Change> changes) {
+        long w = 1;
+        for (Change c : changes) {
+            w += 16 + weight(c.before()) + weight(c.after());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, w);
+    }
+
+    private static long weight(java.util.Optional<RowImage> image) {
+        long w = 0;
+        if (image.isPresent()) {
+            for (Object v : image.get().values().values()) {
+                w += v instanceof String text ? text.length() : 8;
+            }
+        }
+        return w;
+    }
 
     public OutboundQueue(NodeId self, List<BoundTable> tables) {
+        this(self, tables, CACHED_WEIGHT);
+    }
+
+    /** With a net-effect cache of at most {@code cacheWeight} (tests use a tiny one to check that misses are harmless). */
+    OutboundQueue(NodeId self, List<BoundTable> tables, long cacheWeight) {
+        this.netEffects = Caffeine.newBuilder().maximumWeight(cacheWeight).weigher((Sequenced tx, List<Change> changes) -> weight(changes))
+            .build();
         this.self = self;
         this.tables = new LinkedHashMap<>();
         tables.forEach(t -> this.tables.put(t.name(), t));
@@ -150,13 +175,26 @@ public final class OutboundQueue {
         if (txs.isEmpty()) {
             return List.of();
         }
-        List<String> uncached = txs.stream().filter(t -> netEffects.getIfPresent(new Sequenced(t.value1(), t.value2())) == null)
-            .map(t -> t.value2()).toList();
-        Map<String, List<RawChange>> raw = uncached.isEmpty() ? Map.of() : rawChanges(ctx, uncached);
+        // look each transaction up once and keep what was found: an entry may be evicted at any moment, and a miss
+        // must be read from the outbox, never computed from rows that were not fetched
+        Map<Long, List<Change>> found = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (var t : txs) {
+            List<Change> cached = netEffects.getIfPresent(new Sequenced(t.value1(), t.value2()));
+            if (cached == null) {
+                missing.add(t.value2());
+            } else {
+                found.put(t.value1(), cached);
+            }
+        }
+        Map<String, List<RawChange>> raw = missing.isEmpty() ? Map.of() : rawChanges(ctx, missing);
         List<ChangeSet> out = new ArrayList<>();
         for (var t : txs) {
-            List<Change> changes = netEffects.get(new Sequenced(t.value1(), t.value2()),
-                tx -> NetEffect.of(raw.getOrDefault(tx.txKey(), List.of()), tableSpecs()));
+            List<Change> changes = found.get(t.value1());
+            if (changes == null) {
+                changes = NetEffect.of(raw.getOrDefault(t.value2(), List.of()), tableSpecs());
+                netEffects.put(new Sequenced(t.value1(), t.value2()), changes);
+            }
             out.add(new ChangeSet(self, t.value1(), HybridTimestamp.fromLong(t.value3()), parseDeps(t.value4()), changes));
         }
         return out;
@@ -173,6 +211,7 @@ public final class OutboundQueue {
      * transaction's sequence row stays: shadow rows written by that transaction still name it.
      */
     public int purge(DSLContext ctx, long horizon) {
+        netEffects.asMap().keySet().removeIf(tx -> tx.sequence() <= horizon);
         return ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(DSL.select(OTX_TX).from(OUTBOX_TX_TABLE).where(OTX_SEQ.le(horizon)))).execute();
     }
 

@@ -19,26 +19,29 @@ import org.junit.jupiter.api.Test;
  * left out. (A NUMERIC NaN is not among the values: it has no BigDecimal form and does not replicate yet.)
  */
 class SetBasedWritesIT {
-    private static final String PG_TYPES = "CREATE TABLE odd (id UUID PRIMARY KEY, doc JSONB, plain JSON, span INTERVAL,"
+    // no INTERVAL column: jOOQ's interval types have no JSON form here, and the whole run would go as a JDBC batch
+    private static final String PG_TYPES = "CREATE TABLE odd (id UUID PRIMARY KEY, doc JSONB, plain JSON,"
         + " n NUMERIC, d DOUBLE PRECISION, r REAL, t TEXT, c CHAR(3))";
-    private static final String PG_SELECT = "SELECT id::text, doc::text, plain::text, span::text, n::text, d::text, r::text, t, c"
+    private static final String PG_SELECT = "SELECT id::text, doc::text, plain::text, n::text, d::text, r::text, t, c"
         + " FROM odd ORDER BY id";
 
     @Test
     void postgresTypesBeyondTheCommonOnesArriveAsWritten() {
         Cluster c = Cluster.of(Dialect.POSTGRESQL, "setbased_types", List.of("A", "B"), PG_TYPES, List.of(TableConfig.of("odd")));
         c.write("A",
-            "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000001', '{\"a\": [1, 2, {\"b\": null}]}', '{\"x\":  1}',"
-                + " '1 day 02:03:04', 0, 'Infinity', '-Infinity', E'tab\\there \"q\" \\\\ ă', 'ab')",
-            "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000002', '\"just a string\"', '[1,2]', '-3 months',"
-                + " 123456789012345678901234567890.123456789, 1e-300, 0.1, NULL, NULL)",
-            "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000003', 'null', NULL, NULL, -0.5, -0.0, 3.4e38, '', '')");
+            "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000001', '{\"a\": [1, 2, {\"b\": null}]}', '{\"x\":  1, \"x\": 2}',"
+                + " 0, 'Infinity', '-Infinity', E'tab\\there \"q\" \\\\ ă', 'ab')",
+            "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000002', '\"just a string\"', '[1,2, 1.0e2]',"
+                + " 123456789012345678901234567890.123456789, 1e-300, 0.1, NULL, NULL)");
+        // a JSON null cannot travel in a recordset (it would arrive as SQL NULL): this statement's run goes as a batch
+        c.write("A", "INSERT INTO odd VALUES ('00000000-0000-0000-0000-000000000003', 'null', 'null', -0.5, -0.0, 3.4e38, '', ''),"
+            + " ('00000000-0000-0000-0000-000000000004', NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
         c.deliver("A", "B");
         assertEquals(c.sql("A").query(PG_SELECT), c.sql("B").query(PG_SELECT), "B holds the inserted rows exactly as A, column by column: " + c.node("B").conflicts());
 
-        c.write("A", "UPDATE odd SET doc = jsonb_build_object('k', doc), span = span * 2, n = n + 1");
+        c.write("A", "UPDATE odd SET doc = jsonb_build_object('k', doc), plain = '{\"y\" :  3}', n = n + 1");
         c.deliver("A", "B");
-        assertEquals(c.sql("A").query(PG_SELECT), c.sql("B").query(PG_SELECT), "B holds the updated rows exactly as A.");
+        assertEquals(c.sql("A").query(PG_SELECT), c.sql("B").query(PG_SELECT), "B holds the updated rows exactly as A (no JSON null left: the run went as one statement).");
 
         c.write("A", "DELETE FROM odd WHERE id <> '00000000-0000-0000-0000-000000000003'");
         c.deliver("A", "B");

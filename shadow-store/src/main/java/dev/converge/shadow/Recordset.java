@@ -29,15 +29,22 @@ import org.jooq.impl.DSL;
  * recordset costs one. It is what lets a 1,000-row ChangeSet apply in about the time the origin took to write it.
  *
  * <p>Values are written in the text form PostgreSQL's input functions read: numbers as JSON numbers (decimals in plain
- * notation), binary as {@code \x} and hex digits, dates and times in ISO-8601, JSON values as they are. A value of any
- * other Java type has no such form here, and {@link #json} says so with an empty result: the caller then writes the
- * rows its slower, general way. Stateless and thread-safe.
+ * notation), binary as {@code \x} and hex digits, dates and times in ISO-8601, JSON values as they are (but for a JSON
+ * {@code null}, which would arrive as SQL NULL). A value of any other Java type has no such form here, and a set too
+ * large for one statement has no place in one: {@link #json} says so with an empty result, and the caller then writes
+ * the rows its slower, general way. Stateless and thread-safe.
  */
 public final class Recordset {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
-    /** At most this many rows go in one recordset: one statement's parameter stays a few megabytes at most. */
+    /** At most this many rows go in one recordset. */
     public static final int MAX_ROWS = 10_000;
+
+    /**
+     * At most this many characters of JSON go in one recordset; rows that would make more go the general way. Far
+     * below PostgreSQL's 1 GB limit on a value, and it bounds the memory one statement takes on both sides.
+     */
+    public static final int MAX_CHARS = 64 * 1024 * 1024;
 
     private Recordset() {
     }
@@ -59,6 +66,10 @@ public final class Recordset {
                     }
                 }
                 g.writeEndObject();
+                g.flush();
+                if (out.getBuffer().length() > MAX_CHARS) {
+                    return Optional.empty();
+                }
             }
             g.writeEndArray();
         } catch (IOException e) {
@@ -94,10 +105,13 @@ public final class Recordset {
             }
         } else if (v instanceof byte[] bytes) {
             g.writeString("\\x" + HexFormat.of().formatHex(bytes));
-        } else if (v instanceof JSONB j) {
-            g.writeRawValue(j.data());
-        } else if (v instanceof JSON j) {
-            g.writeRawValue(j.data());
+        } else if (v instanceof JSONB || v instanceof JSON) {
+            // the recordset reads a JSON null in a json or jsonb column as SQL NULL: such a value goes the general way
+            String json = (v instanceof JSONB jb ? jb.data() : ((JSON) v).data()).strip();
+            if (json.equals("null")) {
+                return false;
+            }
+            g.writeRawValue(json);
         } else if (v instanceof Temporal || v instanceof UUID || v instanceof Character || v instanceof java.util.Date) {
             g.writeString(v.toString());
         } else {

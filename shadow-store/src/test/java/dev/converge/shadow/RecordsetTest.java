@@ -45,6 +45,25 @@ class RecordsetTest {
     }
 
     @Test
+    void aJsonNullIsRefusedForTheRecordsetWouldMakeItSqlNull() {
+        assertTrue(one(JSONB.valueOf("null")).isEmpty());
+        assertTrue(one(org.jooq.JSON.valueOf(" null ")).isEmpty());
+        assertEquals("[{\"v\":\"null\"}]", one(JSONB.valueOf("\"null\"")).orElseThrow(),
+            "the JSON string \"null\" is a value like any other");
+    }
+
+    @Test
+    void aSetTooLargeForOneStatementIsRefused() {
+        String big = "x".repeat(1024 * 1024);
+        List<Object[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            rows.add(new Object[] {i, big});
+        }
+        assertTrue(Recordset.json(List.of("id", "v"), rows).isEmpty(), "70 MB of JSON is more than one recordset takes");
+        assertTrue(Recordset.json(List.of("id", "v"), rows.subList(0, 10)).isPresent(), "10 MB is not");
+    }
+
+    @Test
     void rowsKeepTheirColumnsAndOrder() {
         assertEquals("[{\"id\":1,\"Name\":\"x\"},{\"id\":2,\"Name\":null}]",
             Recordset.json(List.of("id", "Name"), List.of(new Object[] {1, "x"}, new Object[] {2, null})).orElseThrow());
