@@ -9,8 +9,9 @@ import org.jooq.DSLContext;
 
 /**
  * Capture on PostgreSQL: per replicated table three statement-level AFTER triggers with transition tables, each one
- * {@code INSERT ... SELECT} of ONE outbox row per statement holding the statement's row images as JSON arrays
- * ({@code json_agg}): an outbox row per changed row would cost about as much again as the user's own write. The
+ * {@code INSERT ... SELECT} of one outbox row per statement (per thousand rows of it) holding the statement's row
+ * images as JSON arrays ({@code json_agg}): an outbox row per changed row would cost about as much again as the
+ * user's own write. The
  * rows' versions are written when the transaction is sequenced, from its net effect (see {@code OutboundQueue}).
  * A row-level trigger would cost a function call per row; a statement trigger costs one per statement however many
  * rows it touched. Writes made by the apply engine set {@code converge.applying} for their transaction and are skipped
@@ -71,31 +72,45 @@ final class PostgresCapture {
     }
 
     private String insertBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, json_agg(" + image(t, "n")
-            + "), NULL, " + matches(t, match(t)) + " FROM cv_new n HAVING count(*) > 0;\n";
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, json_agg(g.cv_a), NULL, "
+            + matches(t, "g.cv_am") + "\n"
+            + "  FROM (SELECT " + image(t, "n") + " AS cv_a, " + match(t) + " AS cv_am, " + group() + " FROM cv_new n) g\n"
+            + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
     private String deleteBody(BoundTable t) {
-        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, json_agg(" + image(t, "o")
-            + "), NULL, " + matches(t, match(t)) + ", NULL FROM cv_old o HAVING count(*) > 0;\n";
+        return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), NULL, "
+            + matches(t, "g.cv_bm") + ", NULL\n"
+            + "  FROM (SELECT " + image(t, "o") + " AS cv_b, " + match(t) + " AS cv_bm, " + group() + " FROM cv_old o) g\n"
+            + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
     /**
      * Old and new rows of an UPDATE are paired by primary key: transition tables carry no row identity, and a key
      * change is shipped as delete + insert anyway, so an unpaired old row is a delete and an unpaired new row an insert
      * (a JSON null on the other side of its element). The arrays stay aligned: every aggregate of one aggregation
-     * reads the joined rows in the same order.
+     * reads the rows of a group in the same order.
      */
     private String updateBody(BoundTable t) {
         String keyCols = t.spec().keyColumns().stream().map(k -> q(k) + " AS " + q("cv_k_" + k)).collect(Collectors.joining(", "));
         String join = t.spec().keyColumns().stream().map(k -> "o." + q("cv_k_" + k) + " = n." + q("cv_k_" + k))
             .collect(Collectors.joining(" AND "));
         return outboxInsert(t)
-            + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'U', cv_s.ts, cv_s.applied_n, json_agg(o.cv_img), json_agg(n.cv_img),\n"
-            + "         " + matches(t, "o.cv_m") + ", " + matches(t, "n.cv_m") + "\n"
-            + "  FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "  FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n ON " + join
-            + "\n  HAVING count(*) > 0;\n";
+            + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'U', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), json_agg(g.cv_a),\n"
+            + "         " + matches(t, "g.cv_bm") + ", " + matches(t, "g.cv_am") + "\n"
+            + "  FROM (SELECT o.cv_img AS cv_b, n.cv_img AS cv_a, o.cv_m AS cv_bm, n.cv_m AS cv_am, " + group() + "\n"
+            + "        FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
+            + "        FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n\n"
+            + "        ON " + join + ") g\n"
+            + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
+    }
+
+    /** How many rows of a statement share one outbox row: a json value may not exceed 1 GB, nor should one allocation. */
+    static final int ROWS_PER_OUTBOX_ROW = 1000;
+
+    /** The group of a statement's row: consecutive rows, {@value #ROWS_PER_OUTBOX_ROW} to a group. */
+    private static String group() {
+        return "(row_number() OVER () - 1) / " + ROWS_PER_OUTBOX_ROW + " AS cv_g";
     }
 
     /** The filter's verdicts as a JSON array aligned with the images, or NULL when the table has no filter (all match). */

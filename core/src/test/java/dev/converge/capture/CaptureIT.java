@@ -80,6 +80,23 @@ class CaptureIT {
         return Cluster.of(dialect, name, List.of("A", "B"), schema, List.of(table));
     }
 
+    @org.junit.jupiter.api.Test
+    void onPostgresAStatementIsCapturedAsOneOutboxRowPerThousandOfItsRows() {
+        Cluster c = cluster(Dialect.POSTGRESQL, "cap_grouped", "CREATE TABLE item (id INT PRIMARY KEY, qty INT)", TableConfig.of("item"));
+        c.write("A", "INSERT INTO item SELECT x, x FROM generate_series(1, 2500) AS r(x)");
+        c.write("A", "UPDATE item SET id = id + 10000 WHERE id <= 1500");
+        assertEquals(3 + 3, count(c.sql("A"), "\"cv_outbox\""),
+            "2,500 inserted rows take 3 outbox rows; 1,500 rows whose key changed are 3,000 elements (a delete and an insert each), 3.");
+        List<Captured> captured = outbox(c.sql("A"));
+        assertEquals(2500 + 3000, captured.size(), "Every row is captured once; each changed key as a delete and an insert.");
+        assertEquals(2500, captured.stream().filter(x -> x.op().equals("I") && x.after().get("id") instanceof Long id && id <= 2500).count(),
+            "The statement's inserts, once each.");
+        assertEquals(1500, captured.stream().filter(x -> x.op().equals("D")).map(x -> x.before().get("id")).distinct().count(),
+            "The key change's old rows, once each.");
+        c.deliver("A", "B");
+        assertEquals(c.data("A"), c.data("B"), "B holds what A holds.");
+    }
+
     @AllDialects
     void everyCommittedWriteIsCapturedInItsOwnTransactionWithBothImages(Dialect dialect) throws SQLException {
         Cluster c = cluster(dialect, "capture_basic", PERS, TableConfig.of("pers"));
