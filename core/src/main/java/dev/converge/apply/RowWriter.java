@@ -64,7 +64,7 @@ final class RowWriter {
                 from = to;
             }
             return List.of();
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | Unconvertible e) {
             if (!isRejection(e)) {
                 throw e;
             }
@@ -79,12 +79,12 @@ final class RowWriter {
             Savepoint sp = connection.setSavepoint();
             try {
                 batch(List.of(writes.get(i)));
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | Unconvertible e) {
                 if (!isRejection(e)) {
                     throw e;
                 }
                 connection.rollback(sp);
-                rejected.add(new Rejection(i, reason(e)));
+                rejected.add(new Rejection(i, e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e)));
             }
         }
         return rejected;
@@ -217,9 +217,29 @@ final class RowWriter {
     private static Object[] values(BoundTable t, List<Field<Object>> cols, RowImage row) {
         Object[] out = new Object[cols.size()];
         for (int i = 0; i < cols.size(); i++) {
-            out[i] = t.typedValue(row, cols.get(i).getName());
+            String column = cols.get(i).getName();
+            try {
+                out[i] = t.typedValue(row, column);
+            } catch (RuntimeException e) {
+                throw new Unconvertible("column " + column + ": value " + row.get(column) + " cannot be converted to "
+                    + cols.get(i).getDataType().getTypeName() + " (" + e + ")", e);
+            }
         }
         return out;
+    }
+
+    /**
+     * A value of an incoming row that cannot be turned into its column's Java type here (a date the driver cannot
+     * represent, say): the row is refused like one the database refuses, not the whole ChangeSet.
+     */
+    static final class Unconvertible extends RuntimeException {
+        Unconvertible(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static boolean isRejection(RuntimeException e) {
+        return e instanceof Unconvertible || isRejection((DataAccessException) e);
     }
 
     /** Integrity violations (SQLSTATE class 23) and data the column cannot hold (class 22). */

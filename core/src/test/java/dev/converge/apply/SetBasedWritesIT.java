@@ -70,6 +70,21 @@ class SetBasedWritesIT {
             .map(r -> ((Number) r.get("qty")).intValue()).toList(), "B updated row 1 and refused only row 3's new quantity.");
     }
 
+    @Test
+    void aValueThatCannotBeConvertedIsARefusedRowNotAStuckNode() {
+        Cluster c = Cluster.of(Dialect.POSTGRESQL, "setbased_bc", List.of("A", "B"), "CREATE TABLE ev (id INT PRIMARY KEY, at TIMESTAMP)",
+            List.of(TableConfig.of("ev")));
+        c.write("A", "INSERT INTO ev VALUES (1, TIMESTAMP '0044-03-15 12:00:00 BC'), (2, TIMESTAMP '2026-01-01 10:00:00')");
+        c.write("A", "INSERT INTO ev VALUES (3, TIMESTAMP '2026-01-02 10:00:00')");
+        c.deliver("A", "B");
+        assertEquals(List.of(2, 3), c.sql("B").query("SELECT id FROM ev ORDER BY id").stream().map(r -> ((Number) r.get("id")).intValue()).toList(),
+            "B took the rows it could convert, and the next ChangeSet after them.");
+        List<ConflictRecord> refused = c.node("B").conflicts();
+        assertEquals(1, refused.size(), "The row B could not convert is recorded: " + refused);
+        assertEquals(ConflictType.CONSTRAINT, refused.get(0).type());
+        assertTrue(refused.get(0).detail().orElse("").contains("column at"), "The record names the column: " + refused.get(0).detail());
+    }
+
     @AllDialects
     void aChangeSetLargerThanOneRecordsetArrivesWhole(Dialect dialect) {
         String schema = "CREATE TABLE item (id INT PRIMARY KEY, qty INT, code VARCHAR(10))";
