@@ -18,9 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
 import org.jooq.UniqueKey;
 import org.jooq.exception.DataAccessException;
 
@@ -76,7 +78,7 @@ public final class TableCatalog {
         }
         Map<String, Field<Object>> fields = new LinkedHashMap<>();
         for (Field<?> f : t.fields()) {
-            fields.put(f.getName(), (Field<Object>) field(name(t.getName(), f.getName()), f.getDataType()));
+            fields.put(f.getName(), (Field<Object>) field(name(t.getName(), f.getName()), javaTime(f.getDataType())));
         }
         List<String> all = new ArrayList<>(fields.keySet());
         List<String> key = pk.getFields().stream().map(Field::getName).toList();
@@ -102,6 +104,24 @@ public final class TableCatalog {
             return Either.left(new ConfigError(where, e.getMessage()));
         }
         return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow));
+    }
+
+    /**
+     * The catalog types date, time and timestamp as java.time types: jOOQ reads them from the catalog as
+     * {@code java.sql.Date/Time/Timestamp}, and {@code java.sql.Time} drops fractions of a second.
+     */
+    static DataType<?> javaTime(DataType<?> type) {
+        Class<?> javaType = type.getType();
+        if (javaType == java.sql.Time.class) {
+            return SQLDataType.LOCALTIME(type.precision()).nullable(type.nullable());
+        }
+        if (javaType == java.sql.Timestamp.class) {
+            return SQLDataType.LOCALDATETIME(type.precision()).nullable(type.nullable());
+        }
+        if (javaType == java.sql.Date.class) {
+            return SQLDataType.LOCALDATE.nullable(type.nullable());
+        }
+        return type;
     }
 
     private static Either<ConfigError, List<String>> subset(String where, TableConfig tc, List<String> all, List<String> key) {

@@ -18,7 +18,7 @@ class ColumnTypesIT {
     static String schema(Dialect dialect) {
         String binary = dialect == Dialect.POSTGRESQL ? "BYTEA" : "VARBINARY(16)";
         return "CREATE TABLE typed (id INT, code VARCHAR(10), price NUMERIC(10,2), qty BIGINT, ratio DOUBLE PRECISION,"
-            + " active BOOLEAN, born DATE, seen TIMESTAMP, seen_tz TIMESTAMP WITH TIME ZONE, at_time TIME, data " + binary
+            + " active BOOLEAN, born DATE, seen TIMESTAMP, seen_tz TIMESTAMP WITH TIME ZONE, at_time TIME(6), data " + binary
             + ", note VARCHAR(200), PRIMARY KEY (id, code))";
     }
 
@@ -40,8 +40,10 @@ class ColumnTypesIT {
     void everyCommonTypeArrivesAsWritten(Dialect dialect) {
         Cluster c = Cluster.of(dialect, "types", List.of("A", "B"), schema(dialect), List.of(TableConfig.of("typed")));
         String bytes = dialect == Dialect.POSTGRESQL ? "'\\x00ff10'::bytea" : "X'00ff10'";
+        // fractions of a second in a TIME: H2's row trigger receives a java.sql.Time, which has none (a known limit)
+        String time = dialect == Dialect.POSTGRESQL ? "TIME '23:59:58.123456'" : "TIME '23:59:58'";
         c.write("A", "INSERT INTO typed VALUES (1, 'a b', 1234.50, 9007199254740993, 0.1, TRUE, DATE '2026-02-28',"
-                + " TIMESTAMP '2026-01-01 12:00:00.123456', TIMESTAMP WITH TIME ZONE '2026-01-01 12:00:00.25+02:00', TIME '23:59:58',"
+                + " TIMESTAMP '2026-01-01 12:00:00.123456', TIMESTAMP WITH TIME ZONE '2026-01-01 12:00:00.25+02:00', " + time + ","
                 + " " + bytes + ", 'ăîșț \"quoted\" \\ back')",
             "INSERT INTO typed (id, code) VALUES (1, 'nulls')");
         assertEquals(1, c.deliver("A", "B"), "A ships one ChangeSet.");
