@@ -17,6 +17,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.jooq.exception.DataAccessException;
 
 /**
@@ -148,12 +149,12 @@ final class RowWriter {
             return false;
         }
         Table<Record> v = Recordset.of(t.table(), json.get(), "cv_v");
-        org.jooq.Condition sameKey = org.jooq.impl.DSL.noCondition();
+        org.jooq.Condition sameKey = DSL.noCondition();
         for (Field<Object> k : keys) {
             sameKey = sameKey.and(k.eq(source(k)));
         }
         if (run.get(0) instanceof InsertRow) {
-            ctx.insertInto(t.table(), cols).select(org.jooq.impl.DSL.select(cols.stream().map(RowWriter::source).toList()).from(v)).execute();
+            ctx.insertInto(t.table(), cols).select(DSL.select(cols.stream().map(RowWriter::source).toList()).from(v)).execute();
         } else if (run.get(0) instanceof DeleteRow) {
             ctx.deleteFrom(t.table()).using(v).where(sameKey).execute();
         } else {
@@ -167,7 +168,7 @@ final class RowWriter {
     }
 
     private static Field<Object> source(Field<Object> column) {
-        return org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("cv_v", column.getName()), column.getDataType());
+        return DSL.field(DSL.name("cv_v", column.getName()), column.getDataType());
     }
 
     private static RowKey keyOf(Write w) {
@@ -203,7 +204,7 @@ final class RowWriter {
     }
 
     private static org.jooq.Condition keyMatch(List<Field<Object>> keys) {
-        org.jooq.Condition c = org.jooq.impl.DSL.noCondition();
+        org.jooq.Condition c = DSL.noCondition();
         for (Field<Object> k : keys) {
             c = c.and(k.eq(val(null, k.getDataType())));
         }

@@ -11,8 +11,8 @@ import org.jooq.DSLContext;
  * Capture on PostgreSQL: per replicated table three statement-level AFTER triggers with transition tables, each one
  * {@code INSERT ... SELECT} of one outbox row per statement (per thousand rows of it) holding the statement's row
  * images as JSON arrays ({@code json_agg}): an outbox row per changed row would cost about as much again as the
- * user's own write. The
- * rows' versions are written when the transaction is sequenced, from its net effect (see {@code OutboundQueue}).
+ * user's own write. The rows' versions are written when the transaction is sequenced, from its net effect (see
+ * {@code OutboundQueue}).
  * A row-level trigger would cost a function call per row; a statement trigger costs one per statement however many
  * rows it touched. Writes made by the apply engine set {@code converge.applying} for their transaction and are skipped
  * (no echo). Identifiers are quoted by jOOQ; the row filter is configuration (an SQL expression) and is inserted as is,

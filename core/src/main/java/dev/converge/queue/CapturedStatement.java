@@ -24,9 +24,12 @@ public record CapturedStatement(String table, String op, long timestamp, String 
      * The statement's row operations, positioned from {@code firstPosition} on, each image passed through
      * {@code canonical}.
      *
-     * @throws IllegalStateException if the arrays do not line up (the outbox was written by something else)
+     * @throws IllegalStateException if the kind and the arrays do not line up (the outbox was written by something else)
      */
     public List<RawChange> expand(long firstPosition, UnaryOperator<RowImage> canonical) {
+        if (("I".equals(op) && before != null) || ("D".equals(op) && after != null) || !List.of("I", "U", "D").contains(op)) {
+            throw new IllegalStateException("captured statement on " + table + " of kind '" + op + "' has images that do not fit it");
+        }
         List<RowImage> befores = images(before);
         List<RowImage> afters = images(after);
         List<Boolean> bm = verdicts(beforeMatches);

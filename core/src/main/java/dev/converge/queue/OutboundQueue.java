@@ -55,8 +55,8 @@ public final class OutboundQueue {
     /**
      * Net effects by sequence, as the sequencer computed them for the row versions: reading a ChangeSet for a peer
      * soon after would otherwise read and parse its captured rows a second time (and once more per peer). A sequenced
-     * transaction never changes, so an entry never goes stale; the cache is bounded by the number of changes it holds
-     * and anything evicted is simply read from the outbox again. Keyed by sequence and transaction together: should
+     * transaction never changes, so an entry never goes stale; the cache is bounded by the size of the values it holds
+     * ({@link #weight}), forgets what every peer has acknowledged, and anything evicted is read from the outbox again. Keyed by sequence and transaction together: should
      * the sequencing transaction roll back, the same sequence may later go to another transaction.
      */
     private final Cache<Sequenced, List<Change>> netEffects;
