@@ -3,7 +3,6 @@ package dev.converge;
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.apply.ApplyEngine;
-import dev.converge.capture.H2CaptureTrigger;
 import dev.converge.capture.Installer;
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.TableCatalog;
@@ -11,7 +10,6 @@ import dev.converge.clock.HybridTimestamp;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.ConfigError;
 import dev.converge.config.NodeConfig;
-import dev.converge.config.PeerConfig;
 import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
@@ -21,20 +19,19 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
-import dev.converge.queue.InboundQueue;
 import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
+import dev.converge.shadow.RowVersion;
+import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
 import io.vavr.control.Either;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -46,7 +43,17 @@ import org.jooq.impl.DSL;
  * <p>Lifecycle: {@link #open} validates the configuration against the database and installs (idempotently); the
  * application keeps writing to its tables as usual; {@link #deliverTo} (or a transport loop in the node module)
  * ships changes; {@link #close} releases the node, {@link #uninstall} removes everything Converge created.
- * Thread-safe: every call that touches the queues is serialised per node.
+ *
+ * <p>A facade: the work is done by named parts, each owning its state and its transactions — {@link Delivery} (the
+ * sending side: sequencing, reading for peers, acknowledgements), {@link Inbound} (the receiving side: validation,
+ * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks), {@link Purge}
+ * (what every peer has), over {@link Transactions} (one database transaction per unit of work, transient failures
+ * retried).
+ *
+ * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, and every method blocks on database
+ * work only. No lock is held while a transport sends: two nodes may deliver to each other at the same time, and one
+ * slow peer holds back no other. Applying is serialised per node (see {@link Inbound}); reads ({@link #conflicts},
+ * {@link #replicatedRows}) and the application's own writes never wait for it in Java.
  */
 public final class Node implements AutoCloseable {
     static {
@@ -55,29 +62,30 @@ public final class Node implements AutoCloseable {
         System.setProperty("org.jooq.no-tips", System.getProperty("org.jooq.no-tips", "true"));
     }
 
-    /** How many ChangeSets go to a peer in one transport call. */
-    public static final int BATCH = 200;
-
     private final NodeConfig config;
-    private final DataSource db;
     private final TimeSource time;
     private final Dialect dialect;
     private final List<BoundTable> tables;
-    private final OutboundQueue outbound;
-    private final InboundQueue inbound = new InboundQueue();
-    private final ApplyEngine engine;
+    private final Transactions tx;
+    private final PeerLedger peers;
+    private final Delivery delivery;
+    private final Inbound inbound;
+    private final Purge purge;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers) {
         this.config = config;
-        this.db = db;
         this.time = time;
         this.dialect = dialect;
         this.tables = List.copyOf(tables);
-        this.outbound = new OutboundQueue(config.id(), tables);
-        this.engine = new ApplyEngine(config, tables, resolvers, time, outbound);
+        this.tx = new Transactions(config.id(), db, dialect);
+        this.peers = new PeerLedger(config);
+        OutboundQueue outbound = new OutboundQueue(config.id(), tables);
+        this.delivery = new Delivery(config.id(), peers, tx, outbound);
+        this.inbound = new Inbound(config, tables, peers, tx, new ApplyEngine(config, tables, resolvers, time, outbound));
+        this.purge = new Purge(config, tables, tx, outbound, time);
         this.conflicts = new ConflictStore(config.id());
     }
 
@@ -147,191 +155,74 @@ public final class Node implements AutoCloseable {
         return dialect;
     }
 
+    /** Peers of this node, for transports that loop over them. */
+    public List<NodeId> peers() {
+        return peers.peers();
+    }
+
     /**
      * Makes the capture triggers read this node's {@link TimeSource} from now on (a no-op for the system clock, where
      * the database's clock is used). Call it after moving a manual time source and before the next local write.
      */
-    public synchronized void publishWallClock() {
+    public void publishWallClock() {
         Long wall = time.isSystem() ? null : time.currentTimeMillis();
-        inTransaction(ctx -> ctx.update(CLOCK).set(CLOCK_WALL_OVERRIDE, wall).where(CLOCK_ID.eq(1)).execute());
+        tx.local(ctx -> ctx.update(CLOCK).set(CLOCK_WALL_OVERRIDE, wall).where(CLOCK_ID.eq(1)).execute());
     }
 
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
-    public synchronized List<ChangeSet> outboundFor(NodeId peer, int limit) {
-        requirePeer(peer);
-        inTransaction(outbound::sequence);
-        return inTransaction(ctx -> outbound.read(ctx, acked(ctx, peer), limit));
-    }
-
-    /** The peer has durably stored everything of ours up to {@code sequence}. */
-    public synchronized void acknowledge(NodeId peer, long sequence) {
-        requirePeer(peer);
-        inTransaction(ctx -> {
-            long last = outbound.lastSequence(ctx);
-            if (sequence > last) {
-                throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + id()
-                    + " has only sent up to " + last);
-            }
-            long current = acked(ctx, peer);
-            if (sequence > current) {
-                int n = ctx.update(PEERS).set(PEER_ACKED, sequence).where(PEER_ID.eq(peer.value())).execute();
-                if (n == 0) {
-                    ctx.insertInto(PEERS).columns(PEER_ID, PEER_ACKED).values(peer.value(), sequence).execute();
-                }
-            }
-            return null;
-        });
-        purge();
+    public List<ChangeSet> outboundFor(NodeId peer, int limit) {
+        return delivery.pendingFor(peer, limit);
     }
 
     /**
-     * Takes a batch from {@code origin}: each ChangeSet that is next in its origin's order and whose causal dependencies
-     * are met is applied at once (its watermark, written with its rows, is the durable record that it arrived); from
-     * the first one that must wait, the rest are stored in the inbox. A ChangeSet already applied or stored is ignored.
-     * Then every stored ChangeSet whose turn has come is applied.
+     * The peer has durably stored everything of ours up to {@code sequence}: what every peer has is then purged.
+     *
+     * @throws MalformedChangeSetException if {@code peer} is not a peer, or acknowledges more than was sent
+     */
+    public void acknowledge(NodeId peer, long sequence) {
+        if (delivery.acknowledge(peer, sequence)) {
+            purge();
+        }
+    }
+
+    /**
+     * Takes a batch of ChangeSets of one origin from {@code sender} (the origin itself, or a node relaying its
+     * ChangeSets): each that is next in its origin's order and whose causal dependencies are met is applied at once (its
+     * watermark, written with its rows, is the durable record that it arrived); from the first one that must wait, the
+     * rest are stored in the inbox. A ChangeSet already applied or stored is ignored. Then every stored ChangeSet whose
+     * turn has come is applied. A ChangeSet that fails to apply is contained (see {@link Inbound}): recorded as
+     * {@code error} conflicts, never retried forever.
      *
      * @throws MalformedChangeSetException if the batch is not from a known peer or is inconsistent; nothing is stored
+     * @throws PeerUnavailableException if this node stays busy applying another delivery for too long (retriable)
      */
-    public synchronized Receipt receive(NodeId origin, List<ChangeSet> batch) {
-        validate(origin, batch);
-        int applied = 0;
-        int next = 0;
-        for (Arrival a; next < batch.size() && (a = applyIfNext(batch.get(next))) != Arrival.WAITS; next++) {
-            applied += a == Arrival.APPLIED ? 1 : 0;
-        }
-        List<ChangeSet> waiting = batch.subList(next, batch.size());
-        if (!waiting.isEmpty()) {
-            inTransaction(ctx -> {
-                long watermark = watermark(ctx, origin);
-                waiting.forEach(cs -> inbound.store(ctx, cs, watermark));
-                return null;
-            });
-        }
-        applied += applyPending();
-        int appliedNow = applied;
-        return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), appliedNow,
-            inbound.waiting(ctx)));
+    public Receipt receive(NodeId sender, List<ChangeSet> batch) {
+        return inbound.receive(sender, batch);
     }
-
-    /** What became of an arriving ChangeSet. */
-    private enum Arrival { APPLIED, ALREADY_APPLIED, WAITS }
 
     /**
-     * Applies {@code cs} straight away if it is its origin's next ChangeSet and its dependencies are met. A copy stored
-     * by an earlier delivery leaves the inbox in the same transaction.
+     * Sends everything queued for {@code peer} through {@code transport} and forgets what the peer acknowledged;
+     * returns how many ChangeSets went (0 at once if another thread is delivering to the same peer right now).
+     *
+     * @throws PeerUnavailableException if the transport cannot reach the peer; nothing is lost, call again later
      */
-    private Arrival applyIfNext(ChangeSet cs) {
-        return inApplyTransaction((connection, ctx) -> {
-            long watermark = watermark(ctx, cs.origin());
-            if (cs.sequence() <= watermark) {
-                return Arrival.ALREADY_APPLIED;
-            }
-            if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
-                return Arrival.WAITS;
-            }
-            engine.apply(connection, ctx, cs);
-            inbound.remove(ctx, cs.origin(), cs.sequence());
-            return Arrival.APPLIED;
-        });
-    }
-
-    /** Sends everything queued for {@code peer} through {@code transport} and forgets what the peer acknowledged; returns how many ChangeSets went. */
-    public synchronized int deliverTo(NodeId peer, Transport transport) {
-        int sent = 0;
-        while (true) {
-            List<ChangeSet> batch = outboundFor(peer, BATCH);
-            if (batch.isEmpty()) {
-                return sent;
-            }
-            Receipt receipt = transport.send(id(), peer, batch);
-            acknowledge(peer, receipt.storedThrough());
-            sent += batch.size();
-            if (receipt.storedThrough() < batch.get(batch.size() - 1).sequence()) {
-                return sent;
-            }
-        }
+    public int deliverTo(NodeId peer, Transport transport) {
+        return delivery.deliverTo(peer, transport, this::purge);
     }
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
-    public synchronized int applyPending() {
-        int applied = 0;
-        boolean progress = true;
-        while (progress) {
-            progress = false;
-            for (NodeId origin : inTransaction(inbound::origins)) {
-                while (applyNext(origin)) {
-                    applied++;
-                    progress = true;
-                }
-            }
-        }
-        return applied;
-    }
-
-    private boolean applyNext(NodeId origin) {
-        return inApplyTransaction((connection, ctx) -> {
-            long next = watermark(ctx, origin) + 1;
-            Optional<ChangeSet> cs = inbound.get(ctx, origin, next);
-            if (cs.isEmpty() || !dependenciesMet(ctx, cs.get())) {
-                return false;
-            }
-            engine.apply(connection, ctx, cs.get());
-            inbound.remove(ctx, origin, next);
-            return true;
-        });
-    }
-
-    private boolean dependenciesMet(DSLContext ctx, ChangeSet cs) {
-        for (Map.Entry<NodeId, Long> dep : cs.dependencies().entrySet()) {
-            if (!dep.getKey().equals(id()) && watermark(ctx, dep.getKey()) < dep.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void validate(NodeId origin, List<ChangeSet> batch) {
-        if (origin.equals(id())) {
-            throw new MalformedChangeSetException("node " + id() + " was sent its own changes");
-        }
-        requirePeer(origin);
-        long previous = 0;
-        for (ChangeSet cs : batch) {
-            if (!cs.origin().equals(origin)) {
-                throw new MalformedChangeSetException("a batch from " + origin + " carries ChangeSet " + cs.id() + " of another origin");
-            }
-            if (cs.sequence() <= previous) {
-                throw new MalformedChangeSetException("a batch from " + origin + " is not in ascending sequence at " + cs.id());
-            }
-            previous = cs.sequence();
-            for (NodeId dep : cs.dependencies().keySet()) {
-                if (!dep.equals(id()) && config.peers().stream().noneMatch(p -> p.id().equals(dep))) {
-                    throw new MalformedChangeSetException("ChangeSet " + cs.id() + " depends on unknown node " + dep);
-                }
-            }
-            cs.changes().forEach(c -> {
-                if (tables.stream().noneMatch(t -> t.name().equalsIgnoreCase(c.table()))) {
-                    throw new MalformedChangeSetException("ChangeSet " + cs.id() + " changes table " + c.table() + ", which "
-                        + id() + " does not replicate");
-                }
-            });
-        }
-    }
-
-    private void requirePeer(NodeId peer) {
-        if (config.peers().stream().noneMatch(p -> p.id().equals(peer))) {
-            throw new MalformedChangeSetException(peer + " is not a peer of " + id());
-        }
+    public int applyPending() {
+        return inbound.applyPending();
     }
 
     /** Every conflict this node has recorded, oldest first. */
-    public synchronized List<ConflictRecord> conflicts() {
-        return inTransaction(conflicts::all);
+    public List<ConflictRecord> conflicts() {
+        return tx.local(conflicts::all);
     }
 
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */
-    public synchronized Map<String, List<RowImage>> replicatedRows() {
-        return inTransaction(ctx -> {
+    public Map<String, List<RowImage>> replicatedRows() {
+        return tx.local(ctx -> {
             Map<String, List<RowImage>> out = new LinkedHashMap<>();
             for (BoundTable t : tables) {
                 var select = ctx.select(t.replicatedFields()).from(t.table())
@@ -345,48 +236,10 @@ public final class Node implements AutoCloseable {
 
     /**
      * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and the tombstones of deletes
-     * every peer has applied. A tombstone must stay as long as a change concurrent with its delete may still arrive
-     * here, for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
-     * depends on the delete comes after it, so once the last ChangeSet applied here from each peer (other than the
-     * delete's origin) depends on the delete, nothing concurrent with it can come any more. Timestamps cannot tell
-     * this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete. (A transaction
-     * at that peer that wrote the row before the delete reached it and commits later does not break this: applying the
-     * delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before it.)
-     * Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.
+     * every peer has applied (see {@link Purge} for the rule). Runs by itself after every acknowledgement that moved.
      */
-    public synchronized PurgeResult purge() {
-        return inTransaction(ctx -> {
-            if (config.peers().isEmpty()) {
-                return new PurgeResult(0, 0);
-            }
-            long ackedByAll = Long.MAX_VALUE;
-            Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
-            for (PeerConfig p : config.peers()) {
-                ackedByAll = Math.min(ackedByAll, acked(ctx, p.id()));
-                String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_DEPS);
-                seenBy.put(p.id(), deps == null ? Map.of() : OutboundQueue.parseDeps(deps));
-            }
-            // per origin of a delete: the highest sequence of it that every other peer has applied
-            Map<String, Long> seenThrough = new HashMap<>();
-            List<NodeId> origins = new ArrayList<>(peers());
-            origins.add(id());
-            for (NodeId origin : origins) {
-                long through = Long.MAX_VALUE;
-                for (PeerConfig p : config.peers()) {
-                    if (!p.id().equals(origin)) {
-                        through = Math.min(through, seenBy.get(p.id()).getOrDefault(origin, 0L));
-                    }
-                }
-                seenThrough.put(origin.value(), through);
-            }
-            long graceEnd = HybridTimestamp.ofMillis(Math.max(0, time.currentTimeMillis() - config.purgeGrace().toMillis())).asLong();
-            int rows = outbound.purge(ctx, ackedByAll);
-            int tombstones = 0;
-            for (BoundTable t : tables) {
-                tombstones += shadows.purgeSeen(ctx, t.shadow(), seenThrough, graceEnd);
-            }
-            return new PurgeResult(rows, tombstones);
-        });
+    public PurgeResult purge() {
+        return purge.run();
     }
 
     /** What a purge removed. */
@@ -394,16 +247,16 @@ public final class Node implements AutoCloseable {
     }
 
     /** The shadow tombstones (deleted rows) of a replicated table, oldest first. */
-    public synchronized List<dev.converge.shadow.RowVersion> tombstones(String table) {
+    public List<RowVersion> tombstones(String table) {
         BoundTable t = tables.stream().filter(x -> x.name().equalsIgnoreCase(table)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException(table + " is not replicated by " + id()));
-        inTransaction(outbound::sequence);
-        return inTransaction(ctx -> shadows.tombstones(ctx, t.shadow()));
+        delivery.sequence();
+        return tx.local(ctx -> shadows.tombstones(ctx, t.shadow()));
     }
 
     /** Removes the capture triggers and every table Converge created in this database, and nothing else. */
-    public synchronized void uninstall() {
-        inTransaction(ctx -> {
+    public void uninstall() {
+        tx.local(ctx -> {
             new Installer(ctx, dialect).uninstall();
             return null;
         });
@@ -412,66 +265,5 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         // connections are taken per call from the DataSource; nothing is held between calls
-    }
-
-    private static long watermark(DSLContext ctx, NodeId origin) {
-        Long seq = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(origin.value())).fetchOne(APPLIED_SEQ);
-        return seq == null ? 0 : seq;
-    }
-
-    private static long acked(DSLContext ctx, NodeId peer) {
-        Long seq = ctx.select(PEER_ACKED).from(PEERS).where(PEER_ID.eq(peer.value())).fetchOne(PEER_ACKED);
-        return seq == null ? 0 : seq;
-    }
-
-    // ---- transactions ----------------------------------------------------------------------------------------------
-
-    private interface Work<T> {
-        T run(DSLContext ctx) throws SQLException;
-    }
-
-    private interface ApplyWork<T> {
-        T run(Connection connection, DSLContext ctx) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        return inApplyTransaction(false, (c, ctx) -> work.run(ctx));
-    }
-
-    private <T> T inApplyTransaction(ApplyWork<T> work) {
-        return inApplyTransaction(true, work);
-    }
-
-    /** One database transaction; with {@code applying} the capture triggers skip its writes (they are not local changes). */
-    private <T> T inApplyTransaction(boolean applying, ApplyWork<T> work) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                DSLContext ctx = DSL.using(c, dialect.jooq());
-                T result;
-                if (applying && dialect == Dialect.POSTGRESQL) {
-                    ctx.execute("SELECT set_config('converge.applying', 'on', true)");
-                    result = work.run(c, ctx);
-                } else if (applying) {
-                    result = H2CaptureTrigger.whileApplying(() -> work.run(c, ctx));
-                } else {
-                    result = work.run(c, ctx);
-                }
-                c.commit();
-                return result;
-            } catch (Exception e) {
-                c.rollback();
-                throw e instanceof RuntimeException re ? re : new ConvergeException(id() + ": " + e.getMessage(), e);
-            }
-        } catch (SQLException e) {
-            throw new ConvergeException(id() + ": database failure: " + e.getMessage(), e);
-        }
-    }
-
-    /** Peers of this node, for transports that loop over them. */
-    public List<NodeId> peers() {
-        List<NodeId> out = new ArrayList<>();
-        config.peers().forEach(p -> out.add(p.id()));
-        return out;
     }
 }

@@ -8,7 +8,13 @@ public enum ConflictType {
     UPDATE_CHANGED_ROW("update-changed-row"),
     DELETE_CHANGED_ROW("delete-changed-row"),
     CONSTRAINT("constraint"),
-    TRANSACTION("transaction");
+    TRANSACTION("transaction"),
+    /**
+     * Applying failed for a reason no resolver decides: a resolver that threw or answered nothing, an SQL error the
+     * engine did not expect, a deferred constraint failing at commit. The row (or the whole ChangeSet) is left out and
+     * parked with the error; the origin's later ChangeSets go on. An extension of the scenario format's vocabulary.
+     */
+    ERROR("error");
 
     private final String word;
 

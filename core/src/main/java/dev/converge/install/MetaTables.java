@@ -133,7 +133,7 @@ public final class MetaTables {
     public static final Field<String> C_RESOLVER = field(name("resolver"), SQLDataType.VARCHAR(200).notNull());
     public static final Field<String> C_OUTCOME = field(name("outcome"), SQLDataType.VARCHAR(32).notNull());
     public static final Field<String> C_STATUS = field(name("status"), SQLDataType.VARCHAR(32).notNull());
-    public static final Field<String> C_DETAIL = field(name("detail"), SQLDataType.VARCHAR(4000).nullable(true));
+    public static final Field<String> C_DETAIL = field(name("detail"), SQLDataType.CLOB.nullable(true));
 
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {

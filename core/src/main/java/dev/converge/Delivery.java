@@ -1,0 +1,100 @@
+package dev.converge;
+
+import dev.converge.model.ChangeSet;
+import dev.converge.model.MalformedChangeSetException;
+import dev.converge.model.NodeId;
+import dev.converge.queue.OutboundQueue;
+import dev.converge.transport.Receipt;
+import dev.converge.transport.Transport;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The sending side of a node: sequences committed local transactions, hands each peer what it has not acknowledged,
+ * and records acknowledgements. Only acknowledged ChangeSets are ever forgotten.
+ *
+ * <p><b>Threading.</b> Thread-safe and lock-free: no lock is held while a transport sends, so deliveries to several
+ * peers, and two nodes delivering to each other, proceed at once. Sequencing is serialised by the database (the
+ * sequencer locks the node's clock row), not here. One delivery runs per link at a time: a call made while another
+ * thread is already delivering to the same peer returns at once (0), since that delivery ships what is queued.
+ */
+final class Delivery {
+    /** How many ChangeSets go to a peer in one transport call. */
+    static final int BATCH = 200;
+
+    private final NodeId self;
+    private final PeerLedger peers;
+    private final Transactions tx;
+    private final OutboundQueue outbound;
+    private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
+
+    Delivery(NodeId self, PeerLedger peers, Transactions tx, OutboundQueue outbound) {
+        this.self = self;
+        this.peers = peers;
+        this.tx = tx;
+        this.outbound = outbound;
+    }
+
+    /** Gives sequence numbers to the local transactions that committed since the last call. */
+    void sequence() {
+        tx.local(outbound::sequence);
+    }
+
+    /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
+    List<ChangeSet> pendingFor(NodeId peer, int limit) {
+        peers.requirePeer(peer);
+        sequence();
+        return tx.local(ctx -> outbound.read(ctx, PeerLedger.acked(ctx, peer), limit));
+    }
+
+    /**
+     * The peer has durably stored everything of ours up to {@code sequence}; says whether that moved its mark.
+     *
+     * @throws MalformedChangeSetException if the peer acknowledges more than this node has sent
+     */
+    boolean acknowledge(NodeId peer, long sequence) {
+        peers.requirePeer(peer);
+        return tx.local(ctx -> {
+            long last = outbound.lastSequence(ctx);
+            if (sequence > last) {
+                throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + self
+                    + " has only sent up to " + last);
+            }
+            return PeerLedger.acknowledge(ctx, peer, sequence);
+        });
+    }
+
+    /**
+     * Sends everything queued for {@code peer} through {@code transport}, batch by batch, recording each receipt;
+     * returns how many ChangeSets went. Stops when the peer stored less than it was sent (it holds the rest back).
+     * Throws what the transport throws ({@code PeerUnavailableException}): nothing is lost, the next call resends.
+     */
+    int deliverTo(NodeId peer, Transport transport, Runnable afterAcknowledge) {
+        peers.requirePeer(peer);
+        AtomicBoolean busy = inFlight.computeIfAbsent(peer, p -> new AtomicBoolean());
+        if (!busy.compareAndSet(false, true)) {
+            return 0;
+        }
+        try {
+            int sent = 0;
+            while (true) {
+                List<ChangeSet> batch = pendingFor(peer, BATCH);
+                if (batch.isEmpty()) {
+                    return sent;
+                }
+                Receipt receipt = transport.send(self, peer, batch);
+                if (acknowledge(peer, receipt.storedThrough())) {
+                    afterAcknowledge.run();
+                }
+                sent += batch.size();
+                if (receipt.storedThrough() < batch.get(batch.size() - 1).sequence()) {
+                    return sent;
+                }
+            }
+        } finally {
+            busy.set(false);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.converge;
+
+import dev.converge.apply.ApplyEngine;
+import dev.converge.catalog.BoundTable;
+import dev.converge.config.ConflictScope;
+import dev.converge.config.NodeConfig;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.MalformedChangeSetException;
+import dev.converge.model.NodeId;
+import dev.converge.queue.InboundQueue;
+import dev.converge.transport.PeerUnavailableException;
+import dev.converge.transport.Receipt;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving side of a node: checks what a peer sends, applies each origin's ChangeSets in sequence order once
+ * their causal dependencies are applied, keeps the rest durably in the inbox, and contains failures.
+ *
+ * <p><b>Failures.</b> A transient database failure (see {@link Transactions}) is retried with backoff; if it persists
+ * the ChangeSet stays where it is (in the inbox, or with its sender) and is tried again on the next delivery. Anything
+ * else thrown while applying a ChangeSet — an unexpected SQL error, a deferred constraint failing at commit, a bug — is
+ * contained: at row scope the ChangeSet is applied again one row at a time, and only the rows that fail are left out,
+ * each recorded as a parked {@code error} conflict carrying the error; at transaction scope (or if that fails too) the
+ * whole ChangeSet is recorded as one parked {@code error} conflict and nothing of it is written. Either way its
+ * watermark advances in the same transaction, so the origin's later ChangeSets go on: never an endless retry, never a
+ * silent drop.
+ *
+ * <p><b>Threading.</b> Thread-safe. Applying is serialised per node by one lock, taken with a bounded wait
+ * ({@link #LOCK_WAIT}; a sender that meets a busy node gets a retriable {@link PeerUnavailableException}): the apply
+ * engine reads and advances the node's clock row and watermarks, which the database would serialise anyway. The lock
+ * is held only around this node's own database work, never while calling a peer, so two nodes delivering to each other
+ * at once cannot deadlock. Local writes, sequencing and sending do not take it.
+ */
+final class Inbound {
+    private static final Logger LOG = LoggerFactory.getLogger(Inbound.class);
+
+    /** How long a delivery waits for another delivery's apply on this node before it is told to come back. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+
+    private final NodeConfig config;
+    private final List<BoundTable> tables;
+    private final PeerLedger peers;
+    private final Transactions tx;
+    private final ApplyEngine engine;
+    private final InboundQueue inbox = new InboundQueue();
+    private final ReentrantLock applying = new ReentrantLock(true);
+
+    Inbound(NodeConfig config, List<BoundTable> tables, PeerLedger peers, Transactions tx, ApplyEngine engine) {
+        this.config = config;
+        this.tables = List.copyOf(tables);
+        this.peers = peers;
+        this.tx = tx;
+        this.engine = engine;
+    }
+
+    /** What became of an arriving ChangeSet. */
+    private enum Arrival { APPLIED, ALREADY_APPLIED, WAITS }
+
+    /**
+     * Takes a batch from {@code sender}: ChangeSets of one origin (the sender's own, or another node's it relays), in
+     * ascending sequence. Each that is its origin's next and whose dependencies are met is applied at once; from the
+     * first one that must wait, the rest are stored in the inbox. Then every stored ChangeSet whose turn has come is
+     * applied.
+     *
+     * @throws MalformedChangeSetException if the batch is inconsistent or not for this node; nothing of it is stored
+     * @throws PeerUnavailableException if this node stayed busy applying for longer than {@link #LOCK_WAIT}
+     */
+    Receipt receive(NodeId sender, List<ChangeSet> batch) {
+        NodeId origin = validate(sender, batch);
+        return exclusively(() -> {
+            int applied = 0;
+            int next = 0;
+            for (Arrival a; next < batch.size() && (a = applyIfReady(batch.get(next))) != Arrival.WAITS; next++) {
+                applied += a == Arrival.APPLIED ? 1 : 0;
+            }
+            List<ChangeSet> waiting = batch.subList(next, batch.size());
+            if (!waiting.isEmpty()) {
+                tx.local(ctx -> {
+                    long watermark = PeerLedger.watermark(ctx, origin);
+                    waiting.forEach(cs -> inbox.store(ctx, cs, watermark));
+                    return null;
+                });
+            }
+            applied += applyPendingHoldingLock();
+            int appliedNow = applied;
+            return tx.local(ctx -> new Receipt(config.id(), origin, inbox.storedThrough(ctx, origin, PeerLedger.watermark(ctx, origin)),
+                appliedNow, inbox.waiting(ctx)));
+        });
+    }
+
+    /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
+    int applyPending() {
+        return exclusively(this::applyPendingHoldingLock);
+    }
+
+    private int applyPendingHoldingLock() {
+        int applied = 0;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (NodeId origin : tx.local(inbox::origins)) {
+                while (applyNextStored(origin)) {
+                    applied++;
+                    progress = true;
+                }
+            }
+        }
+        return applied;
+    }
+
+    private boolean applyNextStored(NodeId origin) {
+        Optional<ChangeSet> next = tx.local(ctx -> inbox.get(ctx, origin, PeerLedger.watermark(ctx, origin) + 1));
+        return next.isPresent() && applyIfReady(next.get()) == Arrival.APPLIED;
+    }
+
+    /**
+     * Applies {@code cs} if it is its origin's next ChangeSet and its dependencies are met, containing any failure that
+     * is not transient. A copy stored by an earlier delivery leaves the inbox in the same transaction.
+     */
+    private Arrival applyIfReady(ChangeSet cs) {
+        try {
+            return tx.applying((connection, ctx) -> {
+                Arrival readiness = readiness(ctx, cs);
+                if (readiness != null) {
+                    return readiness;
+                }
+                engine.apply(connection, ctx, cs);
+                inbox.remove(ctx, cs.origin(), cs.sequence());
+                return Arrival.APPLIED;
+            });
+        } catch (RuntimeException e) {
+            if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
+                throw e;
+            }
+            return contain(cs, e);
+        }
+    }
+
+    /** Null if {@code cs} can be applied now; otherwise why not. */
+    private Arrival readiness(DSLContext ctx, ChangeSet cs) {
+        long watermark = PeerLedger.watermark(ctx, cs.origin());
+        if (cs.sequence() <= watermark) {
+            return Arrival.ALREADY_APPLIED;
+        }
+        if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
+            return Arrival.WAITS;
+        }
+        return null;
+    }
+
+    private Arrival contain(ChangeSet cs, RuntimeException failure) {
+        LOG.warn("{}: applying ChangeSet {} failed ({}); {}", config.id(), cs.id(), failure.toString(),
+            rowScoped(cs) ? "applying it row by row, failing rows are parked as error conflicts" : "parked whole as an error conflict");
+        if (rowScoped(cs)) {
+            try {
+                return tx.applying((connection, ctx) -> {
+                    Arrival readiness = readiness(ctx, cs);
+                    if (readiness != null) {
+                        return readiness;
+                    }
+                    engine.applyRowByRow(connection, ctx, cs);
+                    inbox.remove(ctx, cs.origin(), cs.sequence());
+                    return Arrival.APPLIED;
+                });
+            } catch (RuntimeException again) {
+                if (Transactions.isTransient(again)) {
+                    throw again;
+                }
+                failure.addSuppressed(again);
+            }
+        }
+        return tx.applying((connection, ctx) -> {
+            Arrival readiness = readiness(ctx, cs);
+            if (readiness != null) {
+                return readiness;
+            }
+            engine.fail(ctx, cs, failure);
+            inbox.remove(ctx, cs.origin(), cs.sequence());
+            return Arrival.APPLIED;
+        });
+    }
+
+    private boolean rowScoped(ChangeSet cs) {
+        return cs.changes().stream().allMatch(c -> config.scopeOf(c.table()) == ConflictScope.ROW);
+    }
+
+    private boolean dependenciesMet(DSLContext ctx, ChangeSet cs) {
+        for (Map.Entry<NodeId, Long> dep : cs.dependencies().entrySet()) {
+            if (!dep.getKey().equals(config.id()) && PeerLedger.watermark(ctx, dep.getKey()) < dep.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Checks a batch before anything of it is stored: from a peer, of one known origin other than this node, in
+     * ascending sequence, depending only on known nodes, touching only tables this node replicates. Returns the origin.
+     */
+    private NodeId validate(NodeId sender, List<ChangeSet> batch) {
+        peers.requirePeer(sender);
+        if (batch.isEmpty()) {
+            return sender;
+        }
+        NodeId origin = batch.get(0).origin();
+        if (origin.equals(config.id())) {
+            throw new MalformedChangeSetException("node " + config.id() + " was sent its own changes by " + sender);
+        }
+        if (!peers.isPeer(origin)) {
+            throw new MalformedChangeSetException(sender + " sent ChangeSet " + batch.get(0).id() + " of " + origin + ", which is not a peer of "
+                + config.id());
+        }
+        long previous = 0;
+        for (ChangeSet cs : batch) {
+            if (!cs.origin().equals(origin)) {
+                throw new MalformedChangeSetException("a batch from " + sender + " mixes origins " + origin + " and " + cs.origin()
+                    + " (at " + cs.id() + ")");
+            }
+            if (cs.sequence() <= previous) {
+                throw new MalformedChangeSetException("a batch from " + sender + " is not in ascending sequence at " + cs.id());
+            }
+            previous = cs.sequence();
+            for (NodeId dep : cs.dependencies().keySet()) {
+                if (!dep.equals(config.id()) && !peers.isPeer(dep)) {
+                    throw new MalformedChangeSetException("ChangeSet " + cs.id() + " depends on unknown node " + dep);
+                }
+            }
+            cs.changes().forEach(c -> {
+                if (tables.stream().noneMatch(t -> t.name().equalsIgnoreCase(c.table()))) {
+                    throw new MalformedChangeSetException("ChangeSet " + cs.id() + " changes table " + c.table() + ", which "
+                        + config.id() + " does not replicate");
+                }
+            });
+        }
+        return origin;
+    }
+
+    private <T> T exclusively(java.util.function.Supplier<T> work) {
+        boolean locked;
+        try {
+            locked = applying.tryLock(LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerUnavailableException(config.id(), "interrupted while waiting to apply", e);
+        }
+        if (!locked) {
+            throw new PeerUnavailableException(config.id(), "busy applying for more than " + LOCK_WAIT.toSeconds() + " s", null);
+        }
+        try {
+            return work.get();
+        } finally {
+            applying.unlock();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.converge;
+
+import dev.converge.capture.H2CaptureTrigger;
+import dev.converge.dialect.Dialect;
+import dev.converge.dialect.SqlFailures;
+import dev.converge.model.NodeId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a unit of work in one database transaction of the node's database, and runs it again when the database says
+ * the failure was transient: SQLSTATE class {@code 40} (serialization failure, deadlock), class {@code 08} (the
+ * connection was lost) or H2's lock timeout ({@code HYT00}). Anything else rolls back and is thrown to the caller, who
+ * decides whether it is contained (the inbound side records it as a conflict) or reported.
+ *
+ * <p>A unit of work must therefore be repeatable: it reads what it needs inside the transaction and keeps no effect
+ * outside it, except through its result.
+ *
+ * <p>Thread-safe and blocking: every call takes its own connection from the {@link DataSource} and holds it only for
+ * the transaction; nothing is shared between calls. No Java lock is taken here.
+ */
+final class Transactions {
+    private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
+
+    /** How often a transient failure is tried again before it is thrown. */
+    static final int ATTEMPTS = 6;
+
+    private final NodeId self;
+    private final DataSource db;
+    private final Dialect dialect;
+
+    Transactions(NodeId self, DataSource db, Dialect dialect) {
+        this.self = self;
+        this.db = db;
+        this.dialect = dialect;
+    }
+
+    /** A unit of work on a jOOQ context bound to the transaction's connection. */
+    interface Work<T> {
+        T run(DSLContext ctx) throws SQLException;
+    }
+
+    /** A unit of work that also needs the raw connection (savepoints). */
+    interface ConnectionWork<T> {
+        T run(Connection connection, DSLContext ctx) throws SQLException;
+    }
+
+    /** Runs {@code work} as a local transaction: its writes to replicated tables are captured like any user's. */
+    <T> T local(Work<T> work) {
+        return run(false, (c, ctx) -> work.run(ctx));
+    }
+
+    /**
+     * Runs {@code work} as an apply transaction: capture skips its writes to replicated tables, which are not local
+     * changes and must not echo back to their origin.
+     */
+    <T> T applying(ConnectionWork<T> work) {
+        return run(true, work);
+    }
+
+    private <T> T run(boolean applying, ConnectionWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(applying, work);
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS || !isTransient(e)) {
+                    throw e;
+                }
+                long pause = backoff(attempt);
+                LOG.debug("{}: transient database failure ({}), attempt {} of {}, again in {} ms", self, sqlState(e), attempt, ATTEMPTS, pause);
+                sleep(pause);
+            }
+        }
+    }
+
+    private <T> T once(boolean applying, ConnectionWork<T> work) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                DSLContext ctx = DSL.using(c, dialect.jooq());
+                T result;
+                if (applying && dialect == Dialect.POSTGRESQL) {
+                    ctx.execute("SELECT set_config('converge.applying', 'on', true)");
+                    result = work.run(c, ctx);
+                } else if (applying) {
+                    result = H2CaptureTrigger.whileApplying(() -> work.run(c, ctx));
+                } else {
+                    result = work.run(c, ctx);
+                }
+                c.commit();
+                return result;
+            } catch (Throwable e) {
+                rollback(c, e);
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e instanceof Error err) {
+                    throw err;
+                }
+                throw new ConvergeException(self + ": " + e.getMessage(), e);
+            }
+        } catch (SQLException e) {
+            throw new ConvergeException(self + ": database failure: " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Exponential backoff with full jitter: up to 10 ms, 20 ms, 40 ms, ... (at most about a second in all). */
+    static long backoff(int attempt) {
+        long cap = 10L << Math.min(attempt - 1, 10);
+        return 1 + ThreadLocalRandom.current().nextLong(cap);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConvergeException("interrupted while waiting to retry a transaction", e);
+        }
+    }
+
+    static boolean isTransient(Throwable e) {
+        return SqlFailures.isTransient(e);
+    }
+
+    static String sqlState(Throwable e) {
+        return SqlFailures.sqlState(e);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.converge.apply;
+
+import dev.converge.clock.TimeSource;
+import dev.converge.config.ConflictScope;
+import dev.converge.config.NodeConfig;
+import dev.converge.conflict.Conflict;
+import dev.converge.conflict.ConflictRecord;
+import dev.converge.conflict.ConflictStatus;
+import dev.converge.conflict.ConflictType;
+import dev.converge.conflict.Outcome;
+import dev.converge.model.Change;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.RowImage;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The record stage of apply: every {@link ConflictRecord} the engine writes is built here, so each names its
+ * ChangeSet, origin, scope and resolver the same way. Stateless apart from configuration; thread-safe.
+ */
+final class ConflictRecords {
+    /** How much of an error's text a record keeps. */
+    static final int DETAIL_LIMIT = 3900;
+
+    private final NodeConfig config;
+    private final Tables tables;
+    private final TimeSource time;
+
+    ConflictRecords(NodeConfig config, Tables tables, TimeSource time) {
+        this.config = config;
+        this.tables = tables;
+        this.time = time;
+    }
+
+    /** A conflict a resolver decided (or parked). */
+    ConflictRecord decided(ChangeSet cs, Conflict c, Outcome outcome, ConflictStatus status) {
+        Optional<RowImage> remote = c.remote().after().or(() -> c.remote().before());
+        return new ConflictRecord(0, config.id(), c.type(), c.table(), Optional.of(c.key()), c.local(), remote, c.shadow(),
+            Optional.of(c.localTimestamp()), c.localOrigin(), c.remoteTimestamp(), cs.origin(), cs.id(), c.scope(),
+            resolverName(c.table()), outcome, status, now(), Optional.empty());
+    }
+
+    /**
+     * A row the target refused (a constraint, a value its column cannot hold), or one whose handling failed: parked for
+     * a person with the reason; the local side is what the plan had seen, if anything.
+     */
+    ConflictRecord refused(ChangeSet cs, Plan p, ConflictType type, String reason) {
+        Change change = p.change();
+        return new ConflictRecord(0, config.id(), type, tables.get(change.table()).name(), Optional.of(change.key()),
+            p.record().flatMap(ConflictRecord::localImage), change.after().or(change::before), p.record().flatMap(ConflictRecord::shadowImage),
+            p.record().flatMap(ConflictRecord::localTimestamp), p.record().flatMap(ConflictRecord::localOrigin), change.timestamp(), cs.origin(),
+            cs.id(), config.scopeOf(change.table()), resolverName(change.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(truncate(reason)));
+    }
+
+    /** A change whose resolver failed (threw, or answered nothing): parked with the error, the conflict's images kept. */
+    ConflictRecord resolverFailed(ChangeSet cs, Conflict c, String reason) {
+        ConflictRecord r = decided(cs, c, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW);
+        return new ConflictRecord(r.id(), r.detectedAt(), ConflictType.ERROR, r.table(), r.key(), r.localImage(), r.remoteImage(),
+            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
+            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(reason)));
+    }
+
+    /** The record of a whole ChangeSet: rejected at transaction scope, or failed as a whole; carries the ChangeSet. */
+    ConflictRecord wholeChangeSet(ChangeSet cs, ConflictType type, Optional<String> error) {
+        String table = cs.changes().isEmpty() ? "" : tables.get(cs.changes().get(0).table()).name();
+        String changeSet = ChangeSetCodec.toJson(cs);
+        String detail = error.map(e -> truncate(e) + "\n").orElse("") + changeSet;
+        ConflictScope scope = type == ConflictType.TRANSACTION ? ConflictScope.TRANSACTION : table.isEmpty() ? ConflictScope.ROW : config.scopeOf(table);
+        return new ConflictRecord(0, config.id(), type, table, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), cs.timestamp(), cs.origin(), cs.id(), scope, resolverName(table),
+            type == ConflictType.TRANSACTION ? Outcome.KEPT_LOCAL : Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(), Optional.of(detail));
+    }
+
+    static ConflictRecord withOutcome(ConflictRecord r, Outcome outcome) {
+        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(), r.shadowImage(),
+            r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(), r.resolver(), outcome,
+            r.status(), r.detectedTime(), r.detail());
+    }
+
+    /** An error as a record keeps it: each cause's class and message, outermost first. */
+    static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder();
+        for (Throwable t = e; t != null && out.length() < DETAIL_LIMIT; t = t.getCause() == t ? null : t.getCause()) {
+            out.append(out.length() == 0 ? "" : "\ncaused by: ").append(t.getClass().getName()).append(": ").append(t.getMessage());
+        }
+        return truncate(out.toString());
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= DETAIL_LIMIT ? s : s.substring(0, DETAIL_LIMIT) + "…";
+    }
+
+    private String resolverName(String table) {
+        return config.resolverOf(table).toString();
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(time.currentTimeMillis());
+    }
+}

@@ -1,0 +1,126 @@
+package dev.converge.apply;
+
+import dev.converge.catalog.BoundTable;
+import dev.converge.config.NodeConfig;
+import dev.converge.conflict.Conflict;
+import dev.converge.conflict.ConflictResolver;
+import dev.converge.conflict.ConflictStatus;
+import dev.converge.conflict.ConflictType;
+import dev.converge.conflict.Outcome;
+import dev.converge.conflict.Resolution;
+import dev.converge.conflict.TimestampResolver;
+import dev.converge.model.Change;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.RowImage;
+import dev.converge.shadow.RowVersion;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The detect and resolve stages of apply, for one change: asks {@link Detection} whether the change meets a
+ * concurrent local write, asks the table's resolver to decide, and turns the answer into a {@link Plan}. A resolver
+ * that throws or answers nothing does not stop the apply: the change is parked as an {@code error} conflict. Pure apart
+ * from calling the resolver; thread-safe.
+ */
+final class Planner {
+    private static final TimestampResolver LATEST = new TimestampResolver();
+
+    private final NodeConfig config;
+    private final Tables tables;
+    private final Map<String, ConflictResolver> resolvers;
+    private final ConflictRecords records;
+
+    Planner(NodeConfig config, Tables tables, Map<String, ConflictResolver> resolvers, ConflictRecords records) {
+        this.config = config;
+        this.tables = tables;
+        this.resolvers = Map.copyOf(resolvers);
+        this.records = records;
+    }
+
+    Plan plan(ChangeSet cs, Change c, LocalRow local) {
+        BoundTable t = tables.get(c.table());
+        Optional<ConflictType> conflict = Detection.detect(c, local);
+        if (conflict.isEmpty()) {
+            return Plan.clean(c, cleanWrite(t, c), Optional.of(remoteVersion(t, cs, c, local)));
+        }
+        Conflict subject = new Conflict(conflict.get(), t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), local.row(),
+            local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()));
+        if (Detection.sameOutcome(c, local)) {
+            boolean remoteNewer = LATEST.resolve(subject) instanceof Resolution.ApplyRemote;
+            return Plan.clean(c, Optional.empty(), remoteNewer ? Optional.of(remoteVersion(t, cs, c, local)) : Optional.empty());
+        }
+        ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
+        Resolution resolution;
+        try {
+            resolution = resolver.resolve(subject);
+        } catch (RuntimeException | LinkageError e) {
+            return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " failed: " + ConflictRecords.describe(e)));
+        }
+        if (resolution == null) {
+            return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " returned no resolution"));
+        }
+        return resolved(t, cs, subject, resolution);
+    }
+
+    /**
+     * Carries out a resolution. Every kind is named here: a kind added to the sealed {@link Resolution} and not handled
+     * is an error conflict, never silently a keep-local (and {@code PlannerTest} fails for it).
+     */
+    private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, Resolution r) {
+        Change c = subject.remote();
+        if (r instanceof Resolution.ApplyRemote) {
+            LocalRow local = new LocalRow(subject.local(), subject.shadow(), subject.localTimestamp(), subject.localOrigin(), false);
+            return Plan.conflict(c, remoteWrite(t, c, local), Optional.of(remoteVersion(t, cs, c, local)),
+                records.decided(cs, subject, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED));
+        }
+        if (r instanceof Resolution.Merge merge) {
+            RowImage row = t.spec().project(merge.row());
+            Optional<RowWriter.Write> w = Optional.of(subject.local().isPresent()
+                ? new RowWriter.UpdateRow(t, c.key(), row) : new RowWriter.InsertRow(t, row));
+            return Plan.conflict(c, w, Optional.of(live(t, cs, c)), records.decided(cs, subject, Outcome.MERGED, ConflictStatus.AUTO_RESOLVED));
+        }
+        if (r instanceof Resolution.Ignore) {
+            return Plan.ignored(c);
+        }
+        if (r instanceof Resolution.Park) {
+            return Plan.lost(c, records.decided(cs, subject, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW));
+        }
+        if (r instanceof Resolution.KeepLocal) {
+            return Plan.lost(c, records.decided(cs, subject, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED));
+        }
+        return Plan.lost(c, records.resolverFailed(cs, subject, "resolution " + r + " is not one the apply engine knows"));
+    }
+
+    private static Optional<RowWriter.Write> cleanWrite(BoundTable t, Change c) {
+        if (c instanceof Change.Insert i) {
+            return Optional.of(new RowWriter.InsertRow(t, i.row()));
+        }
+        if (c instanceof Change.Update u) {
+            return Optional.of(new RowWriter.UpdateRow(t, u.key(), u.newRow()));
+        }
+        return Optional.of(new RowWriter.DeleteRow(t, c.key()));
+    }
+
+    /** The incoming change made to win: an insert or update over a missing row inserts it, over a present row replaces it. */
+    private static Optional<RowWriter.Write> remoteWrite(BoundTable t, Change c, LocalRow local) {
+        Optional<RowImage> after = c.after();
+        if (after.isEmpty()) {
+            return local.row().isPresent() ? Optional.of(new RowWriter.DeleteRow(t, c.key())) : Optional.empty();
+        }
+        return Optional.of(local.row().isPresent() ? new RowWriter.UpdateRow(t, c.key(), after.get()) : new RowWriter.InsertRow(t, after.get()));
+    }
+
+    private static RowVersion remoteVersion(BoundTable t, ChangeSet cs, Change c, LocalRow local) {
+        if (c.after().isPresent()) {
+            return live(t, cs, c);
+        }
+        RowImage deleted = local.row().orElse(c.before().orElseThrow());
+        return RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(),
+            ChangeSetCodec.imageToJson(deleted));
+    }
+
+    private static RowVersion live(BoundTable t, ChangeSet cs, Change c) {
+        return RowVersion.live(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence());
+    }
+}
