@@ -26,6 +26,13 @@ import java.util.Optional;
 final class Planner {
     private static final TimestampResolver LATEST = new TimestampResolver();
 
+    /**
+     * Every kind of {@link Resolution} that {@link #resolved} carries out. {@code PlannerTest} checks it against the
+     * sealed interface's permitted kinds, so a kind added there cannot go unhandled here.
+     */
+    static final java.util.Set<Class<? extends Resolution>> HANDLED = java.util.Set.of(Resolution.ApplyRemote.class,
+        Resolution.Merge.class, Resolution.Ignore.class, Resolution.Park.class, Resolution.KeepLocal.class);
+
     private final NodeConfig config;
     private final Tables tables;
     private final Map<String, ConflictResolver> resolvers;
@@ -65,7 +72,7 @@ final class Planner {
 
     /**
      * Carries out a resolution. Every kind is named here: a kind added to the sealed {@link Resolution} and not handled
-     * is an error conflict, never silently a keep-local (and {@code PlannerTest} fails for it).
+     * is an error conflict, never silently a keep-local (and {@code PlannerTest} fails: see {@link #HANDLED}).
      */
     private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, Resolution r) {
         Change c = subject.remote();
