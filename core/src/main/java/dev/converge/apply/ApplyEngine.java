@@ -86,7 +86,7 @@ public final class ApplyEngine {
         int recorded = 0;
         List<ConflictRecord> errors = new ArrayList<>();
         for (Change c : cs.changes()) {
-            ChangeSet one = new ChangeSet(cs.origin(), cs.sequence(), cs.timestamp(), cs.dependencies(), List.of(c));
+            ChangeSet one = cs.withChanges(List.of(c));
             Savepoint before = connection.setSavepoint();
             try {
                 ApplyResult r = applyChanges(connection, ctx, one, clock.initial());
@@ -174,7 +174,7 @@ public final class ApplyEngine {
         if (!(p.change() instanceof Change.Insert)) {
             return Optional.empty();
         }
-        ChangeSet one = new ChangeSet(cs.origin(), cs.sequence(), cs.timestamp(), cs.dependencies(), List.of(p.change()));
+        ChangeSet one = cs.withChanges(List.of(p.change()));
         LocalRow now = localRows.load(ctx, one, initial).get(LocalRows.TableKey.of(p.change()));
         if (now == null || now.row().isEmpty()) {
             return Optional.empty();

@@ -12,9 +12,20 @@ import java.util.TreeMap;
  * ({@code sequence}, 1, 2, 3, ... without gaps), the latest timestamp among its changes, the changes in the order they
  * are to be applied, and its causal dependencies: for each other origin, the highest sequence of that origin that had
  * been applied at the source when this transaction wrote. A receiver applies a ChangeSet only after its dependencies.
+ *
+ * <p>{@code metadata} says what kind of transaction this is beyond its rows, for the parts that must recognise it
+ * wherever it arrives; empty for an ordinary transaction. Keys in use or reserved: {@value #KIND} ({@code decision} for
+ * a person's decision in the workbench, {@code compensation} for a reference node's undo) and {@value #UNDOES} (the
+ * {@link ChangeSetId} a compensation undoes, as {@code origin:sequence}). A ChangeSet may travel through nodes other
+ * than its origin (a hub relaying it): its origin and sequence, not its sender, identify it.
  */
 public record ChangeSet(NodeId origin, long sequence, HybridTimestamp timestamp, Map<NodeId, Long> dependencies,
-                        List<Change> changes) {
+                        List<Change> changes, Map<String, String> metadata) {
+    /** Metadata key: what kind of transaction this is ({@code decision}, {@code compensation}); absent for an ordinary one. */
+    public static final String KIND = "kind";
+    /** Metadata key: the ChangeSet a compensation undoes, as {@code origin:sequence}. */
+    public static final String UNDOES = "undoes";
+
     public ChangeSet {
         Objects.requireNonNull(origin);
         Objects.requireNonNull(timestamp);
@@ -23,6 +34,17 @@ public record ChangeSet(NodeId origin, long sequence, HybridTimestamp timestamp,
         }
         dependencies = Collections.unmodifiableMap(new TreeMap<>(dependencies));
         changes = List.copyOf(changes);
+        metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+    }
+
+    /** An ordinary transaction: no metadata. */
+    public ChangeSet(NodeId origin, long sequence, HybridTimestamp timestamp, Map<NodeId, Long> dependencies, List<Change> changes) {
+        this(origin, sequence, timestamp, dependencies, changes, Map.of());
+    }
+
+    /** The same transaction with other changes (a part of it), keeping its identity, dependencies and metadata. */
+    public ChangeSet withChanges(List<Change> subset) {
+        return new ChangeSet(origin, sequence, timestamp, dependencies, subset, metadata);
     }
 
     public ChangeSetId id() {
@@ -31,6 +53,6 @@ public record ChangeSet(NodeId origin, long sequence, HybridTimestamp timestamp,
 
     @Override
     public String toString() {
-        return id() + "@" + timestamp + " deps=" + dependencies + " " + changes;
+        return id() + "@" + timestamp + " deps=" + dependencies + (metadata.isEmpty() ? "" : " " + metadata) + " " + changes;
     }
 }

@@ -132,6 +132,13 @@ public final class ChangeSetCodec {
                 g.writeNumberField(d.getKey().value(), d.getValue());
             }
             g.writeEndObject();
+            if (!cs.metadata().isEmpty()) {
+                g.writeObjectFieldStart("metadata");
+                for (Map.Entry<String, String> m : cs.metadata().entrySet()) {
+                    g.writeStringField(m.getKey(), m.getValue());
+                }
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("changes");
             for (Change c : cs.changes()) {
                 g.writeStartObject();
@@ -184,6 +191,20 @@ public final class ChangeSetCodec {
                 deps.put(nodeId(e.getKey(), "dependency"), e.getValue().asLong());
             }
         }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode metaNode = root.get("metadata");
+        if (metaNode != null && !metaNode.isNull()) {
+            if (!metaNode.isObject()) {
+                throw new MalformedChangeSetException("metadata must be an object of names to texts");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw new MalformedChangeSetException("metadata " + e.getKey() + " must be a text");
+                }
+                metadata.put(e.getKey(), e.getValue().asText());
+            }
+        }
         JsonNode changesNode = root.get("changes");
         if (changesNode == null || !changesNode.isArray()) {
             throw new MalformedChangeSetException("changes must be an array");
@@ -194,7 +215,7 @@ public final class ChangeSetCodec {
             changes.add(change(c, "change #" + (++i)));
         }
         try {
-            return new ChangeSet(origin, sequence, ts, deps, changes);
+            return new ChangeSet(origin, sequence, ts, deps, changes, metadata);
         } catch (IllegalArgumentException e) {
             throw new MalformedChangeSetException(e.getMessage());
         }

@@ -84,7 +84,9 @@ class ChangeSetCodecProperties {
                 };
             });
         Arbitrary<Map<NodeId, Long>> deps = Arbitraries.maps(Arbitraries.of("A", "B", "C").map(NodeId::of), Arbitraries.longs().between(0, 1000));
-        return Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), ts, deps, change.list().ofMaxSize(5))
-            .as((seq, t, d, changes) -> new ChangeSet(NodeId.of("A"), seq, t, d, new ArrayList<>(changes)));
+        Arbitrary<Map<String, String>> metadata = Arbitraries.oneOf(Arbitraries.just(Map.of()),
+            Arbitraries.maps(Arbitraries.of(ChangeSet.KIND, ChangeSet.UNDOES, "x"), Arbitraries.strings().ofMaxLength(8)).ofMaxSize(2));
+        return Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), ts, deps, change.list().ofMaxSize(5), metadata)
+            .as((seq, t, d, changes, m) -> new ChangeSet(NodeId.of("A"), seq, t, d, new ArrayList<>(changes), m));
     }
 }
