@@ -1,7 +1,6 @@
 /**
- * Which database a connection talks to ({@link dev.converge.dialect.Dialect}) and where databases come from:
- * {@link dev.converge.dialect.PostgresServer} provisions PostgreSQL databases on a configured or embedded server,
- * {@link dev.converge.dialect.ScratchDatabase} gives tests and the scenario runner a fresh, empty database of either
- * dialect.
+ * Which database a connection talks to ({@link dev.converge.dialect.Dialect}), and what kind of failure a database
+ * error is ({@link dev.converge.dialect.SqlFailures}: transient or not). Scratch databases for tests live in the
+ * {@code scratch-db} module.
  */
 package dev.converge.dialect;

@@ -1,7 +1,7 @@
 package dev.converge.testkit;
 
 import dev.converge.dialect.Dialect;
-import dev.converge.dialect.ScratchDatabase;
+import dev.converge.scratch.ScratchDatabase;
 import javax.sql.DataSource;
 
 /**
@@ -13,6 +13,9 @@ public final class TestDatabases {
 
     /** A new empty database of the dialect; {@code name} only labels it (any text; it is sanitised). */
     public static DataSource fresh(Dialect dialect, String name) {
-        return ScratchDatabase.create(dialect, name);
+        return switch (dialect) {
+            case H2 -> ScratchDatabase.h2(name);
+            case POSTGRESQL -> ScratchDatabase.postgresql(name);
+        };
     }
 }

@@ -4,7 +4,6 @@ import dev.converge.Node;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.NodeConfig;
 import dev.converge.dialect.Dialect;
-import dev.converge.dialect.ScratchDatabase;
 import dev.converge.model.NodeId;
 import dev.converge.transport.InProcessTransport;
 import java.io.PrintStream;
@@ -91,7 +90,7 @@ public final class ReplicationBenchmark {
     }
 
     private DataSource fresh(String name) throws SQLException {
-        DataSource db = ScratchDatabase.create(dialect, "bench_" + name);
+        DataSource db = dev.converge.specs.run.DatabaseFactory.scratch().create(dialect, "bench_" + name);
         try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
             s.execute(TABLE);
         }

@@ -1,7 +1,7 @@
 package dev.converge.specs.run;
 
 import dev.converge.dialect.Dialect;
-import dev.converge.dialect.ScratchDatabase;
+import dev.converge.scratch.ScratchDatabase;
 import javax.sql.DataSource;
 
 /** Where the runner gets a fresh, empty database for each node of each run. Must be thread-safe. */
@@ -12,6 +12,9 @@ public interface DatabaseFactory {
 
     /** In-memory H2, or a new database on the shared (embedded or configured) PostgreSQL server. */
     static DatabaseFactory scratch() {
-        return ScratchDatabase::create;
+        return (dialect, name) -> switch (dialect) {
+            case H2 -> ScratchDatabase.h2(name);
+            case POSTGRESQL -> ScratchDatabase.postgresql(name);
+        };
     }
 }

@@ -1,8 +1,9 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.converge.dialect.Dialect;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Sql;
 import dev.converge.testkit.TestDatabases;
@@ -47,7 +48,7 @@ class ScratchDatabaseTest {
     @AllDialects
     void anyTextMakesAUsableName(Dialect dialect) {
         String awkward = "Peer A; DROP TABLE x -- é/" + "z".repeat(100);
-        Sql sql = Sql.on(ScratchDatabase.create(dialect, awkward));
+        Sql sql = Sql.on(TestDatabases.fresh(dialect, awkward));
 
         assertEquals(1, ((Number) sql.scalar("SELECT 1")).intValue(),
                 "a name with spaces, punctuation and 100+ characters should be sanitised, not rejected");

@@ -1,4 +1,4 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

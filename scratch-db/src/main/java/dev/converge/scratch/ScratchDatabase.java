@@ -1,4 +1,4 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
 import java.util.Locale;
 import java.util.UUID;
@@ -6,7 +6,7 @@ import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
 /**
- * A fresh, empty database of either dialect, for tests and the scenario runner. Every call gets a database of its
+ * A fresh, empty database, H2 or PostgreSQL, for tests and the scenario runner. Every call gets a database of its
  * own, even with a name used before: the name only makes it recognisable.
  *
  * <p>Thread-safe. H2 databases live in memory until the JVM exits. PostgreSQL databases live on
@@ -20,24 +20,18 @@ public final class ScratchDatabase {
     private ScratchDatabase() {}
 
     /**
-     * Creates a database named after {@code name}, which may be any text: characters a database name cannot hold
-     * become {@code _}.
+     * A new in-memory H2 database named after {@code name}, which may be any text: characters a database name cannot
+     * hold become {@code _}.
      */
-    public static DataSource create(Dialect dialect, String name) {
-        return switch (dialect) {
-            case H2 -> h2(name);
-            case POSTGRESQL -> postgres(name);
-        };
-    }
-
-    private static DataSource h2(String name) {
+    public static DataSource h2(String name) {
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1: an in-memory H2 database otherwise vanishes when its last connection closes.
         ds.setURL("jdbc:h2:mem:" + base(name) + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         return ds;
     }
 
-    private static DataSource postgres(String name) {
+    /** A new PostgreSQL database named after {@code name} (any text), on {@link PostgresServer#shared()}. */
+    public static DataSource postgresql(String name) {
         String unique = base(name) + "_" + UUID.randomUUID().toString().substring(0, 8);
         PostgresServer server = PostgresServer.shared();
         DataSource ds = server.freshDatabase(unique);

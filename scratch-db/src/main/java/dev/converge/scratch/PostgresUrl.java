@@ -1,4 +1,4 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

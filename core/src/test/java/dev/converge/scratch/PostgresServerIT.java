@@ -1,10 +1,10 @@
-package dev.converge.dialect;
+package dev.converge.scratch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.converge.ConvergeException;
+import dev.converge.dialect.Dialect;
 import dev.converge.testkit.Sql;
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -109,7 +109,7 @@ class PostgresServerIT {
         }
         String url = "jdbc:postgresql://localhost:" + closedPort + "/postgres?user=postgres&password=hunter2";
 
-        ConvergeException e = assertThrows(ConvergeException.class, () -> PostgresServer.external(url));
+        ScratchDatabaseException e = assertThrows(ScratchDatabaseException.class, () -> PostgresServer.external(url));
 
         assertTrue(e.getMessage().startsWith("CONVERGE_PG_URL names the PostgreSQL server"), e.getMessage());
         assertTrue(!e.getMessage().contains("hunter2"), "the password must not appear in the message: " + e);
@@ -117,7 +117,7 @@ class PostgresServerIT {
 
     @Test
     void aUrlThatIsNotPostgresIsRejectedWithAClearMessage() {
-        ConvergeException e = assertThrows(ConvergeException.class,
+        ScratchDatabaseException e = assertThrows(ScratchDatabaseException.class,
                 () -> PostgresServer.external("jdbc:h2:mem:x;password=hunter2"));
         assertTrue(e.getMessage().startsWith("CONVERGE_PG_URL must be a PostgreSQL JDBC URL"), e.getMessage());
         assertTrue(!e.getMessage().contains("hunter2"), "the password must not appear in the message: " + e);
