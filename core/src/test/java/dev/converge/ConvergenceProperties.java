@@ -18,7 +18,7 @@ import net.jqwik.api.statistics.Statistics;
  * deletes, key changes, statements over several rows), one clock maybe minutes off, while ChangeSets travel in random
  * interleavings — whole deliveries, partial ones, out of order, duplicated, re-delivered long after. Once everything is
  * delivered, every peer holds the same rows, namely what the latest write of each key left, and every recorded
- * conflict is a true, well-formed one decided by the timestamp rule. A shrunk counterexample prints as a script.
+ * conflict is a true, well-formed one decided by the timestamp rule. The same holds while wall clocks jump. A shrunk counterexample prints as a script.
  */
 class ConvergenceProperties {
 
@@ -29,6 +29,20 @@ class ConvergenceProperties {
 
     @Property(tries = 20, edgeCases = EdgeCasesMode.NONE)
     void peersConvergeOnPostgres(@ForAll("concurrent") Workload w) {
+        convergence(Dialect.POSTGRESQL, w);
+    }
+
+    /**
+     * The same with every peer's wall clock stepped forward and back at random moments (seconds to minutes, as NTP or an
+     * operator does): a peer's writes keep their order in timestamps whatever its clock does, so peers still converge.
+     */
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    void peersConvergeWhileClocksJumpOnH2(@ForAll("jumpingClocks") Workload w) {
+        convergence(Dialect.H2, w);
+    }
+
+    @Property(tries = 10, edgeCases = EdgeCasesMode.NONE)
+    void peersConvergeWhileClocksJumpOnPostgres(@ForAll("jumpingClocks") Workload w) {
         convergence(Dialect.POSTGRESQL, w);
     }
 
@@ -86,6 +100,11 @@ class ConvergenceProperties {
     @Provide
     Arbitrary<Workload> concurrent() {
         return Workloads.concurrent(30);
+    }
+
+    @Provide
+    Arbitrary<Workload> jumpingClocks() {
+        return Workloads.jumpingClocks(30);
     }
 
     @Provide

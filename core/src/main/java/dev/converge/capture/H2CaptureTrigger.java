@@ -1,5 +1,6 @@
 package dev.converge.capture;
 
+import dev.converge.clock.HybridTimestamp;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.RowImage;
 import java.sql.Connection;
@@ -22,8 +23,10 @@ import org.h2.jdbc.JdbcConnection;
  * Capture on H2: a Java row trigger (H2 has no statement triggers with transition tables) that writes each row
  * operation to the outbox, in the user's transaction, through the connection H2 hands it. The rows' versions are
  * written later, when the transaction is sequenced, from its net effect (see {@code OutboundQueue}). Loaded by H2
- * itself, so it reads its configuration from {@code cv_table} and the clock from {@code cv_clock}. Works for embedded H2, where the apply engine runs in the same JVM and marks its own writes through
- * {@link #whileApplying} so they are not captured again (no echo).
+ * itself, so it reads its configuration from {@code cv_table} and the wall clock's reading from {@code cv_clock}: the
+ * transaction's timestamp is given when it is sequenced, not here (see {@code HybridClock}). Works for embedded H2,
+ * where the apply engine runs in the same JVM and marks its own writes through {@link #whileApplying} so they are not
+ * captured again (no echo).
  */
 public final class H2CaptureTrigger implements Trigger {
     private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -72,8 +75,8 @@ public final class H2CaptureTrigger implements Trigger {
             return;
         }
         String tx = txKey(conn);
-        long[] stamp = new long[2];
-        stamp(conn, stamp);
+        long[] clock = new long[2];
+        capturedClock(conn, clock);
         String op = oldRow == null ? "I" : newRow == null ? "D" : "U";
         boolean beforeMatch = oldRow != null && matches(conn, oldRow);
         boolean afterMatch = newRow != null && matches(conn, newRow);
@@ -81,8 +84,8 @@ public final class H2CaptureTrigger implements Trigger {
             ps.setString(1, tx);
             ps.setString(2, table);
             ps.setString(3, op);
-            ps.setLong(4, stamp[0]);
-            ps.setLong(5, stamp[1]);
+            ps.setLong(4, clock[0]);
+            ps.setLong(5, clock[1]);
             // the outbox's format is a statement's images as arrays (see MetaTables.OUTBOX); a row trigger writes arrays of one
             ps.setString(6, oldRow == null ? null : "[" + json(oldRow) + "]");
             ps.setString(7, newRow == null ? null : "[" + json(newRow) + "]");
@@ -95,21 +98,24 @@ public final class H2CaptureTrigger implements Trigger {
 
 
 
-    /** Fills {@code out} with the hybrid timestamp (packed) and the applied count; returns the node id. */
-    private static String stamp(Connection conn, long[] out) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-            "SELECT \"node_id\", \"wall_override\", \"floor_ts\", \"applied_n\" FROM \"cv_clock\" WHERE \"id\" = 1");
+    /**
+     * Fills {@code out} with the wall clock's reading, packed as a hybrid timestamp with counter 0
+     * ({@code cv_clock.wall_override} when a test or the node set one, else this JVM's clock), and the applied count.
+     * Only the reading: the sequencer turns it into the transaction's timestamp ({@code HybridClock.stamp}). A plain
+     * read of {@code cv_clock}, so writers never wait for one another or for the sequencer.
+     */
+    private static void capturedClock(Connection conn, long[] out) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT \"wall_override\", \"applied_n\" FROM \"cv_clock\" WHERE \"id\" = 1");
              ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("Converge capture: cv_clock is empty; reinstall the node");
             }
-            long wall = rs.getLong(2);
+            long wall = rs.getLong(1);
             if (rs.wasNull()) {
                 wall = System.currentTimeMillis();
             }
-            out[0] = Math.max(wall << 16, rs.getLong(3) + 1);
-            out[1] = rs.getLong(4);
-            return rs.getString(1);
+            out[0] = HybridTimestamp.ofMillis(wall).asLong();
+            out[1] = rs.getLong(2);
         }
     }
 

@@ -73,7 +73,7 @@ public final class Installer {
             .constraints(constraint(name("cv_clock_pk")).primaryKey(CLOCK_ID)).execute();
         ctx.createTableIfNotExists(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER)
             .constraints(constraint(name("cv_table_pk")).primaryKey(TABLES_NAME)).execute();
-        ctx.createTableIfNotExists(OUTBOX).columns(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, OUTBOX_APPLIED_N,
+        ctx.createTableIfNotExists(OUTBOX).columns(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_WALL, OUTBOX_APPLIED_N,
                 outboxBefore(ctx.dialect()), outboxAfter(ctx.dialect()), outboxBeforeMatch(ctx.dialect()), outboxAfterMatch(ctx.dialect()))
             .constraints(constraint(name("cv_outbox_pk")).primaryKey(OUTBOX_ID)).execute();
         ctx.createIndexIfNotExists(name("cv_outbox_tx_idx")).on(OUTBOX, OUTBOX_TX).execute();

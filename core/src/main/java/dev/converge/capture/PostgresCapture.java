@@ -11,8 +11,8 @@ import org.jooq.DSLContext;
  * Capture on PostgreSQL: per replicated table three statement-level AFTER triggers with transition tables, each one
  * {@code INSERT ... SELECT} of one outbox row per statement (per thousand rows of it) holding the statement's row
  * images as JSON arrays ({@code json_agg}): an outbox row per changed row would cost about as much again as the
- * user's own write. The rows' versions are written when the transaction is sequenced, from its net effect (see
- * {@code OutboundQueue}).
+ * user's own write. Each outbox row carries the wall clock's reading, not a timestamp: the transaction's timestamp and
+ * the rows' versions are given when it is sequenced (see {@code OutboundQueue} and {@code HybridClock}).
  * A row-level trigger would cost a function call per row; a statement trigger costs one per statement however many
  * rows it touched. Writes made by the apply engine set {@code converge.applying} for their transaction and are skipped
  * (no echo). Identifiers are quoted by jOOQ; the row filter is configuration (an SQL expression) and is inserted as is,
@@ -26,12 +26,19 @@ final class PostgresCapture {
         this.ctx = ctx;
     }
 
-    /** The function every trigger calls once per statement: the hybrid timestamp, applied count, node and transaction. */
+    /**
+     * The function every trigger calls once per statement: the wall clock's reading ({@code cv_clock.wall_override}
+     * when the node set one, else the server's clock) packed as a hybrid timestamp with counter 0, as
+     * {@code HybridTimestamp.ofMillis(ms).asLong()} packs it ({@code ms << 16}); the applied count, the node and the
+     * transaction. Only the reading: the sequencer turns it into the transaction's timestamp ({@code HybridClock.stamp}),
+     * so the rule is not written in SQL. A plain read of {@code cv_clock}, so writers never wait for one another or for
+     * the sequencer. The result keeps the name {@code ts} of the earlier signature, which stamped here: {@code CREATE OR
+     * REPLACE} cannot rename an OUT parameter, and triggers installed before still read {@code cv_s.ts}.
+     */
     String stampFunction() {
         return "CREATE OR REPLACE FUNCTION " + q(STAMP_FUNCTION) + "(OUT ts bigint, OUT applied_n bigint, OUT node text, OUT tx text)\n"
             + "LANGUAGE sql VOLATILE AS $cv$\n"
-            + "  SELECT greatest(coalesce(c.wall_override, (extract(epoch from clock_timestamp()) * 1000)::bigint) << 16,\n"
-            + "                  c.floor_ts + 1),\n"
+            + "  SELECT coalesce(c.wall_override, (extract(epoch from clock_timestamp()) * 1000)::bigint) << 16,\n"
             + "         c.applied_n, c.node_id::text, pg_current_xact_id()::text\n"
             + "  FROM " + q("cv_clock") + " c WHERE c.id = 1\n"
             + "$cv$";

@@ -1,7 +1,8 @@
 /**
  * Capture: how every committed INSERT, UPDATE and DELETE on a replicated table lands in the outbound queue in the
  * same transaction as the user's change (a transactional outbox), with before and after images, the row filter's
- * verdict on each image and the hybrid timestamp of the statement; and how Converge's own tables and triggers are
+ * verdict on each image and the wall clock's reading at the statement (the sequencer turns it into the transaction's
+ * hybrid timestamp, see {@link dev.converge.clock.HybridClock}); and how Converge's own tables and triggers are
  * installed and removed ({@link dev.converge.capture.Installer}). PostgreSQL uses statement-level triggers with
  * transition tables, H2 a Java row trigger. Writes of the apply engine are never captured (no echo).
  */

@@ -12,6 +12,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * at start-up (for instance from the greatest timestamp in its database) so that timestamps keep increasing across
  * restarts.
  *
+ * <p><b>Where the rule lives.</b> {@link #stamp} is the one definition of the step, and a node uses it directly: its
+ * floor lives in the database ({@code cv_clock.floor_ts}), not in an instance of this class, because every transaction
+ * that writes or applies must see it. Capture records only the wall clock's reading of each statement; the sequencer
+ * ({@code OutboundQueue.sequence}), which handles committed local transactions one at a time in commit order under a
+ * lock on {@code cv_clock}, gives each one {@code stamp(its wall reading, floor)} and makes that the new floor; applying
+ * a ChangeSet raises the floor to its timestamp. So a node's timestamps increase strictly in its sequence order
+ * whatever its wall clock does (the floor survives restarts), a local write made after applying a ChangeSet is stamped
+ * after it, and no writer waits for a lock to be stamped. Stamping at capture instead, against a floor raised only
+ * when a transaction is sequenced, let two transactions captured before the next sequencing pass take their wall
+ * clock's order, not their commit order: after a clock step back the later one was stamped earlier, and peers diverged.
+ * The instance methods are the same rule for a floor held in memory.
+ *
  * <p>Thread-safe: every method may be called from any thread; none blocks.
  */
 public final class HybridClock {
@@ -50,12 +62,9 @@ public final class HybridClock {
     }
 
     /**
-     * The HLC step as a pure function: the later of the wall clock's reading and the timestamp right after
-     * {@code floor}. Database-side capture computes the same value in SQL on the packed form
-     * ({@link HybridTimestamp#asLong()} is {@code (millis << 16) | logical}, which orders as the timestamps do and in
-     * which {@link HybridTimestamp#next()} is {@code + 1}):
-     * {@code greatest(wall_ms << 16, floor + 1)}, for instance {@code greatest(wall_ms * 65536, floor + 1)} where the
-     * dialect has no shift operator. Any change here must be mirrored there.
+     * The HLC step as a pure function, and the only place it is defined: the later of the wall clock's reading and the
+     * timestamp right after {@code floor}. A node's sequencer stamps each local transaction with it (see the class
+     * comment); nothing in the database computes it.
      *
      * @param wallMillis the wall clock's reading, milliseconds since the epoch
      * @param floor the greatest timestamp issued or observed so far; not null

@@ -12,10 +12,9 @@ import java.util.Optional;
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
                          ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace) {
     /**
-     * How long a tombstone outlives the purge horizon by default. A local transaction is stamped when it writes but
-     * shipped when it commits, so a transaction that stays open can still deliver a change older than the horizon;
-     * Cassandra's {@code gc_grace_seconds} answers the same problem the same way. Transactions open longer than this
-     * while a concurrent delete is purged could bring the deleted row back.
+     * How long a tombstone outlives the purge horizon by default: a margin beyond it, as Cassandra's
+     * {@code gc_grace_seconds} is. (A local transaction is stamped when it is sequenced, after it commits, so one that
+     * stayed open long is stamped after everything its node committed or applied before it, not at its first write.)
      */
     public static final java.time.Duration DEFAULT_PURGE_GRACE = java.time.Duration.ofHours(1);
 

@@ -22,7 +22,10 @@ public final class MetaTables {
     private MetaTables() {
     }
 
-    /** One row: this node's id, the hybrid clock's floor, the count of applied ChangeSets, a wall-clock override. */
+    /**
+     * One row: this node's id, the hybrid clock's floor (the greatest timestamp the sequencer has given out or the apply
+     * engine applied; see {@code HybridClock}), the count of applied ChangeSets, a wall-clock override.
+     */
     public static final Table<Record> CLOCK = table(name("cv_clock"));
     public static final Field<Integer> CLOCK_ID = field(name("id"), SQLDataType.INTEGER.notNull());
     public static final Field<String> CLOCK_NODE = field(name("node_id"), SQLDataType.VARCHAR(16).notNull());
@@ -49,7 +52,12 @@ public final class MetaTables {
     public static final Field<String> OUTBOX_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
     public static final Field<String> OUTBOX_TABLE = field(name("tbl"), SQLDataType.VARCHAR(128).notNull());
     public static final Field<String> OUTBOX_OP = field(name("op"), SQLDataType.CHAR(1).notNull());
-    public static final Field<Long> OUTBOX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
+    /**
+     * The wall clock's reading when capture ran, packed like a {@code HybridTimestamp} with counter 0: a hint the
+     * sequencer turns into the transaction's timestamp ({@code HybridClock.stamp}), not a timestamp itself. The column
+     * keeps the name {@code ts} it had when capture stamped, so existing outboxes need no migration.
+     */
+    public static final Field<Long> OUTBOX_WALL = field(name("ts"), SQLDataType.BIGINT.notNull());
     public static final Field<Long> OUTBOX_APPLIED_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
 
     public static Field<Object> outboxBefore(SQLDialect d) {
@@ -82,6 +90,7 @@ public final class MetaTables {
     public static final Table<Record> OUTBOX_TX_TABLE = table(name("cv_outbox_tx"));
     public static final Field<Long> OTX_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
     public static final Field<String> OTX_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    /** The transaction's hybrid timestamp, given at sequencing: its ChangeSet's, and every change's in it. */
     public static final Field<Long> OTX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
     public static final Field<String> OTX_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).notNull());
 

@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * One committed source transaction, after net-effect evaluation: its origin, its place in that origin's commit order
- * ({@code sequence}, 1, 2, 3, ... without gaps), the latest timestamp among its changes, the changes in the order they
+ * ({@code sequence}, 1, 2, 3, ... without gaps), its timestamp (given when its origin sequenced it; each of its changes
+ * carries it, and a later ChangeSet of the same origin has a later one), the changes in the order they
  * are to be applied, and its causal dependencies: for each other origin, the highest sequence of that origin that had
  * been applied at the source when this transaction wrote. A receiver applies a ChangeSet only after its dependencies.
  *

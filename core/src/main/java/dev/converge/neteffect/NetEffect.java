@@ -30,7 +30,8 @@ import java.util.function.Function;
  *       the replicated columns (an update that touched only columns outside the subset replicates nothing).</li>
  * </ul>
  * Images are projected to the table's replicated columns. A change carries the timestamp of the last operation on its
- * key.
+ * key (the outbound queue gives every operation of a transaction the transaction's timestamp, so all its changes carry
+ * that one).
  *
  * <p>Order: each change is anchored at the first operation on its key (insert, update) or the last (delete), so that a
  * parent inserted before its children still precedes them and a parent deleted after its children still follows them.

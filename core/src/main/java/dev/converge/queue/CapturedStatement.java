@@ -13,6 +13,8 @@ import java.util.function.UnaryOperator;
  * One row of the outbox as capture wrote it: a statement's row images on one table, as JSON arrays (one element per
  * row on H2, whose trigger fires per row). {@link #expand} turns it back into row operations in capture order.
  *
+ * @param timestamp the hybrid timestamp (packed) its row operations carry: their transaction's, given at sequencing
+ *     (the outbox's own column holds only the wall clock's reading)
  * @param op {@code I}, {@code D} or {@code U}; in a {@code U} statement an element with only an after image is an
  *     insert and one with only a before image a delete (an update that changed a key, paired by key at capture)
  * @param beforeMatches the row filter's verdict per before image, or null when every image matches (no filter)

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.converge.catalog.BoundTable;
+import dev.converge.clock.HybridClock;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.config.ReplicatedTable;
 import dev.converge.model.Change;
@@ -23,6 +24,7 @@ import dev.converge.neteffect.RawChange;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.RowVersion;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,17 @@ import org.jooq.impl.DSL;
  * is never skipped. Ordering by last write respects every dependency between local transactions: a transaction that
  * waited for another's row lock, or read its committed data, wrote its rows after the other committed.
  *
+ * <p><b>Why timestamps are given here too:</b> each transaction gets its hybrid timestamp when it is sequenced,
+ * {@link HybridClock#stamp}{@code (wall, floor)}, where {@code wall} is the latest wall-clock reading capture recorded
+ * for its statements and {@code floor} ({@code cv_clock.floor_ts}) is the greatest timestamp this node has given out or
+ * applied; the stamp becomes the new floor. Every change of the transaction's ChangeSet, and every local row version it
+ * leaves, carries that one timestamp. Transactions are sequenced one at a time in commit order under the lock on
+ * {@code cv_clock}, so a node's timestamps increase strictly with its sequence numbers whatever its wall clock does,
+ * and a transaction that committed after an apply is stamped after the applied ChangeSet (the apply raised the floor
+ * in its own transaction). A trigger can neither know the commit order nor keep a floor without a lock that every writer
+ * would wait for: stamped at capture, two transactions captured before the next sequencing pass were ordered by their
+ * wall clock, backwards after a clock step.
+ *
  * <p>Not thread-safe on its own: the {@code Node} serialises calls; concurrent sequencers are also serialised by the
  * lock on {@code cv_clock}.
  */
@@ -56,12 +69,13 @@ public final class OutboundQueue {
      * Net effects by sequence, as the sequencer computed them for the row versions: reading a ChangeSet for a peer
      * soon after would otherwise read and parse its captured rows a second time (and once more per peer). A sequenced
      * transaction never changes, so an entry never goes stale; the cache is bounded by the size of the values it holds
-     * ({@link #weight}), forgets what every peer has acknowledged, and anything evicted is read from the outbox again. Keyed by sequence and transaction together: should
-     * the sequencing transaction roll back, the same sequence may later go to another transaction.
+     * ({@link #weight}), forgets what every peer has acknowledged, and anything evicted is read from the outbox again.
+     * Keyed by sequence, transaction and timestamp together: should the sequencing transaction roll back, the same
+     * sequence may later go to another transaction, or the same transaction get another timestamp.
      */
     private final Cache<Sequenced, List<Change>> netEffects;
 
-    private record Sequenced(long sequence, String txKey) {
+    private record Sequenced(long sequence, String txKey, long timestamp) {
     }
 
     /** What the net-effect cache holds at most, in {@link #weight} units: roughly 64 MB of row values. */
@@ -99,33 +113,38 @@ public final class OutboundQueue {
         tables.forEach(t -> this.tables.put(t.name(), t));
     }
 
-    /** Gives the next sequence numbers to every committed local transaction not yet sequenced; returns how many. */
+    /**
+     * Gives the next sequence numbers, and their timestamps, to every committed local transaction not yet sequenced;
+     * returns how many.
+     */
     public int sequence(DSLContext tx) {
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
-        long floor = clock.get(CLOCK_FLOOR);
+        HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         var o = OUTBOX.as("o");
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
-        Field<Long> lastTs = max(DSL.field(DSL.name("o", OUTBOX_TS.getName()), Long.class)).as("last_ts");
+        Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
         Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
-        var pending = tx.select(oTx, lastId, lastTs, appliedN)
+        var pending = tx.select(oTx, lastId, lastWall, appliedN)
             .from(o)
             .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
             .orderBy(lastId)
             .fetch();
-        Map<String, Long> sequenced = new LinkedHashMap<>();
+        Map<String, Sequenced> sequenced = new LinkedHashMap<>();
         for (var p : pending) {
             String deps = dependencies(tx, p.value4());
-            sequenced.put(p.value1(), next);
-            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), p.value3(), deps).execute();
-            floor = Math.max(floor, p.value3());
+            // the stamp becomes the floor. Capture writes readings with counter 0; a row captured by an earlier version
+            // holds max(wall, floor then + 1), and as the floor never goes down the stamp is still at least that
+            floor = HybridClock.stamp(HybridTimestamp.fromLong(p.value3()).physicalMillis(), floor);
+            sequenced.put(p.value1(), new Sequenced(next, p.value1(), floor.asLong()));
+            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), floor.asLong(), deps).execute();
         }
         if (!pending.isEmpty()) {
-            tx.update(CLOCK).set(CLOCK_FLOOR, floor).where(CLOCK_ID.eq(1)).execute();
-            writeVersions(tx, sequenced);
+            tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
+            writeVersions(tx, sequenced.values());
         }
         return pending.size();
     }
@@ -138,23 +157,24 @@ public final class OutboundQueue {
      * or this node judges later conflicts on that row differently from them and the peers diverge. Peers learn the net
      * effect, and a trigger cannot know it: a no-op update, an update undone in the same transaction, an update of
      * columns outside the replicated subset, or a row inserted and deleted again ship nothing, so they must leave the
-     * row's version as it was. Transactions are handled in sequence order, so a row's last writer wins.
+     * row's version as it was. Transactions are handled in sequence order, so a row's last writer wins. A version
+     * carries its transaction's timestamp, as the change shipped to the peers does.
      */
-    private void writeVersions(DSLContext tx, Map<String, Long> sequenced) {
-        Map<String, List<RawChange>> raw = rawChanges(tx, new ArrayList<>(sequenced.keySet()));
+    private void writeVersions(DSLContext tx, Collection<Sequenced> sequenced) {
+        Map<String, List<RawChange>> raw = rawChanges(tx, sequenced);
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = new LinkedHashMap<>();
-        sequenced.forEach((txKey, seq) -> {
-            List<Change> net = NetEffect.of(raw.getOrDefault(txKey, List.of()), tableSpecs());
-            netEffects.put(new Sequenced(seq, txKey), net);
+        for (Sequenced s : sequenced) {
+            List<Change> net = NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs());
+            netEffects.put(s, net);
             for (Change c : net) {
                 BoundTable t = tables.get(c.table());
                 List<Object> key = t.typedKey(c.key());
                 long ts = c.timestamp().asLong();
-                RowVersion v = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), seq)
-                    : RowVersion.tombstone(key, ts, self.value(), seq, ChangeSetCodec.imageToJson(c.before().orElseThrow()));
+                RowVersion v = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), s.sequence())
+                    : RowVersion.tombstone(key, ts, self.value(), s.sequence(), ChangeSetCodec.imageToJson(c.before().orElseThrow()));
                 byTable.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c.key(), v);
             }
-        });
+        }
         byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
@@ -168,7 +188,11 @@ public final class OutboundQueue {
         return ChangeSetCodec.mapper().valueToTree(deps).toString();
     }
 
-    /** The ChangeSets after {@code afterSequence}, in order, at most {@code limit}. */
+    /**
+     * The ChangeSets after {@code afterSequence}, in order, at most {@code limit}: exactly as the sequencer built them,
+     * whether their net effect is still cached or read from the outbox again (each change carries its transaction's
+     * timestamp as stored at sequencing, never a wall reading).
+     */
     public List<ChangeSet> read(DSLContext ctx, long afterSequence, int limit) {
         var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
             .orderBy(OTX_SEQ).limit(limit).fetch();
@@ -177,25 +201,27 @@ public final class OutboundQueue {
         }
         // look each transaction up once and keep what was found: an entry may be evicted at any moment, and a miss
         // must be read from the outbox, never computed from rows that were not fetched
-        Map<Long, List<Change>> found = new LinkedHashMap<>();
-        List<String> missing = new ArrayList<>();
+        Map<Sequenced, List<Change>> found = new LinkedHashMap<>();
+        List<Sequenced> missing = new ArrayList<>();
         for (var t : txs) {
-            List<Change> cached = netEffects.getIfPresent(new Sequenced(t.value1(), t.value2()));
+            Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
+            List<Change> cached = netEffects.getIfPresent(s);
             if (cached == null) {
-                missing.add(t.value2());
+                missing.add(s);
             } else {
-                found.put(t.value1(), cached);
+                found.put(s, cached);
             }
         }
         Map<String, List<RawChange>> raw = missing.isEmpty() ? Map.of() : rawChanges(ctx, missing);
         List<ChangeSet> out = new ArrayList<>();
         for (var t : txs) {
-            List<Change> changes = found.get(t.value1());
+            Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
+            List<Change> changes = found.get(s);
             if (changes == null) {
-                changes = NetEffect.of(raw.getOrDefault(t.value2(), List.of()), tableSpecs());
-                netEffects.put(new Sequenced(t.value1(), t.value2()), changes);
+                changes = NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs());
+                netEffects.put(s, changes);
             }
-            out.add(new ChangeSet(self, t.value1(), HybridTimestamp.fromLong(t.value3()), parseDeps(t.value4()), changes));
+            out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes));
         }
         return out;
     }
@@ -222,18 +248,23 @@ public final class OutboundQueue {
         };
     }
 
-    /** The captured row operations of these transactions, per transaction in capture order. */
-    private Map<String, List<RawChange>> rawChanges(DSLContext ctx, List<String> txKeys) {
+    /**
+     * The captured row operations of these sequenced transactions, per transaction in capture order, each stamped with
+     * its transaction's timestamp (the outbox holds only wall readings).
+     */
+    private Map<String, List<RawChange>> rawChanges(DSLContext ctx, Collection<Sequenced> txs) {
         SQLDialect d = ctx.dialect();
+        Map<String, Long> stamps = new LinkedHashMap<>();
+        txs.forEach(t -> stamps.put(t.txKey(), t.timestamp()));
         Map<String, List<RawChange>> out = new LinkedHashMap<>();
         long[] position = {0};
-        ctx.select(OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_TS, outboxBefore(d).cast(String.class), outboxAfter(d).cast(String.class),
+        ctx.select(OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, outboxBefore(d).cast(String.class), outboxAfter(d).cast(String.class),
                 outboxBeforeMatch(d).cast(String.class), outboxAfterMatch(d).cast(String.class))
-            .from(OUTBOX).where(OUTBOX_TX.in(txKeys)).orderBy(OUTBOX_ID)
+            .from(OUTBOX).where(OUTBOX_TX.in(stamps.keySet())).orderBy(OUTBOX_ID)
             .fetch()
             .forEach(r -> {
-                CapturedStatement statement = new CapturedStatement(r.value2(), r.value3().trim(), r.value4(), r.value5(), r.value6(),
-                    r.value7(), r.value8());
+                CapturedStatement statement = new CapturedStatement(r.value2(), r.value3().trim(), stamps.get(r.value1()), r.value4(),
+                    r.value5(), r.value6(), r.value7());
                 List<RawChange> changes = statement.expand(position[0], image -> canonical(statement.table(), image));
                 position[0] += changes.size();
                 out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).addAll(changes);

@@ -296,4 +296,37 @@ class CaptureIT {
         assertEquals(2, shipped.get(0).changes().size(), "Its net effect is two inserts (the update folds into the insert).");
         assertFalse(shipped.get(0).changes().stream().anyMatch(ch -> ch.kind().equals("update")), "No update is shipped for a row inserted in the same transaction.");
     }
+
+    /**
+     * Capture records the wall clock's reading of each statement, packed as Java packs it ({@code HybridTimestamp.ofMillis}),
+     * on both dialects alike, and nothing else: the hybrid-clock rule is applied once, in Java, when the transaction is
+     * sequenced ({@code HybridClock.stamp}), to the latest reading of its statements and the node's floor.
+     */
+    @AllDialects
+    void captureRecordsTheWallClockReadingAndSequencingStampsTheTransaction(Dialect dialect) {
+        Cluster c = cluster(dialect, "capture_wall", PERS, TableConfig.of("pers"));
+        long ten = Cluster.NOON + 10_000;
+        long two = Cluster.NOON + 2_000;
+        c.member("A").clock().set(ten);
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')", "INSERT INTO pers VALUES (2, 'Ana', 'CJ')");
+        c.member("A").clock().set(two);
+        c.write("A", "UPDATE pers SET nume = 'Vasile' WHERE marca = 1");
+        List<Long> readings = c.sql("A").query("SELECT \"ts\" FROM \"cv_outbox\" ORDER BY \"id\"").stream()
+            .map(r -> ((Number) r.get("ts")).longValue()).toList();
+        long tenPacked = dev.converge.clock.HybridTimestamp.ofMillis(ten).asLong();
+        assertEquals(List.of(tenPacked, tenPacked, dev.converge.clock.HybridTimestamp.ofMillis(two).asLong()), readings,
+            "Each outbox row holds the wall clock's reading of its statement, packed with counter 0.");
+
+        long floor = ((Number) c.sql("A").scalar("SELECT \"floor_ts\" FROM \"cv_clock\"")).longValue();
+        List<ChangeSet> shipped = c.node("A").outboundFor(B, 10);
+        var first = dev.converge.clock.HybridClock.stamp(ten, dev.converge.clock.HybridTimestamp.fromLong(floor));
+        var second = dev.converge.clock.HybridClock.stamp(two, first);
+        assertEquals(List.of(first, second), shipped.stream().map(ChangeSet::timestamp).toList(),
+            "Sequencing stamps each transaction with HybridClock.stamp(reading, floor), the floor being the stamp before.");
+        assertEquals(first.next(), second, "The clock went back: the second transaction counts on from the first.");
+        assertTrue(shipped.stream().allMatch(cs -> cs.changes().stream().allMatch(ch -> ch.timestamp().equals(cs.timestamp()))),
+            "Every change carries its transaction's timestamp: " + shipped);
+        assertEquals(second.asLong(), ((Number) c.sql("A").scalar("SELECT \"floor_ts\" FROM \"cv_clock\"")).longValue(),
+            "The floor is the last stamp given out.");
+    }
 }

@@ -54,9 +54,13 @@ class HybridTimestampProperties {
         }
     }
 
-    /** What database-side capture computes: {@code greatest(wall_ms << 16, floor + 1)}. */
+    /**
+     * The rule on the packed form the database stores ({@code cv_outbox.ts} holds {@code wall_ms << 16},
+     * {@code cv_clock.floor_ts} the floor): {@code greatest(wall_ms << 16, floor + 1)}. No SQL computes it any more (the
+     * sequencer calls {@link HybridClock#stamp}); this pins what the packed values mean.
+     */
     @Property(tries = 500)
-    void stampIsTheSqlFormulaOnThePackedForm(@ForAll("closeTimestamps") HybridTimestamp floor,
+    void stampIsTheGreaterOfWallAndFloorPlusOneOnThePackedForm(@ForAll("closeTimestamps") HybridTimestamp floor,
                                              @ForAll("wallClocks") long wallMillis) {
         assertEquals(Math.max(wallMillis << 16, floor.asLong() + 1), HybridClock.stamp(wallMillis, floor).asLong());
     }

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * A replication workload for property tests: three peers A, B, C sharing one table
  * {@code t(k INT PRIMARY KEY, v INT, w VARCHAR(10))}, optionally one peer's wall clock skewed, then a list of steps —
- * local transactions and deliveries of every kind. Plain data with readable {@code toString}s, so that a shrunk
+ * local transactions, deliveries of every kind and, in some workloads, wall-clock steps on one peer. Plain data with readable {@code toString}s, so that a shrunk
  * counterexample reads as a script. {@link WorkloadRunner} runs it on a {@link Cluster}.
  *
  * <p>The initial rows are written by A before the clocks are skewed and delivered everywhere; their ChangeSet is A's
@@ -138,7 +138,20 @@ public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
 
     // ---- steps ------------------------------------------------------------------------------------------------------
 
-    public sealed interface Step permits Write, Deliver, Scramble, Redeliver, Sync {
+    public sealed interface Step permits Write, Jump, Deliver, Scramble, Redeliver, Sync {
+    }
+
+    /**
+     * {@code node}'s wall clock is stepped by {@code millis}, forward or back, as NTP or an operator does; the other
+     * clocks stay. Later writes on that node read the stepped clock.
+     */
+    public record Jump(String node, long millis) implements Step {
+        @Override
+        public String toString() {
+            long abs = Math.abs(millis);
+            String size = abs % 60_000 == 0 ? abs / 60_000 + "m" : abs % 1000 == 0 ? abs / 1000 + "s" : abs + "ms";
+            return "clock of " + node + " steps " + (millis < 0 ? "back " : "forward ") + size;
+        }
     }
 
     /** Every clock moves {@code delayMillis} forward, then {@code node} runs the statements as one transaction. */

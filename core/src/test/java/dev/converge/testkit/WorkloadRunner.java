@@ -111,6 +111,9 @@ public final class WorkloadRunner implements AutoCloseable {
             }
             cluster.write(wr.node(), sql);
             trace.add(wr.toString());
+        } else if (step instanceof Workload.Jump j) {
+            cluster.member(j.node()).clock().advance(j.millis());
+            trace.add(j.toString());
         } else if (step instanceof Workload.Deliver d) {
             trace.add(d + ": " + deliver(d.from(), d.to()) + " sent");
         } else if (step instanceof Workload.Scramble s) {

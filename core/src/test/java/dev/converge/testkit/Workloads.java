@@ -30,6 +30,26 @@ public final class Workloads {
             .as(Workload::new);
     }
 
+    /**
+     * As {@link #concurrent}, and every peer's wall clock is stepped forward and back at random moments, by seconds to
+     * minutes: a peer's own writes must stay in its order whatever its clock does.
+     */
+    public static Arbitrary<Workload> jumpingClocks(int maxSteps) {
+        return Combinators.combine(skew(), initialRows(), Arbitraries.frequencyOf(
+                Tuple.of(5, step(Arbitraries.of(Workload.NODES))),
+                Tuple.of(2, jump()))
+            .list().ofMinSize(1).ofMaxSize(maxSteps).withSizeDistribution(RandomDistribution.uniform()))
+            .as(Workload::new);
+    }
+
+    /** One peer's wall clock steps forward or back by 1..59 seconds or 1..10 minutes. */
+    public static Arbitrary<Step> jump() {
+        Arbitrary<Long> seconds = Arbitraries.longs().between(1, 59).map(s -> s * 1000);
+        Arbitrary<Long> minutes = Arbitraries.longs().between(1, 10).map(m -> m * 60_000);
+        return Combinators.combine(Arbitraries.of(Workload.NODES), Arbitraries.frequencyOf(Tuple.of(3, seconds), Tuple.of(2, minutes)),
+            Arbitraries.of(-1L, 1L)).as((node, size, sign) -> new Workload.Jump(node, sign * size));
+    }
+
     /** Only peer A writes; the others only receive, in any order, duplicated or partial. */
     public static Arbitrary<Workload> oneWriter(int maxSteps) {
         return Combinators.combine(skew(), initialRows(), step(Arbitraries.just("A")).list().ofMinSize(1).ofMaxSize(maxSteps)
