@@ -118,6 +118,26 @@ public final class OutboundQueue {
      * returns how many.
      */
     public int sequence(DSLContext tx) {
+        int total = 0;
+        for (int pass; (pass = sequencePass(tx)) > 0; ) {
+            total += pass;
+        }
+        return total;
+    }
+
+    /** How many transactions one sequencing pass takes at most: a backlog is sequenced in passes of bounded memory. */
+    static final int TRANSACTIONS_PER_PASS = 500;
+
+    /**
+     * How many captured outbox rows the net effects of one group hold at most: on PostgreSQL an outbox row holds up to
+     * a thousand row images of one statement, on H2 one. Bounds the memory a sequencing pass needs, whatever the backlog.
+     */
+    static int outboxRowsPerGroup(SQLDialect d) {
+        return d.family() == SQLDialect.POSTGRES ? 16 : 16_000;
+    }
+
+    /** Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many. */
+    private int sequencePass(DSLContext tx) {
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
@@ -127,25 +147,36 @@ public final class OutboundQueue {
         Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
         Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
         Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
-        var pending = tx.select(oTx, lastId, lastWall, appliedN)
+        Field<Integer> rows = DSL.count().as("outbox_rows");
+        var pending = tx.select(oTx, lastId, lastWall, appliedN, rows)
             .from(o)
             .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
             .orderBy(lastId)
+            .limit(TRANSACTIONS_PER_PASS)
             .fetch();
-        Map<String, Sequenced> sequenced = new LinkedHashMap<>();
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        int groupLimit = outboxRowsPerGroup(tx.dialect());
+        List<Sequenced> group = new ArrayList<>();
+        int groupRows = 0;
         for (var p : pending) {
             String deps = dependencies(tx, p.value4());
             // the stamp becomes the floor. Capture writes readings with counter 0; a row captured by an earlier version
             // holds max(wall, floor then + 1), and as the floor never goes down the stamp is still at least that
             floor = HybridClock.stamp(HybridTimestamp.fromLong(p.value3()).physicalMillis(), floor);
-            sequenced.put(p.value1(), new Sequenced(next, p.value1(), floor.asLong()));
-            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next++, p.value1(), floor.asLong(), deps).execute();
+            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next, p.value1(), floor.asLong(), deps).execute();
+            if (!group.isEmpty() && groupRows + p.value5() > groupLimit) {
+                writeVersions(tx, group);
+                group.clear();
+                groupRows = 0;
+            }
+            group.add(new Sequenced(next++, p.value1(), floor.asLong()));
+            groupRows += p.value5();
         }
-        if (!pending.isEmpty()) {
-            tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
-            writeVersions(tx, sequenced.values());
-        }
+        writeVersions(tx, group);
+        tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
         return pending.size();
     }
 
@@ -194,33 +225,34 @@ public final class OutboundQueue {
      * timestamp as stored at sequencing, never a wall reading).
      */
     public List<ChangeSet> read(DSLContext ctx, long afterSequence, int limit) {
+        return read(ctx, afterSequence, limit, CHANGES_PER_READ);
+    }
+
+    /** How many row changes one read hands out at most (but always at least one ChangeSet): a batch's memory is bounded. */
+    public static final int CHANGES_PER_READ = 20_000;
+
+    /**
+     * The ChangeSets after {@code afterSequence}, in order: at most {@code limit} of them, and no more once they hold
+     * {@code maxChanges} row changes (the first is always included, however large).
+     */
+    public List<ChangeSet> read(DSLContext ctx, long afterSequence, int limit, int maxChanges) {
         var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
             .orderBy(OTX_SEQ).limit(limit).fetch();
-        if (txs.isEmpty()) {
-            return List.of();
-        }
-        // look each transaction up once and keep what was found: an entry may be evicted at any moment, and a miss
-        // must be read from the outbox, never computed from rows that were not fetched
-        Map<Sequenced, List<Change>> found = new LinkedHashMap<>();
-        List<Sequenced> missing = new ArrayList<>();
-        for (var t : txs) {
-            Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
-            List<Change> cached = netEffects.getIfPresent(s);
-            if (cached == null) {
-                missing.add(s);
-            } else {
-                found.put(s, cached);
-            }
-        }
-        Map<String, List<RawChange>> raw = missing.isEmpty() ? Map.of() : rawChanges(ctx, missing);
         List<ChangeSet> out = new ArrayList<>();
+        int changeCount = 0;
         for (var t : txs) {
+            if (!out.isEmpty() && changeCount >= maxChanges) {
+                break;
+            }
             Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
-            List<Change> changes = found.get(s);
+            // look the transaction up once and keep what was found: an entry may be evicted at any moment, and a miss
+            // must be read from the outbox, never computed from rows that were not fetched
+            List<Change> changes = netEffects.getIfPresent(s);
             if (changes == null) {
-                changes = NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs());
+                changes = NetEffect.of(rawChanges(ctx, List.of(s)).getOrDefault(s.txKey(), List.of()), tableSpecs());
                 netEffects.put(s, changes);
             }
+            changeCount += changes.size();
             out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes));
         }
         return out;
