@@ -5,5 +5,8 @@
  * hybrid timestamp, see {@link dev.converge.clock.HybridClock}); and how Converge's own tables and triggers are
  * installed and removed ({@link dev.converge.capture.Installer}). PostgreSQL uses statement-level triggers with
  * transition tables, H2 a Java row trigger. Writes of the apply engine are never captured (no echo).
+ *
+ * <p><b>Internal</b>: not part of Converge's public API; its types are public only so that the engine's other packages
+ * can use them, and may change without notice. Applications use {@link dev.converge.Node} and the SPI packages.
  */
 package dev.converge.capture;

@@ -4,5 +4,8 @@
  * row at most, in an order that respects foreign keys ({@link dev.converge.neteffect.NetEffect}). It is the seed
  * article's Informix ER rule set, kept pure (no database, no clock) so that every rule can be tested on its own and
  * against a model, and so that capture, whether trigger- or log-based, only has to record faithfully.
+ *
+ * <p><b>Internal</b>: not part of Converge's public API; its types are public only so that the engine's other packages
+ * can use them, and may change without notice. Applications use {@link dev.converge.Node} and the SPI packages.
  */
 package dev.converge.neteffect;

@@ -4,5 +4,8 @@
  * started before and committed after another), evaluated to their net effect and handed out per peer until that peer
  * acknowledges them; then purged. {@link dev.converge.queue.InboundQueue}: ChangeSets received from peers, stored
  * before they are acknowledged, and held until it is their turn and their causal dependencies are applied.
+ *
+ * <p><b>Internal</b>: not part of Converge's public API; its types are public only so that the engine's other packages
+ * can use them, and may change without notice. Applications use {@link dev.converge.Node} and the SPI packages.
  */
 package dev.converge.queue;

@@ -5,5 +5,8 @@
  * Late updates and deletes are judged against it; rows are purged once every peer has acknowledged everything
  * older than them (the purge horizon). Written and read through jOOQ with the database's own dialect; the engine
  * (module {@code core}) decides what to write, this package only knows how.
+ *
+ * <p><b>Internal</b>: not part of Converge's public API; its types are public only so that the engine's other packages
+ * can use them, and may change without notice. Applications use {@link dev.converge.Node} and the SPI packages.
  */
 package dev.converge.shadow;
