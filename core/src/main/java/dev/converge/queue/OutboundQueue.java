@@ -78,14 +78,20 @@ public final class OutboundQueue {
     private record Sequenced(long sequence, String txKey, long timestamp) {
     }
 
-    /** What the net-effect cache holds at most, in {@link #weight} units: roughly 64 MB of row values. */
-    static final long CACHED_WEIGHT = 32_000_000;
+    /**
+     * What the net-effect cache holds at most, in bytes as {@link #weight} estimates them: an eighth of the heap, at
+     * most 64 MB, so that a small heap still has room for the batches that stream past it.
+     */
+    static final long CACHED_WEIGHT = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
 
-    /** About half the bytes the changes' values take: a text counts its length, any other value 8. */
+    /**
+     * The bytes the changes take on the heap, roughly: a change with its key and images (records, maps and their entries)
+     * about 200 bytes, each value about 48 (an entry and a boxed value), a text two bytes a character more.
+     */
     static int weight(List<Change> changes) {
-        long w = 1;
+        long w = 64;
         for (Change c : changes) {
-            w += 16 + weight(c.before()) + weight(c.after());
+            w += 200 + weight(c.before()) + weight(c.after());
         }
         return (int) Math.min(Integer.MAX_VALUE, w);
     }
@@ -94,7 +100,7 @@ public final class OutboundQueue {
         long w = 0;
         if (image.isPresent()) {
             for (Object v : image.get().values().values()) {
-                w += v instanceof String text ? text.length() : 8;
+                w += 48 + (v instanceof String text ? 2L * text.length() : 0);
             }
         }
         return w;
