@@ -11,7 +11,6 @@ import dev.converge.clock.HybridTimestamp;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.ConfigError;
 import dev.converge.config.NodeConfig;
-import dev.converge.config.PeerConfig;
 import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
@@ -21,6 +20,7 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
+import dev.converge.queue.History;
 import dev.converge.queue.InboundQueue;
 import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
@@ -68,6 +68,7 @@ public final class Node implements AutoCloseable {
     private final ApplyEngine engine;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final History history;
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers) {
@@ -79,6 +80,7 @@ public final class Node implements AutoCloseable {
         this.outbound = new OutboundQueue(config.id(), tables);
         this.engine = new ApplyEngine(config, tables, resolvers, time, outbound);
         this.conflicts = new ConflictStore(config.id());
+        this.history = new History(config, tables, outbound, time);
     }
 
     /**
@@ -166,7 +168,7 @@ public final class Node implements AutoCloseable {
     /** The peer has durably stored everything of ours up to {@code sequence}. */
     public synchronized void acknowledge(NodeId peer, long sequence) {
         requirePeer(peer);
-        inTransaction(ctx -> {
+        boolean advanced = inTransaction(ctx -> {
             long last = outbound.lastSequence(ctx);
             if (sequence > last) {
                 throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + id()
@@ -179,9 +181,11 @@ public final class Node implements AutoCloseable {
                     ctx.insertInto(PEERS).columns(PEER_ID, PEER_ACKED).values(peer.value(), sequence).execute();
                 }
             }
-            return null;
+            return sequence > current;
         });
-        purge();
+        if (advanced) {
+            purge();
+        }
     }
 
     /**
@@ -208,6 +212,9 @@ public final class Node implements AutoCloseable {
             });
         }
         applied += applyPending();
+        if (applied > 0) {
+            purge(); // what was applied may let tombstones and the applied log go
+        }
         int appliedNow = applied;
         return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), appliedNow,
             inbound.waiting(ctx)));
@@ -344,49 +351,15 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and the tombstones of deletes
-     * every peer has applied. A tombstone must stay as long as a change concurrent with its delete may still arrive
-     * here, for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
-     * depends on the delete comes after it, so once the last ChangeSet applied here from each peer (other than the
-     * delete's origin) depends on the delete, nothing concurrent with it can come any more. Timestamps cannot tell
-     * this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete. (A transaction
-     * at that peer that wrote the row before the delete reached it and commits later does not break this: applying the
-     * delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before it.)
-     * Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.
+     * Forgets what is no longer needed (see {@link History} for the rules): captured rows and sequence rows of
+     * transactions every peer acknowledged, applied-log entries no dependency can need, and the tombstones of deletes
+     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Runs by itself
+     * after an acknowledgement that moved and after a receipt that applied something; it reads only what came since
+     * the last purge.
      */
     public synchronized PurgeResult purge() {
-        return inTransaction(ctx -> {
-            if (config.peers().isEmpty()) {
-                return new PurgeResult(0, 0);
-            }
-            long ackedByAll = Long.MAX_VALUE;
-            Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
-            for (PeerConfig p : config.peers()) {
-                ackedByAll = Math.min(ackedByAll, acked(ctx, p.id()));
-                String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_DEPS);
-                seenBy.put(p.id(), deps == null ? Map.of() : OutboundQueue.parseDeps(deps));
-            }
-            // per origin of a delete: the highest sequence of it that every other peer has applied
-            Map<String, Long> seenThrough = new HashMap<>();
-            List<NodeId> origins = new ArrayList<>(peers());
-            origins.add(id());
-            for (NodeId origin : origins) {
-                long through = Long.MAX_VALUE;
-                for (PeerConfig p : config.peers()) {
-                    if (!p.id().equals(origin)) {
-                        through = Math.min(through, seenBy.get(p.id()).getOrDefault(origin, 0L));
-                    }
-                }
-                seenThrough.put(origin.value(), through);
-            }
-            long graceEnd = HybridTimestamp.ofMillis(Math.max(0, time.currentTimeMillis() - config.purgeGrace().toMillis())).asLong();
-            int rows = outbound.purge(ctx, ackedByAll);
-            int tombstones = 0;
-            for (BoundTable t : tables) {
-                tombstones += shadows.purgeSeen(ctx, t.shadow(), seenThrough, graceEnd);
-            }
-            return new PurgeResult(rows, tombstones);
-        });
+        History.Purged purged = inTransaction(history::purge);
+        return new PurgeResult(purged.capturedRows(), purged.tombstones());
     }
 
     /** What a purge removed. */
