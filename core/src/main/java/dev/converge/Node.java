@@ -19,6 +19,7 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
+import dev.converge.queue.History;
 import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.RowVersion;
@@ -32,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -46,9 +48,9 @@ import org.jooq.impl.DSL;
  *
  * <p>A facade: the work is done by named parts, each owning its state and its transactions — {@link Delivery} (the
  * sending side: sequencing, reading for peers, acknowledgements), {@link Inbound} (the receiving side: validation,
- * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks), {@link Purge}
- * (what every peer has), over {@link Transactions} (one database transaction per unit of work, transient failures
- * retried).
+ * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks) and {@link History}
+ * (trimming what every peer has), over {@link Transactions} (one database transaction per unit of work, transient
+ * failures retried).
  *
  * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, and every method blocks on database
  * work only. No lock is held while a transport sends: two nodes may deliver to each other at the same time, and one
@@ -70,9 +72,10 @@ public final class Node implements AutoCloseable {
     private final PeerLedger peers;
     private final Delivery delivery;
     private final Inbound inbound;
-    private final Purge purge;
+    private final AtomicBoolean purging = new AtomicBoolean();
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final History history;
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers) {
@@ -85,8 +88,8 @@ public final class Node implements AutoCloseable {
         OutboundQueue outbound = new OutboundQueue(config.id(), tables);
         this.delivery = new Delivery(config.id(), peers, tx, outbound);
         this.inbound = new Inbound(config, tables, peers, tx, new ApplyEngine(config, tables, resolvers, time, outbound));
-        this.purge = new Purge(config, tables, tx, outbound, time);
         this.conflicts = new ConflictStore(config.id());
+        this.history = new History(config, tables, outbound, time);
     }
 
     /**
@@ -197,7 +200,11 @@ public final class Node implements AutoCloseable {
      * @throws PeerUnavailableException if this node stays busy applying another delivery for too long (retriable)
      */
     public Receipt receive(NodeId sender, List<ChangeSet> batch) {
-        return inbound.receive(sender, batch);
+        Receipt receipt = inbound.receive(sender, batch);
+        if (receipt.applied() > 0) {
+            purge(); // what was applied may let tombstones and the applied log go
+        }
+        return receipt;
     }
 
     /**
@@ -235,11 +242,23 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Forgets what every peer has: captured rows of ChangeSets all peers acknowledged, and the tombstones of deletes
-     * every peer has applied (see {@link Purge} for the rule). Runs by itself after every acknowledgement that moved.
+     * Forgets what is no longer needed (see {@link History} for the rules): captured rows and sequence rows of
+     * transactions every peer acknowledged, applied-log entries no dependency can need, and the tombstones of deletes
+     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Runs by itself
+     * after an acknowledgement that moved and after a receipt that applied something; it reads only what came since
+     * the last purge. A call made while another thread purges returns at once with nothing removed (that purge does
+     * the work).
      */
     public PurgeResult purge() {
-        return purge.run();
+        if (!purging.compareAndSet(false, true)) {
+            return new PurgeResult(0, 0);
+        }
+        try {
+            History.Purged purged = tx.local(history::purge);
+            return new PurgeResult(purged.capturedRows(), purged.tombstones());
+        } finally {
+            purging.set(false);
+        }
     }
 
     /** What a purge removed. */

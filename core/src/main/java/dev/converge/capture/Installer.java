@@ -91,6 +91,7 @@ public final class Installer {
         ctx.createTableIfNotExists(CONFLICTS).columns(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW,
                 C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
             .constraints(constraint(name("cv_conflict_pk")).primaryKey(C_ID)).execute();
+        dev.converge.install.Bookkeeping.create(ctx);
         if (dialect == Dialect.POSTGRESQL) {
             ctx.execute(new PostgresCapture(ctx).stampFunction());
         }

@@ -111,7 +111,10 @@ public final class MetaTables {
      */
     public static final Field<String> APPLIED_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).nullable(true));
 
-    /** The order in which ChangeSets were applied here: turns a local write's applied count into its dependencies. */
+    /**
+     * The order in which ChangeSets were applied here: turns a local write's applied count into its dependencies.
+     * Trimmed by {@code queue.History}: below its floor only each origin's last entry is kept, as a summary.
+     */
     public static final Table<Record> APPLIED_LOG = table(name("cv_applied_log"));
     public static final Field<String> ALOG_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
     public static final Field<Long> ALOG_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
@@ -122,6 +125,18 @@ public final class MetaTables {
     public static final Field<String> INBOX_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
     public static final Field<Long> INBOX_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
     public static final Field<String> INBOX_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
+
+    /**
+     * How far each kind of bookkeeping has been trimmed, so that a purge starts where the last one ended (see
+     * {@code queue.History}): {@code what} names the kind, {@code tbl} and {@code origin} narrow it where it is per
+     * replicated table or per origin ({@code ''} where not), {@code mark} is the position (a sequence, an applied count or
+     * a packed hybrid timestamp).
+     */
+    public static final Table<Record> PURGE_MARKS = table(name("cv_purge_mark"));
+    public static final Field<String> PM_WHAT = field(name("what"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<String> PM_TABLE = field(name("tbl"), SQLDataType.VARCHAR(128).notNull());
+    public static final Field<String> PM_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> PM_MARK = field(name("mark"), SQLDataType.BIGINT.notNull());
 
     /** Conflicts this node detected. */
     public static final Table<Record> CONFLICTS = table(name("cv_conflict"));
@@ -146,7 +161,7 @@ public final class MetaTables {
 
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
-        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS);
+        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS);
     }
 
     static DataType<Object> image(SQLDialect d) {

@@ -217,12 +217,7 @@ public final class OutboundQueue {
 
     /** For each origin, the highest sequence that had been applied here when the applied count was {@code appliedN}. */
     private static String dependencies(DSLContext tx, long appliedN) {
-        Map<String, Long> deps = new TreeMap<>();
-        if (appliedN > 0) {
-            tx.select(ALOG_ORIGIN, max(ALOG_SEQ)).from(APPLIED_LOG).where(ALOG_N.le(appliedN)).groupBy(ALOG_ORIGIN)
-                .fetch().forEach(r -> deps.put(r.value1(), r.value2()));
-        }
-        return ChangeSetCodec.mapper().valueToTree(deps).toString();
+        return ChangeSetCodec.mapper().valueToTree(AppliedLog.dependencies(tx, appliedN)).toString();
     }
 
     /**
@@ -270,13 +265,29 @@ public final class OutboundQueue {
         return last == null ? 0 : last;
     }
 
+    /** What {@link #purge} removed: captured rows and transactions' sequence rows. */
+    public record Trimmed(int capturedRows, int transactions) {
+    }
+
     /**
-     * Removes the captured rows of transactions every peer has acknowledged (sequence at most {@code horizon}). The
-     * transaction's sequence row stays: shadow rows written by that transaction still name it.
+     * Forgets the transactions every peer has acknowledged (sequence at most {@code horizon}): their captured rows and
+     * their sequence rows, all but the last transaction's (the next sequence follows it). Incremental: every
+     * transaction at or below {@code after}, the horizon of the previous purge, is gone already, so only those since
+     * are read, by sequence, and their rows deleted by transaction key. Nothing else needs a sequence row once every
+     * peer has its ChangeSet: local row versions carry the sequence itself.
      */
-    public int purge(DSLContext ctx, long horizon) {
+    public Trimmed purge(DSLContext ctx, long after, long horizon) {
         netEffects.asMap().keySet().removeIf(tx -> tx.sequence() <= horizon);
-        return ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(DSL.select(OTX_TX).from(OUTBOX_TX_TABLE).where(OTX_SEQ.le(horizon)))).execute();
+        if (horizon <= after) {
+            return new Trimmed(0, 0);
+        }
+        List<String> txKeys = ctx.select(OTX_TX).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(after)).and(OTX_SEQ.le(horizon)).fetch(OTX_TX);
+        int rows = 0;
+        for (int from = 0; from < txKeys.size(); from += 500) {
+            rows += ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(txKeys.subList(from, Math.min(txKeys.size(), from + 500)))).execute();
+        }
+        int transactions = ctx.deleteFrom(OUTBOX_TX_TABLE).where(OTX_SEQ.le(Math.min(horizon, lastSequence(ctx) - 1))).execute();
+        return new Trimmed(rows, transactions);
     }
 
     private Function<String, ReplicatedTable> tableSpecs() {

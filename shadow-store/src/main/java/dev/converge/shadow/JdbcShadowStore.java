@@ -39,7 +39,23 @@ public final class JdbcShadowStore {
             .columns(columns)
             .constraints(DSL.constraint(name(shadow.name() + "_pk")).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
+        // the purge's two look-ups: tombstones by age (grace) and by origin and sequence (seen by every peer)
         ctx.createIndexIfNotExists(name(shadow.name() + "_purge")).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
+        ctx.createIndexIfNotExists(name(indexName(shadow, "_seen"))).on(shadow.table(), ShadowTable.DELETED, ShadowTable.ORIGIN, ShadowTable.SEQ)
+            .execute();
+    }
+
+    /**
+     * The shadow table's name and {@code suffix}, or when that would exceed PostgreSQL's identifier limit (which would
+     * cut it to a name already taken) a shorter name made unique by a hash of the table's.
+     */
+    static String indexName(ShadowTable shadow, String suffix) {
+        String full = shadow.name() + suffix;
+        if (full.length() <= ShadowTable.MAX_NAME) {
+            return full;
+        }
+        String hash = Integer.toHexString(shadow.name().hashCode());
+        return full.substring(0, ShadowTable.MAX_NAME - suffix.length() - hash.length() - 1) + "_" + hash + suffix;
     }
 
     public void drop(DSLContext ctx, ShadowTable shadow) {
@@ -122,26 +138,48 @@ public final class JdbcShadowStore {
     }
 
     /**
-     * Removes tombstones older than {@code horizon} (a packed hybrid timestamp every peer has acknowledged everything
-     * before) and returns how many. Live versions stay: they are the row's current version.
+     * Removes the tombstones of {@code origin} with a sequence in ({@code afterSeq}, {@code throughSeq}] and a timestamp
+     * before {@code before} (packed hybrid); returns how many. Reads only that range of the table's {@code _seen} index.
      */
-    public int purge(DSLContext ctx, ShadowTable shadow, long horizon) {
-        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(ShadowTable.TS.lt(horizon)).execute();
+    public int purgeSeen(DSLContext ctx, ShadowTable shadow, String origin, long afterSeq, long throughSeq, long before) {
+        if (throughSeq <= afterSeq) {
+            return 0;
+        }
+        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.eq(true)).and(ShadowTable.ORIGIN.eq(origin))
+            .and(ShadowTable.SEQ.gt(afterSeq)).and(ShadowTable.SEQ.le(throughSeq)).and(ShadowTable.TS.lt(before)).execute();
     }
 
     /**
-     * Removes the tombstones of deletes every peer has seen and returns how many: those whose origin appears in
-     * {@code seenThrough} with a sequence at least the tombstone's, and older than {@code before} (a packed hybrid
-     * timestamp). A tombstone without an origin sequence stays.
+     * Removes the tombstones with a timestamp in [{@code from}, {@code before}) whose origin appears in
+     * {@code seenThrough} with a sequence at least the tombstone's; returns how many. Reads only that range of the
+     * table's {@code _purge} index (by timestamp). A tombstone without an origin sequence stays.
      */
-    public int purgeSeen(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough, long before) {
-        Condition seen = DSL.falseCondition();
+    public int purgeAged(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough, long from, long before) {
+        List<Condition> seen = new ArrayList<>();
         for (Map.Entry<String, Long> e : seenThrough.entrySet()) {
             if (e.getValue() > 0) {
-                seen = seen.or(ShadowTable.ORIGIN.eq(e.getKey()).and(ShadowTable.SEQ.le(e.getValue())));
+                seen.add(ShadowTable.ORIGIN.eq(e.getKey()).and(ShadowTable.SEQ.le(e.getValue())));
             }
         }
-        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.isTrue()).and(ShadowTable.TS.lt(before)).and(seen).execute();
+        if (before <= from || seen.isEmpty()) {
+            return 0;
+        }
+        return ctx.deleteFrom(shadow.table()).where(ShadowTable.DELETED.eq(true)).and(ShadowTable.TS.ge(from)).and(ShadowTable.TS.lt(before))
+            .and(DSL.or(seen)).execute();
+    }
+
+    /**
+     * Gives every version that names a local transaction instead of a sequence ({@link RowVersion#localTransaction()},
+     * written by installs before local versions were written at sequencing) the sequence {@code txTable} holds for that
+     * transaction, and forgets the transaction; returns how many. Versions of transactions {@code txTable} does not
+     * know (not sequenced yet) are left as they are. Scans the table: meant to run once per install.
+     */
+    public int adoptSequences(DSLContext ctx, ShadowTable shadow, org.jooq.Table<?> txTable, Field<String> txKey, Field<Long> txSeq) {
+        Field<String> key = DSL.field(DSL.name(txTable.getName(), txKey.getName()), String.class);
+        Field<String> versionTx = DSL.field(DSL.name(shadow.name(), ShadowTable.TX.getName()), String.class);
+        var seqOfTx = DSL.select(DSL.field(DSL.name(txTable.getName(), txSeq.getName()), Long.class)).from(txTable).where(key.eq(versionTx));
+        return ctx.update(shadow.table()).set(ShadowTable.SEQ, DSL.field(seqOfTx)).set(ShadowTable.TX, (String) null)
+            .where(ShadowTable.TX.isNotNull()).and(DSL.exists(DSL.selectOne().from(txTable).where(key.eq(versionTx)))).execute();
     }
 
     private static Object[] bindValues(ShadowTable shadow, RowVersion v) {

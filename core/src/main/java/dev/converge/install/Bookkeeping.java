@@ -1,0 +1,27 @@
+package dev.converge.install;
+
+import static dev.converge.install.MetaTables.*;
+import static org.jooq.impl.DSL.constraint;
+import static org.jooq.impl.DSL.name;
+
+import org.jooq.DSLContext;
+
+/**
+ * What the trimming of Converge's bookkeeping needs in the database (see {@code queue.History}): the purge marks and
+ * the indexes its look-ups use. Created only if missing, so installing again (and upgrading an older install) is
+ * harmless. The other look-ups are served by the tables' own keys: {@code cv_outbox_tx} by {@code seq} (primary key)
+ * and {@code tx_key} (unique), {@code cv_outbox} by {@code tx_key} ({@code cv_outbox_tx_idx}), {@code cv_inbox} by
+ * {@code (origin, seq)} (primary key).
+ */
+public final class Bookkeeping {
+    private Bookkeeping() {
+    }
+
+    /** Creates what is missing; runs in the installer's transaction, after the other {@code cv_*} tables. */
+    public static void create(DSLContext ctx) {
+        ctx.createTableIfNotExists(PURGE_MARKS).columns(PM_WHAT, PM_TABLE, PM_ORIGIN, PM_MARK)
+            .constraints(constraint(name("cv_purge_mark_pk")).primaryKey(PM_WHAT, PM_TABLE, PM_ORIGIN)).execute();
+        // dependencies read the log up to an applied count; trimming reads it up to its new floor
+        ctx.createIndexIfNotExists(name("cv_applied_log_n")).on(APPLIED_LOG, ALOG_N).execute();
+    }
+}

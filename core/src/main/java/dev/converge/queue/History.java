@@ -1,0 +1,189 @@
+package dev.converge.queue;
+
+import static dev.converge.install.MetaTables.*;
+
+import dev.converge.catalog.BoundTable;
+import dev.converge.clock.HybridTimestamp;
+import dev.converge.clock.TimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.PeerConfig;
+import dev.converge.model.NodeId;
+import dev.converge.shadow.JdbcShadowStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+
+/**
+ * Trims what a node keeps only for a while: what every peer has, and what no computation can need any more. Each
+ * purge starts where the previous one ended (the marks in {@code cv_purge_mark}) and reads only what came since, by
+ * index, so its cost follows the traffic since the last purge, not the history.
+ *
+ * <ul>
+ *   <li><b>Outbox.</b> A local transaction every peer has acknowledged goes: its captured rows ({@code cv_outbox})
+ *       and its sequence row ({@code cv_outbox_tx}), all but the last transaction's, which the next sequence follows.
+ *       Local row versions carry their transaction's sequence (see {@link OutboundQueue}), so nothing else needs
+ *       it.</li>
+ *   <li><b>Applied log.</b> Summarised up to the applied count of the previous purge ({@link AppliedLog}): below it
+ *       only each origin's last entry stays. Every committed local transaction is sequenced first, so its dependencies
+ *       are computed from the whole log; one still open that was captured before the previous purge gets the summary's
+ *       dependencies, which is safe (see {@link AppliedLog}).</li>
+ *   <li><b>Tombstones.</b> A tombstone must stay as long as a change concurrent with its delete may still arrive here,
+ *       for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
+ *       depends on the delete comes after it, so once the last ChangeSet applied here from each peer (other than the
+ *       delete's origin) depends on the delete, nothing concurrent with it can come any more. Timestamps cannot tell
+ *       this: a peer's later ChangeSets carry later timestamps, but may still not have seen the delete. (A transaction
+ *       at that peer that wrote the row before the delete reached it and commits later does not break this: applying
+ *       the delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before
+ *       it.) Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.</li>
+ * </ul>
+ *
+ * <p><b>Incremental tombstones.</b> Purge {@code k} may remove the tombstones with {@code seq <= s_k} (per origin)
+ * and {@code ts < g_k}; purge {@code k-1} removed those with {@code seq <= s_k-1} and {@code ts < g_k-1}. What is new
+ * is the sequences in ({@code s_k-1}, {@code s_k}] older than {@code g_k} (read by origin and sequence), and the
+ * timestamps in [{@code g_k-1}, {@code g_k}) at sequences up to {@code s_k-1} (read by timestamp): each tombstone is
+ * read about twice in its life. It holds because no tombstone can appear in a region already purged: {@code s} is
+ * never above what this node has itself applied of the origin (or sequenced, for its own), and a later write of a
+ * row carries a later sequence. Neither mark moves back.
+ */
+public final class History {
+    private final NodeConfig config;
+    private final List<BoundTable> tables;
+    private final OutboundQueue outbound;
+    private final TimeSource time;
+    private final JdbcShadowStore shadows = new JdbcShadowStore();
+
+    public History(NodeConfig config, List<BoundTable> tables, OutboundQueue outbound, TimeSource time) {
+        this.config = config;
+        this.tables = List.copyOf(tables);
+        this.outbound = outbound;
+        this.time = time;
+    }
+
+    /** What a purge removed. */
+    public record Purged(int capturedRows, int transactions, int logEntries, int tombstones) {
+    }
+
+    /** Trims everything that can go, in the caller's transaction. The caller serialises purges with sequencing and apply. */
+    public Purged purge(DSLContext ctx) {
+        if (config.peers().isEmpty()) {
+            return new Purged(0, 0, 0, 0);
+        }
+        PurgeMarks marks = PurgeMarks.read(ctx);
+        adoptLegacyVersions(ctx, marks);
+        OutboundQueue.Trimmed outbox = trimOutbox(ctx, marks);
+        int log = trimLog(ctx, marks);
+        int tombstones = purgeTombstones(ctx, marks);
+        return new Purged(outbox.capturedRows(), outbox.transactions(), log, tombstones);
+    }
+
+    private OutboundQueue.Trimmed trimOutbox(DSLContext ctx, PurgeMarks marks) {
+        long ackedByAll = Long.MAX_VALUE;
+        for (PeerConfig p : config.peers()) {
+            Long acked = ctx.select(PEER_ACKED).from(PEERS).where(PEER_ID.eq(p.id().value())).fetchOne(PEER_ACKED);
+            ackedByAll = Math.min(ackedByAll, acked == null ? 0 : acked);
+        }
+        long before = marks.get(PurgeMarks.OUTBOX);
+        if (ackedByAll <= before) {
+            return new OutboundQueue.Trimmed(0, 0);
+        }
+        OutboundQueue.Trimmed trimmed = outbound.purge(ctx, before, ackedByAll);
+        marks.set(ctx, PurgeMarks.OUTBOX, ackedByAll);
+        return trimmed;
+    }
+
+    /**
+     * Moves the log's floor to the applied count the previous purge saw, so that a transaction open across less than one
+     * purge still gets exact dependencies, and remembers today's count for the next.
+     */
+    private int trimLog(DSLContext ctx, PurgeMarks marks) {
+        long next = marks.get(PurgeMarks.LOG_NEXT);
+        int removed = 0;
+        if (next > marks.get(PurgeMarks.LOG_FLOOR)) {
+            outbound.sequence(ctx); // every committed local transaction gets its dependencies from the whole log
+            removed = AppliedLog.trim(ctx, next);
+            marks.set(ctx, PurgeMarks.LOG_FLOOR, next);
+        }
+        long appliedN = ctx.select(CLOCK_APPLIED_N).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_APPLIED_N);
+        marks.set(ctx, PurgeMarks.LOG_NEXT, appliedN);
+        return removed;
+    }
+
+    private int purgeTombstones(DSLContext ctx, PurgeMarks marks) {
+        Map<String, Long> seen = seenThrough(ctx);
+        long graceEnd = HybridTimestamp.ofMillis(Math.max(0, time.currentTimeMillis() - config.purgeGrace().toMillis())).asLong();
+        int removed = 0;
+        for (BoundTable t : tables) {
+            String table = t.name();
+            Map<String, Long> before = new LinkedHashMap<>();
+            seen.keySet().forEach(origin -> before.put(origin, marks.get(PurgeMarks.SEEN, table, origin)));
+            long graceBefore = marks.get(PurgeMarks.GRACE, table, "");
+            long grace = Math.max(graceEnd, graceBefore);
+            for (Map.Entry<String, Long> e : seen.entrySet()) {
+                long from = before.get(e.getKey());
+                long through = Math.max(from, e.getValue());
+                if (through > from) {
+                    removed += shadows.purgeSeen(ctx, t.shadow(), e.getKey(), from, through, grace);
+                    marks.set(ctx, PurgeMarks.SEEN, table, e.getKey(), through);
+                }
+            }
+            if (grace > graceBefore) {
+                removed += shadows.purgeAged(ctx, t.shadow(), before, graceBefore, grace);
+                marks.set(ctx, PurgeMarks.GRACE, table, "", grace);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Per origin of a delete (every peer and this node): the highest sequence of it that every other peer has applied,
+     * as the dependencies of the latest ChangeSet applied here from that peer show, and that this node has applied (or
+     * sequenced, for its own) — so that no tombstone can appear later at or below it.
+     */
+    private Map<String, Long> seenThrough(DSLContext ctx) {
+        Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
+        for (PeerConfig p : config.peers()) {
+            String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_DEPS);
+            seenBy.put(p.id(), deps == null ? Map.of() : OutboundQueue.parseDeps(deps));
+        }
+        List<NodeId> origins = new ArrayList<>();
+        config.peers().forEach(p -> origins.add(p.id()));
+        origins.add(config.id());
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (NodeId origin : origins) {
+            long through = Long.MAX_VALUE;
+            for (PeerConfig p : config.peers()) {
+                if (!p.id().equals(origin)) {
+                    through = Math.min(through, seenBy.get(p.id()).getOrDefault(origin, 0L));
+                }
+            }
+            out.put(origin.value(), Math.min(through, appliedHere(ctx, origin)));
+        }
+        return out;
+    }
+
+    private long appliedHere(DSLContext ctx, NodeId origin) {
+        if (origin.equals(config.id())) {
+            return outbound.lastSequence(ctx);
+        }
+        Long seq = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(origin.value())).fetchOne(APPLIED_SEQ);
+        return seq == null ? 0 : seq;
+    }
+
+    /**
+     * Once per install: versions that name a local transaction instead of its sequence (written before versions were
+     * written at sequencing) get the sequence, before the sequence rows they would need are trimmed.
+     */
+    private void adoptLegacyVersions(DSLContext ctx, PurgeMarks marks) {
+        if (marks.get(PurgeMarks.ADOPTED) != 0) {
+            return;
+        }
+        outbound.sequence(ctx);
+        for (BoundTable t : tables) {
+            shadows.adoptSequences(ctx, t.shadow(), OUTBOX_TX_TABLE, OTX_TX, OTX_SEQ);
+        }
+        marks.set(ctx, PurgeMarks.ADOPTED, 1);
+    }
+}
