@@ -100,8 +100,10 @@ class ApplyEngineIT {
         assertEquals(3, second.storedThrough(), "B has everything through sequence 3.");
         assertEquals(c.data("A"), c.data("B"), "B holds what A holds.");
         assertTrue(c.node("B").conflicts().isEmpty(), "No insert was applied twice (that would be an insert-exists conflict).");
-        assertEquals(3L, ((Number) c.sql("B").scalar("SELECT count(*) FROM \"cv_applied_log\"")).longValue(),
-            "B's applied log has one entry per ChangeSet.");
+        assertEquals(1L, ((Number) c.sql("B").scalar("SELECT count(*) FROM \"cv_applied_log\" WHERE \"seq\" = 3")).longValue(),
+            "B's applied log records sequence 3 once (older entries may already be summarised by a purge).");
+        assertEquals(3L, ((Number) c.sql("B").scalar("SELECT max(\"applied_n\") FROM \"cv_applied_log\"")).longValue(),
+            "B counted three applied ChangeSets, not four.");
     }
 
     @AllDialects
