@@ -22,6 +22,8 @@ import org.jooq.Table;
  * the capture triggers. Installing again is harmless (everything is created only if missing, triggers are replaced);
  * uninstalling removes exactly what installing created: the triggers and functions it named, the shadow tables it
  * registered in {@code cv_table}, and the {@code cv_*} tables, nothing else.
+ *
+ * <p>Confined to the transaction of the {@link org.jooq.DSLContext} it is given; not to be shared between threads.
  */
 public final class Installer {
     private final DSLContext ctx;

@@ -31,6 +31,8 @@ import org.jooq.exception.DataAccessException;
  * exists in the current schema and has a primary key, a column subset names existing columns and contains the whole
  * key, a row filter is a valid boolean expression over the table. The first problem found is returned as a
  * {@link ConfigError} naming the table; nothing is installed until the whole configuration is valid.
+ *
+ * <p>Stateless; thread-safe; works in the caller's transaction.
  */
 public final class TableCatalog {
     private TableCatalog() {

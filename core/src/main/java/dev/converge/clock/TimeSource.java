@@ -3,6 +3,8 @@ package dev.converge.clock;
 /**
  * Where a node's wall clock comes from. Injected, as Caffeine takes a {@code Ticker}: production uses
  * {@link #system()}, tests and scenarios a {@link ManualTimeSource} they move by hand.
+ *
+ * <p>Implementations must be thread-safe: a node reads its time source from any of its threads.
  */
 @FunctionalInterface
 public interface TimeSource {

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * Resolvers by name: the built-in {@code timestamp} plus every {@link ConflictResolver} on the class path registered
  * in {@code META-INF/services/dev.converge.conflict.ConflictResolver}; a custom resolver may also be named by its
  * class name. An unknown name is a {@link ConfigError} listing the names that exist.
+ *
+ * <p>Confined: built and used by one thread while a node opens; the resolvers it returns are shared and must be thread-safe.
  */
 public final class ResolverRegistry {
     private final Map<String, ConflictResolver> byName = new TreeMap<>();

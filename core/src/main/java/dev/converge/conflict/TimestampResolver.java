@@ -4,6 +4,8 @@ package dev.converge.conflict;
  * Latest timestamp wins. Exact ties go to the higher node priority, then to the greater node id; a row that was
  * there before replication started (no origin) loses an exact tie. Hybrid timestamps make "latest" respect causality:
  * a write that saw another always carries a later timestamp, whatever its node's wall clock says.
+ *
+ * <p>Stateless; thread-safe.
  */
 public final class TimestampResolver implements ConflictResolver {
     public static final String NAME = "timestamp";

@@ -11,7 +11,7 @@ import org.jooq.DSLContext;
  * the indexes its look-ups use. Created only if missing, so installing again (and upgrading an older install) is
  * harmless. The other look-ups are served by the tables' own keys: {@code cv_outbox_tx} by {@code seq} (primary key)
  * and {@code tx_key} (unique), {@code cv_outbox} by {@code tx_key} ({@code cv_outbox_tx_idx}), {@code cv_inbox} by
- * {@code (origin, seq)} (primary key).
+ * {@code (origin, seq)} (primary key). Stateless; works in the caller's transaction.
  */
 public final class Bookkeeping {
     private Bookkeeping() {

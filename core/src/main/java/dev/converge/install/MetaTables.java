@@ -17,6 +17,8 @@ import org.jooq.impl.SQLDataType;
 /**
  * Converge's own tables in a node's database, all named {@code cv_*}: their jOOQ definitions, used by the installer
  * to create them and by the queues, the apply engine and the conflict store to read and write them.
+ *
+ * <p>Constants only; thread-safe.
  */
 public final class MetaTables {
     private MetaTables() {

@@ -21,6 +21,8 @@ import java.util.Map;
  * ChangeSets and row images as JSON: how they are stored in the inbox and how they travel between peers. Reading is
  * strict: anything malformed is a {@link MalformedChangeSetException} that says what is wrong, never a half-read value.
  * Numbers keep their exact value (integers as Long, others as BigDecimal).
+ *
+ * <p>Thread-safe: static methods over one shared, immutable Jackson mapper.
  */
 public final class ChangeSetCodec {
     // Not USE_LONG_FOR_INTS: it makes an integer beyond a long's range (a NUMERIC(40) value) a parse error

@@ -18,6 +18,8 @@ import java.util.UUID;
  * {@link Long} (every integral number), {@link BigDecimal} (every other number, trailing zeros stripped).
  * Dates and times become ISO-8601 strings, binary values base64. Row images from H2 and from PostgreSQL's jsonb
  * therefore compare equal when the values are equal, and every image survives a JSON round trip unchanged.
+ *
+ * <p>Pure functions; thread-safe.
  */
 public final class Values {
     private Values() {

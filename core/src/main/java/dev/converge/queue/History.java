@@ -47,6 +47,8 @@ import org.jooq.DSLContext;
  * read about twice in its life. It holds because no tombstone can appear in a region already purged: {@code s} is
  * never above what this node has itself applied of the origin (or sequenced, for its own), and a later write of a
  * row carries a later sequence. Neither mark moves back.
+ *
+ * <p>Thread-safe: no state of its own (its marks are in the database); it works in the caller's transaction. The node runs one purge at a time.
  */
 public final class History {
     private final NodeConfig config;

@@ -58,8 +58,8 @@ import org.jooq.impl.DSL;
  * would wait for: stamped at capture, two transactions captured before the next sequencing pass were ordered by their
  * wall clock, backwards after a clock step.
  *
- * <p>Not thread-safe on its own: the {@code Node} serialises calls; concurrent sequencers are also serialised by the
- * lock on {@code cv_clock}.
+ * <p>Thread-safe: its only state is the net-effect cache (Caffeine, thread-safe); every method works in the caller's
+ * transaction, and concurrent sequencers are serialised by the database, on the lock each takes on {@code cv_clock}.
  */
 public final class OutboundQueue {
     private final NodeId self;

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Delivers by calling the receiving {@link Node} in the same JVM. Nothing moves unless the caller says so: the caller
  * picks which node sends to which, when, and (through {@link Node#receive}) in which order, which is what tests of
  * reordering and re-delivery need. A node that is {@link #disconnect disconnected} is unavailable.
+ *
+ * <p>Thread-safe: {@link #send} runs the receiver on the caller's thread, and any number of threads may send at once.
  */
 public final class InProcessTransport implements Transport {
     private final Map<NodeId, Node> nodes = new ConcurrentHashMap<>();

@@ -8,6 +8,8 @@ import java.util.List;
  * Carries ChangeSets from one node to another and brings back the receiver's {@link Receipt}. One job only: the
  * sender decides what to send and what to forget, the receiver decides what to store and apply.
  * Implementations: {@link InProcessTransport} (tests, embedded), HTTP (the node module).
+ *
+ * <p>Implementations must be thread-safe and must not call back into the sending node: a node sends to each peer from its own thread, one batch per link at a time, and holds no lock while {@link #send} runs.
  */
 public interface Transport {
     /**

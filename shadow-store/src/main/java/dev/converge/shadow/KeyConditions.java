@@ -9,7 +9,7 @@ import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.RowN;
 
-/** {@code key IN (...)} conditions for single and composite keys, values bound with the key columns' types. */
+/** {@code key IN (...)} conditions for single and composite keys, values bound with the key columns' types. Pure; thread-safe. */
 public final class KeyConditions {
     private KeyConditions() {
     }
