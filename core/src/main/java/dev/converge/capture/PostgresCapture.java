@@ -3,6 +3,7 @@ package dev.converge.capture;
 import static org.jooq.impl.DSL.name;
 
 import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.GeneratedNames;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
@@ -44,10 +45,24 @@ final class PostgresCapture {
             function(t, "del", deleteBody(t)), trigger(t, "del", "DELETE", "OLD TABLE AS cv_old"));
     }
 
+    /** Drops the capture triggers of {@code table} (which must exist); their functions go with {@link #dropUnusedFunctions}. */
     List<String> uninstall(String table) {
-        return List.of("ins", "upd", "del").stream().flatMap(op -> List.of(
-            "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table),
-            "DROP FUNCTION IF EXISTS " + q(functionName(table, op)) + "()").stream()).toList();
+        return List.of("ins", "upd", "del").stream().map(op -> "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table)).toList();
+    }
+
+    /**
+     * Drops every capture function of this schema that no trigger calls any more: those of removed tables, and those
+     * an earlier version named differently (a function name that was cut at 63 characters, say). Found in the catalog,
+     * so nothing depends on how the function was named when it was created.
+     */
+    void dropUnusedFunctions() {
+        List<String> unused = ctx.fetch("SELECT p.proname FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace"
+            + " WHERE s.nspname = current_schema() AND p.proname LIKE {0} AND p.prorettype = 'trigger'::regtype"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgfoid = p.oid)", org.jooq.impl.DSL.val("cv\\_capture\\_%"))
+            .getValues(0, String.class);
+        for (String f : unused) {
+            ctx.execute("DROP FUNCTION IF EXISTS " + q(f) + "()");
+        }
     }
 
     private String function(BoundTable t, String op, String body) {
@@ -66,9 +81,9 @@ final class PostgresCapture {
             + " REFERENCING " + referencing + " FOR EACH STATEMENT EXECUTE FUNCTION " + q(functionName(t.name(), op)) + "()";
     }
 
+    /** Distinct for distinct tables and at most 63 bytes: see {@link GeneratedNames}. */
     private static String functionName(String table, String op) {
-        String n = "cv_capture_" + op + "_" + table.toLowerCase(java.util.Locale.ROOT);
-        return n.length() > 63 ? n.substring(0, 63) : n;
+        return GeneratedNames.postgresFunction(table, op);
     }
 
     private String insertBody(BoundTable t) {

@@ -28,9 +28,11 @@ import org.jooq.exception.DataAccessException;
 
 /**
  * Reads the replicated tables' structure from the database and checks the configuration against it: every table
- * exists in the current schema and has a primary key, a column subset names existing columns and contains the whole
- * key, a row filter is a valid boolean expression over the table. The first problem found is returned as a
- * {@link ConfigError} naming the table; nothing is installed until the whole configuration is valid.
+ * exists in the current schema (spelled exactly, or ignoring case when that names only one table) and has a primary
+ * key, no table is configured twice, a column subset names existing columns and contains the whole key, a row filter
+ * is a valid boolean expression over the table, and the names Converge generates for the tables are distinct
+ * ({@link GeneratedNames}). The first problem found is returned as a {@link ConfigError} naming the table; nothing is
+ * installed until the whole configuration is valid.
  */
 public final class TableCatalog {
     private TableCatalog() {
@@ -49,9 +51,37 @@ public final class TableCatalog {
             if (bound.isLeft()) {
                 return Either.left(bound.getLeft());
             }
+            Optional<BoundTable> twice = out.stream().filter(b -> b.name().equals(bound.get().name())).findFirst();
+            if (twice.isPresent()) {
+                return Either.left(new ConfigError("table " + tc.name(), "names the same table as " + configuredName(config, twice.get())
+                    + " (" + bound.get().name() + "); configure it once"));
+            }
             out.add(bound.get());
         }
-        return Either.right(out);
+        Optional<ConfigError> collision = GeneratedNames.collision(out, ctx.dialect());
+        return collision.isPresent() ? Either.left(collision.get()) : Either.right(out);
+    }
+
+    private static String configuredName(NodeConfig config, BoundTable t) {
+        return config.tables().stream().map(TableConfig::name).filter(n -> n.equals(t.name())).findFirst()
+            .orElseGet(() -> config.tables().stream().map(TableConfig::name).filter(n -> n.equalsIgnoreCase(t.name())).findFirst().orElse(t.name()));
+    }
+
+    /**
+     * The table a configured name means: the one spelled exactly so, else the only one spelled so ignoring case (an
+     * unquoted name as H2 and PostgreSQL fold it); empty if there is none, an error if the case alone cannot tell.
+     */
+    static Either<ConfigError, Optional<Table<?>>> find(String where, String configured, List<Table<?>> tables) {
+        Optional<Table<?>> exact = tables.stream().filter(t -> t.getName().equals(configured)).findFirst();
+        if (exact.isPresent()) {
+            return Either.right(exact);
+        }
+        List<Table<?>> ignoringCase = tables.stream().filter(t -> t.getName().equalsIgnoreCase(configured)).toList();
+        if (ignoringCase.size() > 1) {
+            return Either.left(new ConfigError(where, "the database has several tables of this name in different cases ("
+                + ignoringCase.stream().map(Table::getName).toList() + "); write the name exactly as one of them is spelled"));
+        }
+        return Either.right(ignoringCase.stream().findFirst());
     }
 
     private static String currentSchema(DSLContext ctx) {
@@ -67,7 +97,11 @@ public final class TableCatalog {
         if (tc.name().toLowerCase(java.util.Locale.ROOT).startsWith("cv_")) {
             return Either.left(new ConfigError(where, "names starting with cv_ are reserved for Converge's own tables"));
         }
-        Optional<Table<?>> found = tables.stream().filter(t -> t.getName().equalsIgnoreCase(tc.name())).findFirst();
+        Either<ConfigError, Optional<Table<?>>> lookup = find(where, tc.name(), tables);
+        if (lookup.isLeft()) {
+            return Either.left(lookup.getLeft());
+        }
+        Optional<Table<?>> found = lookup.get();
         if (found.isEmpty()) {
             return Either.left(new ConfigError(where, "no such table in the database's current schema"));
         }
@@ -97,12 +131,7 @@ public final class TableCatalog {
         }
         ReplicatedTable spec = new ReplicatedTable(t.getName(), key, columns.get(), all, tc.filter());
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
-        ShadowTable shadow;
-        try {
-            shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
-        } catch (IllegalArgumentException e) {
-            return Either.left(new ConfigError(where, e.getMessage()));
-        }
+        ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
         return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow));
     }
 

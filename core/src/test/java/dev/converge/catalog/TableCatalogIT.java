@@ -127,4 +127,18 @@ class TableCatalogIT {
         assertEquals(List.of("tagged"), node.config().tables().stream().map(TableConfig::name).toList(),
             "Without the array column the table is replicated.");
     }
+
+    @AllDialects
+    void oneTableConfiguredTwiceUnderTwoSpellings(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("pers").table("PERS")), "same table", "configure it once");
+    }
+
+    @AllDialects
+    void aNameThatMatchesTablesOnlyIgnoringCaseWhenCaseAloneCannotTell(Dialect dialect) {
+        DataSource db = database(dialect);
+        Sql.on(db).execute("CREATE TABLE \"Orders\" (id INT PRIMARY KEY)", "CREATE TABLE \"ORDERS\" (id INT PRIMARY KEY)");
+        assertSays(refused(dialect, db, b -> b.table("orders")), "table orders", "Orders", "ORDERS", "exactly");
+        Node node = Node.open(NodeConfig.builder("A").peer("B").table("Orders").build(), db, new ManualTimeSource(Cluster.NOON));
+        assertEquals(List.of("Orders"), List.copyOf(node.replicatedRows().keySet()), "The exact spelling names one of them.");
+    }
 }

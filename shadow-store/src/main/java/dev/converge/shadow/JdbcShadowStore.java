@@ -37,9 +37,9 @@ public final class JdbcShadowStore {
         columns.add(shadow.image());
         ctx.createTableIfNotExists(shadow.table())
             .columns(columns)
-            .constraints(DSL.constraint(name(shadow.name() + "_pk")).primaryKey(shadow.keyFields().toArray(Field[]::new)))
+            .constraints(DSL.constraint(name(shadow.primaryKeyName())).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
-        ctx.createIndexIfNotExists(name(shadow.name() + "_purge")).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
+        ctx.createIndexIfNotExists(name(shadow.purgeIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
     }
 
     public void drop(DSLContext ctx, ShadowTable shadow) {
