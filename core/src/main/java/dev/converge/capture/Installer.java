@@ -17,17 +17,22 @@ import dev.converge.shadow.ShadowTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Installs and uninstalls Converge in one database: its {@code cv_*} tables, a shadow table per replicated table and
- * the capture triggers. Installing again is harmless (everything is created only if missing, triggers are replaced);
+ * the capture triggers. Installing again is harmless (everything is created only if missing, triggers are replaced),
+ * and removes what was installed for tables the configuration no longer names;
  * uninstalling removes exactly what installing created: the triggers and functions it named, the shadow tables it
  * registered in {@code cv_table}, and the {@code cv_*} tables, nothing else.
  */
 public final class Installer {
+    private static final Logger LOG = LoggerFactory.getLogger(Installer.class);
     private final DSLContext ctx;
     private final Dialect dialect;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
@@ -43,6 +48,7 @@ public final class Installer {
             Installer in = new Installer(cfg.dsl(), dialect);
             in.createMetaTables();
             in.initClock(node, initialTimestamp);
+            in.removeUnconfigured(node, tables);
             for (BoundTable t : tables) {
                 in.installTable(t, tables);
             }
@@ -114,6 +120,45 @@ public final class Installer {
             throw new IllegalStateException("this database is installed for node " + existing + ", not " + node
                 + "; uninstall it first or open it as " + existing);
         }
+    }
+
+    /**
+     * Removes what an earlier configuration installed for tables {@code tables} no longer names: their capture
+     * triggers (first, so nothing more is captured), their captured changes still in the outbox, their shadow tables
+     * and their {@code cv_table} rows. The table and its data stay.
+     *
+     * <p>Captured changes are discarded, not shipped: a ChangeSet naming the table would be refused by every peer that
+     * no longer replicates it, and the table's net effect can no longer be computed without its configuration. A
+     * ChangeSet that also changed replicated tables keeps those changes. How many were discarded is logged.
+     */
+    private void removeUnconfigured(NodeId node, List<BoundTable> tables) {
+        for (Record2<String, String> row : ctx.select(TABLES_NAME, TABLES_SHADOW).from(TABLES).fetch()) {
+            String table = row.value1();
+            if (tables.stream().anyMatch(t -> t.name().equals(table))) {
+                continue;
+            }
+            removeTriggers(table);
+            long discarded = capturedRows(table);
+            ctx.deleteFrom(OUTBOX).where(OUTBOX_TABLE.eq(table)).execute();
+            String shadow = installedShadow(table, row.value2());
+            if (tables.stream().noneMatch(t -> t.shadow().name().equals(shadow))) {
+                ctx.dropTableIfExists(name(shadow)).execute();
+            }
+            ctx.deleteFrom(TABLES).where(TABLES_NAME.eq(table)).execute();
+            LOG.warn("node {}: table {} is no longer in the configuration; its capture triggers and shadow table {} were removed, and"
+                + " {} captured row changes of it that not every peer had acknowledged were discarded", node, table, shadow, discarded);
+        }
+    }
+
+    /** How many row changes of {@code table} the outbox holds (an outbox row holds a statement's rows on PostgreSQL). */
+    private long capturedRows(String table) {
+        org.jooq.SQLDialect d = ctx.dialect();
+        Field<Long> rows = dialect == Dialect.POSTGRESQL
+            ? org.jooq.impl.DSL.sum(org.jooq.impl.DSL.field("json_array_length(coalesce({0}, {1}))", Long.class, outboxAfter(d), outboxBefore(d)))
+                .cast(Long.class)
+            : org.jooq.impl.DSL.count().cast(Long.class);
+        Long n = ctx.select(rows).from(OUTBOX).where(OUTBOX_TABLE.eq(table)).fetchOne(0, Long.class);
+        return n == null ? 0 : n;
     }
 
     private void installTable(BoundTable t, List<BoundTable> all) {
