@@ -1,5 +1,6 @@
 package dev.converge.capture;
 
+import dev.converge.catalog.RowFilter;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.RowImage;
 import java.sql.Connection;
@@ -142,20 +143,7 @@ public final class H2CaptureTrigger implements Trigger {
     }
 
     private String filterQuery(String filter) {
-        StringBuilder params = new StringBuilder();
-        StringBuilder names = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            params.append(i == 0 ? "?" : ", ?");
-            names.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
-        }
-        return "SELECT CASE WHEN (" + filter + ") THEN TRUE ELSE FALSE END FROM (VALUES (" + params + ")) AS cv_row(" + names + ")";
-    }
-
-
-    private static final org.jooq.DSLContext H2_SQL = org.jooq.impl.DSL.using(org.jooq.SQLDialect.H2);
-
-    private static String quote(String identifier) {
-        return H2_SQL.render(org.jooq.impl.DSL.name(identifier));
+        return RowFilter.h2Query(table, columns, filter);
     }
 
     private static List<String> columns(DatabaseMetaData md, String schema, String table) throws SQLException {

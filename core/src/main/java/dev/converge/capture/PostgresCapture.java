@@ -4,6 +4,7 @@ import static org.jooq.impl.DSL.name;
 
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.GeneratedNames;
+import dev.converge.catalog.RowFilter;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
@@ -89,14 +90,14 @@ final class PostgresCapture {
     private String insertBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, json_agg(g.cv_a), NULL, "
             + matches(t, "g.cv_am") + "\n"
-            + "  FROM (SELECT " + image(t, "n") + " AS cv_a, " + match(t) + " AS cv_am, " + group() + " FROM cv_new n) g\n"
+            + "  FROM (SELECT " + image(t, row(t)) + " AS cv_a, " + match(t) + " AS cv_am, " + group() + " FROM cv_new AS " + row(t) + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
     private String deleteBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), NULL, "
             + matches(t, "g.cv_bm") + ", NULL\n"
-            + "  FROM (SELECT " + image(t, "o") + " AS cv_b, " + match(t) + " AS cv_bm, " + group() + " FROM cv_old o) g\n"
+            + "  FROM (SELECT " + image(t, row(t)) + " AS cv_b, " + match(t) + " AS cv_bm, " + group() + " FROM cv_old AS " + row(t) + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
@@ -114,8 +115,8 @@ final class PostgresCapture {
             + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'U', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), json_agg(g.cv_a),\n"
             + "         " + matches(t, "g.cv_bm") + ", " + matches(t, "g.cv_am") + "\n"
             + "  FROM (SELECT o.cv_img AS cv_b, n.cv_img AS cv_a, o.cv_m AS cv_bm, n.cv_m AS cv_am, " + group() + "\n"
-            + "        FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "        FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n\n"
+            + "        FROM (SELECT " + image(t, row(t)) + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old AS " + row(t) + ") o\n"
+            + "        FULL JOIN (SELECT " + image(t, row(t)) + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new AS " + row(t) + ") n\n"
             + "        ON " + join + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
@@ -149,8 +150,17 @@ final class PostgresCapture {
         return "  INSERT INTO " + q("cv_outbox") + " (tx_key, tbl, op, ts, applied_n, before_img, after_img, before_match, after_match)\n";
     }
 
+    /** The row filter's verdict on a row of a transition table aliased {@link #row}: see {@link RowFilter}. */
     private String match(BoundTable t) {
-        return t.spec().filter().map(f -> "coalesce((" + f + "), false)").orElse("true");
+        return t.spec().filter().map(RowFilter::postgresVerdict).orElse("true");
+    }
+
+    /**
+     * The alias of a transition table's rows: the table's own name, so that a row filter that qualifies its columns
+     * with it ({@code pers.jud}) runs here as it does on the table.
+     */
+    private String row(BoundTable t) {
+        return RowFilter.rowAlias(ctx.dialect(), t.name());
     }
 
     private String q(String identifier) {

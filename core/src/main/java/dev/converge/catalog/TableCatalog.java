@@ -1,7 +1,6 @@
 package dev.converge.catalog;
 
 import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.table;
@@ -24,7 +23,6 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 import org.jooq.UniqueKey;
-import org.jooq.exception.DataAccessException;
 
 /**
  * Reads the replicated tables' structure from the database and checks the configuration against it: every table
@@ -125,7 +123,7 @@ public final class TableCatalog {
             return Either.left(new ConfigError(where, "column " + array.get() + " is an array (" + fields.get(array.get()).getDataType()
                 .getTypeName() + "), which Converge does not replicate yet; leave it out with a column subset"));
         }
-        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> checkFilter(ctx, where, t.getName(), f));
+        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, t.getName(), all, f));
         if (badFilter.isPresent()) {
             return Either.left(badFilter.get());
         }
@@ -172,26 +170,6 @@ public final class TableCatalog {
         }
         // keep the table's column order, whatever order the subset was written in
         return Either.right(all.stream().filter(resolved::contains).toList());
-    }
-
-    private static Optional<ConfigError> checkFilter(DSLContext ctx, String where, String table, String filter) {
-        try {
-            ctx.select(field("case when (" + filter + ") then 1 else 0 end"))
-                .from(table(name(table))).where(inline(1).eq(inline(0))).fetch();
-            return Optional.empty();
-        } catch (DataAccessException e) {
-            String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table: "
-                + firstLine(cause)));
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static boolean exists(DSLContext ctx) {
