@@ -17,6 +17,7 @@ import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
+import dev.converge.install.SchemaWatch;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
@@ -62,23 +63,37 @@ public final class Node implements AutoCloseable {
     private final DataSource db;
     private final TimeSource time;
     private final Dialect dialect;
-    private final List<BoundTable> tables;
-    private final OutboundQueue outbound;
+    // re-bound when a replicated table's columns change (SchemaWatch)
+    private List<BoundTable> tables;
+    private OutboundQueue outbound;
     private final InboundQueue inbound = new InboundQueue();
-    private final ApplyEngine engine;
+    private ApplyEngine engine;
+    private final Map<String, ConflictResolver> resolvers;
+    private final SchemaWatch schema;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
-                 Map<String, ConflictResolver> resolvers) {
+                 Map<String, ConflictResolver> resolvers, SchemaWatch schema) {
         this.config = config;
         this.db = db;
         this.time = time;
         this.dialect = dialect;
-        this.tables = List.copyOf(tables);
+        this.resolvers = resolvers;
+        this.schema = schema;
+        bind(tables);
+        this.conflicts = new ConflictStore(config.id());
+    }
+
+    private void bind(List<BoundTable> bound) {
+        this.tables = List.copyOf(bound);
         this.outbound = new OutboundQueue(config.id(), tables);
         this.engine = new ApplyEngine(config, tables, resolvers, time, outbound);
-        this.conflicts = new ConflictStore(config.id());
+    }
+
+    /** Binds the replicated tables again if their columns changed since the last call (see {@link SchemaWatch}). */
+    private void followSchema() {
+        inTransaction(ctx -> schema.changed(ctx, tables)).ifPresent(this::bind);
     }
 
     /**
@@ -100,6 +115,7 @@ public final class Node implements AutoCloseable {
         try (Connection c = db.getConnection()) {
             Dialect dialect = Dialect.of(c);
             DSLContext ctx = DSL.using(c, dialect.jooq());
+            SchemaWatch schema = SchemaWatch.start(ctx, config, dialect);
             Either<ConfigError, List<BoundTable>> bound = TableCatalog.bind(ctx, config);
             if (bound.isLeft()) {
                 return Either.left(bound.getLeft());
@@ -109,7 +125,7 @@ public final class Node implements AutoCloseable {
                 return Either.left(resolvers.getLeft());
             }
             new Installer(ctx, dialect).install(config.id(), bound.get(), HybridTimestamp.ofMillis(time.currentTimeMillis()).asLong());
-            Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get());
+            Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get(), schema);
             node.publishWallClock();
             return Either.right(node);
         } catch (SQLException e) {
@@ -159,6 +175,7 @@ public final class Node implements AutoCloseable {
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
     public synchronized List<ChangeSet> outboundFor(NodeId peer, int limit) {
         requirePeer(peer);
+        followSchema();
         inTransaction(outbound::sequence);
         return inTransaction(ctx -> outbound.read(ctx, acked(ctx, peer), limit));
     }
@@ -194,6 +211,7 @@ public final class Node implements AutoCloseable {
      */
     public synchronized Receipt receive(NodeId origin, List<ChangeSet> batch) {
         validate(origin, batch);
+        followSchema();
         int applied = 0;
         int next = 0;
         for (Arrival a; next < batch.size() && (a = applyIfNext(batch.get(next))) != Arrival.WAITS; next++) {
@@ -217,7 +235,8 @@ public final class Node implements AutoCloseable {
     private enum Arrival { APPLIED, ALREADY_APPLIED, WAITS }
 
     /**
-     * Applies {@code cs} straight away if it is its origin's next ChangeSet and its dependencies are met. A copy stored
+     * Applies {@code cs} straight away if it is its origin's next ChangeSet, its dependencies are met and every column
+     * it writes exists here (see {@link SchemaWatch#misfit}). A copy stored
      * by an earlier delivery leaves the inbox in the same transaction.
      */
     private Arrival applyIfNext(ChangeSet cs) {
@@ -226,7 +245,7 @@ public final class Node implements AutoCloseable {
             if (cs.sequence() <= watermark) {
                 return Arrival.ALREADY_APPLIED;
             }
-            if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
+            if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs) || schema.misfit(cs, tables).isPresent()) {
                 return Arrival.WAITS;
             }
             engine.apply(connection, ctx, cs);
@@ -254,6 +273,7 @@ public final class Node implements AutoCloseable {
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
     public synchronized int applyPending() {
+        followSchema();
         int applied = 0;
         boolean progress = true;
         while (progress) {
@@ -272,7 +292,7 @@ public final class Node implements AutoCloseable {
         return inApplyTransaction((connection, ctx) -> {
             long next = watermark(ctx, origin) + 1;
             Optional<ChangeSet> cs = inbound.get(ctx, origin, next);
-            if (cs.isEmpty() || !dependenciesMet(ctx, cs.get())) {
+            if (cs.isEmpty() || !dependenciesMet(ctx, cs.get()) || schema.misfit(cs.get(), tables).isPresent()) {
                 return false;
             }
             engine.apply(connection, ctx, cs.get());
@@ -331,6 +351,7 @@ public final class Node implements AutoCloseable {
 
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */
     public synchronized Map<String, List<RowImage>> replicatedRows() {
+        followSchema();
         return inTransaction(ctx -> {
             Map<String, List<RowImage>> out = new LinkedHashMap<>();
             for (BoundTable t : tables) {

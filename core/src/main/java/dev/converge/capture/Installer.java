@@ -56,6 +56,20 @@ public final class Installer {
         });
     }
 
+    /**
+     * Installs capture again for tables whose columns changed under a running node (in one transaction): on
+     * PostgreSQL the trigger functions name json columns and the filter may name any, and {@code cv_table} lists the
+     * columns.
+     */
+    public void reinstall(List<BoundTable> tables) {
+        ctx.transaction(cfg -> {
+            Installer in = new Installer(cfg.dsl(), dialect);
+            for (BoundTable t : tables) {
+                in.installTable(t, tables);
+            }
+        });
+    }
+
     public void uninstall() {
         ctx.transaction(cfg -> {
             DSLContext tx = cfg.dsl();
