@@ -24,6 +24,7 @@ import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import dev.converge.queue.InboundQueue;
 import dev.converge.queue.OutboundQueue;
+import dev.converge.queue.SequenceCatchUp;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
@@ -180,14 +181,15 @@ public final class Node implements AutoCloseable {
         return inTransaction(ctx -> outbound.read(ctx, acked(ctx, peer), limit));
     }
 
-    /** The peer has durably stored everything of ours up to {@code sequence}. */
+    /**
+     * The peer has durably stored everything of ours up to {@code sequence}. A sequence beyond the last one this node
+     * issued means its database was restored from a backup: its sequence then moves past it ({@link SequenceCatchUp}).
+     */
     public synchronized void acknowledge(NodeId peer, long sequence) {
         requirePeer(peer);
         inTransaction(ctx -> {
-            long last = outbound.lastSequence(ctx);
-            if (sequence > last) {
-                throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + id()
-                    + " has only sent up to " + last);
+            if (sequence > outbound.lastSequence(ctx)) { // this database was restored from a backup: see SequenceCatchUp
+                SequenceCatchUp.catchUp(ctx, id(), peer, sequence, tables.stream().map(BoundTable::shadow).toList());
             }
             long current = acked(ctx, peer);
             if (sequence > current) {

@@ -42,6 +42,15 @@ public final class JdbcShadowStore {
         ctx.createIndexIfNotExists(name(shadow.purgeIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
     }
 
+    /**
+     * Adds {@code shift} to the sequence of every version written by {@code origin} under a sequence above
+     * {@code after}: that origin's transactions were renumbered (a node restored from a backup).
+     */
+    public int renumber(DSLContext ctx, ShadowTable shadow, String origin, long after, long shift) {
+        return ctx.update(shadow.table()).set(ShadowTable.SEQ, ShadowTable.SEQ.plus(shift))
+            .where(ShadowTable.ORIGIN.eq(origin)).and(ShadowTable.SEQ.gt(after)).execute();
+    }
+
     public void drop(DSLContext ctx, ShadowTable shadow) {
         ctx.dropTableIfExists(shadow.table()).execute();
     }
