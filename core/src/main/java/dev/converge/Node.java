@@ -71,6 +71,7 @@ public final class Node implements AutoCloseable {
     private ApplyEngine engine;
     private final Map<String, ConflictResolver> resolvers;
     private final SchemaWatch schema;
+    private boolean schemaCheckDue;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
 
@@ -92,9 +93,23 @@ public final class Node implements AutoCloseable {
         this.engine = new ApplyEngine(config, tables, resolvers, time, outbound);
     }
 
-    /** Binds the replicated tables again if their columns changed since the last call (see {@link SchemaWatch}). */
+    /** Makes the next transaction check the replicated tables' columns first; called by each call that uses them. */
     private void followSchema() {
-        inTransaction(ctx -> schema.changed(ctx, tables)).ifPresent(this::bind);
+        schemaCheckDue = true;
+    }
+
+    /**
+     * Binds the replicated tables again if their columns changed since the last check ({@link SchemaWatch}); done in the
+     * call's first transaction, which costs no transaction of its own. Says whether it did.
+     */
+    private boolean followSchema(DSLContext ctx) {
+        if (!schemaCheckDue) {
+            return false;
+        }
+        schemaCheckDue = false;
+        Optional<List<BoundTable>> rebound = schema.changed(ctx, tables);
+        rebound.ifPresent(this::bind);
+        return rebound.isPresent();
     }
 
     /**
@@ -177,7 +192,7 @@ public final class Node implements AutoCloseable {
     public synchronized List<ChangeSet> outboundFor(NodeId peer, int limit) {
         requirePeer(peer);
         followSchema();
-        inTransaction(outbound::sequence);
+        inTransaction(ctx -> outbound.sequence(ctx));
         return inTransaction(ctx -> outbound.read(ctx, acked(ctx, peer), limit));
     }
 
@@ -420,7 +435,7 @@ public final class Node implements AutoCloseable {
     public synchronized List<dev.converge.shadow.RowVersion> tombstones(String table) {
         BoundTable t = tables.stream().filter(x -> x.name().equalsIgnoreCase(table)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException(table + " is not replicated by " + id()));
-        inTransaction(outbound::sequence);
+        inTransaction(ctx -> outbound.sequence(ctx));
         return inTransaction(ctx -> shadows.tombstones(ctx, t.shadow()));
     }
 
@@ -469,8 +484,10 @@ public final class Node implements AutoCloseable {
     private <T> T inApplyTransaction(boolean applying, ApplyWork<T> work) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
+            DSLContext ctx = DSL.using(c, dialect.jooq());
+            boolean rebound = false;
             try {
-                DSLContext ctx = DSL.using(c, dialect.jooq());
+                rebound = followSchema(ctx);
                 T result;
                 if (applying && dialect == Dialect.POSTGRESQL) {
                     ctx.execute("SELECT set_config('converge.applying', 'on', true)");
@@ -484,6 +501,9 @@ public final class Node implements AutoCloseable {
                 return result;
             } catch (Exception e) {
                 c.rollback();
+                if (rebound) {
+                    schema.reset(); // the capture it re-installed is rolled back: do it again next time
+                }
                 throw e instanceof RuntimeException re ? re : new ConvergeException(id() + ": " + e.getMessage(), e);
             }
         } catch (SQLException e) {
