@@ -114,7 +114,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Validates {@code config} against the database behind {@code db}, installs the metadata tables and capture
-     * triggers (harmless if already installed) and returns the running node.
+     * triggers (harmless if already installed; what was installed for tables {@code config} no longer names is
+     * removed, see {@code Installer}) and returns the running node.
      *
      * @throws InvalidConfigException naming the table and the problem if the configuration does not fit the database
      */
