@@ -1,9 +1,9 @@
 package dev.converge;
 
 import dev.converge.model.ChangeSet;
-import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
-import dev.converge.queue.OutboundQueue;
+import dev.converge.catalog.BoundTable;
+import dev.converge.queue.SequenceCatchUp;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
 import java.util.List;
@@ -27,40 +27,45 @@ final class Delivery {
     private final NodeId self;
     private final PeerLedger peers;
     private final Transactions tx;
-    private final OutboundQueue outbound;
+    private final Binding binding;
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
 
-    Delivery(NodeId self, PeerLedger peers, Transactions tx, OutboundQueue outbound) {
+    Delivery(NodeId self, PeerLedger peers, Transactions tx, Binding binding) {
         this.self = self;
         this.peers = peers;
         this.tx = tx;
-        this.outbound = outbound;
+        this.binding = binding;
     }
 
     /** Gives sequence numbers to the local transactions that committed since the last call. */
     void sequence() {
-        tx.local(outbound::sequence);
+        sequence(binding.follow());
+    }
+
+    private void sequence(Binding.Bound bound) {
+        tx.local(bound.outbound()::sequence);
     }
 
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
     List<ChangeSet> pendingFor(NodeId peer, int limit) {
         peers.requirePeer(peer);
-        sequence();
-        return tx.local(ctx -> outbound.read(ctx, PeerLedger.acked(ctx, peer), limit));
+        Binding.Bound bound = binding.follow();
+        sequence(bound);
+        return tx.local(ctx -> bound.outbound().read(ctx, PeerLedger.acked(ctx, peer), limit));
     }
 
     /**
-     * The peer has durably stored everything of ours up to {@code sequence}; says whether that moved its mark.
-     *
-     * @throws MalformedChangeSetException if the peer acknowledges more than this node has sent
+     * The peer has durably stored everything of ours up to {@code sequence}; says whether that moved its mark. A
+     * sequence beyond the last one this node issued means its database was restored from a backup (or copied): its
+     * sequence then moves past what the peer has seen ({@link SequenceCatchUp}), so its new changes are not taken for
+     * ones already applied.
      */
     boolean acknowledge(NodeId peer, long sequence) {
         peers.requirePeer(peer);
+        Binding.Bound bound = binding.current();
         return tx.local(ctx -> {
-            long last = outbound.lastSequence(ctx);
-            if (sequence > last) {
-                throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + self
-                    + " has only sent up to " + last);
+            if (sequence > bound.outbound().lastSequence(ctx)) {
+                SequenceCatchUp.catchUp(ctx, self, peer, sequence, bound.tables().stream().map(BoundTable::shadow).toList());
             }
             return PeerLedger.acknowledge(ctx, peer, sequence);
         });

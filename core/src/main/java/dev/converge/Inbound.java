@@ -1,7 +1,5 @@
 package dev.converge;
 
-import dev.converge.apply.ApplyEngine;
-import dev.converge.catalog.BoundTable;
 import dev.converge.config.ConflictScope;
 import dev.converge.config.NodeConfig;
 import dev.converge.model.ChangeSet;
@@ -46,19 +44,17 @@ final class Inbound {
     static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
     private final NodeConfig config;
-    private final List<BoundTable> tables;
     private final PeerLedger peers;
     private final Transactions tx;
-    private final ApplyEngine engine;
+    private final Binding binding;
     private final InboundQueue inbox = new InboundQueue();
     private final ReentrantLock applying = new ReentrantLock(true);
 
-    Inbound(NodeConfig config, List<BoundTable> tables, PeerLedger peers, Transactions tx, ApplyEngine engine) {
+    Inbound(NodeConfig config, PeerLedger peers, Transactions tx, Binding binding) {
         this.config = config;
-        this.tables = List.copyOf(tables);
         this.peers = peers;
         this.tx = tx;
-        this.engine = engine;
+        this.binding = binding;
     }
 
     /** What became of an arriving ChangeSet. */
@@ -74,11 +70,12 @@ final class Inbound {
      * @throws PeerUnavailableException if this node stayed busy applying for longer than {@link #LOCK_WAIT}
      */
     Receipt receive(NodeId sender, List<ChangeSet> batch) {
-        NodeId origin = validate(sender, batch);
+        NodeId origin = validate(sender, batch, binding.current());
         return exclusively(() -> {
+            Binding.Bound bound = binding.follow();
             int applied = 0;
             int next = 0;
-            for (Arrival a; next < batch.size() && (a = applyIfReady(batch.get(next))) != Arrival.WAITS; next++) {
+            for (Arrival a; next < batch.size() && (a = applyIfReady(batch.get(next), bound)) != Arrival.WAITS; next++) {
                 applied += a == Arrival.APPLIED ? 1 : 0;
             }
             List<ChangeSet> waiting = batch.subList(next, batch.size());
@@ -89,7 +86,7 @@ final class Inbound {
                     return null;
                 });
             }
-            applied += applyPendingHoldingLock();
+            applied += applyPendingHoldingLock(bound);
             int appliedNow = applied;
             return tx.local(ctx -> new Receipt(config.id(), origin, inbox.storedThrough(ctx, origin, PeerLedger.watermark(ctx, origin)),
                 appliedNow, inbox.waiting(ctx)));
@@ -98,16 +95,16 @@ final class Inbound {
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
     int applyPending() {
-        return exclusively(this::applyPendingHoldingLock);
+        return exclusively(() -> applyPendingHoldingLock(binding.follow()));
     }
 
-    private int applyPendingHoldingLock() {
+    private int applyPendingHoldingLock(Binding.Bound bound) {
         int applied = 0;
         boolean progress = true;
         while (progress) {
             progress = false;
             for (NodeId origin : tx.local(inbox::origins)) {
-                while (applyNextStored(origin)) {
+                while (applyNextStored(origin, bound)) {
                     applied++;
                     progress = true;
                 }
@@ -116,23 +113,23 @@ final class Inbound {
         return applied;
     }
 
-    private boolean applyNextStored(NodeId origin) {
+    private boolean applyNextStored(NodeId origin, Binding.Bound bound) {
         Optional<ChangeSet> next = tx.local(ctx -> inbox.get(ctx, origin, PeerLedger.watermark(ctx, origin) + 1));
-        return next.isPresent() && applyIfReady(next.get()) == Arrival.APPLIED;
+        return next.isPresent() && applyIfReady(next.get(), bound) == Arrival.APPLIED;
     }
 
     /**
      * Applies {@code cs} if it is its origin's next ChangeSet and its dependencies are met, containing any failure that
      * is not transient. A copy stored by an earlier delivery leaves the inbox in the same transaction.
      */
-    private Arrival applyIfReady(ChangeSet cs) {
+    private Arrival applyIfReady(ChangeSet cs, Binding.Bound bound) {
         try {
             return tx.applying((connection, ctx) -> {
-                Arrival readiness = readiness(ctx, cs);
+                Arrival readiness = readiness(ctx, cs, bound);
                 if (readiness != null) {
                     return readiness;
                 }
-                engine.apply(connection, ctx, cs);
+                bound.engine().apply(connection, ctx, cs);
                 inbox.remove(ctx, cs.origin(), cs.sequence());
                 return Arrival.APPLIED;
             });
@@ -140,33 +137,37 @@ final class Inbound {
             if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
                 throw e;
             }
-            return contain(cs, e);
+            return contain(cs, e, bound);
         }
     }
 
-    /** Null if {@code cs} can be applied now; otherwise why not. */
-    private Arrival readiness(DSLContext ctx, ChangeSet cs) {
+    /**
+     * Null if {@code cs} can be applied now; otherwise why not: already applied, or it waits — for its turn, for its
+     * dependencies, or for a column it writes that the table here lacks (until the column is added, see
+     * {@link dev.converge.install.SchemaWatch}).
+     */
+    private Arrival readiness(DSLContext ctx, ChangeSet cs, Binding.Bound bound) {
         long watermark = PeerLedger.watermark(ctx, cs.origin());
         if (cs.sequence() <= watermark) {
             return Arrival.ALREADY_APPLIED;
         }
-        if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
+        if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs) || binding.misfit(cs, bound).isPresent()) {
             return Arrival.WAITS;
         }
         return null;
     }
 
-    private Arrival contain(ChangeSet cs, RuntimeException failure) {
+    private Arrival contain(ChangeSet cs, RuntimeException failure, Binding.Bound bound) {
         LOG.warn("{}: applying ChangeSet {} failed ({}); {}", config.id(), cs.id(), failure.toString(),
             rowScoped(cs) ? "applying it row by row, failing rows are parked as error conflicts" : "parked whole as an error conflict");
         if (rowScoped(cs)) {
             try {
                 return tx.applying((connection, ctx) -> {
-                    Arrival readiness = readiness(ctx, cs);
+                    Arrival readiness = readiness(ctx, cs, bound);
                     if (readiness != null) {
                         return readiness;
                     }
-                    engine.applyRowByRow(connection, ctx, cs);
+                    bound.engine().applyRowByRow(connection, ctx, cs);
                     inbox.remove(ctx, cs.origin(), cs.sequence());
                     return Arrival.APPLIED;
                 });
@@ -178,11 +179,11 @@ final class Inbound {
             }
         }
         return tx.applying((connection, ctx) -> {
-            Arrival readiness = readiness(ctx, cs);
+            Arrival readiness = readiness(ctx, cs, bound);
             if (readiness != null) {
                 return readiness;
             }
-            engine.fail(ctx, cs, failure);
+            bound.engine().fail(ctx, cs, failure);
             inbox.remove(ctx, cs.origin(), cs.sequence());
             return Arrival.APPLIED;
         });
@@ -205,7 +206,7 @@ final class Inbound {
      * Checks a batch before anything of it is stored: from a peer, of one known origin other than this node, in
      * ascending sequence, depending only on known nodes, touching only tables this node replicates. Returns the origin.
      */
-    private NodeId validate(NodeId sender, List<ChangeSet> batch) {
+    private NodeId validate(NodeId sender, List<ChangeSet> batch, Binding.Bound bound) {
         peers.requirePeer(sender);
         if (batch.isEmpty()) {
             return sender;
@@ -234,7 +235,7 @@ final class Inbound {
                 }
             }
             cs.changes().forEach(c -> {
-                if (tables.stream().noneMatch(t -> t.name().equalsIgnoreCase(c.table()))) {
+                if (bound.tables().stream().noneMatch(t -> t.name().equalsIgnoreCase(c.table()))) {
                     throw new MalformedChangeSetException("ChangeSet " + cs.id() + " changes table " + c.table() + ", which "
                         + config.id() + " does not replicate");
                 }

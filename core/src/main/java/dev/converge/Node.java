@@ -2,7 +2,6 @@ package dev.converge;
 
 import static dev.converge.install.MetaTables.*;
 
-import dev.converge.apply.ApplyEngine;
 import dev.converge.capture.Installer;
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.TableCatalog;
@@ -15,12 +14,12 @@ import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
+import dev.converge.install.SchemaWatch;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import dev.converge.queue.History;
-import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.RowVersion;
 import dev.converge.transport.PeerUnavailableException;
@@ -48,9 +47,9 @@ import org.jooq.impl.DSL;
  *
  * <p>A facade: the work is done by named parts, each owning its state and its transactions — {@link Delivery} (the
  * sending side: sequencing, reading for peers, acknowledgements), {@link Inbound} (the receiving side: validation,
- * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks) and {@link History}
- * (trimming what every peer has), over {@link Transactions} (one database transaction per unit of work, transient
- * failures retried).
+ * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks), {@link History}
+ * (trimming what every peer has) and {@link Binding} (the tables as bound now, bound again when their columns change),
+ * over {@link Transactions} (one database transaction per unit of work, transient failures retried).
  *
  * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, and every method blocks on database
  * work only. No lock is held while a transport sends: two nodes may deliver to each other at the same time, and one
@@ -67,7 +66,7 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final TimeSource time;
     private final Dialect dialect;
-    private final List<BoundTable> tables;
+    private final Binding binding;
     private final Transactions tx;
     private final PeerLedger peers;
     private final Delivery delivery;
@@ -75,21 +74,18 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean purging = new AtomicBoolean();
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
-    private final History history;
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
-                 Map<String, ConflictResolver> resolvers) {
+                 Map<String, ConflictResolver> resolvers, SchemaWatch schema) {
         this.config = config;
         this.time = time;
         this.dialect = dialect;
-        this.tables = List.copyOf(tables);
         this.tx = new Transactions(config.id(), db, dialect);
         this.peers = new PeerLedger(config);
-        OutboundQueue outbound = new OutboundQueue(config.id(), tables);
-        this.delivery = new Delivery(config.id(), peers, tx, outbound);
-        this.inbound = new Inbound(config, tables, peers, tx, new ApplyEngine(config, tables, resolvers, time, outbound));
+        this.binding = new Binding(config, tables, resolvers, time, tx, schema);
+        this.delivery = new Delivery(config.id(), peers, tx, binding);
+        this.inbound = new Inbound(config, peers, tx, binding);
         this.conflicts = new ConflictStore(config.id());
-        this.history = new History(config, tables, outbound, time);
     }
 
     /**
@@ -111,6 +107,7 @@ public final class Node implements AutoCloseable {
         try (Connection c = db.getConnection()) {
             Dialect dialect = Dialect.of(c);
             DSLContext ctx = DSL.using(c, dialect.jooq());
+            SchemaWatch schema = SchemaWatch.start(ctx, config, dialect);
             Either<ConfigError, List<BoundTable>> bound = TableCatalog.bind(ctx, config);
             if (bound.isLeft()) {
                 return Either.left(bound.getLeft());
@@ -120,7 +117,7 @@ public final class Node implements AutoCloseable {
                 return Either.left(resolvers.getLeft());
             }
             new Installer(ctx, dialect).install(config.id(), bound.get(), HybridTimestamp.ofMillis(time.currentTimeMillis()).asLong());
-            Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get());
+            Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get(), schema);
             node.publishWallClock();
             return Either.right(node);
         } catch (SQLException e) {
@@ -229,6 +226,7 @@ public final class Node implements AutoCloseable {
 
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */
     public Map<String, List<RowImage>> replicatedRows() {
+        List<BoundTable> tables = binding.follow().tables();
         return tx.local(ctx -> {
             Map<String, List<RowImage>> out = new LinkedHashMap<>();
             for (BoundTable t : tables) {
@@ -254,6 +252,8 @@ public final class Node implements AutoCloseable {
             return new PurgeResult(0, 0);
         }
         try {
+            Binding.Bound bound = binding.current();
+            History history = new History(config, bound.tables(), bound.outbound(), time);
             History.Purged purged = tx.local(history::purge);
             return new PurgeResult(purged.capturedRows(), purged.tombstones());
         } finally {
@@ -267,7 +267,7 @@ public final class Node implements AutoCloseable {
 
     /** The shadow tombstones (deleted rows) of a replicated table, oldest first. */
     public List<RowVersion> tombstones(String table) {
-        BoundTable t = tables.stream().filter(x -> x.name().equalsIgnoreCase(table)).findFirst()
+        BoundTable t = binding.follow().tables().stream().filter(x -> x.name().equalsIgnoreCase(table)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException(table + " is not replicated by " + id()));
         delivery.sequence();
         return tx.local(ctx -> shadows.tombstones(ctx, t.shadow()));

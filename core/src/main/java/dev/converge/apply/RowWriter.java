@@ -93,12 +93,27 @@ final class RowWriter {
 
     private static int runEnd(List<Write> writes, int from) {
         Write first = writes.get(from);
+        List<Field<Object>> columns = columns(first);
         int to = from + 1;
         while (to < writes.size() && to - from < Recordset.MAX_ROWS && writes.get(to).getClass() == first.getClass()
-            && writes.get(to).table() == first.table()) {
+            && writes.get(to).table() == first.table() && columns(writes.get(to)).equals(columns)) {
             to++;
         }
         return to;
+    }
+
+    /**
+     * The columns a write sets: the replicated columns its row carries. A row from a peer whose table lacks a column
+     * (not added there yet, or dropped there already) leaves that column as it is, or to its default on insert,
+     * instead of setting it to NULL; a column the row carries that the table lacks never gets here (the node holds
+     * such a ChangeSet back).
+     */
+    private static List<Field<Object>> columns(Write w) {
+        if (w instanceof DeleteRow d) {
+            return d.table().keyFields();
+        }
+        RowImage row = w instanceof InsertRow i ? i.row() : ((UpdateRow) w).row();
+        return w.table().replicatedFields().stream().filter(f -> row.has(f.getName())).toList();
     }
 
     private void batch(List<Write> run) {
@@ -108,7 +123,7 @@ final class RowWriter {
         Write first = run.get(0);
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
-            List<Field<Object>> cols = t.replicatedFields();
+            List<Field<Object>> cols = columns(first);
             var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(cols)));
             for (Write w : run) {
                 batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
@@ -136,7 +151,7 @@ final class RowWriter {
         List<Field<Object>> keys = t.keyFields();
         java.util.Set<List<Object>> seen = new java.util.HashSet<>();
         List<Object[]> rows = new ArrayList<>(run.size());
-        List<Field<Object>> cols = run.get(0) instanceof DeleteRow ? keys : t.replicatedFields();
+        List<Field<Object>> cols = columns(run.get(0));
         for (Write w : run) {
             List<Object> key = t.typedKey(keyOf(w));
             if (!seen.add(key)) {
@@ -180,7 +195,7 @@ final class RowWriter {
 
     private void updates(BoundTable t, List<Write> run) {
         List<Field<Object>> keys = t.keyFields();
-        List<Field<Object>> set = t.replicatedFields().stream().filter(f -> !keys.contains(f)).toList();
+        List<Field<Object>> set = columns(run.get(0)).stream().filter(f -> !keys.contains(f)).toList();
         if (set.isEmpty()) {
             return; // a table of key columns only: an update of the same key changes nothing
         }

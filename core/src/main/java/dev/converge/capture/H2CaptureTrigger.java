@@ -1,6 +1,7 @@
 package dev.converge.capture;
 
 import dev.converge.clock.HybridTimestamp;
+import dev.converge.catalog.RowFilter;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.RowImage;
 import java.sql.Connection;
@@ -33,8 +34,12 @@ public final class H2CaptureTrigger implements Trigger {
     /** One key per live H2 transaction; H2's own transaction numbers may be reused, a Transaction object is not. */
     private static final Map<Object, String> TX_KEYS = Collections.synchronizedMap(new WeakHashMap<>());
 
+    private String schema;
     private String table;
     private List<String> columns;
+    /** The database's metadata version when {@link #columns} were read: H2 changes it with every DDL statement. */
+    private long metaVersion;
+    private String filter;
     private String filterSql;
     private String outboxInsert;
 
@@ -52,9 +57,10 @@ public final class H2CaptureTrigger implements Trigger {
     @Override
     public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
         throws SQLException {
+        this.schema = schemaName;
         this.table = tableName;
+        this.metaVersion = metaVersion(conn);
         this.columns = columns(conn.getMetaData(), schemaName, tableName);
-        String filter;
         try (PreparedStatement ps = conn.prepareStatement("SELECT \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
             ps.setString(1, tableName);
             try (ResultSet rs = ps.executeQuery()) {
@@ -74,6 +80,7 @@ public final class H2CaptureTrigger implements Trigger {
         if (APPLYING.get()) {
             return;
         }
+        followSchemaChanges(conn, oldRow != null ? oldRow : newRow);
         String tx = txKey(conn);
         long[] clock = new long[2];
         capturedClock(conn, clock);
@@ -97,6 +104,28 @@ public final class H2CaptureTrigger implements Trigger {
     }
 
 
+
+    /**
+     * Reads the table's columns again if any DDL ran since they were read. H2 initialises the trigger again when a
+     * statement rebuilds the table (adding or dropping a column), but not when a column is renamed: the rows would
+     * then be captured under the old name.
+     */
+    private void followSchemaChanges(Connection conn, Object[] row) throws SQLException {
+        long now = metaVersion(conn);
+        if (now != metaVersion) {
+            columns = columns(conn.getMetaData(), schema, table);
+            filterSql = filter == null ? null : filterQuery(filter);
+            metaVersion = now;
+        }
+        if (row.length != columns.size()) {
+            throw new SQLException("Converge capture: table " + table + " has " + row.length + " columns but its capture trigger knows "
+                + columns + "; reopen the node");
+        }
+    }
+
+    private static long metaVersion(Connection conn) throws SQLException {
+        return ((SessionLocal) conn.unwrap(JdbcConnection.class).getSession()).getDatabase().getModificationMetaId();
+    }
 
     /**
      * Fills {@code out} with the wall clock's reading, packed as a hybrid timestamp with counter 0
@@ -136,6 +165,10 @@ public final class H2CaptureTrigger implements Trigger {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
+        } catch (SQLException e) {
+            throw new SQLException("Converge capture: the row filter of table " + table + " (" + filter + ") no longer runs on the"
+                + " table, whose columns are now " + columns + ": a column it names was dropped or renamed? Change the filter and"
+                + " reopen the node. " + e.getMessage(), e.getSQLState(), e);
         }
     }
 
@@ -148,20 +181,7 @@ public final class H2CaptureTrigger implements Trigger {
     }
 
     private String filterQuery(String filter) {
-        StringBuilder params = new StringBuilder();
-        StringBuilder names = new StringBuilder();
-        for (int i = 0; i < columns.size(); i++) {
-            params.append(i == 0 ? "?" : ", ?");
-            names.append(i == 0 ? "" : ", ").append(quote(columns.get(i)));
-        }
-        return "SELECT CASE WHEN (" + filter + ") THEN TRUE ELSE FALSE END FROM (VALUES (" + params + ")) AS cv_row(" + names + ")";
-    }
-
-
-    private static final org.jooq.DSLContext H2_SQL = org.jooq.impl.DSL.using(org.jooq.SQLDialect.H2);
-
-    private static String quote(String identifier) {
-        return H2_SQL.render(org.jooq.impl.DSL.name(identifier));
+        return RowFilter.h2Query(table, columns, filter);
     }
 
     private static List<String> columns(DatabaseMetaData md, String schema, String table) throws SQLException {

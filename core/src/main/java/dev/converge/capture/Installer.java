@@ -2,9 +2,12 @@ package dev.converge.capture;
 
 import static dev.converge.install.MetaTables.*;
 import static org.jooq.impl.DSL.constraint;
+import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
 
 import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.GeneratedNames;
 import dev.converge.dialect.Dialect;
 import dev.converge.install.MetaTables;
 import dev.converge.model.ChangeSetCodec;
@@ -14,18 +17,24 @@ import dev.converge.shadow.ShadowTable;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Record2;
 import org.jooq.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Installs and uninstalls Converge in one database: its {@code cv_*} tables, a shadow table per replicated table and
- * the capture triggers. Installing again is harmless (everything is created only if missing, triggers are replaced);
+ * the capture triggers. Installing again is harmless (everything is created only if missing, triggers are replaced),
+ * and removes what was installed for tables the configuration no longer names;
  * uninstalling removes exactly what installing created: the triggers and functions it named, the shadow tables it
  * registered in {@code cv_table}, and the {@code cv_*} tables, nothing else.
  *
  * <p>Confined to the transaction of the {@link org.jooq.DSLContext} it is given; not to be shared between threads.
  */
 public final class Installer {
+    private static final Logger LOG = LoggerFactory.getLogger(Installer.class);
     private final DSLContext ctx;
     private final Dialect dialect;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
@@ -41,8 +50,24 @@ public final class Installer {
             Installer in = new Installer(cfg.dsl(), dialect);
             in.createMetaTables();
             in.initClock(node, initialTimestamp);
+            in.removeUnconfigured(node, tables);
             for (BoundTable t : tables) {
-                in.installTable(t);
+                in.installTable(t, tables);
+            }
+            in.dropUnusedFunctions();
+        });
+    }
+
+    /**
+     * Installs capture again for tables whose columns changed under a running node (in one transaction): on
+     * PostgreSQL the trigger functions name json columns and the filter may name any, and {@code cv_table} lists the
+     * columns.
+     */
+    public void reinstall(List<BoundTable> tables) {
+        ctx.transaction(cfg -> {
+            Installer in = new Installer(cfg.dsl(), dialect);
+            for (BoundTable t : tables) {
+                in.installTable(t, tables);
             }
         });
     }
@@ -50,11 +75,14 @@ public final class Installer {
     public void uninstall() {
         ctx.transaction(cfg -> {
             DSLContext tx = cfg.dsl();
-            List<String> registered = exists(tx, TABLES) ? tx.select(TABLES_NAME).from(TABLES).fetch(TABLES_NAME) : List.of();
-            for (String table : registered) {
-                new Installer(tx, dialect).removeTriggers(table);
-                tx.dropTableIfExists(name(ShadowTable.of(table, List.of(), tx.dialect()).name())).execute();
+            Installer in = new Installer(tx, dialect);
+            List<Record2<String, String>> registered = exists(tx, TABLES)
+                ? tx.select(TABLES_NAME, TABLES_SHADOW).from(TABLES).fetch() : List.of();
+            for (Record2<String, String> table : registered) {
+                in.removeTriggers(table.value1());
+                tx.dropTableIfExists(name(in.installedShadow(table.value1(), table.value2()))).execute();
             }
+            in.dropUnusedFunctions();
             if (dialect == Dialect.POSTGRESQL) {
                 tx.execute("DROP FUNCTION IF EXISTS " + tx.render(name(PostgresCapture.STAMP_FUNCTION)) + "()");
             }
@@ -67,14 +95,15 @@ public final class Installer {
     }
 
     private static boolean exists(DSLContext ctx, Table<?> table) {
-        return ctx.meta().getTables(table.getName()).stream().anyMatch(t -> t.getName().equals(table.getName()));
+        return exists(ctx, table.getName());
     }
 
     private void createMetaTables() {
         ctx.createTableIfNotExists(CLOCK).columns(CLOCK_ID, CLOCK_NODE, CLOCK_WALL_OVERRIDE, CLOCK_FLOOR, CLOCK_APPLIED_N, CLOCK_INITIAL)
             .constraints(constraint(name("cv_clock_pk")).primaryKey(CLOCK_ID)).execute();
-        ctx.createTableIfNotExists(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER)
+        ctx.createTableIfNotExists(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER, TABLES_SHADOW)
             .constraints(constraint(name("cv_table_pk")).primaryKey(TABLES_NAME)).execute();
+        ctx.alterTable(TABLES).addColumnIfNotExists(TABLES_SHADOW).execute(); // installs made before the column existed
         ctx.createTableIfNotExists(OUTBOX).columns(OUTBOX_ID, OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_WALL, OUTBOX_APPLIED_N,
                 outboxBefore(ctx.dialect()), outboxAfter(ctx.dialect()), outboxBeforeMatch(ctx.dialect()), outboxAfterMatch(ctx.dialect()))
             .constraints(constraint(name("cv_outbox_pk")).primaryKey(OUTBOX_ID)).execute();
@@ -110,35 +139,122 @@ public final class Installer {
         }
     }
 
-    private void installTable(BoundTable t) {
+    /**
+     * Removes what an earlier configuration installed for tables {@code tables} no longer names: their capture
+     * triggers (first, so nothing more is captured), their captured changes still in the outbox, their shadow tables
+     * and their {@code cv_table} rows. The table and its data stay.
+     *
+     * <p>Captured changes are discarded, not shipped: a ChangeSet naming the table would be refused by every peer that
+     * no longer replicates it, and the table's net effect can no longer be computed without its configuration. A
+     * ChangeSet that also changed replicated tables keeps those changes. How many were discarded is logged.
+     */
+    private void removeUnconfigured(NodeId node, List<BoundTable> tables) {
+        for (Record2<String, String> row : ctx.select(TABLES_NAME, TABLES_SHADOW).from(TABLES).fetch()) {
+            String table = row.value1();
+            if (tables.stream().anyMatch(t -> t.name().equals(table))) {
+                continue;
+            }
+            removeTriggers(table);
+            long discarded = capturedRows(table);
+            ctx.deleteFrom(OUTBOX).where(OUTBOX_TABLE.eq(table)).execute();
+            String shadow = installedShadow(table, row.value2());
+            if (tables.stream().noneMatch(t -> t.shadow().name().equals(shadow))) {
+                ctx.dropTableIfExists(name(shadow)).execute();
+            }
+            ctx.deleteFrom(TABLES).where(TABLES_NAME.eq(table)).execute();
+            LOG.warn("node {}: table {} is no longer in the configuration; its capture triggers and shadow table {} were removed, and"
+                + " {} captured row changes of it that not every peer had acknowledged were discarded", node, table, shadow, discarded);
+        }
+    }
+
+    /** How many row changes of {@code table} the outbox holds (an outbox row holds a statement's rows on PostgreSQL). */
+    private long capturedRows(String table) {
+        org.jooq.SQLDialect d = ctx.dialect();
+        Field<Long> rows = dialect == Dialect.POSTGRESQL
+            ? org.jooq.impl.DSL.sum(org.jooq.impl.DSL.field("json_array_length(coalesce({0}, {1}))", Long.class, outboxAfter(d), outboxBefore(d)))
+                .cast(Long.class)
+            : org.jooq.impl.DSL.count().cast(Long.class);
+        Long n = ctx.select(rows).from(OUTBOX).where(OUTBOX_TABLE.eq(table)).fetchOne(0, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    private void installTable(BoundTable t, List<BoundTable> all) {
+        adoptLegacyShadow(t, all);
         shadows.create(ctx, t.shadow());
         String keys = ChangeSetCodec.mapper().valueToTree(t.spec().keyColumns()).toString();
         ctx.deleteFrom(TABLES).where(TABLES_NAME.eq(t.name())).execute();
         String columns = ChangeSetCodec.mapper().valueToTree(t.spec().columns()).toString();
-        ctx.insertInto(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER)
-            .values(t.name(), keys, columns, t.spec().filter().orElse(null)).execute();
+        ctx.insertInto(TABLES).columns(TABLES_NAME, TABLES_KEY, TABLES_COLUMNS, TABLES_FILTER, TABLES_SHADOW)
+            .values(t.name(), keys, columns, t.spec().filter().orElse(null), t.shadow().name()).execute();
         if (dialect == Dialect.POSTGRESQL) {
             for (String sql : new PostgresCapture(ctx).install(t)) {
                 ctx.execute(sql);
             }
         } else {
-            ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(h2TriggerName(t.name()))));
-            ctx.execute("CREATE TRIGGER " + ctx.render(name(h2TriggerName(t.name()))) + " AFTER INSERT, UPDATE, DELETE ON "
+            String trigger = GeneratedNames.h2Trigger(t.name());
+            h2Triggers(t.name()).stream().filter(n -> !n.equals(trigger)).forEach(this::dropH2Trigger); // named by an earlier version
+            ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(trigger)));
+            ctx.execute("CREATE TRIGGER " + ctx.render(name(trigger)) + " AFTER INSERT, UPDATE, DELETE ON "
                 + ctx.render(name(t.name())) + " FOR EACH ROW CALL " + ctx.render(org.jooq.impl.DSL.inline(H2CaptureTrigger.class.getName())));
         }
     }
 
-    private void removeTriggers(String table) {
-        if (dialect == Dialect.POSTGRESQL) {
-            for (String sql : new PostgresCapture(ctx).uninstall(table)) {
-                ctx.execute(sql);
-            }
-        } else {
-            ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(h2TriggerName(table))));
+    /**
+     * An installation made before shadow names were recorded named the shadow table {@code cv_shadow_<table in lower
+     * case>}. If the table's name is now formed otherwise (it is not plain), that shadow table is renamed, so its
+     * versions and tombstones are kept; unless another replicated table now owns that name.
+     */
+    private void adoptLegacyShadow(BoundTable t, List<BoundTable> all) {
+        Record2<String, String> row = ctx.select(TABLES_NAME, TABLES_SHADOW).from(TABLES).where(TABLES_NAME.eq(t.name())).fetchOne();
+        if (row == null || row.value2() != null) {
+            return;
+        }
+        String legacy = installedShadow(t.name(), null);
+        boolean ownedByAnother = all.stream().anyMatch(other -> other.shadow().name().equals(legacy));
+        if (!legacy.equals(t.shadow().name()) && !ownedByAnother && exists(ctx, legacy) && !exists(ctx, t.shadow().name())) {
+            ctx.alterTable(name(legacy)).renameTo(name(t.shadow().name())).execute();
         }
     }
 
-    private static String h2TriggerName(String table) {
-        return "cv_capture_" + table.toLowerCase(java.util.Locale.ROOT);
+    /** The shadow table installed for {@code table}: as recorded, or as installations that did not record it named it. */
+    private String installedShadow(String table, String recorded) {
+        return recorded != null ? recorded : ShadowTable.PREFIX + table.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Removes the capture triggers of {@code table}, whatever they were named; nothing if the table is gone (and they with it). */
+    private void removeTriggers(String table) {
+        if (dialect == Dialect.POSTGRESQL) {
+            if (exists(ctx, table)) {
+                for (String sql : new PostgresCapture(ctx).uninstall(table)) {
+                    ctx.execute(sql);
+                }
+            }
+        } else {
+            h2Triggers(table).forEach(this::dropH2Trigger);
+        }
+    }
+
+    /** PostgreSQL: the capture functions no trigger calls any more. */
+    private void dropUnusedFunctions() {
+        if (dialect == Dialect.POSTGRESQL) {
+            new PostgresCapture(ctx).dropUnusedFunctions();
+        }
+    }
+
+    /** H2: the names of the triggers on {@code table} that run Converge's capture class, from the catalog. */
+    private List<String> h2Triggers(String table) {
+        return ctx.selectDistinct(field(name("TRIGGER_NAME"), String.class)).from(table(name("INFORMATION_SCHEMA", "TRIGGERS")))
+            .where(field(name("EVENT_OBJECT_SCHEMA"), String.class).eq(field("CURRENT_SCHEMA", String.class)))
+            .and(field(name("EVENT_OBJECT_TABLE"), String.class).eq(table))
+            .and(field(name("JAVA_CLASS"), String.class).eq(H2CaptureTrigger.class.getName()))
+            .fetch(0, String.class);
+    }
+
+    private void dropH2Trigger(String trigger) {
+        ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(trigger)));
+    }
+
+    private static boolean exists(DSLContext ctx, String table) {
+        return ctx.meta().getTables(table).stream().anyMatch(t -> t.getName().equals(table));
     }
 }

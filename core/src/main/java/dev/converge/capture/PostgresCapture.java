@@ -3,6 +3,8 @@ package dev.converge.capture;
 import static org.jooq.impl.DSL.name;
 
 import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.GeneratedNames;
+import dev.converge.catalog.RowFilter;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
@@ -51,10 +53,24 @@ final class PostgresCapture {
             function(t, "del", deleteBody(t)), trigger(t, "del", "DELETE", "OLD TABLE AS cv_old"));
     }
 
+    /** Drops the capture triggers of {@code table} (which must exist); their functions go with {@link #dropUnusedFunctions}. */
     List<String> uninstall(String table) {
-        return List.of("ins", "upd", "del").stream().flatMap(op -> List.of(
-            "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table),
-            "DROP FUNCTION IF EXISTS " + q(functionName(table, op)) + "()").stream()).toList();
+        return List.of("ins", "upd", "del").stream().map(op -> "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table)).toList();
+    }
+
+    /**
+     * Drops every capture function of this schema that no trigger calls any more: those of removed tables, and those
+     * an earlier version named differently (a function name that was cut at 63 characters, say). Found in the catalog,
+     * so nothing depends on how the function was named when it was created.
+     */
+    void dropUnusedFunctions() {
+        List<String> unused = ctx.fetch("SELECT p.proname FROM pg_proc p JOIN pg_namespace s ON s.oid = p.pronamespace"
+            + " WHERE s.nspname = current_schema() AND p.proname LIKE {0} AND p.prorettype = 'trigger'::regtype"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgfoid = p.oid)", org.jooq.impl.DSL.val("cv\\_capture\\_%"))
+            .getValues(0, String.class);
+        for (String f : unused) {
+            ctx.execute("DROP FUNCTION IF EXISTS " + q(f) + "()");
+        }
     }
 
     private String function(BoundTable t, String op, String body) {
@@ -73,22 +89,22 @@ final class PostgresCapture {
             + " REFERENCING " + referencing + " FOR EACH STATEMENT EXECUTE FUNCTION " + q(functionName(t.name(), op)) + "()";
     }
 
+    /** Distinct for distinct tables and at most 63 bytes: see {@link GeneratedNames}. */
     private static String functionName(String table, String op) {
-        String n = "cv_capture_" + op + "_" + table.toLowerCase(java.util.Locale.ROOT);
-        return n.length() > 63 ? n.substring(0, 63) : n;
+        return GeneratedNames.postgresFunction(table, op);
     }
 
     private String insertBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'I', cv_s.ts, cv_s.applied_n, NULL, json_agg(g.cv_a), NULL, "
             + matches(t, "g.cv_am") + "\n"
-            + "  FROM (SELECT " + image(t, "n") + " AS cv_a, " + match(t) + " AS cv_am, " + group() + " FROM cv_new n) g\n"
+            + "  FROM (SELECT " + image(t, row(t)) + " AS cv_a, " + match(t) + " AS cv_am, " + group() + " FROM cv_new AS " + row(t) + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
     private String deleteBody(BoundTable t) {
         return outboxInsert(t) + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'D', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), NULL, "
             + matches(t, "g.cv_bm") + ", NULL\n"
-            + "  FROM (SELECT " + image(t, "o") + " AS cv_b, " + match(t) + " AS cv_bm, " + group() + " FROM cv_old o) g\n"
+            + "  FROM (SELECT " + image(t, row(t)) + " AS cv_b, " + match(t) + " AS cv_bm, " + group() + " FROM cv_old AS " + row(t) + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
 
@@ -106,8 +122,8 @@ final class PostgresCapture {
             + "  SELECT cv_s.tx, " + lit(t.name()) + ", 'U', cv_s.ts, cv_s.applied_n, json_agg(g.cv_b), json_agg(g.cv_a),\n"
             + "         " + matches(t, "g.cv_bm") + ", " + matches(t, "g.cv_am") + "\n"
             + "  FROM (SELECT o.cv_img AS cv_b, n.cv_img AS cv_a, o.cv_m AS cv_bm, n.cv_m AS cv_am, " + group() + "\n"
-            + "        FROM (SELECT " + image(t, "o") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old o) o\n"
-            + "        FULL JOIN (SELECT " + image(t, "n") + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new n) n\n"
+            + "        FROM (SELECT " + image(t, row(t)) + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_old AS " + row(t) + ") o\n"
+            + "        FULL JOIN (SELECT " + image(t, row(t)) + " AS cv_img, " + match(t) + " AS cv_m, " + keyCols + " FROM cv_new AS " + row(t) + ") n\n"
             + "        ON " + join + ") g\n"
             + "  GROUP BY g.cv_g ORDER BY g.cv_g;\n";
     }
@@ -141,8 +157,17 @@ final class PostgresCapture {
         return "  INSERT INTO " + q("cv_outbox") + " (tx_key, tbl, op, ts, applied_n, before_img, after_img, before_match, after_match)\n";
     }
 
+    /** The row filter's verdict on a row of a transition table aliased {@link #row}: see {@link RowFilter}. */
     private String match(BoundTable t) {
-        return t.spec().filter().map(f -> "coalesce((" + f + "), false)").orElse("true");
+        return t.spec().filter().map(RowFilter::postgresVerdict).orElse("true");
+    }
+
+    /**
+     * The alias of a transition table's rows: the table's own name, so that a row filter that qualifies its columns
+     * with it ({@code pers.jud}) runs here as it does on the table.
+     */
+    private String row(BoundTable t) {
+        return RowFilter.rowAlias(ctx.dialect(), t.name());
     }
 
     private String q(String identifier) {

@@ -1,7 +1,6 @@
 package dev.converge.catalog;
 
 import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.selectOne;
 import static org.jooq.impl.DSL.table;
@@ -24,13 +23,14 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 import org.jooq.UniqueKey;
-import org.jooq.exception.DataAccessException;
 
 /**
  * Reads the replicated tables' structure from the database and checks the configuration against it: every table
- * exists in the current schema and has a primary key, a column subset names existing columns and contains the whole
- * key, a row filter is a valid boolean expression over the table. The first problem found is returned as a
- * {@link ConfigError} naming the table; nothing is installed until the whole configuration is valid.
+ * exists in the current schema (spelled exactly, or ignoring case when that names only one table) and has a primary
+ * key, no table is configured twice, a column subset names existing columns and contains the whole key, a row filter
+ * is a valid boolean expression over the table, and the names Converge generates for the tables are distinct
+ * ({@link GeneratedNames}). The first problem found is returned as a {@link ConfigError} naming the table; nothing is
+ * installed until the whole configuration is valid.
  *
  * <p>Stateless; thread-safe; works in the caller's transaction.
  */
@@ -51,9 +51,37 @@ public final class TableCatalog {
             if (bound.isLeft()) {
                 return Either.left(bound.getLeft());
             }
+            Optional<BoundTable> twice = out.stream().filter(b -> b.name().equals(bound.get().name())).findFirst();
+            if (twice.isPresent()) {
+                return Either.left(new ConfigError("table " + tc.name(), "names the same table as " + configuredName(config, twice.get())
+                    + " (" + bound.get().name() + "); configure it once"));
+            }
             out.add(bound.get());
         }
-        return Either.right(out);
+        Optional<ConfigError> collision = GeneratedNames.collision(out, ctx.dialect());
+        return collision.isPresent() ? Either.left(collision.get()) : Either.right(out);
+    }
+
+    private static String configuredName(NodeConfig config, BoundTable t) {
+        return config.tables().stream().map(TableConfig::name).filter(n -> n.equals(t.name())).findFirst()
+            .orElseGet(() -> config.tables().stream().map(TableConfig::name).filter(n -> n.equalsIgnoreCase(t.name())).findFirst().orElse(t.name()));
+    }
+
+    /**
+     * The table a configured name means: the one spelled exactly so, else the only one spelled so ignoring case (an
+     * unquoted name as H2 and PostgreSQL fold it); empty if there is none, an error if the case alone cannot tell.
+     */
+    static Either<ConfigError, Optional<Table<?>>> find(String where, String configured, List<Table<?>> tables) {
+        Optional<Table<?>> exact = tables.stream().filter(t -> t.getName().equals(configured)).findFirst();
+        if (exact.isPresent()) {
+            return Either.right(exact);
+        }
+        List<Table<?>> ignoringCase = tables.stream().filter(t -> t.getName().equalsIgnoreCase(configured)).toList();
+        if (ignoringCase.size() > 1) {
+            return Either.left(new ConfigError(where, "the database has several tables of this name in different cases ("
+                + ignoringCase.stream().map(Table::getName).toList() + "); write the name exactly as one of them is spelled"));
+        }
+        return Either.right(ignoringCase.stream().findFirst());
     }
 
     private static String currentSchema(DSLContext ctx) {
@@ -69,7 +97,11 @@ public final class TableCatalog {
         if (tc.name().toLowerCase(java.util.Locale.ROOT).startsWith("cv_")) {
             return Either.left(new ConfigError(where, "names starting with cv_ are reserved for Converge's own tables"));
         }
-        Optional<Table<?>> found = tables.stream().filter(t -> t.getName().equalsIgnoreCase(tc.name())).findFirst();
+        Either<ConfigError, Optional<Table<?>>> lookup = find(where, tc.name(), tables);
+        if (lookup.isLeft()) {
+            return Either.left(lookup.getLeft());
+        }
+        Optional<Table<?>> found = lookup.get();
         if (found.isEmpty()) {
             return Either.left(new ConfigError(where, "no such table in the database's current schema"));
         }
@@ -93,18 +125,13 @@ public final class TableCatalog {
             return Either.left(new ConfigError(where, "column " + array.get() + " is an array (" + fields.get(array.get()).getDataType()
                 .getTypeName() + "), which Converge does not replicate yet; leave it out with a column subset"));
         }
-        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> checkFilter(ctx, where, t.getName(), f));
+        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, t.getName(), all, f));
         if (badFilter.isPresent()) {
             return Either.left(badFilter.get());
         }
         ReplicatedTable spec = new ReplicatedTable(t.getName(), key, columns.get(), all, tc.filter());
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
-        ShadowTable shadow;
-        try {
-            shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
-        } catch (IllegalArgumentException e) {
-            return Either.left(new ConfigError(where, e.getMessage()));
-        }
+        ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
         return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow));
     }
 
@@ -145,26 +172,6 @@ public final class TableCatalog {
         }
         // keep the table's column order, whatever order the subset was written in
         return Either.right(all.stream().filter(resolved::contains).toList());
-    }
-
-    private static Optional<ConfigError> checkFilter(DSLContext ctx, String where, String table, String filter) {
-        try {
-            ctx.select(field("case when (" + filter + ") then 1 else 0 end"))
-                .from(table(name(table))).where(inline(1).eq(inline(0))).fetch();
-            return Optional.empty();
-        } catch (DataAccessException e) {
-            String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table: "
-                + firstLine(cause)));
-        }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     static boolean exists(DSLContext ctx) {

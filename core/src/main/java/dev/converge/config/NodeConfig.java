@@ -34,8 +34,13 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         return new Builder(NodeId.of(id));
     }
 
+    /**
+     * The configuration of a table: the one named exactly so, else one named so ignoring case (a configuration may say
+     * {@code pers} for H2's {@code PERS}).
+     */
     public Optional<TableConfig> table(String name) {
-        return tables.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst();
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst()
+            .or(() -> tables.stream().filter(t -> t.name().equalsIgnoreCase(name)).findFirst());
     }
 
     public ConflictScope scopeOf(String table) {
@@ -88,8 +93,12 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return peer(peerId, 0);
         }
 
+        /**
+         * Adds a replicated table. Names that differ only in case ({@code "Foo"} and {@code foo}) are two tables; whether
+         * they name the same table in the database is checked when the node opens.
+         */
         public Builder table(TableConfig t) {
-            if (tables.stream().anyMatch(x -> x.name().equalsIgnoreCase(t.name()))) {
+            if (tables.stream().anyMatch(x -> x.name().equals(t.name()))) {
                 throw new IllegalArgumentException("table " + t.name() + " was already added");
             }
             tables.add(t);

@@ -42,6 +42,11 @@ public final class MetaTables {
     public static final Field<String> TABLES_KEY = field(name("key_columns"), SQLDataType.VARCHAR(4000).notNull());
     public static final Field<String> TABLES_COLUMNS = field(name("replicated_columns"), SQLDataType.VARCHAR(4000).notNull());
     public static final Field<String> TABLES_FILTER = field(name("row_filter"), SQLDataType.VARCHAR(4000).nullable(true));
+    /**
+     * The name of the table's shadow table as installed, so that removing the table drops exactly that one whatever
+     * the naming rule is by then; NULL in installations made before the column existed ({@code cv_shadow_<table>}).
+     */
+    public static final Field<String> TABLES_SHADOW = field(name("shadow_table"), SQLDataType.VARCHAR(128).nullable(true));
 
     /**
      * Captured row operations, written by the capture triggers in the user's transaction: one row per statement on

@@ -299,7 +299,10 @@ public final class OutboundQueue {
 
     /**
      * The captured row operations of these sequenced transactions, per transaction in capture order, each stamped with
-     * its transaction's timestamp (the outbox holds only wall readings).
+     * its transaction's timestamp (the outbox holds only wall readings). Rows of a table this node does not replicate
+     * are left out: the installer removes a table's capture when the configuration drops it, but a row may still come
+     * from elsewhere (a node opened on the same database with another configuration), and one such row must not stop
+     * sequencing, and with it apply, for good.
      */
     private Map<String, List<RawChange>> rawChanges(DSLContext ctx, Collection<Sequenced> txs) {
         SQLDialect d = ctx.dialect();
@@ -312,6 +315,9 @@ public final class OutboundQueue {
             .from(OUTBOX).where(OUTBOX_TX.in(stamps.keySet())).orderBy(OUTBOX_ID)
             .fetch()
             .forEach(r -> {
+                if (!tables.containsKey(r.value2())) {
+                    return; // captured for a table this node does not replicate: never shipped
+                }
                 CapturedStatement statement = new CapturedStatement(r.value2(), r.value3().trim(), stamps.get(r.value1()), r.value4(),
                     r.value5(), r.value6(), r.value7());
                 List<RawChange> changes = statement.expand(position[0], image -> canonical(statement.table(), image));

@@ -17,6 +17,7 @@ import dev.converge.testkit.TestDatabases;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 
@@ -118,5 +119,49 @@ class InstallerIT {
         List<ChangeSet> queued = fresh.outboundFor(B, 10);
         assertEquals(1, queued.size(), "After installing again, capture works again: " + queued);
         assertEquals(1, queued.get(0).sequence(), "A fresh install starts its sequence at 1.");
+    }
+
+    /**
+     * Earlier versions named a shadow table {@code cv_shadow_<table in lower case>}, cut function names at 63
+     * characters, and named H2 triggers {@code cv_capture_<table in lower case>}. Opening such an installation keeps
+     * the shadow table's rows under the new name and leaves no capture object under an old one.
+     */
+    @AllDialects
+    void anInstallationOfAnEarlierVersionKeepsItsShadowRowsAndNoOldCaptureName(Dialect dialect) {
+        DataSource db = TestDatabases.fresh(dialect, "legacy_names");
+        Sql sql = Sql.on(db);
+        sql.execute("CREATE TABLE \"Mixed\" (id INT PRIMARY KEY, v INT)", "INSERT INTO \"Mixed\" VALUES (1, 1)");
+        NodeConfig config = NodeConfig.builder("A").peer("B").table("Mixed").build();
+        Node node = Node.open(config, db, new ManualTimeSource(Cluster.NOON));
+        sql.execute("DELETE FROM \"Mixed\"");
+        node.outboundFor(B, 10);
+        assertEquals(1, node.tombstones("Mixed").size());
+        TreeSet<String> installedTables = Catalog.tables(dialect, sql);
+        TreeSet<String> installedTriggers = Catalog.triggers(dialect, sql);
+        TreeSet<String> installedFunctions = Catalog.functions(dialect, sql);
+        String shadow = installedTables.stream().filter(n -> n.startsWith("cv_shadow_")).findFirst().orElseThrow();
+        assertTrue(shadow.startsWith("cv_shadow_mixed_"), "A name that is not plain gets a hash: " + shadow);
+
+        // what an earlier version left
+        sql.execute("ALTER TABLE \"" + shadow + "\" RENAME TO \"cv_shadow_mixed\"", "UPDATE \"cv_table\" SET \"shadow_table\" = NULL");
+        if (dialect == Dialect.POSTGRESQL) {
+            sql.execute("CREATE FUNCTION cv_capture_ins_mixed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+                "CREATE OR REPLACE TRIGGER cv_capture_ins AFTER INSERT ON \"Mixed\" REFERENCING NEW TABLE AS cv_new"
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION cv_capture_ins_mixed()");
+        } else {
+            sql.execute("CREATE TRIGGER \"cv_capture_mixed\" AFTER INSERT, UPDATE, DELETE ON \"Mixed\" FOR EACH ROW CALL '"
+                + H2CaptureTrigger.class.getName() + "'");
+        }
+
+        Node again = Node.open(config, db, new ManualTimeSource(Cluster.NOON));
+        assertEquals(installedTables, Catalog.tables(dialect, sql), "The old shadow table is back under its new name.");
+        assertEquals(installedTriggers, Catalog.triggers(dialect, sql), "No trigger of the old name is left.");
+        assertEquals(installedFunctions, Catalog.functions(dialect, sql), "No function of the old name is left.");
+        assertEquals(1, again.tombstones("Mixed").size(), "The tombstone written before is still there.");
+        sql.execute("INSERT INTO \"Mixed\" VALUES (2, 2)");
+        List<ChangeSet> queued = again.outboundFor(B, 10);
+        assertEquals(List.of(1, 1), queued.stream().map(cs -> cs.changes().size()).toList(), "Each write is captured once: " + queued);
+        again.uninstall();
+        assertEquals(Set.of(), Catalog.converge(Catalog.tables(dialect, sql)), "Uninstall drops the shadow table under its recorded name.");
     }
 }

@@ -127,4 +127,42 @@ class TableCatalogIT {
         assertEquals(List.of("tagged"), node.config().tables().stream().map(TableConfig::name).toList(),
             "Without the array column the table is replicated.");
     }
+
+    @AllDialects
+    void oneTableConfiguredTwiceUnderTwoSpellings(Dialect dialect) {
+        assertSays(refused(dialect, b -> b.table("pers").table("PERS")), "same table", "configure it once");
+    }
+
+    @AllDialects
+    void aNameThatMatchesTablesOnlyIgnoringCaseWhenCaseAloneCannotTell(Dialect dialect) {
+        DataSource db = database(dialect);
+        Sql.on(db).execute("CREATE TABLE \"Orders\" (id INT PRIMARY KEY)", "CREATE TABLE \"ORDERS\" (id INT PRIMARY KEY)");
+        assertSays(refused(dialect, db, b -> b.table("orders")), "table orders", "Orders", "ORDERS", "exactly");
+        Node node = Node.open(NodeConfig.builder("A").peer("B").table("Orders").build(), db, new ManualTimeSource(Cluster.NOON));
+        assertEquals(List.of("Orders"), List.copyOf(node.replicatedRows().keySet()), "The exact spelling names one of them.");
+    }
+
+    /**
+     * A filter may name the table as the qualifier of its columns ({@code pers.jud}), as it would in a query on the
+     * table: capture (the H2 trigger's query, the PostgreSQL trigger over its transition tables) and reads run it
+     * so too. Any other qualifier is refused at open, as capture could not run it.
+     */
+    @AllDialects
+    void aFilterQualifiedWithTheTablesNameWorksForCaptureApplyAndReads(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "qualified", List.of("A", "B"), "CREATE TABLE pers (marca INT PRIMARY KEY, nume VARCHAR(40), jud CHAR(2))",
+            List.of(TableConfig.of("pers").withFilter("pers.jud = 'MS' AND PERS.marca > 0")));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS'), (2, 'Ana', 'CJ')");
+        c.write("A", "UPDATE pers SET jud = 'MS' WHERE marca = 2", "UPDATE pers SET jud = 'CJ' WHERE marca = 1");
+        c.sync();
+        assertEquals(List.of(2), c.rows("B", "pers").stream().map(r -> ((Number) r.get("marca")).intValue()).toList(),
+            "Rows moved into and out of the filter replicate as an insert and a delete.");
+        assertEquals(c.rows("A", "pers"), c.rows("B", "pers"), "Reads apply the filter the same way on both nodes.");
+    }
+
+    @AllDialects
+    void aFilterWithAnotherQualifierIsRefused(Dialect dialect) {
+        for (String filter : List.of("p.jud = 'MS'", "cv_row.jud = 'MS'", "n.jud = 'MS'", "cv_new.jud = 'MS'")) {
+            assertSays(refused(dialect, b -> b.table(TableConfig.of("pers").withFilter(filter))), "table pers", "row filter", filter);
+        }
+    }
 }

@@ -56,6 +56,21 @@ public final class Cluster {
         return c;
     }
 
+    /**
+     * Opens node {@code id} again on its database and clock, now replicating {@code tables} (its peers unchanged), as
+     * a restart with a changed configuration does; the transport delivers to the new node from then on.
+     */
+    public Node reopen(String id, List<TableConfig> tables) {
+        Member m = members.get(id);
+        NodeConfig.Builder b = NodeConfig.builder(id);
+        members.keySet().stream().filter(p -> !p.equals(id)).forEach(b::peer);
+        tables.forEach(b::table);
+        Node node = Node.open(b.build(), m.db(), m.clock());
+        members.put(id, new Member(node, m.db(), m.clock(), m.sql()));
+        transport.register(node);
+        return node;
+    }
+
     public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables) {
         return of(dialect, name, ids, schema, tables, b -> b);
     }

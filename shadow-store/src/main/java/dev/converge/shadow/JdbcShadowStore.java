@@ -37,25 +37,21 @@ public final class JdbcShadowStore {
         columns.add(shadow.image());
         ctx.createTableIfNotExists(shadow.table())
             .columns(columns)
-            .constraints(DSL.constraint(name(shadow.name() + "_pk")).primaryKey(shadow.keyFields().toArray(Field[]::new)))
+            .constraints(DSL.constraint(name(shadow.primaryKeyName())).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
         // the purge's two look-ups: tombstones by age (grace) and by origin and sequence (seen by every peer)
-        ctx.createIndexIfNotExists(name(shadow.name() + "_purge")).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
-        ctx.createIndexIfNotExists(name(indexName(shadow, "_seen"))).on(shadow.table(), ShadowTable.DELETED, ShadowTable.ORIGIN, ShadowTable.SEQ)
+        ctx.createIndexIfNotExists(name(shadow.purgeIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
+        ctx.createIndexIfNotExists(name(shadow.seenIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.ORIGIN, ShadowTable.SEQ)
             .execute();
     }
 
     /**
-     * The shadow table's name and {@code suffix}, or when that would exceed PostgreSQL's identifier limit (which would
-     * cut it to a name already taken) a shorter name made unique by a hash of the table's.
+     * Adds {@code shift} to the sequence of every version written by {@code origin} under a sequence above
+     * {@code after}: that origin's transactions were renumbered (a node restored from a backup).
      */
-    static String indexName(ShadowTable shadow, String suffix) {
-        String full = shadow.name() + suffix;
-        if (full.length() <= ShadowTable.MAX_NAME) {
-            return full;
-        }
-        String hash = Integer.toHexString(shadow.name().hashCode());
-        return full.substring(0, ShadowTable.MAX_NAME - suffix.length() - hash.length() - 1) + "_" + hash + suffix;
+    public int renumber(DSLContext ctx, ShadowTable shadow, String origin, long after, long shift) {
+        return ctx.update(shadow.table()).set(ShadowTable.SEQ, ShadowTable.SEQ.plus(shift))
+            .where(ShadowTable.ORIGIN.eq(origin)).and(ShadowTable.SEQ.gt(after)).execute();
     }
 
     public void drop(DSLContext ctx, ShadowTable shadow) {

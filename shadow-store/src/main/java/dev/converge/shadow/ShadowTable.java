@@ -4,7 +4,6 @@ import static org.jooq.impl.DSL.field;
 import org.jooq.impl.DSL;
 
 import java.util.List;
-import java.util.Locale;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -13,34 +12,47 @@ import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The shadow table of one replicated table: {@code cv_shadow_<table>} with the table's key columns (same names, same
- * types) and the version columns. {@code keyFields} carry the key columns' data types so that values bind correctly.
+ * The shadow table of one replicated table: {@code cv_shadow_<table>} (see {@link GeneratedName} for names that are
+ * not plain or too long) with the table's key columns (same names, same types) and the version columns.
+ * {@code keyFields} carry the key columns' data types so that values bind correctly.
  */
 public record ShadowTable(String baseTable, String name, List<Field<Object>> keyFields, SQLDialect dialect) {
     /** PostgreSQL's identifier limit; H2 allows more, but one rule for both keeps a configuration portable. */
-    public static final int MAX_NAME = 63;
-    static final String PREFIX = "cv_shadow_";
+    public static final int MAX_NAME = GeneratedName.MAX;
+    public static final String PREFIX = "cv_shadow_";
 
     public ShadowTable {
         keyFields = List.copyOf(keyFields);
     }
 
-    /**
-     * The shadow table for {@code baseTable} (the database's spelling), or an IllegalArgumentException when the
-     * resulting name would be longer than {@value #MAX_NAME} characters.
-     */
+    /** The shadow table for {@code baseTable} (the database's exact spelling); its name is never longer than {@value #MAX_NAME}. */
     public static ShadowTable of(String baseTable, List<Field<Object>> keyFields, SQLDialect dialect) {
-        String shadow = PREFIX + baseTable.toLowerCase(Locale.ROOT);
-        if (shadow.length() > MAX_NAME) {
-            throw new IllegalArgumentException("table name '" + baseTable + "' is too long to replicate: its shadow table '"
-                + shadow + "' would exceed " + MAX_NAME + " characters");
-        }
+        return named(baseTable, GeneratedName.of(PREFIX, baseTable, dialect), keyFields, dialect);
+    }
+
+    /** The shadow table of {@code baseTable} under a name given by the caller (one recorded when it was installed). */
+    public static ShadowTable named(String baseTable, String shadow, List<Field<Object>> keyFields, SQLDialect dialect) {
         List<Field<Object>> unqualified = keyFields.stream().map(f -> field(DSL.name(f.getName()), f.getDataType())).toList();
         return new ShadowTable(baseTable, shadow, unqualified, dialect);
     }
 
     Table<Record> table() {
         return DSL.table(DSL.name(name));
+    }
+
+    /** The name of its primary-key constraint (an index of that name on PostgreSQL, so it must not collide either). */
+    public String primaryKeyName() {
+        return GeneratedName.fit(name + "_pk");
+    }
+
+    /** The name of its purge index by age (tombstones past the grace). */
+    public String purgeIndexName() {
+        return GeneratedName.fit(name + "_purge");
+    }
+
+    /** The name of its purge index by origin and sequence (tombstones every peer has seen). */
+    public String seenIndexName() {
+        return GeneratedName.fit(name + "_seen");
     }
 
     static final Field<Long> TS = field(DSL.name("cv_ts"), SQLDataType.BIGINT.notNull());

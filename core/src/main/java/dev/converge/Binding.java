@@ -1,0 +1,82 @@
+package dev.converge;
+
+import dev.converge.apply.ApplyEngine;
+import dev.converge.catalog.BoundTable;
+import dev.converge.clock.TimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.conflict.ConflictResolver;
+import dev.converge.install.SchemaWatch;
+import dev.converge.model.ChangeSet;
+import dev.converge.queue.OutboundQueue;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The replicated tables as bound to the database now, and the parts built on them (the outbound queue and the apply
+ * engine), bound again when a table's columns change ({@link SchemaWatch}: a column added, dropped, renamed or retyped
+ * on a live table).
+ *
+ * <p>Thread-safe. A binding is immutable; callers take the {@linkplain #current current one} for a unit of work and
+ * keep it to the end, so a rebinding never changes the tables under a running apply. {@link #follow} checks the
+ * columns in a transaction of its own, one thread at a time (the watch remembers what it saw); it holds that lock only
+ * around this node's own database work, never while a peer is called.
+ */
+final class Binding {
+    /** One binding: the tables and what was built on them. */
+    record Bound(List<BoundTable> tables, OutboundQueue outbound, ApplyEngine engine) {
+    }
+
+    private final NodeConfig config;
+    private final Map<String, ConflictResolver> resolvers;
+    private final TimeSource time;
+    private final Transactions tx;
+    private final SchemaWatch watch;
+    private final AtomicReference<Bound> current = new AtomicReference<>();
+
+    Binding(NodeConfig config, List<BoundTable> tables, Map<String, ConflictResolver> resolvers, TimeSource time, Transactions tx,
+            SchemaWatch watch) {
+        this.config = config;
+        this.resolvers = Map.copyOf(resolvers);
+        this.time = time;
+        this.tx = tx;
+        this.watch = watch;
+        current.set(bind(tables));
+    }
+
+    private Bound bind(List<BoundTable> tables) {
+        OutboundQueue outbound = new OutboundQueue(config.id(), tables);
+        return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, outbound));
+    }
+
+    /** The binding in force now. */
+    Bound current() {
+        return current.get();
+    }
+
+    /**
+     * Binds the tables again if their columns changed since the last look (capture is re-installed for the tables that
+     * changed, in the same transaction); returns the binding in force afterwards.
+     */
+    Bound follow() {
+        synchronized (watch) {
+            Bound before = current.get();
+            try {
+                Optional<List<BoundTable>> rebound = tx.local(ctx -> watch.changed(ctx, before.tables()));
+                rebound.ifPresent(tables -> current.set(bind(tables)));
+            } catch (RuntimeException e) {
+                watch.reset(); // the capture it re-installed was rolled back: do it again next time
+                throw e;
+            }
+            return current.get();
+        }
+    }
+
+    /** Why {@code cs} cannot be applied to the tables as bound now (a column they lack), or empty. Call it under the apply lock. */
+    Optional<String> misfit(ChangeSet cs, Bound bound) {
+        synchronized (watch) {
+            return watch.misfit(cs, bound.tables());
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.converge.catalog;
+
+import dev.converge.config.ConfigError;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * A row filter (configuration: an SQL boolean expression over a row of the table) as every part of Converge
+ * evaluates it, written in one place so that validation runs what capture and reads will run.
+ *
+ * <p>The row the filter sees is always named like the table itself, so that a filter may qualify its columns with the
+ * table's name ({@code pers.jud = 'MS'}) as it would in a query on the table: the H2 capture trigger evaluates it over
+ * {@code (VALUES (?, ...)) AS "pers"(columns)}, the PostgreSQL capture trigger over its transition table aliased
+ * {@code "pers"}, and reads over the table itself. Any other qualifier (a schema, an alias, another table) is refused
+ * when the node opens, because capture could not evaluate it. A NULL verdict counts as false everywhere.
+ */
+public final class RowFilter {
+    private RowFilter() {
+    }
+
+    /**
+     * The H2 capture trigger's query: one row, TRUE when the row bound to the parameters (one per column, in the
+     * table's column order) matches {@code filter}.
+     */
+    public static String h2Query(String table, List<String> columns, String filter) {
+        StringBuilder params = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < columns.size(); i++) {
+            params.append(i == 0 ? "?" : ", ?");
+            names.append(i == 0 ? "" : ", ").append(quote(SQLDialect.H2, columns.get(i)));
+        }
+        return "SELECT CASE WHEN (" + filter + ") THEN TRUE ELSE FALSE END FROM (VALUES (" + params + ")) AS "
+            + quote(SQLDialect.H2, table) + "(" + names + ")";
+    }
+
+    /** The PostgreSQL capture trigger's verdict, to be evaluated over a row source aliased {@link #rowAlias}. */
+    public static String postgresVerdict(String filter) {
+        return "coalesce((" + filter + "), false)";
+    }
+
+    /** The name a row source must carry for the filter to be evaluated over it: the table's, quoted. */
+    public static String rowAlias(SQLDialect dialect, String table) {
+        return quote(dialect, table);
+    }
+
+    /**
+     * Runs {@code filter} as capture will run it, over no row (PostgreSQL) or over a row of NULLs (H2), and returns
+     * the error naming the table and the filter if the database refuses it.
+     */
+    static Optional<ConfigError> check(DSLContext ctx, String table, List<String> columns, String filter) {
+        String where = "table " + table;
+        try {
+            if (ctx.dialect().family() == SQLDialect.POSTGRES) {
+                ctx.fetch("SELECT " + postgresVerdict(filter) + " FROM " + quote(SQLDialect.POSTGRES, table) + " AS "
+                    + rowAlias(SQLDialect.POSTGRES, table) + " WHERE 1 = 0");
+            } else {
+                ctx.connection(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(h2Query(table, columns, filter))) {
+                        for (int i = 1; i <= columns.size(); i++) {
+                            ps.setObject(i, null);
+                        }
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                        }
+                    }
+                });
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table's row"
+                + " (its columns may be qualified with the table's name only): " + firstLine(cause.getMessage())));
+        }
+    }
+
+    private static String quote(SQLDialect dialect, String identifier) {
+        return DSL.using(dialect).render(DSL.name(identifier));
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

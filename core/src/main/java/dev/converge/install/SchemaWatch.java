@@ -1,0 +1,218 @@
+package dev.converge.install;
+
+import static org.jooq.impl.DSL.currentSchema;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.lower;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import dev.converge.capture.Installer;
+import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.TableCatalog;
+import dev.converge.config.ConfigError;
+import dev.converge.config.NodeConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.Change;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.ChangeSetId;
+import dev.converge.model.RowImage;
+import io.vavr.control.Either;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.SQLDialect;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the columns of the replicated tables while a node runs, so that a column added, dropped, renamed or
+ * retyped on a live table neither breaks replication nor puts a value in the wrong column.
+ *
+ * <p>{@link #changed} compares the tables' columns (one catalog query) with what they were at the last check; when
+ * they differ it binds the configuration again and re-installs capture for the tables whose shape changed (on
+ * PostgreSQL the trigger functions name json columns, a filter may name any), and the node then works with the new
+ * binding: the sequencer canonicalises and projects captured rows by the columns the table has now, the apply engine
+ * writes them. (The H2 trigger follows by itself: see {@code H2CaptureTrigger}.) If the table no longer fits its
+ * configuration (a column of its column subset was dropped), the old binding is kept and the problem logged once.
+ *
+ * <p>{@link #misfit} says whether an incoming ChangeSet names a column the table here lacks: the node keeps it in the
+ * inbox until the column is added (its origin's later ChangeSets wait behind it), logging once per ChangeSet. A
+ * column the change does not carry (the origin has no such column, or not yet) is left as it is by the apply engine.
+ *
+ * <p>Hook: the node calls {@link #changed} in the first transaction of each call that sequences, applies or reads
+ * the tables (about a millisecond on PostgreSQL, one catalog query; nothing on embedded H2 unless DDL ran), replaces
+ * its bound tables, outbound queue and apply engine with ones built on the returned tables, and calls {@link #reset}
+ * if that transaction rolls back; and it asks {@link #misfit} before it applies a ChangeSet, treating a misfit like
+ * unmet dependencies. Not thread-safe: the node serialises its calls.
+ */
+public final class SchemaWatch {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaWatch.class);
+    private static final int REMEMBERED_WARNINGS = 1000;
+
+    private final NodeConfig config;
+    private final Dialect dialect;
+    private Map<String, List<String>> columns;
+    /** Embedded H2's metadata version when {@link #columns} were read (it changes with every DDL statement), or -1. */
+    private long h2MetaVersion;
+    private Map<String, List<String>> refused = Map.of();
+    private boolean reinstallAll;
+    private final Set<ChangeSetId> warned = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ChangeSetId, Boolean> eldest) {
+            return size() > REMEMBERED_WARNINGS;
+        }
+    });
+
+    private SchemaWatch(NodeConfig config, Dialect dialect, Map<String, List<String>> columns, long h2MetaVersion) {
+        this.config = config;
+        this.dialect = dialect;
+        this.columns = columns;
+        this.h2MetaVersion = h2MetaVersion;
+    }
+
+    /** Starts watching; call it before the configuration is bound, so that a change made while binding is seen later. */
+    public static SchemaWatch start(DSLContext ctx, NodeConfig config, Dialect dialect) {
+        long version = h2MetaVersion(ctx);
+        return new SchemaWatch(config, dialect, columns(ctx, config), version);
+    }
+
+    /**
+     * The tables bound again, if a replicated table's columns changed since the last call and the new binding differs
+     * from {@code current}; capture is re-installed for the tables that changed.
+     */
+    public Optional<List<BoundTable>> changed(DSLContext ctx, List<BoundTable> current) {
+        long version = h2MetaVersion(ctx);
+        if (version != -1 && version == h2MetaVersion) {
+            return Optional.empty(); // no DDL at all since the last look
+        }
+        h2MetaVersion = version;
+        Map<String, List<String>> now = columns(ctx, config);
+        if (now.equals(columns) || now.equals(refused)) {
+            return Optional.empty(); // the same as bound, or the same that did not fit (logged already)
+        }
+        Either<ConfigError, List<BoundTable>> bound = TableCatalog.bind(ctx, config);
+        if (bound.isLeft()) {
+            LOG.error("node {}: a replicated table changed and no longer fits the configuration ({}); replication goes on with the"
+                + " tables as they were bound before, until the table or the configuration is changed to fit", config.id(), bound.getLeft());
+            refused = now;
+            return Optional.empty();
+        }
+        columns = now;
+        List<BoundTable> changed = new ArrayList<>();
+        for (BoundTable t : bound.get()) {
+            Optional<BoundTable> before = current.stream().filter(c -> c.name().equals(t.name())).findFirst();
+            if (reinstallAll || before.isEmpty() || !shape(before.get()).equals(shape(t))) {
+                changed.add(t);
+            }
+        }
+        if (changed.isEmpty()) {
+            return Optional.empty();
+        }
+        reinstallAll = false;
+        new Installer(ctx, dialect).reinstall(changed);
+        changed.forEach(t -> LOG.info("node {}: table {} changed; capture and apply follow its columns now: {}", config.id(), t.name(),
+            t.spec().allColumns()));
+        return Optional.of(bound.get());
+    }
+
+    /** Forgets what the columns were, so that the next {@link #changed} binds and re-installs capture for every table. */
+    public void reset() {
+        columns = Map.of();
+        h2MetaVersion = -1;
+        reinstallAll = true;
+    }
+
+    /**
+     * Why {@code cs} cannot be applied to the tables as bound: the first column one of its changes names that the
+     * table here does not have. Empty if every column is there.
+     */
+    public Optional<String> misfit(ChangeSet cs, List<BoundTable> tables) {
+        for (Change c : cs.changes()) {
+            Optional<BoundTable> t = tables.stream().filter(b -> b.name().equals(c.table())).findFirst()
+                .or(() -> tables.stream().filter(b -> b.name().equalsIgnoreCase(c.table())).findFirst());
+            if (t.isEmpty()) {
+                continue; // not replicated here: the node refuses such a ChangeSet before it gets this far
+            }
+            for (RowImage image : images(c)) {
+                for (String column : image.values().keySet()) {
+                    if (t.get().spec().allColumns().stream().noneMatch(have -> have.equalsIgnoreCase(column))) {
+                        String why = "ChangeSet " + cs.id() + " writes column " + column + " of table " + t.get().name() + ", which table "
+                            + t.get().name() + " does not have here; it waits until the column is added (and every later ChangeSet of "
+                            + cs.origin() + " behind it)";
+                        if (warned.add(cs.id())) {
+                            LOG.warn("node {}: {}", config.id(), why);
+                        }
+                        return Optional.of(why);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<RowImage> images(Change c) {
+        List<RowImage> out = new ArrayList<>(2);
+        c.before().ifPresent(out::add);
+        c.after().ifPresent(out::add);
+        return out;
+    }
+
+    /** What decides how a table's rows are read and written: its columns with their types, its key, what is replicated. */
+    private static List<Object> shape(BoundTable t) {
+        List<Object> out = new ArrayList<>();
+        out.add(t.spec());
+        t.fieldsByName().forEach((n, f) -> out.add(n + " " + f.getDataType().getTypeName() + " " + f.getDataType().getType().getName()));
+        return out;
+    }
+
+    /**
+     * Embedded H2's metadata version, which H2 changes with every DDL statement and nothing else; -1 for PostgreSQL
+     * and for H2 over a network connection.
+     */
+    private static long h2MetaVersion(DSLContext ctx) {
+        if (ctx.dialect().family() != SQLDialect.H2) {
+            return -1;
+        }
+        return ctx.connectionResult(c -> c.isWrapperFor(JdbcConnection.class)
+            && c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session ? session.getDatabase().getModificationMetaId() : -1L);
+    }
+
+    /** The columns of the configured tables with their types, per table as the catalog spells it: one query. */
+    static Map<String, List<String>> columns(DSLContext ctx, NodeConfig config) {
+        List<String> names = config.tables().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).distinct().toList();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (ctx.dialect().family() == SQLDialect.POSTGRES) {
+            // the catalog itself: information_schema.columns costs a few times more
+            ctx.resultQuery("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a"
+                    + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace"
+                    + " WHERE s.nspname = current_schema() AND lower(c.relname) = ANY({0}) AND a.attnum > 0 AND NOT a.attisdropped"
+                    + " ORDER BY c.relname, a.attnum", org.jooq.impl.DSL.val(names.toArray(String[]::new)))
+                .forEach(r -> out.computeIfAbsent(r.get(0, String.class), k -> new ArrayList<>()).add(r.get(1, String.class) + " "
+                    + r.get(2, String.class)));
+            return out;
+        }
+        boolean h2 = ctx.dialect().family() == SQLDialect.H2; // H2's information schema is spelled in upper case
+        java.util.function.Function<String, Name> n = s -> name(h2 ? s.toUpperCase(Locale.ROOT) : s);
+        Field<String> tableName = field(n.apply("table_name"), String.class);
+        Field<String> columnName = field(n.apply("column_name"), String.class);
+        Field<String> dataType = field(n.apply("data_type"), String.class);
+        Field<Integer> position = field(n.apply("ordinal_position"), Integer.class);
+        Field<String> schema = field(n.apply("table_schema"), String.class);
+        ctx.select(tableName, columnName, dataType).from(table(name(n.apply("information_schema"), n.apply("columns"))))
+            .where(schema.eq(currentSchema())).and(lower(tableName).in(names))
+            .orderBy(tableName, position)
+            .forEach(r -> out.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(r.value2() + " " + Objects.toString(r.value3())));
+        return out;
+    }
+}
