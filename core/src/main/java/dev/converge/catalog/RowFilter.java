@@ -3,6 +3,8 @@ package dev.converge.catalog;
 import dev.converge.config.ConfigError;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -54,22 +56,32 @@ public final class RowFilter {
      */
     static Optional<ConfigError> check(DSLContext ctx, String table, List<String> columns, String filter) {
         String where = "table " + table;
+        boolean postgres = ctx.dialect().family() == SQLDialect.POSTGRES;
+        String sql = postgres
+            ? "SELECT " + postgresVerdict(filter) + " FROM " + quote(SQLDialect.POSTGRES, table) + " AS " + rowAlias(SQLDialect.POSTGRES, table)
+                + " WHERE 1 = 0"
+            : h2Query(table, columns, filter);
         try {
-            if (ctx.dialect().family() == SQLDialect.POSTGRES) {
-                ctx.fetch("SELECT " + postgresVerdict(filter) + " FROM " + quote(SQLDialect.POSTGRES, table) + " AS "
-                    + rowAlias(SQLDialect.POSTGRES, table) + " WHERE 1 = 0");
-            } else {
-                ctx.connection(c -> {
-                    try (PreparedStatement ps = c.prepareStatement(h2Query(table, columns, filter))) {
-                        for (int i = 1; i <= columns.size(); i++) {
-                            ps.setObject(i, null);
-                        }
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                        }
+            ctx.connection(c -> {
+                // inside a transaction (a running node binds its tables again), a failed statement must not abort it
+                Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    for (int i = 1; !postgres && i <= columns.size(); i++) {
+                        ps.setObject(i, null);
                     }
-                });
-            }
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                    }
+                } catch (SQLException e) {
+                    if (before != null) {
+                        c.rollback(before);
+                    }
+                    throw e;
+                }
+                if (before != null) {
+                    c.releaseSavepoint(before);
+                }
+            });
             return Optional.empty();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;

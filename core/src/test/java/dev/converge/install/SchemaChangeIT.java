@@ -87,4 +87,23 @@ class SchemaChangeIT {
             .map(cs -> cs.changes().get(0).after().orElseThrow().values().keySet().stream().map(String::toLowerCase).toList()).toList(),
             "Each write carries the columns the table had when it was made: " + queued);
     }
+
+    /** A table changed so that it no longer fits its configuration: logged, and the other tables replicate on. */
+    @AllDialects
+    void aTableThatNoLongerFitsItsConfigurationIsLoggedAndTheOthersReplicateOn(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "unfit", List.of("A", "B"),
+            "CREATE TABLE t (k INT PRIMARY KEY, jud CHAR(2));\nCREATE TABLE u (k INT PRIMARY KEY, v VARCHAR(10))",
+            List.of(TableConfig.of("t").withFilter("jud = 'MS'"), TableConfig.of("u")));
+        c.sql("A").execute("ALTER TABLE t DROP COLUMN jud");
+        c.write("B", "INSERT INTO u VALUES (1, 'b')");
+        List<String> log;
+        try (LogCapture capture = LogCapture.of(SchemaWatch.class)) {
+            c.deliver("B", "A");
+            c.node("A").applyPending();
+            log = capture.messages();
+        }
+        assertEquals(List.of(Map.of("k", 1, "v", "b")), c.sql("A").query("SELECT k, v FROM u"), "u replicates on.");
+        assertEquals(1, log.stream().filter(m -> m.startsWith("ERROR") && m.toLowerCase().contains("table t") && m.contains("row filter")).count(),
+            "That t no longer fits (its filter names a dropped column) is logged once: " + log);
+    }
 }
