@@ -168,7 +168,7 @@ public final class Node implements AutoCloseable {
     /** The peer has durably stored everything of ours up to {@code sequence}. */
     public synchronized void acknowledge(NodeId peer, long sequence) {
         requirePeer(peer);
-        boolean advanced = inTransaction(ctx -> {
+        inTransaction(ctx -> {
             long last = outbound.lastSequence(ctx);
             if (sequence > last) {
                 throw new MalformedChangeSetException("peer " + peer + " acknowledged sequence " + sequence + " but " + id()
@@ -180,12 +180,10 @@ public final class Node implements AutoCloseable {
                 if (n == 0) {
                     ctx.insertInto(PEERS).columns(PEER_ID, PEER_ACKED).values(peer.value(), sequence).execute();
                 }
+                history.afterAcknowledgement(ctx); // what every peer now has goes
             }
-            return sequence > current;
+            return null;
         });
-        if (advanced) {
-            purge();
-        }
     }
 
     /**
@@ -212,12 +210,13 @@ public final class Node implements AutoCloseable {
             });
         }
         applied += applyPending();
-        if (applied > 0) {
-            purge(); // what was applied may let tombstones and the applied log go
-        }
         int appliedNow = applied;
-        return inTransaction(ctx -> new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), appliedNow,
-            inbound.waiting(ctx)));
+        return inTransaction(ctx -> {
+            if (appliedNow > 0) {
+                history.afterApply(ctx); // what was applied may let applied-log entries and tombstones go
+            }
+            return new Receipt(id(), origin, inbound.storedThrough(ctx, origin, watermark(ctx, origin)), appliedNow, inbound.waiting(ctx));
+        });
     }
 
     /** What became of an arriving ChangeSet. */
@@ -353,9 +352,9 @@ public final class Node implements AutoCloseable {
     /**
      * Forgets what is no longer needed (see {@link History} for the rules): captured rows and sequence rows of
      * transactions every peer acknowledged, applied-log entries no dependency can need, and the tombstones of deletes
-     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Runs by itself
-     * after an acknowledgement that moved and after a receipt that applied something; it reads only what came since
-     * the last purge.
+     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Also runs by
+     * itself, in part: an acknowledgement that moved frees the outbox, ChangeSets applied free tombstones (and every
+     * few of them the applied log). Each purge reads only what came since the last.
      */
     public synchronized PurgeResult purge() {
         History.Purged purged = inTransaction(history::purge);
