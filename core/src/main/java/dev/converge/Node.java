@@ -71,7 +71,7 @@ public final class Node implements AutoCloseable {
     private final PeerLedger peers;
     private final Delivery delivery;
     private final Inbound inbound;
-    private final AtomicBoolean purging = new AtomicBoolean();
+    private final AtomicBoolean trimming = new AtomicBoolean();
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
 
@@ -181,7 +181,7 @@ public final class Node implements AutoCloseable {
      */
     public void acknowledge(NodeId peer, long sequence) {
         if (delivery.acknowledge(peer, sequence)) {
-            purge();
+            trim(History::afterAcknowledgement); // what every peer now has goes
         }
     }
 
@@ -199,7 +199,7 @@ public final class Node implements AutoCloseable {
     public Receipt receive(NodeId sender, List<ChangeSet> batch) {
         Receipt receipt = inbound.receive(sender, batch);
         if (receipt.applied() > 0) {
-            purge(); // what was applied may let tombstones and the applied log go
+            trim(History::afterApply); // what was applied may let tombstones and the applied log go
         }
         return receipt;
     }
@@ -211,7 +211,7 @@ public final class Node implements AutoCloseable {
      * @throws PeerUnavailableException if the transport cannot reach the peer; nothing is lost, call again later
      */
     public int deliverTo(NodeId peer, Transport transport) {
-        return delivery.deliverTo(peer, transport, this::purge);
+        return delivery.deliverTo(peer, transport, () -> trim(History::afterAcknowledgement));
     }
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
@@ -242,22 +242,31 @@ public final class Node implements AutoCloseable {
     /**
      * Forgets what is no longer needed (see {@link History} for the rules): captured rows and sequence rows of
      * transactions every peer acknowledged, applied-log entries no dependency can need, and the tombstones of deletes
-     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Runs by itself
-     * after an acknowledgement that moved and after a receipt that applied something; it reads only what came since
-     * the last purge. A call made while another thread purges returns at once with nothing removed (that purge does
-     * the work).
+     * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Also runs by
+     * itself, in part: an acknowledgement that moved frees the outbox, ChangeSets applied free tombstones (and every
+     * few of them the applied log). Each purge reads only what came since the last. A call made while another thread
+     * trims returns at once with nothing removed (that trim does the work).
      */
     public PurgeResult purge() {
-        if (!purging.compareAndSet(false, true)) {
-            return new PurgeResult(0, 0);
+        History.Purged purged = trim(History::purge);
+        return new PurgeResult(purged.capturedRows(), purged.tombstones());
+    }
+
+    /**
+     * Runs one step of trimming in a transaction of its own, unless another thread is trimming right now (then it
+     * returns at once with nothing removed: that trim does the work, and the next event trims again). Never waits, so it
+     * cannot deadlock with the database work of another thread.
+     */
+    private History.Purged trim(java.util.function.BiFunction<History, DSLContext, History.Purged> step) {
+        if (!trimming.compareAndSet(false, true)) {
+            return new History.Purged(0, 0, 0, 0);
         }
         try {
             Binding.Bound bound = binding.current();
             History history = new History(config, bound.tables(), bound.outbound(), time);
-            History.Purged purged = tx.local(history::purge);
-            return new PurgeResult(purged.capturedRows(), purged.tombstones());
+            return tx.local(ctx -> step.apply(history, ctx));
         } finally {
-            purging.set(false);
+            trimming.set(false);
         }
     }
 

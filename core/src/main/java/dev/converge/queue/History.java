@@ -19,16 +19,18 @@ import org.jooq.DSLContext;
 /**
  * Trims what a node keeps only for a while: what every peer has, and what no computation can need any more. Each
  * purge starts where the previous one ended (the marks in {@code cv_purge_mark}) and reads only what came since, by
- * index, so its cost follows the traffic since the last purge, not the history.
+ * index, so its cost follows the traffic since the last purge, not the history. Besides {@link #purge} on request, the
+ * node runs the part an event can free: {@link #afterAcknowledgement} once the slowest peer's acknowledgement moved,
+ * {@link #afterApply} after ChangeSets were applied (the applied log only every {@value #APPLIES_PER_TRIM}).
  *
  * <ul>
  *   <li><b>Outbox.</b> A local transaction every peer has acknowledged goes: its captured rows ({@code cv_outbox})
  *       and its sequence row ({@code cv_outbox_tx}), all but the last transaction's, which the next sequence follows.
  *       Local row versions carry their transaction's sequence (see {@link OutboundQueue}), so nothing else needs
  *       it.</li>
- *   <li><b>Applied log.</b> Summarised up to the applied count of the previous purge ({@link AppliedLog}): below it
+ *   <li><b>Applied log.</b> Summarised up to the applied count of the previous trim ({@link AppliedLog}): below it
  *       only each origin's last entry stays. Every committed local transaction is sequenced first, so its dependencies
- *       are computed from the whole log; one still open that was captured before the previous purge gets the summary's
+ *       are computed from the whole log; one still open that was captured before the previous trim gets the summary's
  *       dependencies, which is safe (see {@link AppliedLog}).</li>
  *   <li><b>Tombstones.</b> A tombstone must stay as long as a change concurrent with its delete may still arrive here,
  *       for that change is judged against it (whatever the resolver). Every ChangeSet a peer sends after one that
@@ -76,17 +78,62 @@ public final class History {
         PurgeMarks marks = PurgeMarks.read(ctx);
         adoptLegacyVersions(ctx, marks);
         OutboundQueue.Trimmed outbox = trimOutbox(ctx, marks);
-        int log = trimLog(ctx, marks);
+        int log = trimLog(ctx, marks, appliedN(ctx));
         int tombstones = purgeTombstones(ctx, marks);
         return new Purged(outbox.capturedRows(), outbox.transactions(), log, tombstones);
     }
 
-    private OutboundQueue.Trimmed trimOutbox(DSLContext ctx, PurgeMarks marks) {
-        long ackedByAll = Long.MAX_VALUE;
-        for (PeerConfig p : config.peers()) {
-            Long acked = ctx.select(PEER_ACKED).from(PEERS).where(PEER_ID.eq(p.id().value())).fetchOne(PEER_ACKED);
-            ackedByAll = Math.min(ackedByAll, acked == null ? 0 : acked);
+    /**
+     * What an acknowledgement can free: the transactions every peer has now acknowledged. Two reads decide; nothing more
+     * is read or deleted unless the slowest peer's acknowledgement moved past the last purge.
+     */
+    public Purged afterAcknowledgement(DSLContext ctx) {
+        if (config.peers().isEmpty() || ackedByAll(ctx) <= PurgeMarks.read(ctx, PurgeMarks.OUTBOX)) {
+            return new Purged(0, 0, 0, 0);
         }
+        PurgeMarks marks = PurgeMarks.read(ctx);
+        adoptLegacyVersions(ctx, marks);
+        OutboundQueue.Trimmed outbox = trimOutbox(ctx, marks);
+        return new Purged(outbox.capturedRows(), outbox.transactions(), 0, 0);
+    }
+
+    /** How many ChangeSets must have been applied since the applied log was last trimmed before applying trims it again. */
+    static final int APPLIES_PER_TRIM = 8;
+
+    /**
+     * What applying ChangeSets can free: tombstones their dependencies show every peer has seen (and those that have
+     * outlived the grace since), and, once {@value #APPLIES_PER_TRIM} ChangeSets were applied since it was last
+     * trimmed, the applied log below the new floor — so that the trim's fixed cost (sequencing first, among other
+     * statements) is shared by several.
+     */
+    public Purged afterApply(DSLContext ctx) {
+        if (config.peers().isEmpty()) {
+            return new Purged(0, 0, 0, 0);
+        }
+        PurgeMarks marks = PurgeMarks.read(ctx);
+        adoptLegacyVersions(ctx, marks);
+        long appliedN = appliedN(ctx);
+        int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
+        int tombstones = purgeTombstones(ctx, marks);
+        return new Purged(0, 0, log, tombstones);
+    }
+
+    private long ackedByAll(DSLContext ctx) {
+        Map<String, Long> acked = new HashMap<>();
+        ctx.select(PEER_ID, PEER_ACKED).from(PEERS).fetch().forEach(r -> acked.put(r.value1(), r.value2()));
+        long min = Long.MAX_VALUE;
+        for (PeerConfig p : config.peers()) {
+            min = Math.min(min, acked.getOrDefault(p.id().value(), 0L));
+        }
+        return min;
+    }
+
+    private static long appliedN(DSLContext ctx) {
+        return ctx.select(CLOCK_APPLIED_N).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_APPLIED_N);
+    }
+
+    private OutboundQueue.Trimmed trimOutbox(DSLContext ctx, PurgeMarks marks) {
+        long ackedByAll = ackedByAll(ctx);
         long before = marks.get(PurgeMarks.OUTBOX);
         if (ackedByAll <= before) {
             return new OutboundQueue.Trimmed(0, 0);
@@ -97,10 +144,10 @@ public final class History {
     }
 
     /**
-     * Moves the log's floor to the applied count the previous purge saw, so that a transaction open across less than one
-     * purge still gets exact dependencies, and remembers today's count for the next.
+     * Moves the log's floor to the applied count the previous trim saw, so that a transaction open across less than one
+     * trim still gets exact dependencies, and remembers today's count ({@code appliedN}) for the next.
      */
-    private int trimLog(DSLContext ctx, PurgeMarks marks) {
+    private int trimLog(DSLContext ctx, PurgeMarks marks, long appliedN) {
         long next = marks.get(PurgeMarks.LOG_NEXT);
         int removed = 0;
         if (next > marks.get(PurgeMarks.LOG_FLOOR)) {
@@ -108,7 +155,6 @@ public final class History {
             removed = AppliedLog.trim(ctx, next);
             marks.set(ctx, PurgeMarks.LOG_FLOOR, next);
         }
-        long appliedN = ctx.select(CLOCK_APPLIED_N).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_APPLIED_N);
         marks.set(ctx, PurgeMarks.LOG_NEXT, appliedN);
         return removed;
     }
@@ -146,10 +192,11 @@ public final class History {
      */
     private Map<String, Long> seenThrough(DSLContext ctx) {
         Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
-        for (PeerConfig p : config.peers()) {
-            String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(p.id().value())).fetchOne(APPLIED_DEPS);
-            seenBy.put(p.id(), deps == null ? Map.of() : OutboundQueue.parseDeps(deps));
-        }
+        Map<NodeId, Long> applied = new HashMap<>();
+        ctx.select(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_DEPS).from(APPLIED).fetch().forEach(r -> {
+            applied.put(NodeId.of(r.value1()), r.value2());
+            seenBy.put(NodeId.of(r.value1()), r.value3() == null ? Map.of() : OutboundQueue.parseDeps(r.value3()));
+        });
         List<NodeId> origins = new ArrayList<>();
         config.peers().forEach(p -> origins.add(p.id()));
         origins.add(config.id());
@@ -158,20 +205,13 @@ public final class History {
             long through = Long.MAX_VALUE;
             for (PeerConfig p : config.peers()) {
                 if (!p.id().equals(origin)) {
-                    through = Math.min(through, seenBy.get(p.id()).getOrDefault(origin, 0L));
+                    through = Math.min(through, seenBy.getOrDefault(p.id(), Map.of()).getOrDefault(origin, 0L));
                 }
             }
-            out.put(origin.value(), Math.min(through, appliedHere(ctx, origin)));
+            long here = origin.equals(config.id()) ? outbound.lastSequence(ctx) : applied.getOrDefault(origin, 0L);
+            out.put(origin.value(), Math.min(through, here));
         }
         return out;
-    }
-
-    private long appliedHere(DSLContext ctx, NodeId origin) {
-        if (origin.equals(config.id())) {
-            return outbound.lastSequence(ctx);
-        }
-        Long seq = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(origin.value())).fetchOne(APPLIED_SEQ);
-        return seq == null ? 0 : seq;
     }
 
     /**

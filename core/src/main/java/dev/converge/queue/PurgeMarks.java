@@ -17,7 +17,7 @@ final class PurgeMarks {
     static final String OUTBOX = "outbox";
     /** The applied count below which the applied log holds only each origin's last entry. */
     static final String LOG_FLOOR = "log-floor";
-    /** The applied count when the previous purge ran: the next floor (one purge behind, see {@link History}). */
+    /** The applied count when the log was last trimmed: the next floor (one trim behind, see {@link History}). */
     static final String LOG_NEXT = "log-next";
     /** Per table and origin: tombstones of that origin through this sequence are gone, unless younger than the grace. */
     static final String SEEN = "seen";
