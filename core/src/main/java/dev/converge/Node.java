@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -82,7 +83,10 @@ public final class Node implements AutoCloseable {
         this.tables = List.copyOf(tables);
         this.tx = new Transactions(config.id(), db, dialect);
         this.peers = new PeerLedger(config);
-        OutboundQueue outbound = new OutboundQueue(config.id(), tables);
+        // the tables of a merging resolver keep column stamps in their rows' versions, local writes included
+        Set<String> stamped = tables.stream().map(BoundTable::name)
+            .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).merges()).collect(java.util.stream.Collectors.toSet());
+        OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped);
         this.delivery = new Delivery(config.id(), peers, tx, outbound);
         this.inbound = new Inbound(config, tables, peers, tx, new ApplyEngine(config, tables, resolvers, time, outbound));
         this.purge = new Purge(config, tables, tx, outbound, time);

@@ -8,9 +8,11 @@ import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.Outcome;
 import dev.converge.dialect.Dialect;
 import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.ColumnMergeResolver;
 import dev.converge.testkit.Cluster;
 import dev.converge.testkit.SummingResolver;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A row a resolver merged holds the writes of both sides; its version must say so, on every peer alike, or later
@@ -97,6 +99,87 @@ class MergedVersionsIT {
         for (String n : List.of("A", "B")) {
             List<ConflictRecord> merged = c.node(n).conflicts();
             assertEquals(List.of(Outcome.MERGED), merged.stream().map(ConflictRecord::outcome).toList(), n + " " + merged);
+        }
+    }
+
+    /** Two increments by one leave equal rows on both sides and still both count: a merging resolver is asked about them. */
+    @AllDialects
+    void equalRowsFromConcurrentIncrementsBothCount(Dialect dialect) {
+        Cluster c = summing(dialect, "merge_equal", List.of("A", "B"));
+        c.tick(1000);
+        c.write("A", "UPDATE t SET v = v + 1 WHERE k = 1");
+        c.write("B", "UPDATE t SET v = v + 1 WHERE k = 1");
+        c.sync();
+        assertEquals(2, v(c, "A"), "A");
+        assertEquals(2, v(c, "B"), "B");
+    }
+
+    /**
+     * Three peers merge the same three concurrent writes in different orders: the merged row's version (every column
+     * of its shadow row: the latest write, the other writes, the column stamps) is the same on each.
+     */
+    @AllDialects
+    void aMergedRowHasTheSameVersionOnEveryPeer(Dialect dialect) {
+        Cluster c = summing(dialect, "merge_version", List.of("A", "B", "C"));
+        c.tick(1000);
+        c.write("A", "UPDATE t SET v = v + 1 WHERE k = 1");
+        c.tick(1000);
+        c.write("B", "UPDATE t SET w = 'b' WHERE k = 1");
+        c.tick(1000);
+        c.write("C", "UPDATE t SET v = v + 100 WHERE k = 1");
+        c.deliver("A", "B");
+        c.deliver("C", "B");
+        c.deliver("C", "A");
+        c.deliver("B", "A");
+        c.sync();
+        String shadow = "SELECT \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_deleted\", \"cv_version\" FROM \"cv_shadow_t\"";
+        var atA = c.sql("A").query(shadow);
+        assertEquals(atA, c.sql("B").query(shadow), "B's version");
+        assertEquals(atA, c.sql("C").query(shadow), "C's version");
+        assertEquals(101, v(c, "A"));
+        assertEquals(List.of("b", "b", "b"), List.of("A", "B", "C").stream().map(n -> c.sql(n).scalar("SELECT w FROM t WHERE k = 1")).toList());
+    }
+
+    private static Cluster columnMerge(Dialect dialect, String name, List<String> peers) {
+        Cluster c = Cluster.of(dialect, name, peers, T, List.of(TableConfig.of("t")),
+            b -> b.defaultResolver(ResolverSpec.of(ColumnMergeResolver.NAME)));
+        c.write(peers.get(0), "INSERT INTO t VALUES (1, 0, 'a')");
+        c.sync();
+        return c;
+    }
+
+    /** Two peers change different columns of one row: both changes survive everywhere. The same column: the latest wins. */
+    @AllDialects
+    void columnMergeKeepsChangesToDifferentColumnsAndTheLatestOfOne(Dialect dialect) {
+        Cluster c = columnMerge(dialect, "colmerge", List.of("A", "B"));
+        c.tick(1000);
+        c.write("A", "UPDATE t SET v = 5, w = 'x' WHERE k = 1");
+        c.tick(1000);
+        c.write("B", "UPDATE t SET w = 'b' WHERE k = 1");
+        c.sync();
+        for (String n : List.of("A", "B")) {
+            assertEquals(List.of(Map.of("v", 5, "w", "b")), c.sql(n).query("SELECT v, w FROM t WHERE k = 1"), n);
+        }
+    }
+
+    /**
+     * The stamp of each column decides, not the row's latest write: B changed w after everyone had the row; C, not
+     * having seen that, changed v earlier than B's write. C's v is still the latest change of v, and B's w of w.
+     */
+    @AllDialects
+    void columnMergeGoesByEachColumnsLastChange(Dialect dialect) {
+        Cluster c = columnMerge(dialect, "colstamps", List.of("A", "B", "C"));
+        c.tick(1000);
+        c.write("C", "UPDATE t SET v = 7 WHERE k = 1");
+        c.tick(1000);
+        c.write("A", "UPDATE t SET w = 'x' WHERE k = 1");
+        c.deliver("A", "B");
+        c.tick(1000);
+        c.write("B", "UPDATE t SET w = 'b' WHERE k = 1");
+        c.deliver("B", "A");
+        c.sync();
+        for (String n : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("v", 7, "w", "b")), c.sql(n).query("SELECT v, w FROM t WHERE k = 1"), n);
         }
     }
 }

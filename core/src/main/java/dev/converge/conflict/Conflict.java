@@ -12,13 +12,14 @@ import java.util.Optional;
 /**
  * Everything a resolver may look at when an incoming change meets a concurrent local write: the kind of conflict, the
  * incoming change (with its images and timestamp) and its origin's id and priority, the local row as it is (empty if
- * missing), the shadow of the row if it was deleted, and the local row's version (timestamp, and origin — empty for
- * rows that were there before replication started) with that origin's priority. Images are restricted to the
- * replicated columns. Immutable.
+ * missing), the shadow of the row if it was deleted, and the local row's version: its latest write's timestamp and
+ * origin (empty for rows that were there before replication started) with that origin's priority, and in
+ * {@link #localVersion} every write it is made of and, for a merging resolver's tables, the write that last changed each
+ * column. Images are restricted to the replicated columns. Immutable.
  */
 public record Conflict(ConflictType type, String table, RowKey key, Change remote, NodeId remoteOrigin, int remotePriority,
                        Optional<RowImage> local, Optional<RowImage> shadow, HybridTimestamp localTimestamp,
-                       Optional<NodeId> localOrigin, int localPriority, ConflictScope scope) {
+                       Optional<NodeId> localOrigin, int localPriority, ConflictScope scope, LocalVersion localVersion) {
     public Conflict {
         Objects.requireNonNull(type);
         Objects.requireNonNull(remote);
@@ -26,9 +27,23 @@ public record Conflict(ConflictType type, String table, RowKey key, Change remot
         Objects.requireNonNull(shadow);
         Objects.requireNonNull(localTimestamp);
         Objects.requireNonNull(localOrigin);
+        Objects.requireNonNull(localVersion);
     }
 
     public HybridTimestamp remoteTimestamp() {
         return remote.timestamp();
+    }
+
+    /** The incoming write's stamp: its timestamp and origin. */
+    public Stamp remoteStamp() {
+        return Stamp.of(remote.timestamp(), remoteOrigin);
+    }
+
+    /**
+     * Whether the incoming change sets {@code column} (matched ignoring case): an insert sets every column, an update
+     * those whose value differs between its before and after images, a delete none.
+     */
+    public boolean remoteChanges(String column) {
+        return remote.sets(column);
     }
 }

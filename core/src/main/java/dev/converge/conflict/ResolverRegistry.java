@@ -51,5 +51,10 @@ public final class ResolverRegistry {
         public Resolution resolve(Conflict c) {
             return c.remoteTimestamp().equals(c.localTimestamp()) ? then.resolve(c) : first.resolve(c);
         }
+
+        @Override
+        public boolean merges() {
+            return first.merges() || then.merges();
+        }
     }
 }

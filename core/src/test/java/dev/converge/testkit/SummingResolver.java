@@ -1,22 +1,17 @@
 package dev.converge.testkit;
 
 import dev.converge.conflict.Conflict;
-import dev.converge.conflict.ConflictResolver;
-import dev.converge.conflict.ConflictType;
-import dev.converge.conflict.Resolution;
-import dev.converge.conflict.TimestampResolver;
 import dev.converge.model.RowImage;
 import java.util.Map;
 
 /**
- * A merging resolver for tests: column {@code v} is a counter, so two concurrent changes of it both count — the merged
- * row holds the local value plus the remote change's increment (new minus old; an insert's increment is its value).
- * Conflicts about a row's existence (a delete, a missing row) go by the timestamp rule. Registered for tests only as
- * {@value #NAME}.
+ * A merging resolver for tests, proving the version model for the coming {@code delta}: column {@code v} is a counter,
+ * so concurrent changes of it all count — the merged row holds the local value plus the incoming change's increment
+ * (new minus old; an insert's increment is its value); every other column is merged as {@link ColumnMergeResolver}
+ * does. Conflicts about a row's existence go by the timestamp rule. Registered for tests only as {@value #NAME}.
  */
-public final class SummingResolver implements ConflictResolver {
+public final class SummingResolver extends ColumnMergeResolver {
     public static final String NAME = "test-sum";
-    private final TimestampResolver timestamp = new TimestampResolver();
 
     @Override
     public String name() {
@@ -24,15 +19,10 @@ public final class SummingResolver implements ConflictResolver {
     }
 
     @Override
-    public Resolution resolve(Conflict c) {
-        boolean bothLive = c.local().isPresent() && c.remote().after().isPresent()
-            && (c.type() == ConflictType.UPDATE_CHANGED_ROW || c.type() == ConflictType.INSERT_EXISTS);
-        if (!bothLive) {
-            return timestamp.resolve(c);
-        }
-        RowImage local = c.local().get();
-        long increment = number(c.remote().after().get().get("v")) - c.remote().before().map(old -> number(old.get("v"))).orElse(0L);
-        return new Resolution.Merge(local.with(Map.of("v", number(local.get("v")) + increment)));
+    protected RowImage merge(Conflict c) {
+        RowImage local = c.local().orElseThrow();
+        long increment = number(c.remote().after().orElseThrow().get("v")) - c.remote().before().map(old -> number(old.get("v"))).orElse(0L);
+        return super.merge(c).with(Map.of("v", number(local.get("v")) + increment));
     }
 
     static long number(Object value) {

@@ -35,10 +35,13 @@ public final class JdbcShadowStore {
         columns.add(ShadowTable.TX);
         columns.add(ShadowTable.DELETED);
         columns.add(shadow.image());
+        columns.add(ShadowTable.VERSION);
         ctx.createTableIfNotExists(shadow.table())
             .columns(columns)
             .constraints(DSL.constraint(name(shadow.name() + "_pk")).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
+        // a shadow table made before versions had detail
+        ctx.alterTable(shadow.table()).addColumnIfNotExists(ShadowTable.VERSION).execute();
         ctx.createIndexIfNotExists(name(shadow.name() + "_purge")).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
     }
 
@@ -155,19 +158,21 @@ public final class JdbcShadowStore {
         out.add(v.localTransaction().orElse(null));
         out.add(v.deleted());
         out.add(v.deletedImage().map(j -> shadow.image().getDataType().convert(j)).orElse(null));
+        out.add(VersionDetail.json(v).orElse(null));
         return out.toArray();
     }
 
     private static List<Field<?>> insertColumns(ShadowTable shadow) {
         List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
-        columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED, shadow.image()));
+        columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED, shadow.image(),
+            ShadowTable.VERSION));
         return columns;
     }
 
     private static List<Field<?>> selectList(ShadowTable shadow) {
         List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
         columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED,
-            shadow.image().cast(String.class).as("cv_image")));
+            shadow.image().cast(String.class).as("cv_image"), ShadowTable.VERSION));
         return columns;
     }
 
@@ -180,8 +185,9 @@ public final class JdbcShadowStore {
         for (Field<Object> f : shadow.keyFields()) {
             key.add(r.get(f.getName()));
         }
+        VersionDetail.Parsed detail = VersionDetail.parse(r.get(ShadowTable.VERSION));
         return new RowVersion(key, r.get(ShadowTable.TS), r.get(ShadowTable.ORIGIN), Optional.ofNullable(r.get(ShadowTable.SEQ)),
             Optional.ofNullable(r.get(ShadowTable.TX)), Boolean.TRUE.equals(r.get(ShadowTable.DELETED)),
-            Optional.ofNullable(r.get("cv_image", String.class)));
+            Optional.ofNullable(r.get("cv_image", String.class)), detail.writes(), detail.columns());
     }
 }
