@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * The detect and resolve stages of apply, for one change: asks {@link Detection} whether the change meets a
- * concurrent local write, asks the table's resolver to decide, and turns the answer into a {@link Plan}. A resolver
+ * concurrent local write, asks the table's resolver to decide, and turns the answer into a {@link Plan} with the row's
+ * new version ({@link Versions}). A resolver
  * that throws or answers nothing does not stop the apply: the change is parked as an {@code error} conflict. Pure apart
  * from calling the resolver; thread-safe.
  */
@@ -53,7 +54,7 @@ final class Planner {
         }
         Conflict subject = new Conflict(conflict.get(), t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), local.row(),
             local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()),
-            Versions.forResolver(t, local, merging));
+            Versions.forResolver(t, local, merging), cs.sequence());
         // a resolver that picks a side has nothing to pick between equal rows; for a merging one both writes count
         if (!merging && Detection.sameOutcome(c, local)) {
             boolean remoteNewer = LATEST.resolve(subject) instanceof Resolution.ApplyRemote;

@@ -39,17 +39,18 @@ final class Versions {
             own = RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(),
                 ChangeSetCodec.imageToJson(deleted));
         }
-        return RowVersion.followed(local.version(), own, changed(t, c, local), columns(t, stamped));
+        return RowVersion.followed(local.version(), own, changed(t, c, local, stamped), columns(t, stamped));
     }
 
     /** The version of the row a resolver merged from {@code local} and the incoming change {@code c} of {@code cs}. */
     static RowVersion merged(BoundTable t, ChangeSet cs, Change c, LocalRow local, boolean stamped) {
-        return RowVersion.merged(local.version(), live(t, cs, c), LocalRows.dependencies(cs), changed(t, c, local), columns(t, stamped));
+        return RowVersion.merged(local.version(), live(t, cs, c), LocalRows.dependencies(cs), changed(t, c, local, stamped),
+            columns(t, stamped));
     }
 
     /** What a resolver is shown of the local row's version. */
     static LocalVersion forResolver(BoundTable t, LocalRow local, boolean stamped) {
-        Stamp latest = new Stamp(local.timestamp(), local.origin());
+        Stamp latest = new Stamp(local.timestamp(), local.origin(), local.version().flatMap(RowVersion::originSequence).orElse(0L));
         if (local.version().isEmpty()) {
             Map<String, Stamp> columns = new LinkedHashMap<>();
             columns(t, stamped).forEach(c -> columns.put(c, stamp(RowVersion.ColumnStamp.BEFORE_REPLICATION)));
@@ -57,7 +58,7 @@ final class Versions {
         }
         RowVersion v = local.version().get();
         List<Stamp> writes = new ArrayList<>();
-        v.writes().forEach((origin, w) -> writes.add(Stamp.of(HybridTimestamp.fromLong(w.timestamp()), NodeId.of(origin))));
+        v.writes().forEach((origin, w) -> writes.add(Stamp.of(HybridTimestamp.fromLong(w.timestamp()), NodeId.of(origin), w.sequence())));
         writes.sort(Comparator.reverseOrder());
         Map<String, Stamp> columns = new LinkedHashMap<>();
         columns(t, stamped).forEach(c -> columns.put(c, stamp(v.stampOf(c))));
@@ -65,7 +66,7 @@ final class Versions {
     }
 
     private static Stamp stamp(RowVersion.ColumnStamp s) {
-        return new Stamp(HybridTimestamp.fromLong(s.timestamp()), Optional.ofNullable(s.origin()).map(NodeId::of));
+        return new Stamp(HybridTimestamp.fromLong(s.timestamp()), Optional.ofNullable(s.origin()).map(NodeId::of), s.sequence());
     }
 
     private static RowVersion live(BoundTable t, ChangeSet cs, Change c) {
@@ -77,8 +78,9 @@ final class Versions {
         return stamped ? t.spec().columns() : List.of();
     }
 
-    /** The columns the change sets; all of them when it re-creates a row missing here. */
-    private static Set<String> changed(BoundTable t, Change c, LocalRow local) {
-        return t.spec().columns().stream().filter(col -> local.row().isEmpty() ? c.after().isPresent() : c.sets(col)).collect(Collectors.toSet());
+    /** The columns the change sets (all of them when it re-creates a row missing here), if the table keeps stamps. */
+    private static Set<String> changed(BoundTable t, Change c, LocalRow local, boolean stamped) {
+        return columns(t, stamped).stream().filter(col -> local.row().isEmpty() ? c.after().isPresent() : c.sets(col))
+            .collect(Collectors.toSet());
     }
 }

@@ -15,11 +15,12 @@ import java.util.Optional;
  * missing), the shadow of the row if it was deleted, and the local row's version: its latest write's timestamp and
  * origin (empty for rows that were there before replication started) with that origin's priority, and in
  * {@link #localVersion} every write it is made of and, for a merging resolver's tables, the write that last changed each
- * column. Images are restricted to the replicated columns. Immutable.
+ * column; and the incoming ChangeSet's sequence. Images are restricted to the replicated columns. Immutable.
  */
 public record Conflict(ConflictType type, String table, RowKey key, Change remote, NodeId remoteOrigin, int remotePriority,
                        Optional<RowImage> local, Optional<RowImage> shadow, HybridTimestamp localTimestamp,
-                       Optional<NodeId> localOrigin, int localPriority, ConflictScope scope, LocalVersion localVersion) {
+                       Optional<NodeId> localOrigin, int localPriority, ConflictScope scope, LocalVersion localVersion,
+                       long remoteSequence) {
     public Conflict {
         Objects.requireNonNull(type);
         Objects.requireNonNull(remote);
@@ -34,9 +35,17 @@ public record Conflict(ConflictType type, String table, RowKey key, Change remot
         return remote.timestamp();
     }
 
-    /** The incoming write's stamp: its timestamp and origin. */
+    /** The incoming write's stamp: its timestamp, origin and sequence. */
     public Stamp remoteStamp() {
-        return Stamp.of(remote.timestamp(), remoteOrigin);
+        return Stamp.of(remote.timestamp(), remoteOrigin, remoteSequence);
+    }
+
+    /**
+     * Whether the incoming change is the latest write of {@code column}: it sets the column and its stamp is greater
+     * than the column's here — what a per-column merge takes from the remote side.
+     */
+    public boolean remoteIsLatestFor(String column) {
+        return remoteChanges(column) && remoteStamp().compareTo(localVersion.column(column)) > 0;
     }
 
     /**

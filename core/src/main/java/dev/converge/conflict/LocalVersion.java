@@ -30,9 +30,4 @@ public record LocalVersion(List<Stamp> writes, Map<String, Stamp> columns, Stamp
     public Stamp column(String column) {
         return columns.getOrDefault(column, latest);
     }
-
-    /** Whether the row holds concurrent writes a resolver merged. */
-    public boolean merged() {
-        return writes.size() > 1;
-    }
 }

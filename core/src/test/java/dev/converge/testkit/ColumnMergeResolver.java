@@ -13,7 +13,7 @@ import java.util.Map;
  * A merging resolver for tests, proving the version model for the coming {@code column-merge}: when both sides wrote a
  * live row, each column takes the value of the latest write that changed it — the incoming change's if it changed the
  * column and its stamp is later than the column's stamp here ({@link dev.converge.conflict.LocalVersion#column}), else
- * the local value. Conflicts about a row's existence (a delete, a missing row) go by the timestamp rule. Registered
+ * the local value ({@link Conflict#remoteIsLatestFor}). Conflicts about a row's existence (a delete, a missing row) go by the timestamp rule. Registered
  * for tests only as {@value #NAME}.
  */
 public class ColumnMergeResolver implements ConflictResolver {
@@ -43,7 +43,7 @@ public class ColumnMergeResolver implements ConflictResolver {
         RowImage remote = c.remote().after().orElseThrow();
         Map<String, Object> taken = new LinkedHashMap<>();
         for (String column : local.values().keySet()) {
-            if (c.remoteChanges(column) && c.remoteStamp().compareTo(c.localVersion().column(column)) > 0) {
+            if (c.remoteIsLatestFor(column)) {
                 taken.put(column, remote.get(column));
             }
         }

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * <h2>Column stamps</h2>
  * For tables whose resolver merges, the version also says which write last changed each replicated column
  * ({@link #columns}, a {@link ColumnStamp} per column; only those that differ from the latest write are kept, so a
- * row written whole has none). Per column, stamps form a lattice too (greater timestamp, then greater origin), so a
+ * row written whole has none). Per column, stamps form a lattice too (the greater stamp wins), so a
  * per-column merge ("column-merge") is a join and converges. A column untouched since replication started carries
  * {@link ColumnStamp#BEFORE_REPLICATION}.
  *
@@ -61,15 +61,18 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
     }
 
     /**
-     * The write that last changed a column: its packed hybrid timestamp and origin (null for a value from before
-     * replication started). Ordered by timestamp, then origin; a null origin comes first.
+     * The write that last changed a column: its packed hybrid timestamp, origin (null for a value from before
+     * replication started) and origin sequence. Ordered by timestamp, then origin (a null origin first), then sequence:
+     * two writes of one origin may share a timestamp (written between two sequencings), and the later one must win;
+     * a write that saw another of another origin always has a greater timestamp (hybrid clocks).
      */
-    public record ColumnStamp(long timestamp, String origin) implements Comparable<ColumnStamp> {
+    public record ColumnStamp(long timestamp, String origin, long sequence) implements Comparable<ColumnStamp> {
         /** The stamp of a column nobody changed since replication started: older than every write. */
-        public static final ColumnStamp BEFORE_REPLICATION = new ColumnStamp(0, null);
+        public static final ColumnStamp BEFORE_REPLICATION = new ColumnStamp(0, null, 0);
 
         private static final Comparator<ColumnStamp> ORDER = Comparator.comparingLong(ColumnStamp::timestamp)
-            .thenComparing(ColumnStamp::origin, Comparator.nullsFirst(Comparator.naturalOrder()));
+            .thenComparing(ColumnStamp::origin, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingLong(ColumnStamp::sequence);
 
         @Override
         public int compareTo(ColumnStamp o) {
@@ -93,7 +96,7 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
 
     /** The latest write as a column stamp. */
     public ColumnStamp latest() {
-        return new ColumnStamp(timestamp, origin);
+        return new ColumnStamp(timestamp, origin, originSequence.orElse(0L));
     }
 
     /** The write that last changed {@code column}: its own stamp if kept, else the latest write's. */
@@ -158,7 +161,7 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
             }
         }));
         writes.put(remote.origin, new Write(remote.originSequence.orElseThrow(), remote.timestamp));
-        writes.forEach((o, w) -> latestOf.put(o, new ColumnStamp(w.timestamp(), o)));
+        writes.forEach((o, w) -> latestOf.put(o, new ColumnStamp(w.timestamp(), o, w.sequence())));
         String latest = latestOf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         Write top = writes.remove(latest);
         Map<String, ColumnStamp> stamps = new TreeMap<>();

@@ -14,10 +14,10 @@ import java.util.TreeMap;
  * one write with no column stamps of its own, which is nearly every row. Keys sorted, so equal versions are equal
  * texts on every peer:
  *
- * <pre>{@code {"writes":{"B":[1,7012...]},"columns":{"V":[7012...,"A"],"W":[0,null]}}}</pre>
+ * <pre>{@code {"writes":{"B":[1,7012...]},"columns":{"V":[7012...,"A",3],"W":[0,null,0]}}}</pre>
  *
  * {@code writes}: the other concurrent writes, origin to [sequence, packed timestamp]; {@code columns}: column to
- * [packed timestamp, origin] of the write that last changed it. Stateless and thread-safe.
+ * [packed timestamp, origin, sequence] of the write that last changed it. Stateless and thread-safe.
  */
 final class VersionDetail {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +40,7 @@ final class VersionDetail {
         }
         if (!v.columns().isEmpty()) {
             ObjectNode columns = root.putObject("columns");
-            v.columns().forEach((column, s) -> columns.putArray(column).add(s.timestamp()).add(s.origin()));
+            v.columns().forEach((column, s) -> columns.putArray(column).add(s.timestamp()).add(s.origin()).add(s.sequence()));
         }
         return Optional.of(root.toString());
     }
@@ -60,7 +60,8 @@ final class VersionDetail {
             for (Iterator<Map.Entry<String, JsonNode>> it = root.path("columns").fields(); it.hasNext(); ) {
                 var e = it.next();
                 JsonNode origin = e.getValue().get(1);
-                columns.put(e.getKey(), new RowVersion.ColumnStamp(e.getValue().get(0).asLong(), origin.isNull() ? null : origin.asText()));
+                columns.put(e.getKey(), new RowVersion.ColumnStamp(e.getValue().get(0).asLong(), origin.isNull() ? null : origin.asText(),
+                    e.getValue().get(2).asLong()));
             }
             return new Parsed(writes, columns);
         } catch (JsonProcessingException | RuntimeException e) {
