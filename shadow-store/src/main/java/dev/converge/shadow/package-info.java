@@ -1,9 +1,10 @@
 /**
  * Shadow tables: for every replicated table one {@code cv_shadow_<table>} keyed like the table itself, holding the
- * current version of every row that Converge has seen written (its hybrid timestamp, origin node and either the
- * origin's ChangeSet sequence or the local transaction that wrote it) and, for a deleted row, the deleted image.
+ * current version of every row that Converge has seen written — the writes its content is made of, see
+ * {@link dev.converge.shadow.RowVersion} — and, for a deleted row, the deleted image.
  * Late updates and deletes are judged against it; rows are purged once every peer has acknowledged everything
- * older than them (the purge horizon). Written and read through jOOQ with the database's own dialect; the engine
- * (module {@code core}) decides what to write, this package only knows how.
+ * older than them (the purge horizon). Written and read through jOOQ with the database's own dialect. The engine
+ * (module {@code core}) decides which version a row gets; this package knows how versions combine ({@code RowVersion},
+ * pure) and how they are stored.
  */
 package dev.converge.shadow;
