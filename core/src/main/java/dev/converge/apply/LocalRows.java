@@ -128,11 +128,7 @@ final class LocalRows {
     private Map<RowKey, RowVersion> versions(DSLContext ctx, BoundTable t, List<RowKey> keys) {
         Map<RowKey, RowVersion> out = new HashMap<>();
         for (RowVersion v : shadows.versions(ctx, t.shadow(), keys.stream().map(t::typedKey).toList()).values()) {
-            Map<String, Object> key = new LinkedHashMap<>();
-            for (int i = 0; i < t.spec().keyColumns().size(); i++) {
-                key.put(t.spec().keyColumns().get(i), v.key().get(i));
-            }
-            out.put(new RowKey(key), v);
+            out.put(t.keyOf(v.key()), v);
         }
         return out;
     }

@@ -24,14 +24,14 @@ import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.RowVersion;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -205,13 +205,7 @@ public final class OutboundQueue {
         updated.forEach((t, changes) -> {
             Map<RowKey, RowVersion> found = out.computeIfAbsent(t, k -> new LinkedHashMap<>());
             List<List<Object>> keys = changes.keySet().stream().map(t::typedKey).toList();
-            for (RowVersion v : shadows.versions(tx, t.shadow(), keys).values()) {
-                Map<String, Object> key = new LinkedHashMap<>();
-                for (int i = 0; i < t.spec().keyColumns().size(); i++) {
-                    key.put(t.spec().keyColumns().get(i), v.key().get(i));
-                }
-                found.put(new RowKey(key), v);
-            }
+            shadows.versions(tx, t.shadow(), keys).values().forEach(v -> found.put(t.keyOf(v.key()), v));
         });
         return out;
     }

@@ -28,16 +28,8 @@ public final class JdbcShadowStore {
 
     /** Creates the shadow table unless it exists. */
     public void create(DSLContext ctx, ShadowTable shadow) {
-        List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
-        columns.add(ShadowTable.TS);
-        columns.add(ShadowTable.ORIGIN);
-        columns.add(ShadowTable.SEQ);
-        columns.add(ShadowTable.TX);
-        columns.add(ShadowTable.DELETED);
-        columns.add(shadow.image());
-        columns.add(ShadowTable.VERSION);
         ctx.createTableIfNotExists(shadow.table())
-            .columns(columns)
+            .columns(insertColumns(shadow))
             .constraints(DSL.constraint(name(shadow.name() + "_pk")).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
         // a shadow table made before versions had detail
