@@ -11,6 +11,8 @@ import dev.converge.queue.OutboundQueue;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,7 +48,10 @@ final class Binding {
     }
 
     private Bound bind(List<BoundTable> tables) {
-        OutboundQueue outbound = new OutboundQueue(config.id(), tables);
+        // the tables of a merging resolver keep column stamps in their rows' versions, local writes included
+        Set<String> stamped = tables.stream().map(BoundTable::name)
+            .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).merges()).collect(Collectors.toSet());
+        OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped);
         return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, outbound));
     }
 

@@ -9,8 +9,9 @@ import java.util.Optional;
  * Where a conflict is detected. Pure: given an incoming change and what the node holds for its key, says whether the
  * change applies cleanly or which kind of conflict it meets.
  *
- * <p>The test is causal, not by image: a change conflicts with the local row only when the row's last write is not
- * in the change's causal past, i.e. the change's origin had not applied that write when it wrote. Comparing images
+ * <p>The test is causal, not by image: a change conflicts with the local row only when a write the row is made of (its
+ * last write, or any of the writes a resolver merged into it) is not in the change's causal past, i.e. the change's
+ * origin had not applied that write when it wrote. Comparing images
  * alone would miss a row changed and changed back (A→B→A) and would call a causally later write a conflict whenever
  * a column subset hides a difference. Images still name the conflict (changed row vs missing row).
  */

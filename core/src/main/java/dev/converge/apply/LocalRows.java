@@ -26,7 +26,7 @@ import org.jooq.Record;
 
 /**
  * The load stage of apply: what this node holds for every key an incoming ChangeSet touches — the row (locked), its
- * version and shadow, and whether the version's write lies in the ChangeSet's causal past. One query per table and
+ * version and shadow, and whether every write of the version lies in the ChangeSet's causal past. One query per table and
  * chunk of keys. Stateless apart from its collaborators; used inside the apply transaction only.
  */
 final class LocalRows {
@@ -58,6 +58,7 @@ final class LocalRows {
         // a user transaction this apply waited for has committed its rows: its net effect gives them their versions
         outbound.sequence(ctx);
         Map<TableKey, LocalRow> out = new HashMap<>();
+        Map<String, Long> deps = dependencies(cs);
         for (Map.Entry<String, List<RowKey>> e : keysByTable.entrySet()) {
             BoundTable t = tables.get(e.getKey());
             Map<RowKey, RowImage> rows = rowsByTable.get(e.getKey());
@@ -65,30 +66,36 @@ final class LocalRows {
             Map<String, Long> localSeqs = localSequences(ctx, versions.values());
             for (Change c : cs.changes()) {
                 if (tables.get(c.table()) == t) {
-                    out.put(TableKey.of(c), local(t, cs, rows.get(c.key()), versions.get(c.key()), localSeqs, initial));
+                    out.put(TableKey.of(c), local(t, cs.origin().value(), deps, rows.get(c.key()), versions.get(c.key()), localSeqs, initial));
                 }
             }
         }
         return out;
     }
 
-    private LocalRow local(BoundTable t, ChangeSet cs, RowImage row, RowVersion v, Map<String, Long> localSeqs, HybridTimestamp initial) {
-        if (v == null) {
-            return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true);
+    private LocalRow local(BoundTable t, String writer, Map<String, Long> deps, RowImage row, RowVersion stored, Map<String, Long> localSeqs,
+                           HybridTimestamp initial) {
+        if (stored == null) {
+            return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true, Optional.empty());
         }
+        RowVersion v = withSequence(stored, localSeqs);
         Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t::canonical).map(t.spec()::project) : Optional.empty();
         return new LocalRow(Optional.ofNullable(row), shadow, HybridTimestamp.fromLong(v.timestamp()), Optional.of(NodeId.of(v.origin())),
-            inCausalPast(v, cs, localSeqs));
+            v.seenBy(writer, deps), Optional.of(v));
     }
 
-    /** Whether the write that made this version had been applied at the ChangeSet's origin when it wrote. */
-    private static boolean inCausalPast(RowVersion v, ChangeSet cs, Map<String, Long> localSeqs) {
-        NodeId origin = NodeId.of(v.origin());
-        if (origin.equals(cs.origin())) {
-            return true;
-        }
-        Optional<Long> seq = v.originSequence().or(() -> v.localTransaction().map(localSeqs::get));
-        return seq.isPresent() && cs.dependencies().getOrDefault(origin, 0L) >= seq.get();
+    /** A version of a local write recorded before it was sequenced names its transaction: given its sequence, if it has one. */
+    private static RowVersion withSequence(RowVersion v, Map<String, Long> localSeqs) {
+        Long seq = v.originSequence().isEmpty() ? v.localTransaction().map(localSeqs::get).orElse(null) : null;
+        return seq == null ? v : new RowVersion(v.key(), v.timestamp(), v.origin(), Optional.of(seq), v.localTransaction(), v.deleted(),
+            v.deletedImage(), v.concurrent(), v.columns());
+    }
+
+    /** The ChangeSet's dependencies by origin name, as versions name origins. */
+    static Map<String, Long> dependencies(ChangeSet cs) {
+        Map<String, Long> out = new HashMap<>();
+        cs.dependencies().forEach((origin, seq) -> out.put(origin.value(), seq));
+        return out;
     }
 
     private static Map<String, Long> localSequences(DSLContext ctx, Collection<RowVersion> versions) {
@@ -121,11 +128,7 @@ final class LocalRows {
     private Map<RowKey, RowVersion> versions(DSLContext ctx, BoundTable t, List<RowKey> keys) {
         Map<RowKey, RowVersion> out = new HashMap<>();
         for (RowVersion v : shadows.versions(ctx, t.shadow(), keys.stream().map(t::typedKey).toList()).values()) {
-            Map<String, Object> key = new LinkedHashMap<>();
-            for (int i = 0; i < t.spec().keyColumns().size(); i++) {
-                key.put(t.spec().keyColumns().get(i), v.key().get(i));
-            }
-            out.put(new RowKey(key), v);
+            out.put(t.keyOf(v.key()), v);
         }
         return out;
     }

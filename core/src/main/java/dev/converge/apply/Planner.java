@@ -11,15 +11,14 @@ import dev.converge.conflict.Resolution;
 import dev.converge.conflict.TimestampResolver;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
-import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.RowImage;
-import dev.converge.shadow.RowVersion;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The detect and resolve stages of apply, for one change: asks {@link Detection} whether the change meets a
- * concurrent local write, asks the table's resolver to decide, and turns the answer into a {@link Plan}. A resolver
+ * concurrent local write, asks the table's resolver to decide, and turns the answer into a {@link Plan} with the row's
+ * new version ({@link Versions}). A resolver
  * that throws or answers nothing does not stop the apply: the change is parked as an {@code error} conflict. Pure apart
  * from calling the resolver; thread-safe.
  */
@@ -47,17 +46,20 @@ final class Planner {
 
     Plan plan(ChangeSet cs, Change c, LocalRow local) {
         BoundTable t = tables.get(c.table());
+        ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
+        boolean merging = resolver.merges();
         Optional<ConflictType> conflict = Detection.detect(c, local);
         if (conflict.isEmpty()) {
-            return Plan.clean(c, cleanWrite(t, c), Optional.of(remoteVersion(t, cs, c, local)));
+            return Plan.clean(c, cleanWrite(t, c), Optional.of(Versions.written(t, cs, c, local, merging)));
         }
         Conflict subject = new Conflict(conflict.get(), t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), local.row(),
-            local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()));
-        if (Detection.sameOutcome(c, local)) {
+            local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()),
+            Versions.forResolver(t, local, merging), cs.sequence());
+        // a resolver that picks a side has nothing to pick between equal rows; for a merging one both writes count
+        if (!merging && Detection.sameOutcome(c, local)) {
             boolean remoteNewer = LATEST.resolve(subject) instanceof Resolution.ApplyRemote;
-            return Plan.clean(c, Optional.empty(), remoteNewer ? Optional.of(remoteVersion(t, cs, c, local)) : Optional.empty());
+            return Plan.clean(c, Optional.empty(), remoteNewer ? Optional.of(Versions.written(t, cs, c, local, false)) : Optional.empty());
         }
-        ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
         Resolution resolution;
         try {
             resolution = resolver.resolve(subject);
@@ -67,25 +69,25 @@ final class Planner {
         if (resolution == null) {
             return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " returned no resolution"));
         }
-        return resolved(t, cs, subject, resolution);
+        return resolved(t, cs, subject, local, merging, resolution);
     }
 
     /**
      * Carries out a resolution. Every kind is named here: a kind added to the sealed {@link Resolution} and not handled
      * is an error conflict, never silently a keep-local (and {@code PlannerTest} fails: see {@link #HANDLED}).
      */
-    private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, Resolution r) {
+    private Plan resolved(BoundTable t, ChangeSet cs, Conflict subject, LocalRow local, boolean merging, Resolution r) {
         Change c = subject.remote();
         if (r instanceof Resolution.ApplyRemote) {
-            LocalRow local = new LocalRow(subject.local(), subject.shadow(), subject.localTimestamp(), subject.localOrigin(), false);
-            return Plan.conflict(c, remoteWrite(t, c, local), Optional.of(remoteVersion(t, cs, c, local)),
+            return Plan.conflict(c, remoteWrite(t, c, local), Optional.of(Versions.written(t, cs, c, local, merging)),
                 records.decided(cs, subject, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED));
         }
         if (r instanceof Resolution.Merge merge) {
             RowImage row = t.spec().project(merge.row());
             Optional<RowWriter.Write> w = Optional.of(subject.local().isPresent()
                 ? new RowWriter.UpdateRow(t, c.key(), row) : new RowWriter.InsertRow(t, row));
-            return Plan.conflict(c, w, Optional.of(live(t, cs, c)), records.decided(cs, subject, Outcome.MERGED, ConflictStatus.AUTO_RESOLVED));
+            return Plan.conflict(c, w, Optional.of(Versions.merged(t, cs, c, local, merging)),
+                records.decided(cs, subject, Outcome.MERGED, ConflictStatus.AUTO_RESOLVED));
         }
         if (r instanceof Resolution.Ignore) {
             return Plan.ignored(c);
@@ -116,18 +118,5 @@ final class Planner {
             return local.row().isPresent() ? Optional.of(new RowWriter.DeleteRow(t, c.key())) : Optional.empty();
         }
         return Optional.of(local.row().isPresent() ? new RowWriter.UpdateRow(t, c.key(), after.get()) : new RowWriter.InsertRow(t, after.get()));
-    }
-
-    private static RowVersion remoteVersion(BoundTable t, ChangeSet cs, Change c, LocalRow local) {
-        if (c.after().isPresent()) {
-            return live(t, cs, c);
-        }
-        RowImage deleted = local.row().orElse(c.before().orElseThrow());
-        return RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(),
-            ChangeSetCodec.imageToJson(deleted));
-    }
-
-    private static RowVersion live(BoundTable t, ChangeSet cs, Change c) {
-        return RowVersion.live(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence());
     }
 }

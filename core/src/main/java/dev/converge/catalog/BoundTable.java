@@ -53,6 +53,15 @@ public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, 
         return out;
     }
 
+    /** The key of a row from its key values in key-column order, as a shadow table returns them (the inverse of {@link #typedKey}). */
+    public RowKey keyOf(List<Object> keyValues) {
+        Map<String, Object> key = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < spec.keyColumns().size(); i++) {
+            key.put(spec.keyColumns().get(i), keyValues.get(i));
+        }
+        return new RowKey(key);
+    }
+
     /** A typed value of a column from a row image, ready to bind. */
     public Object typedValue(RowImage image, String column) {
         return typed(field(column), image.get(column));

@@ -11,4 +11,20 @@ public interface ConflictResolver {
     String name();
 
     Resolution resolve(Conflict conflict);
+
+    /**
+     * Whether this resolver combines concurrent writes ({@link Resolution.Merge}) rather than only choosing one: a
+     * per-column merge, a sum of increments. Then every concurrent write counts, so the engine
+     * <ul>
+     *   <li>asks it about every concurrent write, also one that left the same image as the local row (two increments
+     *       by one leave equal rows and still both count; a resolver that picks one side is not asked then);</li>
+     *   <li>keeps the write that last changed each column of its tables' rows ({@link LocalVersion#columns}), from
+     *       local writes and applied ones alike.</li>
+     * </ul>
+     * The merged row's version holds both sides' writes whatever the resolver answers as row (see {@code
+     * dev.converge.shadow.RowVersion}). Default {@code false}; must not change while a node runs.
+     */
+    default boolean merges() {
+        return false;
+    }
 }

@@ -53,5 +53,10 @@ public final class ResolverRegistry {
         public Resolution resolve(Conflict c) {
             return c.remoteTimestamp().equals(c.localTimestamp()) ? then.resolve(c) : first.resolve(c);
         }
+
+        @Override
+        public boolean merges() {
+            return first.merges() || then.merges();
+        }
     }
 }

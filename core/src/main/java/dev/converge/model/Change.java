@@ -25,6 +25,18 @@ public sealed interface Change permits Change.Insert, Change.Update, Change.Dele
     /** The kind as a word: insert, update or delete. */
     String kind();
 
+    /**
+     * Whether this change sets {@code column} (matched ignoring case): an insert sets every column, an update those
+     * whose value differs between its before and after images, a delete none.
+     */
+    default boolean sets(String column) {
+        Optional<RowImage> after = after();
+        if (after.isEmpty()) {
+            return false;
+        }
+        return before().map(b -> !Values.same(b.get(column), after.get().get(column))).orElse(true);
+    }
+
     record Insert(String table, RowKey key, RowImage row, HybridTimestamp timestamp) implements Change {
         public Insert {
             Objects.requireNonNull(table);

@@ -29,7 +29,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -65,6 +68,7 @@ public final class OutboundQueue {
     private final NodeId self;
     private final Map<String, BoundTable> tables;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final Set<String> stamped;
     /**
      * Net effects by sequence, as the sequencer computed them for the row versions: reading a ChangeSet for a peer
      * soon after would otherwise read and parse its captured rows a second time (and once more per peer). A sequenced
@@ -107,11 +111,24 @@ public final class OutboundQueue {
     }
 
     public OutboundQueue(NodeId self, List<BoundTable> tables) {
-        this(self, tables, CACHED_WEIGHT);
+        this(self, tables, Set.of(), CACHED_WEIGHT);
+    }
+
+    /**
+     * @param stamped the tables whose rows' versions keep the write that last changed each column: those of a merging
+     *     resolver ({@link dev.converge.conflict.ConflictResolver#merges()})
+     */
+    public OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped) {
+        this(self, tables, stamped, CACHED_WEIGHT);
     }
 
     /** With a net-effect cache of at most {@code cacheWeight} (tests use a tiny one to check that misses are harmless). */
     OutboundQueue(NodeId self, List<BoundTable> tables, long cacheWeight) {
+        this(self, tables, Set.of(), cacheWeight);
+    }
+
+    private OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped, long cacheWeight) {
+        this.stamped = Set.copyOf(stamped);
         this.netEffects = Caffeine.newBuilder().maximumWeight(cacheWeight).weigher((Sequenced tx, List<Change> changes) -> weight(changes))
             .build();
         this.self = self;
@@ -196,23 +213,58 @@ public final class OutboundQueue {
      * columns outside the replicated subset, or a row inserted and deleted again ship nothing, so they must leave the
      * row's version as it was. Transactions are handled in sequence order, so a row's last writer wins. A version
      * carries its transaction's timestamp, as the change shipped to the peers does.
+     *
+     * <p><b>A local write after a merge.</b> The version of a local write is that write alone, even when the row held a
+     * merge of concurrent writes: this node had applied every one of them before it wrote, so they are in the write's
+     * causal past (its ChangeSet's dependencies) and a peer that sees the write saw them (see
+     * {@link RowVersion}). Only the column stamps of a merging resolver's table ({@code stamped}) need what the row had:
+     * a column the write left alone keeps its stamp, so those rows' versions are read first (one query per table and
+     * chunk of keys).
      */
     private void writeVersions(DSLContext tx, Collection<Sequenced> sequenced) {
         Map<String, List<RawChange>> raw = rawChanges(tx, sequenced);
-        Map<BoundTable, Map<RowKey, RowVersion>> byTable = new LinkedHashMap<>();
+        Map<Sequenced, List<Change>> nets = new LinkedHashMap<>();
         for (Sequenced s : sequenced) {
             List<Change> net = NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs());
             netEffects.put(s, net);
-            for (Change c : net) {
+            nets.put(s, net);
+        }
+        Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
+        for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
+            long seq = e.getKey().sequence();
+            for (Change c : e.getValue()) {
                 BoundTable t = tables.get(c.table());
                 List<Object> key = t.typedKey(c.key());
                 long ts = c.timestamp().asLong();
-                RowVersion v = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), s.sequence())
-                    : RowVersion.tombstone(key, ts, self.value(), s.sequence(), ChangeSetCodec.imageToJson(c.before().orElseThrow()));
-                byTable.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c.key(), v);
+                RowVersion own = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), seq)
+                    : RowVersion.tombstone(key, ts, self.value(), seq, ChangeSetCodec.imageToJson(c.before().orElseThrow()));
+                Map<RowKey, RowVersion> versions = byTable.computeIfAbsent(t, k -> new LinkedHashMap<>());
+                List<String> columns = stamped.contains(t.name()) ? t.spec().columns() : List.of();
+                Set<String> changed = columns.stream().filter(c::sets).collect(Collectors.toSet());
+                versions.put(c.key(), RowVersion.followed(Optional.ofNullable(versions.get(c.key())), own, changed, columns));
             }
         }
         byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
+    }
+
+    /** The current versions of the rows of stamped tables that these net effects update (others need none). */
+    private Map<BoundTable, Map<RowKey, RowVersion>> previousStamps(DSLContext tx, Collection<List<Change>> nets) {
+        Map<BoundTable, Map<RowKey, Change>> updated = new LinkedHashMap<>();
+        for (List<Change> net : nets) {
+            for (Change c : net) {
+                BoundTable t = tables.get(c.table());
+                if (stamped.contains(t.name()) && c instanceof Change.Update) {
+                    updated.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c.key(), c);
+                }
+            }
+        }
+        Map<BoundTable, Map<RowKey, RowVersion>> out = new LinkedHashMap<>();
+        updated.forEach((t, changes) -> {
+            Map<RowKey, RowVersion> found = out.computeIfAbsent(t, k -> new LinkedHashMap<>());
+            List<List<Object>> keys = changes.keySet().stream().map(t::typedKey).toList();
+            shadows.versions(tx, t.shadow(), keys).values().forEach(v -> found.put(t.keyOf(v.key()), v));
+        });
+        return out;
     }
 
     /** For each origin, the highest sequence that had been applied here when the applied count was {@code appliedN}. */

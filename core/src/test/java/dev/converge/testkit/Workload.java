@@ -48,7 +48,7 @@ public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
     // ---- statements -------------------------------------------------------------------------------------------------
 
     /** One SQL statement of a local transaction; never fails. */
-    public sealed interface Stmt permits Insert, SetV, SetW, Bump, Delete, DeleteWhere, Move {
+    public sealed interface Stmt permits Insert, SetV, SetW, Add, Bump, Delete, DeleteWhere, Move {
         String sql();
     }
 
@@ -77,6 +77,18 @@ public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
     public record SetW(int k, String w) implements Stmt {
         public String sql() {
             return "UPDATE t SET w = " + lit(w) + " WHERE k = " + k;
+        }
+
+        @Override
+        public String toString() {
+            return sql();
+        }
+    }
+
+    /** An increment of one row's counter. */
+    public record Add(int k, int by) implements Stmt {
+        public String sql() {
+            return "UPDATE t SET v = v + " + by + " WHERE k = " + k;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.converge.testkit;
 
 import dev.converge.Node;
+import dev.converge.config.ResolverSpec;
 import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.ChangeSet;
@@ -31,10 +32,10 @@ public final class WorkloadRunner implements AutoCloseable {
     private final List<ReusingDataSource> pools = new ArrayList<>();
     private String current = "initial rows";
 
-    private WorkloadRunner(Dialect dialect, String name) {
+    private WorkloadRunner(Dialect dialect, String name, ResolverSpec resolver) {
         this.dialect = dialect;
         this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")),
-            b -> b.purgeGrace(java.time.Duration.ZERO), db -> { // no grace: the workloads exercise purging
+            b -> b.purgeGrace(java.time.Duration.ZERO).defaultResolver(resolver), db -> { // no grace: the workloads exercise purging
             ReusingDataSource pool = new ReusingDataSource(db);
             pools.add(pool);
             return pool;
@@ -50,7 +51,12 @@ public final class WorkloadRunner implements AutoCloseable {
      * freed and the failure says which step, after the trace of the steps before.
      */
     public static WorkloadRunner run(Dialect dialect, String name, Workload w) {
-        WorkloadRunner r = new WorkloadRunner(dialect, name);
+        return run(dialect, name, w, ResolverSpec.TIMESTAMP);
+    }
+
+    /** As above, every peer deciding conflicts with {@code resolver}. */
+    public static WorkloadRunner run(Dialect dialect, String name, Workload w, ResolverSpec resolver) {
+        WorkloadRunner r = new WorkloadRunner(dialect, name, resolver);
         try {
             if (w.initialRows() > 0) {
                 String[] rows = new String[w.initialRows()];

@@ -71,6 +71,38 @@ public final class Workloads {
             });
     }
 
+    /**
+     * Writes on every peer for a merging resolver: inserts (of keys 1..6, so that two peers insert the same key),
+     * increments, updates of one column and statements over several rows — no deletes: what a delete concurrent with
+     * a merge means is the later resolvers' to say (see the README). Deliveries of every kind, maybe a skewed clock.
+     */
+    public static Arbitrary<Workload> merging(int maxSteps) {
+        Arbitrary<String[]> pair = Arbitraries.of(PAIRS);
+        Arbitrary<Step> write = Combinators.combine(Arbitraries.of(Workload.NODES), delay(), mergeStatement().list().ofMinSize(1).ofMaxSize(3))
+            .as(Workload.Write::new);
+        Arbitrary<Step> steps = Arbitraries.frequencyOf(
+            Tuple.of(10, write),
+            Tuple.of(3, pair.map(p -> new Workload.Deliver(p[0], p[1]))),
+            Tuple.of(3, scramble(pair)),
+            Tuple.of(2, redeliver(pair)),
+            Tuple.of(1, Arbitraries.just(new Workload.Sync())));
+        return Combinators.combine(skew(), initialRows(), steps.list().ofMinSize(1).ofMaxSize(maxSteps)
+            .withSizeDistribution(RandomDistribution.uniform()))
+            .as(Workload::new);
+    }
+
+    static Arbitrary<Workload.Stmt> mergeStatement() {
+        Arbitrary<Integer> key = Arbitraries.integers().between(1, 6);
+        Arbitrary<Integer> value = Arbitraries.integers().between(0, 9);
+        Arbitrary<String> word = Arbitraries.of("a", "b", "c").injectNull(0.2);
+        return Arbitraries.frequencyOf(
+            Tuple.of(3, Combinators.combine(key, value, word).as(Workload.Insert::new)),
+            Tuple.of(6, Combinators.combine(key, Arbitraries.integers().between(-3, 9).filter(d -> d != 0)).as(Workload.Add::new)),
+            Tuple.of(2, Combinators.combine(key, value).as(Workload.SetV::new)),
+            Tuple.of(3, Combinators.combine(key, word).as(Workload.SetW::new)),
+            Tuple.of(1, value.map(Workload.Bump::new)));
+    }
+
     /** How many of the keys 1..4 exist everywhere before the workload starts; mostly all of them. */
     public static Arbitrary<Integer> initialRows() {
         return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.integers().between(0, 3)), Tuple.of(2, Arbitraries.just(4)));
@@ -85,24 +117,32 @@ public final class Workloads {
     public static Arbitrary<Step> step(Arbitrary<String> writers) {
         Arbitrary<String[]> pair = Arbitraries.of(PAIRS);
         Arbitrary<Step> deliver = pair.map(p -> new Workload.Deliver(p[0], p[1]));
-        Arbitrary<Step> scramble = Combinators.combine(pair, Arbitraries.integers().between(1, 4), Arbitraries.of(true, false))
-            .flatAs((p, n, ack) -> Arbitraries.integers().between(0, n - 1).list().ofMinSize(1).ofMaxSize(n + 1)
-                .map(pieces -> new Workload.Scramble(p[0], p[1], n, pieces, ack)));
-        Arbitrary<Step> redeliver = Combinators.combine(pair, Arbitraries.integers().between(0, 5))
-            .as((p, i) -> new Workload.Redeliver(p[0], p[1], i));
         return Arbitraries.frequencyOf(
             Tuple.of(10, write(writers)),
             Tuple.of(3, deliver),
-            Tuple.of(3, scramble),
-            Tuple.of(2, redeliver),
+            Tuple.of(3, scramble(pair)),
+            Tuple.of(2, redeliver(pair)),
             Tuple.of(1, Arbitraries.just(new Workload.Sync())));
     }
 
+    private static Arbitrary<Step> scramble(Arbitrary<String[]> pair) {
+        return Combinators.combine(pair, Arbitraries.integers().between(1, 4), Arbitraries.of(true, false))
+            .flatAs((p, n, ack) -> Arbitraries.integers().between(0, n - 1).list().ofMinSize(1).ofMaxSize(n + 1)
+                .map(pieces -> new Workload.Scramble(p[0], p[1], n, pieces, ack)));
+    }
+
+    private static Arbitrary<Step> redeliver(Arbitrary<String[]> pair) {
+        return Combinators.combine(pair, Arbitraries.integers().between(0, 5)).as((p, i) -> new Workload.Redeliver(p[0], p[1], i));
+    }
+
     public static Arbitrary<Step> write(Arbitrary<String> writers) {
-        Arbitrary<Long> delay = Arbitraries.frequencyOf(
+        return Combinators.combine(writers, delay(), statement().list().ofMinSize(1).ofMaxSize(3)).as(Workload.Write::new);
+    }
+
+    private static Arbitrary<Long> delay() {
+        return Arbitraries.frequencyOf(
             Tuple.of(1, Arbitraries.just(0L)),
             Tuple.of(4, Arbitraries.longs().between(1, 3000)));
-        return Combinators.combine(writers, delay, statement().list().ofMinSize(1).ofMaxSize(3)).as(Workload.Write::new);
     }
 
     public static Arbitrary<Workload.Stmt> statement() {

@@ -28,17 +28,12 @@ public final class JdbcShadowStore {
 
     /** Creates the shadow table unless it exists. */
     public void create(DSLContext ctx, ShadowTable shadow) {
-        List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
-        columns.add(ShadowTable.TS);
-        columns.add(ShadowTable.ORIGIN);
-        columns.add(ShadowTable.SEQ);
-        columns.add(ShadowTable.TX);
-        columns.add(ShadowTable.DELETED);
-        columns.add(shadow.image());
         ctx.createTableIfNotExists(shadow.table())
-            .columns(columns)
+            .columns(insertColumns(shadow))
             .constraints(DSL.constraint(name(shadow.primaryKeyName())).primaryKey(shadow.keyFields().toArray(Field[]::new)))
             .execute();
+        // a shadow table made before versions had detail
+        ctx.alterTable(shadow.table()).addColumnIfNotExists(ShadowTable.VERSION).execute();
         // the purge's two look-ups: tombstones by age (grace) and by origin and sequence (seen by every peer)
         ctx.createIndexIfNotExists(name(shadow.purgeIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.TS).execute();
         ctx.createIndexIfNotExists(name(shadow.seenIndexName())).on(shadow.table(), ShadowTable.DELETED, ShadowTable.ORIGIN, ShadowTable.SEQ)
@@ -189,19 +184,21 @@ public final class JdbcShadowStore {
         out.add(v.localTransaction().orElse(null));
         out.add(v.deleted());
         out.add(v.deletedImage().map(j -> shadow.image().getDataType().convert(j)).orElse(null));
+        out.add(VersionDetail.json(v).orElse(null));
         return out.toArray();
     }
 
     private static List<Field<?>> insertColumns(ShadowTable shadow) {
         List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
-        columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED, shadow.image()));
+        columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED, shadow.image(),
+            ShadowTable.VERSION));
         return columns;
     }
 
     private static List<Field<?>> selectList(ShadowTable shadow) {
         List<Field<?>> columns = new ArrayList<>(shadow.keyFields());
         columns.addAll(List.of(ShadowTable.TS, ShadowTable.ORIGIN, ShadowTable.SEQ, ShadowTable.TX, ShadowTable.DELETED,
-            shadow.image().cast(String.class).as("cv_image")));
+            shadow.image().cast(String.class).as("cv_image"), ShadowTable.VERSION));
         return columns;
     }
 
@@ -214,8 +211,9 @@ public final class JdbcShadowStore {
         for (Field<Object> f : shadow.keyFields()) {
             key.add(r.get(f.getName()));
         }
+        VersionDetail.Parsed detail = VersionDetail.parse(r.get(ShadowTable.VERSION));
         return new RowVersion(key, r.get(ShadowTable.TS), r.get(ShadowTable.ORIGIN), Optional.ofNullable(r.get(ShadowTable.SEQ)),
             Optional.ofNullable(r.get(ShadowTable.TX)), Boolean.TRUE.equals(r.get(ShadowTable.DELETED)),
-            Optional.ofNullable(r.get("cv_image", String.class)));
+            Optional.ofNullable(r.get("cv_image", String.class)), detail.writes(), detail.columns());
     }
 }

@@ -13,8 +13,8 @@ import org.jooq.impl.SQLDataType;
 
 /**
  * The shadow table of one replicated table: {@code cv_shadow_<table>} (see {@link GeneratedName} for names that are
- * not plain or too long) with the table's key columns (same names, same types) and the version columns.
- * {@code keyFields} carry the key columns' data types so that values bind correctly.
+ * not plain or too long) with the table's key columns (same names, same types) and the version columns (see
+ * {@link RowVersion}). {@code keyFields} carry the key columns' data types so that values bind correctly.
  */
 public record ShadowTable(String baseTable, String name, List<Field<Object>> keyFields, SQLDialect dialect) {
     /** PostgreSQL's identifier limit; H2 allows more, but one rule for both keeps a configuration portable. */
@@ -60,6 +60,8 @@ public record ShadowTable(String baseTable, String name, List<Field<Object>> key
     static final Field<Long> SEQ = field(DSL.name("cv_seq"), SQLDataType.BIGINT.nullable(true));
     static final Field<String> TX = field(DSL.name("cv_tx"), SQLDataType.VARCHAR(64).nullable(true));
     static final Field<Boolean> DELETED = field(DSL.name("cv_deleted"), SQLDataType.BOOLEAN.notNull());
+    /** A version's detail beyond its latest write (see {@link VersionDetail}): JSON text, NULL for most rows. */
+    static final Field<String> VERSION = field(DSL.name("cv_version"), SQLDataType.VARCHAR.nullable(true));
 
     /** The deleted image as JSON: jsonb on PostgreSQL (cheap to write from a trigger), text on H2. */
     Field<Object> image() {
@@ -74,6 +76,6 @@ public record ShadowTable(String baseTable, String name, List<Field<Object>> key
 
     /** Column names of the version part, for SQL written elsewhere (the PostgreSQL capture trigger). */
     public static List<String> versionColumns() {
-        return List.of("cv_ts", "cv_origin", "cv_seq", "cv_tx", "cv_deleted", "cv_image");
+        return List.of("cv_ts", "cv_origin", "cv_seq", "cv_tx", "cv_deleted", "cv_image", "cv_version");
     }
 }
