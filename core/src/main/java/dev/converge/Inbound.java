@@ -124,21 +124,30 @@ final class Inbound {
      */
     private Arrival applyIfReady(ChangeSet cs, Binding.Bound bound) {
         try {
-            return tx.applying((connection, ctx) -> {
-                Arrival readiness = readiness(ctx, cs, bound);
-                if (readiness != null) {
-                    return readiness;
-                }
-                bound.engine().apply(connection, ctx, cs);
-                inbox.remove(ctx, cs.origin(), cs.sequence());
-                return Arrival.APPLIED;
-            });
+            return consume(cs, bound, (connection, ctx) -> bound.engine().apply(connection, ctx, cs));
         } catch (RuntimeException e) {
             if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
                 throw e;
             }
             return contain(cs, e, bound);
         }
+    }
+
+    /**
+     * One apply transaction that consumes {@code cs} if it is ready: {@code step} writes what the engine makes of it
+     * (applied, applied row by row, or recorded as failed; each advances the watermark), and a stored copy leaves the
+     * inbox. Returns what became of it.
+     */
+    private Arrival consume(ChangeSet cs, Binding.Bound bound, Transactions.ConnectionWork<?> step) {
+        return tx.applying((connection, ctx) -> {
+            Arrival readiness = readiness(ctx, cs, bound);
+            if (readiness != null) {
+                return readiness;
+            }
+            step.run(connection, ctx);
+            inbox.remove(ctx, cs.origin(), cs.sequence());
+            return Arrival.APPLIED;
+        });
     }
 
     /**
@@ -162,15 +171,7 @@ final class Inbound {
             rowScoped(cs) ? "applying it row by row, failing rows are parked as error conflicts" : "parked whole as an error conflict");
         if (rowScoped(cs)) {
             try {
-                return tx.applying((connection, ctx) -> {
-                    Arrival readiness = readiness(ctx, cs, bound);
-                    if (readiness != null) {
-                        return readiness;
-                    }
-                    bound.engine().applyRowByRow(connection, ctx, cs);
-                    inbox.remove(ctx, cs.origin(), cs.sequence());
-                    return Arrival.APPLIED;
-                });
+                return consume(cs, bound, (connection, ctx) -> bound.engine().applyRowByRow(connection, ctx, cs));
             } catch (RuntimeException again) {
                 if (Transactions.isTransient(again)) {
                     throw again;
@@ -178,15 +179,7 @@ final class Inbound {
                 failure.addSuppressed(again);
             }
         }
-        return tx.applying((connection, ctx) -> {
-            Arrival readiness = readiness(ctx, cs, bound);
-            if (readiness != null) {
-                return readiness;
-            }
-            bound.engine().fail(ctx, cs, failure);
-            inbox.remove(ctx, cs.origin(), cs.sequence());
-            return Arrival.APPLIED;
-        });
+        return consume(cs, bound, (connection, ctx) -> bound.engine().fail(ctx, cs, failure));
     }
 
     private boolean rowScoped(ChangeSet cs) {

@@ -180,32 +180,18 @@ public final class ChangeSetCodec {
         long sequence = number(root, "sequence");
         HybridTimestamp ts = timestamp(number(root, "timestamp"), "timestamp");
         Map<NodeId, Long> deps = new LinkedHashMap<>();
-        JsonNode depsNode = root.get("dependencies");
-        if (depsNode != null && !depsNode.isNull()) {
-            if (!depsNode.isObject()) {
-                throw new MalformedChangeSetException("dependencies must be an object of node id to sequence");
+        for (Map.Entry<String, JsonNode> e : optionalObject(root, "dependencies", "an object of node id to sequence")) {
+            if (!e.getValue().canConvertToLong()) {
+                throw new MalformedChangeSetException("dependency on " + e.getKey() + " must be a sequence number");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = depsNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().canConvertToLong()) {
-                    throw new MalformedChangeSetException("dependency on " + e.getKey() + " must be a sequence number");
-                }
-                deps.put(nodeId(e.getKey(), "dependency"), e.getValue().asLong());
-            }
+            deps.put(nodeId(e.getKey(), "dependency"), e.getValue().asLong());
         }
         Map<String, String> metadata = new LinkedHashMap<>();
-        JsonNode metaNode = root.get("metadata");
-        if (metaNode != null && !metaNode.isNull()) {
-            if (!metaNode.isObject()) {
-                throw new MalformedChangeSetException("metadata must be an object of names to texts");
+        for (Map.Entry<String, JsonNode> e : optionalObject(root, "metadata", "an object of names to texts")) {
+            if (!e.getValue().isTextual()) {
+                throw new MalformedChangeSetException("metadata " + e.getKey() + " must be a text");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = metaNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                if (!e.getValue().isTextual()) {
-                    throw new MalformedChangeSetException("metadata " + e.getKey() + " must be a text");
-                }
-                metadata.put(e.getKey(), e.getValue().asText());
-            }
+            metadata.put(e.getKey(), e.getValue().asText());
         }
         JsonNode changesNode = root.get("changes");
         if (changesNode == null || !changesNode.isArray()) {
@@ -221,6 +207,20 @@ public final class ChangeSetCodec {
         } catch (IllegalArgumentException e) {
             throw new MalformedChangeSetException(e.getMessage());
         }
+    }
+
+    /** The fields of an optional object member ({@code what} says what it must be); none if it is absent or null. */
+    private static List<Map.Entry<String, JsonNode>> optionalObject(JsonNode root, String name, String what) {
+        JsonNode node = root.get(name);
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isObject()) {
+            throw new MalformedChangeSetException(name + " must be " + what);
+        }
+        List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
+        node.fields().forEachRemaining(out::add);
+        return out;
     }
 
     private static Change change(JsonNode n, String where) {
