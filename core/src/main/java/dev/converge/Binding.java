@@ -5,6 +5,7 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.NodeConfig;
 import dev.converge.conflict.ConflictResolver;
+import dev.converge.dialect.SqlFailures;
 import dev.converge.install.SchemaWatch;
 import dev.converge.model.ChangeSet;
 import dev.converge.queue.OutboundQueue;
@@ -68,11 +69,16 @@ final class Binding {
         synchronized (watch) {
             Bound before = current.get();
             try {
-                Optional<List<BoundTable>> rebound = tx.local(ctx -> watch.changed(ctx, before.tables()));
+                // once: the watch remembers what it saw, so a retried attempt would find nothing changed and the
+                // capture it re-installed in the failed one would stay rolled back
+                Optional<List<BoundTable>> rebound = tx.localOnce(ctx -> watch.changed(ctx, before.tables()));
                 rebound.ifPresent(tables -> current.set(bind(tables)));
             } catch (RuntimeException e) {
                 watch.reset(); // the capture it re-installed was rolled back: do it again next time
-                throw e;
+                if (!SqlFailures.isTransient(e)) {
+                    throw e;
+                }
+                // transient: go on with the binding in force; the next call looks again
             }
             return current.get();
         }

@@ -57,6 +57,14 @@ final class Transactions {
     }
 
     /**
+     * Runs {@code work} as a local transaction once, without retrying a transient failure: for work that keeps state
+     * outside the database and must start again from the top if its transaction fails.
+     */
+    <T> T localOnce(Work<T> work) {
+        return once(false, (c, ctx) -> work.run(ctx));
+    }
+
+    /**
      * Runs {@code work} as an apply transaction: capture skips its writes to replicated tables, which are not local
      * changes and must not echo back to their origin.
      */
