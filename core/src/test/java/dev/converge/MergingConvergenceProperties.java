@@ -58,7 +58,9 @@ class MergingConvergenceProperties {
             WorkloadChecks.appliedExactlyOnce(r);
             var conflicts = Workload.NODES.stream().mapToInt(n -> r.node(n).conflicts().size()).sum();
             Statistics.label("merges").collect(conflicts == 0 ? "0" : conflicts < 4 ? "1-3" : "4+");
-            Statistics.label("merges").coverage(c -> c.check("4+").percentage(p -> p > 20));
+            if (dialect == Dialect.H2) { // a percentage of PostgreSQL's 5 or 10 tries means nothing (see ConvergenceProperties)
+                Statistics.label("merges").coverage(c -> c.check("4+").percentage(p -> p > 20));
+            }
         }
     }
 
