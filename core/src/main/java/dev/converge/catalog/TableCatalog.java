@@ -125,7 +125,7 @@ public final class TableCatalog {
             return Either.left(new ConfigError(where, "column " + array.get() + " is an array (" + fields.get(array.get()).getDataType()
                 .getTypeName() + "), which Converge does not replicate yet; leave it out with a column subset"));
         }
-        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, t.getName(), all, f));
+        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, where, t.getName(), all, columns.get(), f));
         if (badFilter.isPresent()) {
             return Either.left(badFilter.get());
         }
