@@ -22,10 +22,15 @@ import org.jooq.exception.DataAccessException;
 
 /**
  * Writes rows in batches: consecutive writes of the same kind to the same table go as one JDBC batch (one round
- * trip), in the order given, so that parents are inserted before children and children deleted before parents. When
- * the target rejects a batch (a constraint, or a value the column cannot hold), the writer rolls back to a savepoint
- * and writes the rows one by one, each under its own savepoint, so that only the rejected rows are left out and the
- * caller can record them. Any other database failure propagates and the whole apply transaction rolls back.
+ * trip; on PostgreSQL one statement), inserts and updates in the order given, then the deletes in the order given.
+ * Deletes go last because a row a transaction deleted is no longer referenced once the transaction's other rows are
+ * written (at the origin nothing referred to it at commit), whereas deleting it first would fail a foreign key or,
+ * under {@code ON DELETE CASCADE}, remove rows that the transaction moved elsewhere (a parent key change).
+ *
+ * <p>When the target refuses a batch (a constraint, or a value the column cannot hold), the writer rolls back to a
+ * savepoint and hands the rows to {@link Settling}, which writes them one at a time in passes until the target accepts
+ * them all or no pass makes progress; only the rows still refused are returned, and the caller records them. Any other
+ * database failure propagates and the whole apply transaction rolls back. Confined to the apply transaction's thread.
  */
 final class RowWriter {
     sealed interface Write permits InsertRow, UpdateRow, DeleteRow {
@@ -57,11 +62,14 @@ final class RowWriter {
         if (writes.isEmpty()) {
             return List.of();
         }
+        List<Write> ordered = new ArrayList<>(writes.size());
+        writes.stream().filter(w -> !(w instanceof DeleteRow)).forEach(ordered::add);
+        writes.stream().filter(w -> w instanceof DeleteRow).forEach(ordered::add);
         Savepoint all = connection.setSavepoint();
         try {
-            for (int from = 0; from < writes.size(); ) {
-                int to = runEnd(writes, from);
-                batch(writes.subList(from, to));
+            for (int from = 0; from < ordered.size(); ) {
+                int to = runEnd(ordered, from);
+                batch(ordered.subList(from, to));
                 from = to;
             }
             return List.of();
@@ -70,25 +78,29 @@ final class RowWriter {
                 throw e;
             }
             connection.rollback(all);
-            return oneByOne(writes);
+            return new Settling(this, connection).settle(writes);
         }
     }
 
-    private List<Rejection> oneByOne(List<Write> writes) throws SQLException {
-        List<Rejection> rejected = new ArrayList<>();
-        for (int i = 0; i < writes.size(); i++) {
-            Savepoint sp = connection.setSavepoint();
-            try {
-                batch(List.of(writes.get(i)));
-            } catch (DataAccessException | Unconvertible e) {
-                if (!isRejection(e)) {
-                    throw e;
-                }
-                connection.rollback(sp);
-                rejected.add(new Rejection(i, e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e)));
+    /**
+     * Writes one row under its own savepoint.
+     *
+     * @return empty if the target took it, else why it refused it (the row is then rolled back)
+     * @throws DataAccessException any failure other than a refusal
+     */
+    Optional<String> attempt(Write w) throws SQLException {
+        Savepoint sp = connection.setSavepoint();
+        try {
+            batch(List.of(w));
+            connection.releaseSavepoint(sp);
+            return Optional.empty();
+        } catch (DataAccessException | Unconvertible e) {
+            if (!isRejection(e)) {
+                throw e;
             }
+            connection.rollback(sp);
+            return Optional.of(e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e));
         }
-        return rejected;
     }
 
     private static int runEnd(List<Write> writes, int from) {
