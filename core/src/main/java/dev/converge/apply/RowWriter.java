@@ -65,6 +65,20 @@ final class RowWriter {
         List<Write> ordered = new ArrayList<>(writes.size());
         writes.stream().filter(w -> !(w instanceof DeleteRow)).forEach(ordered::add);
         writes.stream().filter(w -> w instanceof DeleteRow).forEach(ordered::add);
+        List<Rejection> rejected = write(ordered, writes);
+        java.util.Set<Integer> refused = new java.util.HashSet<>();
+        rejected.forEach(r -> refused.add(r.index()));
+        List<InsertRow> inserted = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof InsertRow insert && !refused.contains(i)) {
+                inserted.add(insert);
+            }
+        }
+        Identities.advance(ctx, inserted);
+        return rejected;
+    }
+
+    private List<Rejection> write(List<Write> ordered, List<Write> writes) throws SQLException {
         Savepoint all = connection.setSavepoint();
         try {
             for (int from = 0; from < ordered.size(); ) {
@@ -118,14 +132,39 @@ final class RowWriter {
      * The columns a write sets: the replicated columns its row carries. A row from a peer whose table lacks a column
      * (not added there yet, or dropped there already) leaves that column as it is, or to its default on insert,
      * instead of setting it to NULL; a column the row carries that the table lacks never gets here (the node holds
-     * such a ChangeSet back).
+     * such a ChangeSet back). Computed columns are never written (the target computes them), nor is a
+     * {@code GENERATED ALWAYS} identity by an update (no statement may; an insert writes it, see {@link #insert}).
      */
     private static List<Field<Object>> columns(Write w) {
         if (w instanceof DeleteRow d) {
             return d.table().keyFields();
         }
         RowImage row = w instanceof InsertRow i ? i.row() : ((UpdateRow) w).row();
-        return w.table().replicatedFields().stream().filter(f -> row.has(f.getName())).toList();
+        java.util.Set<String> skipped = w instanceof InsertRow ? w.table().generated().computed()
+            : union(w.table().generated().computed(), w.table().generated().alwaysIdentities());
+        return w.table().replicatedFields().stream().filter(f -> row.has(f.getName()) && !skipped.contains(f.getName())).toList();
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /**
+     * An insert of {@code cols} from {@code source} (a VALUES row or a query). A {@code GENERATED ALWAYS} identity
+     * takes the origin's value only with {@code OVERRIDING SYSTEM VALUE}, which jOOQ's DSL does not offer: a template
+     * whose parts (table, column names, source) jOOQ renders and quotes.
+     */
+    private org.jooq.Query insert(BoundTable t, List<Field<Object>> cols, org.jooq.QueryPart source, boolean values) {
+        boolean overriding = cols.stream().anyMatch(f -> t.generated().alwaysIdentities().contains(f.getName()));
+        if (!overriding) {
+            return values ? ctx.insertInto(t.table(), cols).values(placeholders(cols))
+                : ctx.insertInto(t.table(), cols).select((org.jooq.Select<?>) source);
+        }
+        org.jooq.QueryPart names = DSL.list(cols.stream().map(f -> DSL.name(f.getName())).toList());
+        return values ? ctx.query("insert into {0} ({1}) overriding system value values ({2})", t.table(), names, source)
+            : ctx.query("insert into {0} ({1}) overriding system value {2}", t.table(), names, source);
     }
 
     private void batch(List<Write> run) {
@@ -136,7 +175,7 @@ final class RowWriter {
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
             List<Field<Object>> cols = columns(first);
-            var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(cols)));
+            var batch = ctx.batch(insert(t, cols, DSL.list(placeholders(cols)), true));
             for (Write w : run) {
                 batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
             }
@@ -181,7 +220,7 @@ final class RowWriter {
             sameKey = sameKey.and(k.eq(source(k)));
         }
         if (run.get(0) instanceof InsertRow) {
-            ctx.insertInto(t.table(), cols).select(DSL.select(cols.stream().map(RowWriter::source).toList()).from(v)).execute();
+            insert(t, cols, DSL.select(cols.stream().map(RowWriter::source).toList()).from(v), false).execute();
         } else if (run.get(0) instanceof DeleteRow) {
             ctx.deleteFrom(t.table()).using(v).where(sameKey).execute();
         } else {
