@@ -15,9 +15,15 @@ import org.jooq.Table;
 
 /**
  * A replicated table bound to the live database: its {@link ReplicatedTable} description, the jOOQ table and typed
- * column fields (so values from row images bind with the column's type), and its shadow table.
+ * column fields (so values from row images bind with the column's type), its shadow table, and the columns the database
+ * fills itself ({@link Generated}).
  */
-public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow) {
+public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow,
+                         Generated generated) {
+    public BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow) {
+        this(spec, table, fieldsByName, shadow, Generated.NONE);
+    }
+
     public String name() {
         return spec.name();
     }

@@ -132,7 +132,8 @@ public final class TableCatalog {
         ReplicatedTable spec = new ReplicatedTable(t.getName(), key, columns.get(), all, tc.filter());
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
         ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
-        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow));
+        Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
+        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated));
     }
 
     /**
