@@ -44,8 +44,8 @@ import java.util.function.Function;
  * another row's change can need to be applied at either end: product 1023 (referring to supplier 12) updated at 1,
  * supplier 13 inserted at 2, product 1023 moved to supplier 13 at 3 ships the product's update (anchored at 1) before
  * the supplier's insert; product 1023 moved to supplier 13 at 1, supplier 12 deleted at 2, product 1023 deleted at 3
- * ships supplier 12's delete before the product's (whose original image still refers to 12). An applier that checks
- * foreign keys per statement must therefore be ready to defer them to commit.
+ * ships supplier 12's delete before the product's (whose original image still refers to 12). The apply engine
+ * therefore writes deletes last and settles whatever the target refuses row by row ({@code apply.Settling}).
  *
  * <p>Pure and thread-safe: no state, the input is not modified.
  */
