@@ -134,7 +134,7 @@ public final class Node implements AutoCloseable {
         }
         out.put("", fallback.get());
         for (BoundTable t : tables) {
-            Either<ConfigError, ConflictResolver> r = registry.lookup(config.resolverOf(t.name()), "table " + t.name() + " resolver");
+            Either<ConfigError, ConflictResolver> r = registry.forTable(config, t.name());
             if (r.isLeft()) {
                 return Either.left(r.getLeft());
             }

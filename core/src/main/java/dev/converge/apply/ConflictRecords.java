@@ -38,7 +38,7 @@ final class ConflictRecords {
         Optional<RowImage> remote = c.remote().after().or(() -> c.remote().before());
         return new ConflictRecord(0, config.id(), c.type(), c.table(), Optional.of(c.key()), c.local(), remote, c.shadow(),
             Optional.of(c.localTimestamp()), c.localOrigin(), c.remoteTimestamp(), cs.origin(), cs.id(), c.scope(),
-            resolverName(c.table()), outcome, status, now(), Optional.empty());
+            config.resolverOf(c.table(), c.type()).toString(), outcome, status, now(), Optional.empty());
     }
 
     /**

@@ -8,9 +8,15 @@ import java.util.Optional;
 /**
  * Everything a node needs to know before it installs: who it is, its priority, its peers, the replicated tables and
  * the defaults for conflict scope and resolver. Immutable; build one with {@link #builder(String)}.
+ *
+ * <p>Which resolver decides a conflict ({@link #resolverOf(String, dev.converge.conflict.ConflictType)}), most specific
+ * first: the table's rule for the conflict's type, the default rule for that type, the table's rule, the default rule.
+ * Every peer of a mesh must decide a table's conflicts by the same rules (and the same node priorities), or the peers
+ * do not converge: each node decides alone, by its own configuration.
  */
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
-                         ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace) {
+                         ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace,
+                         java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType) {
     /**
      * How long a tombstone outlives the purge horizon by default: a margin beyond it, as Cassandra's
      * {@code gc_grace_seconds} is. (A local transaction is stamped when it is sequenced, after it commits, so one that
@@ -25,6 +31,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         Objects.requireNonNull(defaultScope);
         Objects.requireNonNull(defaultResolver);
         Objects.requireNonNull(purgeGrace);
+        defaultResolverByType = ResolverChoice.copy(defaultResolverByType);
         if (purgeGrace.isNegative()) {
             throw new IllegalArgumentException("purge grace may not be negative: " + purgeGrace);
         }
@@ -47,8 +54,25 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         return table(table).flatMap(TableConfig::scope).orElse(defaultScope);
     }
 
+    /** The table's rule, or the default one: what decides its conflicts of a type no rule is chosen for. */
     public ResolverSpec resolverOf(String table) {
         return table(table).flatMap(TableConfig::resolver).orElse(defaultResolver);
+    }
+
+    /** The rule that decides {@code table}'s conflicts of {@code type} (see the class's documentation). */
+    public ResolverSpec resolverOf(String table, dev.converge.conflict.ConflictType type) {
+        Optional<TableConfig> t = table(table);
+        return t.map(x -> x.resolverByType().get(type))
+            .or(() -> Optional.ofNullable(defaultResolverByType.get(type)))
+            .orElseGet(() -> resolverOf(table));
+    }
+
+    /** The conflict types {@code table} has a rule of their own for, from the table's or the defaults' per-type rules. */
+    public java.util.Set<dev.converge.conflict.ConflictType> typesWithOwnResolver(String table) {
+        java.util.Set<dev.converge.conflict.ConflictType> types = java.util.EnumSet.noneOf(dev.converge.conflict.ConflictType.class);
+        types.addAll(defaultResolverByType.keySet());
+        table(table).ifPresent(t -> types.addAll(t.resolverByType().keySet()));
+        return types;
     }
 
     /** The priority of this node or of one of its peers; 0 for a node it does not know. */
@@ -67,6 +91,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         private ConflictScope scope = ConflictScope.ROW;
         private ResolverSpec resolver = ResolverSpec.TIMESTAMP;
         private java.time.Duration purgeGrace = DEFAULT_PURGE_GRACE;
+        private java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> resolverByType = java.util.Map.of();
 
         private Builder(NodeId id) {
             this.id = id;
@@ -119,6 +144,16 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return this;
         }
 
+        /**
+         * Conflicts of {@code type} on every table are decided by {@code r} unless the table chooses its own rule for that
+         * type ({@link TableConfig#withResolver(dev.converge.conflict.ConflictType, ResolverSpec)}); refuses a type set
+         * twice and the types no resolver decides.
+         */
+        public Builder defaultResolver(dev.converge.conflict.ConflictType type, ResolverSpec r) {
+            this.resolverByType = ResolverChoice.with(resolverByType, type, r);
+            return this;
+        }
+
         /** How long tombstones outlive the purge horizon (default {@link #DEFAULT_PURGE_GRACE}). */
         public Builder purgeGrace(java.time.Duration grace) {
             this.purgeGrace = Objects.requireNonNull(grace);
@@ -126,7 +161,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         }
 
         public NodeConfig build() {
-            return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace);
+            return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace, resolverByType);
         }
     }
 }

@@ -27,4 +27,17 @@ public interface ConflictResolver {
     default boolean merges() {
         return false;
     }
+
+    /**
+     * This resolver configured with {@code parameters} (from {@code {name: delta, columns: [qty]}}: each key's list of
+     * words), called once per table when a node opens. Refuse what it does not take with an
+     * {@link IllegalArgumentException} whose message says what was wrong; the node then refuses to open. The default
+     * takes none.
+     */
+    default ConflictResolver withParameters(java.util.Map<String, java.util.List<String>> parameters) {
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException("resolver " + name() + " takes no parameters, found " + String.join(", ", parameters.keySet()));
+        }
+        return this;
+    }
 }
