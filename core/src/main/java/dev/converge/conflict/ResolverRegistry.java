@@ -38,6 +38,11 @@ public final class ResolverRegistry {
         return byName.keySet().stream().filter(n -> !n.contains(".")).toList();
     }
 
+    /** Whether a resolver is registered under {@code name} (a registered name or a class name). */
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
     /** The resolver for a spec, configured with its parameters; a secondary rule ({@code then}) must exist too. */
     public Either<ConfigError, ConflictResolver> lookup(ResolverSpec spec, String where) {
         ConflictResolver r = byName.get(spec.name());

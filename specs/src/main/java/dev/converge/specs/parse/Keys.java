@@ -13,8 +13,9 @@ final class Keys {
         "schema", "tables", "initial", "steps", "expect");
     static final List<String> NODE = List.of("id", "priority", "clock_skew");
     static final List<String> TOPOLOGY = List.of("reference");
-    static final List<String> DEFAULTS = List.of("scope", "resolver");
-    static final List<String> TABLE = List.of("filter", "columns", "scope", "resolver");
+    static final List<String> DEFAULTS = List.of("scope", "resolver", "conflict_resolvers");
+    static final List<String> TABLE = List.of("filter", "columns", "scope", "resolver", "conflict_resolvers");
+    /** A resolver's own keys; any other key of a resolver map is a parameter of it ({@code columns} of {@code delta}). */
     static final List<String> RESOLVER = List.of("name", "then");
 
     /** The key that says which kind a step map is; the other step is the bare word {@code sync}. */

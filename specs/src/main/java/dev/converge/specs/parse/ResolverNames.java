@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The resolver names a scenario may use: the built-in names the scenario format documents (some not built yet: the
- * runner then says "not supported yet") and every resolver registered on the class path, by name or class name. Any
- * other name is a typo, refused when the file is read.
+ * The resolver names a scenario may use: the built-in names the scenario format documents (module {@code
+ * converge-resolvers} registers them all; without it on the class path the runner says "not supported yet") and every
+ * resolver registered on the class path, by name or class name. Any other name is a typo, refused when the file is read.
  */
 public final class ResolverNames {
     /** The format's "Resolver names (built in)", in its order. */
@@ -26,7 +26,18 @@ public final class ResolverNames {
     /** Whether a node would find a resolver of this name (registered name or class name). */
     public static boolean isRegistered(String name) {
         // a registry per question: ResolverRegistry is confined to one thread, and this is not asked often
-        return new ResolverRegistry().lookup(ResolverSpec.of(name), "").isRight();
+        return new ResolverRegistry().has(name);
+    }
+
+    /**
+     * What a node would refuse in a resolver whose names are all registered — a parameter it does not take, one it
+     * needs — or empty. Names that are not registered are not judged here (see {@link #isKnown}).
+     */
+    public static java.util.Optional<String> problem(ResolverSpec spec) {
+        if (!isRegistered(spec.name()) || spec.then().map(t -> !isRegistered(t.name())).orElse(false)) {
+            return java.util.Optional.empty();
+        }
+        return new ResolverRegistry().lookup(spec, "").swap().map(e -> e.problem()).toJavaOptional();
     }
 
     /** The documented names, then the other registered ones, for "known: ..." in messages. */

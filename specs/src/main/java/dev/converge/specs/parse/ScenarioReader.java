@@ -3,6 +3,7 @@ package dev.converge.specs.parse;
 import dev.converge.config.ConflictScope;
 import dev.converge.config.ResolverSpec;
 import dev.converge.config.TableConfig;
+import dev.converge.conflict.ConflictType;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.specs.model.Defaults;
@@ -16,6 +17,7 @@ import dev.converge.specs.model.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,7 +128,8 @@ final class ScenarioReader {
         ConflictScope scope = fields.optional("scope", ScenarioReader::scope).orElse(ConflictScope.ROW);
         ResolverSpec resolver = fields.optional("resolver", ScenarioReader::configuredResolver).orElse(ResolverSpec.TIMESTAMP);
         fields.get("resolver").ifPresent(n -> lines.put("defaults.resolver", n.line()));
-        return new Defaults(scope, resolver);
+        Map<ConflictType, ResolverSpec> byType = fields.optional("conflict_resolvers", ScenarioReader::resolversByType).orElse(Map.of());
+        return new Defaults(scope, resolver, byType);
     }
 
     /**
@@ -158,14 +161,42 @@ final class ScenarioReader {
             return table;
         }
         Fields fields = Fields.of(node, path, Keys.TABLE);
-        for (String key : List.of("filter", "columns", "resolver")) {
+        for (String key : List.of("filter", "columns", "resolver", "conflict_resolvers")) {
             fields.get(key).ifPresent(n -> lines.put(fields.path(key), n.line()));
         }
         table = table.withFilter(fields.optional("filter", Read::nonBlankText).orElse(null));
         table = table.withColumns(fields.optional("columns", ScenarioReader::columns).orElse(null));
         table = table.withScope(fields.optional("scope", ScenarioReader::scope).orElse(null));
+        table = table.withResolvers(fields.optional("conflict_resolvers", ScenarioReader::resolversByType).orElse(null));
         return table.withResolver(fields.optional("resolver", ScenarioReader::configuredResolver).orElse(null));
     }
+
+    /**
+     * {@code conflict_resolvers: {update-missing-row: ignore, insert-exists: {name: timestamp, then: site-priority}}}:
+     * the rule for each conflict type named, overriding the table's (or the defaults') {@code resolver} for it.
+     */
+    static Map<ConflictType, ResolverSpec> resolversByType(YamlNode node, String path) {
+        Map<ConflictType, ResolverSpec> byType = new EnumMap<>(ConflictType.class);
+        for (YamlNode.Entry e : Read.mapping(node, path).entries().values()) {
+            String where = path + "." + e.key();
+            ConflictType type;
+            try {
+                type = ConflictType.parse(e.key());
+            } catch (IllegalArgumentException unknown) {
+                type = null;
+            }
+            if (type == null || !DECIDABLE.contains(type)) {
+                throw new Malformed(e.line(), where + ": '" + e.key() + "' is not a conflict type a resolver decides (known: "
+                    + String.join(", ", DECIDABLE.stream().map(ConflictType::word).toList()) + ")");
+            }
+            byType.put(type, configuredResolver(e.value(), where));
+        }
+        return byType;
+    }
+
+    /** The conflict types a resolver is asked about (see {@code TableConfig.withResolver(ConflictType, ResolverSpec)}). */
+    private static final List<ConflictType> DECIDABLE = List.of(ConflictType.INSERT_EXISTS, ConflictType.UPDATE_MISSING_ROW,
+        ConflictType.DELETE_MISSING_ROW, ConflictType.UPDATE_CHANGED_ROW, ConflictType.DELETE_CHANGED_ROW);
 
     /** The rows of {@code initial}, remembering the line of each table, row and column. */
     private Map<String, List<Row>> initial(YamlNode node, String path) {
@@ -214,11 +245,46 @@ final class ScenarioReader {
 
     private static ResolverSpec resolver(YamlNode node, String path, boolean known) {
         if (node instanceof YamlNode.Scalar) {
-            return ResolverSpec.of(resolverName(node, path, known));
+            ResolverSpec spec = ResolverSpec.of(resolverName(node, path, known));
+            if (known) {
+                ResolverNames.problem(spec).ifPresent(problem -> {
+                    throw new Malformed(node.line(), path + ": " + problem);
+                });
+            }
+            return spec;
         }
-        Fields fields = Fields.of(node, path, Keys.RESOLVER);
+        YamlNode.Mapping map = Read.mapping(node, path);
+        Fields fields = Fields.of(node, path, List.copyOf(map.entries().keySet()));
         String name = resolverName(fields.require("name"), fields.path("name"), known);
-        return new ResolverSpec(name, fields.optional("then", (n, p) -> resolver(n, p, known)));
+        ResolverSpec spec = new ResolverSpec(name, fields.optional("then", (n, p) -> resolver(n, p, known)));
+        for (YamlNode.Entry e : map.entries().values()) {
+            if (!Keys.RESOLVER.contains(e.key())) {
+                spec = spec.withParameter(e.key(), parameter(e.value(), fields.path(e.key())));
+            }
+        }
+        if (known) {
+            ResolverNames.problem(spec).ifPresent(problem -> {
+                throw new Malformed(firstParameterLine(map).orElse(map.line()), path + ": " + problem);
+            });
+        }
+        return spec;
+    }
+
+    /** A parameter's words: one scalar, or a list of them ({@code columns: [qty, total]}). */
+    private static List<String> parameter(YamlNode node, String path) {
+        if (node instanceof YamlNode.Scalar) {
+            return List.of(Read.nonBlankText(node, path));
+        }
+        List<YamlNode> items = Read.list(node, path);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            words.add(Read.nonBlankText(items.get(i), path + "[" + i + "]"));
+        }
+        return words;
+    }
+
+    private static Optional<Integer> firstParameterLine(YamlNode.Mapping map) {
+        return map.entries().values().stream().filter(e -> !Keys.RESOLVER.contains(e.key())).map(YamlNode.Entry::line).findFirst();
     }
 
     private static String resolverName(YamlNode node, String path, boolean known) {

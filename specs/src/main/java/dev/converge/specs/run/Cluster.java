@@ -171,6 +171,7 @@ final class Cluster implements AutoCloseable {
     private NodeConfig config(NodeSpec self, DataSource db) {
         NodeConfig.Builder config = NodeConfig.builder(self.id()).priority(self.priority())
             .defaultScope(scenario.defaults().scope()).defaultResolver(scenario.defaults().resolver());
+        scenario.defaults().resolverByType().forEach(config::defaultResolver);
         for (NodeSpec peer : scenario.nodes()) {
             if (!peer.id().equals(self.id())) {
                 config.peer(peer.id(), peer.priority());

@@ -24,6 +24,7 @@ final class Support {
             missing.add("topology {reference: " + reference.node() + "}");
         }
         resolver(scenario.defaults().resolver(), "defaults.resolver", missing);
+        scenario.defaults().resolverByType().forEach((type, r) -> resolver(r, "defaults.conflict_resolvers." + type.word(), missing));
         scenario.tables().orElse(List.of()).forEach(t -> tableResolver(t, missing));
         for (Step step : scenario.steps()) {
             if (step instanceof ResolveStep) {
@@ -38,6 +39,7 @@ final class Support {
 
     private static void tableResolver(TableConfig table, List<String> missing) {
         table.resolver().ifPresent(r -> resolver(r, "tables." + table.name() + ".resolver", missing));
+        table.resolverByType().forEach((type, r) -> resolver(r, "tables." + table.name() + ".conflict_resolvers." + type.word(), missing));
     }
 
     /**

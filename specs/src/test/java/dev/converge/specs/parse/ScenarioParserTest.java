@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -148,10 +149,59 @@ class ScenarioParserTest {
 
     @Test
     void documentedResolversAndRegisteredOnesAreNotTypos() {
-        // documented but not built yet: the runner says "not supported yet"; test-sum is registered by core's test jar
+        // test-sum is registered by core's test jar
         Scenario s = parse(VALID + "defaults:\n  resolver: {name: earliest, then: site-priority}\n"
             + "tables:\n  pers:\n    resolver: test-sum\n");
         assertEquals("earliest then site-priority", s.defaults().resolver().toString());
+    }
+
+    @Test
+    void theKnownNamesListTheBuiltInsOnceEach() {
+        ScenarioError e = error(VALID + "defaults:\n  resolver: newest-wins\n");
+        for (String name : List.of("column-merge", "delta", "ignore")) {
+            String listed = ", " + name + ",";
+            assertTrue(e.problem().contains(listed), e.problem());
+            assertEquals(e.problem().indexOf(listed), e.problem().lastIndexOf(listed), e.problem());
+        }
+    }
+
+    @Test
+    void aResolverMapsOtherKeysAreItsParameters() {
+        Scenario s = parse(VALID + "tables:\n  pers:\n    resolver: {name: delta, columns: [marca, jud]}\n");
+        ResolverSpec delta = s.tables().orElseThrow().get(0).resolver().orElseThrow();
+        assertEquals(ResolverSpec.of("delta").withParameter("columns", List.of("marca", "jud")), delta);
+        assertEquals(ResolverSpec.of("delta").withParameter("columns", List.of("marca")),
+            parse(VALID + "defaults:\n  resolver: {name: delta, columns: marca}\n").defaults().resolver());
+    }
+
+    @Test
+    void aParameterTheResolverRefusesIsAnErrorAtItsLine() {
+        assertError(VALID + "tables:\n  pers:\n    resolver:\n      name: delta\n      colums: [marca]\n", 14,
+            "tables.pers.resolver: resolver delta takes only the parameter columns");
+        assertError(VALID + "defaults:\n  resolver: delta\n", 11, "defaults.resolver: resolver delta needs its counter columns");
+        assertError(VALID + "defaults:\n  resolver: {name: earliest, thn: site-priority}\n", 11,
+            "defaults.resolver: resolver earliest takes no parameters, found thn");
+    }
+
+    @Test
+    void conflictTypesCanHaveTheirOwnResolvers() {
+        Scenario s = parse(VALID + "defaults:\n  conflict_resolvers: {delete-missing-row: ignore}\n"
+            + "tables:\n  pers:\n    resolver: timestamp\n    conflict_resolvers:\n      update-missing-row: ignore\n"
+            + "      insert-exists: {name: timestamp, then: site-priority}\n");
+        assertEquals(Map.of(ConflictType.DELETE_MISSING_ROW, ResolverSpec.of("ignore")), s.defaults().resolverByType());
+        assertEquals(Map.of(ConflictType.UPDATE_MISSING_ROW, ResolverSpec.of("ignore"),
+                ConflictType.INSERT_EXISTS, ResolverSpec.of("timestamp").thenOnTies(ResolverSpec.of("site-priority"))),
+            s.tables().orElseThrow().get(0).resolverByType());
+    }
+
+    @Test
+    void aConflictTypeResolverMustBeAKnownTypeAndAKnownName() {
+        assertError(VALID + "tables:\n  pers:\n    conflict_resolvers:\n      update-missing: ignore\n", 13,
+            "tables.pers.conflict_resolvers.update-missing: 'update-missing' is not a conflict type a resolver decides (known: "
+                + "insert-exists, update-missing-row, delete-missing-row, update-changed-row, delete-changed-row)");
+        assertError(VALID + "defaults:\n  conflict_resolvers: {transaction: ignore}\n", 11, "'transaction' is not a conflict type");
+        assertError(VALID + "defaults:\n  conflict_resolvers: {insert-exists: newest}\n", 11,
+            "defaults.conflict_resolvers.insert-exists: unknown resolver 'newest' (known: timestamp");
     }
 
     @Test
