@@ -9,7 +9,9 @@ import dev.converge.conflict.TimestampResolver;
  * {@code delete-wins}: a delete beats every concurrent write that keeps the row — an incoming delete is applied over a
  * changed row, an incoming insert or update that finds the row deleted here is dropped ({@code kept-local}); between
  * two writes that keep the row, and when the row is simply missing (no shadow of a delete), the {@code timestamp}
- * rule decides. Converges: a delete is never undone by a concurrent write, on any peer.
+ * rule decides. Does not converge in every history: when a peer deletes a row and re-inserts it while another peer
+ * updates it, the update meets the re-inserted row (not the delete) and the {@code timestamp} rule decides there,
+ * while the other peer applies the delete and then the insert (see the README's table of resolvers).
  *
  * <p>Stateless; thread-safe.
  */

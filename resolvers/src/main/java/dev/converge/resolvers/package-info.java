@@ -1,7 +1,9 @@
 /**
- * The built-in conflict resolution rules beyond {@code timestamp} (earliest, site-priority, keep-local, apply-remote,
- * delete-wins, column-merge, delta, manual, ignore), the custom-procedure SPI (Java classes registered through
- * {@code ServiceLoader}, and SQL functions in the database) and a test kit that checks a custom resolver for
- * convergence. Arrives with the resolvers issue; today the core ships {@code timestamp} only.
+ * The built-in conflict resolution rules beyond the core's {@code timestamp}: {@code earliest}, {@code site-priority},
+ * {@code keep-local}, {@code apply-remote}, {@code delete-wins}, {@code column-merge}, {@code delta}, {@code manual}
+ * and {@code ignore}, each one class, registered through {@code ServiceLoader}
+ * ({@code META-INF/services/dev.converge.conflict.ConflictResolver}) so that a node finds them by name when this module
+ * is on its class path; the core does not depend on this module. What each guarantees is in the README's table of
+ * resolvers. Every class here is stateless or immutable, and thread-safe.
  */
 package dev.converge.resolvers;
