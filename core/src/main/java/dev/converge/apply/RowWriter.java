@@ -124,7 +124,7 @@ final class RowWriter {
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
             List<Field<Object>> cols = columns(first);
-            var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(cols)));
+            var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(t, cols)));
             for (Write w : run) {
                 batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
             }
@@ -199,7 +199,7 @@ final class RowWriter {
         if (set.isEmpty()) {
             return; // a table of key columns only: an update of the same key changes nothing
         }
-        var update = ctx.update(t.table()).set(setMap(set)).where(keyMatch(keys));
+        var update = ctx.update(t.table()).set(setMap(t, set)).where(keyMatch(keys));
         var batch = ctx.batch(update);
         for (Write w : run) {
             UpdateRow u = (UpdateRow) w;
@@ -210,10 +210,10 @@ final class RowWriter {
         batch.execute();
     }
 
-    private static java.util.Map<Field<?>, Field<?>> setMap(List<Field<Object>> set) {
+    private static java.util.Map<Field<?>, Field<?>> setMap(BoundTable t, List<Field<Object>> set) {
         java.util.Map<Field<?>, Field<?>> m = new java.util.LinkedHashMap<>();
         for (Field<Object> f : set) {
-            m.put(f, val(null, f.getDataType()));
+            m.put(f, t.placeholder(f));
         }
         return m;
     }
@@ -226,8 +226,9 @@ final class RowWriter {
         return c;
     }
 
-    private static List<Field<?>> placeholders(List<Field<Object>> cols) {
-        return cols.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
+    /** The {@code ?} of each column: cast to the column's type where the value travels as text (see {@code ColumnType}). */
+    private static List<Field<?>> placeholders(BoundTable t, List<Field<Object>> cols) {
+        return cols.stream().<Field<?>>map(t::placeholder).toList();
     }
 
     private static Object[] values(BoundTable t, List<Field<Object>> cols, RowImage row) {
