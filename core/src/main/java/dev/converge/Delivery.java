@@ -3,6 +3,7 @@ package dev.converge;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.NodeId;
 import dev.converge.catalog.BoundTable;
+import dev.converge.queue.OutboundQueue;
 import dev.converge.queue.SequenceCatchUp;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
@@ -48,10 +49,15 @@ final class Delivery {
 
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
     List<ChangeSet> pendingFor(NodeId peer, int limit) {
+        return pendingFor(peer, limit, 1);
+    }
+
+    /** As {@link #pendingFor(NodeId, int)}, when the peer already stored the first {@code fromPart - 1} parts of the next one. */
+    private List<ChangeSet> pendingFor(NodeId peer, int limit, int fromPart) {
         peers.requirePeer(peer);
         Binding.Bound bound = binding.follow();
         sequence(bound);
-        return tx.local(ctx -> bound.outbound().read(ctx, PeerLedger.acked(ctx, peer), limit));
+        return tx.local(ctx -> bound.outbound().read(ctx, PeerLedger.acked(ctx, peer), fromPart, limit, OutboundQueue.CHANGES_PER_READ));
     }
 
     /**
@@ -73,7 +79,9 @@ final class Delivery {
 
     /**
      * Sends everything queued for {@code peer} through {@code transport}, batch by batch, recording each receipt;
-     * returns how many ChangeSets went. Stops when the peer stored less than it was sent (it holds the rest back).
+     * returns how many ChangeSets (or parts of one) went. Stops when the peer stored less than it was sent (it holds the
+     * rest back). A ChangeSet too large for one batch goes in parts; the receipt says how many of its parts the peer
+     * holds, and the next batch starts after them (a new call starts again at the first part the receipt names).
      * Throws what the transport throws ({@code PeerUnavailableException}): nothing is lost, the next call resends.
      */
     int deliverTo(NodeId peer, Transport transport, Runnable afterAcknowledge) {
@@ -84,8 +92,9 @@ final class Delivery {
         }
         try {
             int sent = 0;
+            int fromPart = 1;
             while (true) {
-                List<ChangeSet> batch = pendingFor(peer, BATCH);
+                List<ChangeSet> batch = pendingFor(peer, BATCH, fromPart);
                 if (batch.isEmpty()) {
                     return sent;
                 }
@@ -94,8 +103,15 @@ final class Delivery {
                     afterAcknowledge.run();
                 }
                 sent += batch.size();
-                if (receipt.storedThrough() < batch.get(batch.size() - 1).sequence()) {
-                    return sent;
+                ChangeSet last = batch.get(batch.size() - 1);
+                fromPart = 1;
+                if (receipt.storedThrough() < last.sequence()) {
+                    boolean partsKept = last.part().isPresent() && receipt.storedThrough() + 1 == last.sequence()
+                        && receipt.partsStored() >= last.part().get().index();
+                    if (!partsKept) {
+                        return sent;
+                    }
+                    fromPart = receipt.partsStored() + 1;
                 }
             }
         } finally {

@@ -61,10 +61,24 @@ final class Inbound {
     private enum Arrival { APPLIED, ALREADY_APPLIED, WAITS }
 
     /**
+     * A ChangeSet ready to be judged: whole ({@code count} 1), or every part of one that travelled in parts, of which
+     * only the first is held in memory; the others are read from the inbox one at a time.
+     */
+    private record Incoming(ChangeSet first, int count) {
+        static Incoming whole(ChangeSet cs) {
+            return new Incoming(cs, 1);
+        }
+    }
+
+    private ChangeSet part(DSLContext ctx, Incoming in, int index) {
+        return index == 1 ? in.first() : inbox.part(ctx, in.first().origin(), in.first().sequence(), index);
+    }
+
+    /**
      * Takes a batch from {@code sender}: ChangeSets of one origin (the sender's own, or another node's it relays), in
      * ascending sequence. Each that is its origin's next and whose dependencies are met is applied at once; from the
-     * first one that must wait, the rest are stored in the inbox. Then every stored ChangeSet whose turn has come is
-     * applied.
+     * first one that must wait, the rest are stored in the inbox. Parts of a ChangeSet too large for one piece are
+     * stored, and applied together once the last is here. Then every stored ChangeSet whose turn has come is applied.
      *
      * @throws MalformedChangeSetException if the batch is inconsistent or not for this node; nothing of it is stored
      * @throws PeerUnavailableException if this node stayed busy applying for longer than {@link #LOCK_WAIT}
@@ -75,21 +89,30 @@ final class Inbound {
             Binding.Bound bound = binding.follow();
             int applied = 0;
             int next = 0;
-            for (Arrival a; next < batch.size() && (a = applyIfReady(batch.get(next), bound)) != Arrival.WAITS; next++) {
+            for (Arrival a; next < batch.size() && batch.get(next).part().isEmpty()
+                && (a = applyIfReady(Incoming.whole(batch.get(next)), bound)) != Arrival.WAITS; next++) {
                 applied += a == Arrival.APPLIED ? 1 : 0;
             }
             List<ChangeSet> waiting = batch.subList(next, batch.size());
             if (!waiting.isEmpty()) {
                 tx.local(ctx -> {
                     long watermark = PeerLedger.watermark(ctx, origin);
-                    waiting.forEach(cs -> inbox.store(ctx, cs, watermark));
+                    waiting.forEach(cs -> {
+                        if (cs.part().isPresent()) {
+                            inbox.storePart(ctx, cs, watermark);
+                        } else {
+                            inbox.store(ctx, cs, watermark);
+                        }
+                    });
                     return null;
                 });
             }
             applied += applyPendingHoldingLock(bound);
             int appliedNow = applied;
-            return tx.local(ctx -> new Receipt(config.id(), origin, inbox.storedThrough(ctx, origin, PeerLedger.watermark(ctx, origin)),
-                appliedNow, inbox.waiting(ctx)));
+            return tx.local(ctx -> {
+                long through = inbox.storedThrough(ctx, origin, PeerLedger.watermark(ctx, origin));
+                return new Receipt(config.id(), origin, through, appliedNow, inbox.waiting(ctx), inbox.partsStored(ctx, origin, through + 1));
+            });
         });
     }
 
@@ -114,7 +137,14 @@ final class Inbound {
     }
 
     private boolean applyNextStored(NodeId origin, Binding.Bound bound) {
-        Optional<ChangeSet> next = tx.local(ctx -> inbox.get(ctx, origin, PeerLedger.watermark(ctx, origin) + 1));
+        Optional<Incoming> next = tx.local(ctx -> {
+            long sequence = PeerLedger.watermark(ctx, origin) + 1;
+            Optional<ChangeSet> whole = inbox.get(ctx, origin, sequence);
+            if (whole.isPresent()) {
+                return whole.map(Incoming::whole);
+            }
+            return inbox.completeParts(ctx, origin, sequence).map(count -> new Incoming(inbox.part(ctx, origin, sequence, 1), count));
+        });
         return next.isPresent() && applyIfReady(next.get(), bound) == Arrival.APPLIED;
     }
 
@@ -122,14 +152,14 @@ final class Inbound {
      * Applies {@code cs} if it is its origin's next ChangeSet and its dependencies are met, containing any failure that
      * is not transient. A copy stored by an earlier delivery leaves the inbox in the same transaction.
      */
-    private Arrival applyIfReady(ChangeSet cs, Binding.Bound bound) {
+    private Arrival applyIfReady(Incoming in, Binding.Bound bound) {
         try {
-            return consume(cs, bound, (connection, ctx) -> bound.engine().apply(connection, ctx, cs));
+            return consume(in, bound, (connection, ctx) -> bound.engine().apply(connection, ctx, in.first(), in.count(), i -> part(ctx, in, i)));
         } catch (RuntimeException e) {
             if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
                 throw e;
             }
-            return contain(cs, e, bound);
+            return contain(in, e, bound);
         }
     }
 
@@ -138,9 +168,10 @@ final class Inbound {
      * (applied, applied row by row, or recorded as failed; each advances the watermark), and a stored copy leaves the
      * inbox. Returns what became of it.
      */
-    private Arrival consume(ChangeSet cs, Binding.Bound bound, Transactions.ConnectionWork<?> step) {
+    private Arrival consume(Incoming in, Binding.Bound bound, Transactions.ConnectionWork<?> step) {
+        ChangeSet cs = in.first();
         return tx.applying((connection, ctx) -> {
-            Arrival readiness = readiness(ctx, cs, bound);
+            Arrival readiness = readiness(ctx, in, bound);
             if (readiness != null) {
                 return readiness;
             }
@@ -155,23 +186,31 @@ final class Inbound {
      * dependencies, or for a column it writes that the table here lacks (until the column is added, see
      * {@link dev.converge.install.SchemaWatch}).
      */
-    private Arrival readiness(DSLContext ctx, ChangeSet cs, Binding.Bound bound) {
+    private Arrival readiness(DSLContext ctx, Incoming in, Binding.Bound bound) {
+        ChangeSet cs = in.first();
         long watermark = PeerLedger.watermark(ctx, cs.origin());
         if (cs.sequence() <= watermark) {
             return Arrival.ALREADY_APPLIED;
         }
-        if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs) || binding.misfit(cs, bound).isPresent()) {
+        if (cs.sequence() != watermark + 1 || !dependenciesMet(ctx, cs)) {
             return Arrival.WAITS;
+        }
+        for (int i = 1; i <= in.count(); i++) {
+            if (binding.misfit(part(ctx, in, i), bound).isPresent()) {
+                return Arrival.WAITS;
+            }
         }
         return null;
     }
 
-    private Arrival contain(ChangeSet cs, RuntimeException failure, Binding.Bound bound) {
+    private Arrival contain(Incoming in, RuntimeException failure, Binding.Bound bound) {
+        ChangeSet cs = in.first();
+        boolean rowScoped = rowScoped(in, bound);
         LOG.warn("{}: applying ChangeSet {} failed ({}); {}", config.id(), cs.id(), failure.toString(),
-            rowScoped(cs) ? "applying it row by row, failing rows are parked as error conflicts" : "parked whole as an error conflict");
-        if (rowScoped(cs)) {
+            rowScoped ? "applying it row by row, failing rows are parked as error conflicts" : "parked whole as an error conflict");
+        if (rowScoped) {
             try {
-                return consume(cs, bound, (connection, ctx) -> bound.engine().applyRowByRow(connection, ctx, cs));
+                return consume(in, bound, (connection, ctx) -> bound.engine().applyRowByRow(connection, ctx, cs, in.count(), i -> part(ctx, in, i)));
             } catch (RuntimeException again) {
                 if (Transactions.isTransient(again)) {
                     throw again;
@@ -179,11 +218,13 @@ final class Inbound {
                 failure.addSuppressed(again);
             }
         }
-        return consume(cs, bound, (connection, ctx) -> bound.engine().fail(ctx, cs, failure));
+        return consume(in, bound, (connection, ctx) -> bound.engine().fail(ctx, cs, failure));
     }
 
-    private boolean rowScoped(ChangeSet cs) {
-        return cs.changes().stream().allMatch(c -> config.scopeOf(c.table()) == ConflictScope.ROW);
+    /** Whether every change is of a row-scoped table; for a ChangeSet in parts, whether every table here is. */
+    private boolean rowScoped(Incoming in, Binding.Bound bound) {
+        return in.count() == 1 ? in.first().changes().stream().allMatch(c -> config.scopeOf(c.table()) == ConflictScope.ROW)
+            : bound.tables().stream().allMatch(t -> config.scopeOf(t.name()) == ConflictScope.ROW);
     }
 
     private boolean dependenciesMet(DSLContext ctx, ChangeSet cs) {
@@ -213,15 +254,19 @@ final class Inbound {
                 + config.id());
         }
         long previous = 0;
+        int previousPart = 0;
         for (ChangeSet cs : batch) {
             if (!cs.origin().equals(origin)) {
                 throw new MalformedChangeSetException("a batch from " + sender + " mixes origins " + origin + " and " + cs.origin()
                     + " (at " + cs.id() + ")");
             }
-            if (cs.sequence() <= previous) {
-                throw new MalformedChangeSetException("a batch from " + sender + " is not in ascending sequence at " + cs.id());
+            int part = cs.part().map(ChangeSet.Part::index).orElse(0);
+            if (cs.sequence() < previous || (cs.sequence() == previous && (part <= previousPart || previousPart == 0))) {
+                throw new MalformedChangeSetException("a batch from " + sender + " is not in ascending sequence at " + cs.id()
+                    + cs.part().map(p -> " part " + p).orElse(""));
             }
             previous = cs.sequence();
+            previousPart = part;
             for (NodeId dep : cs.dependencies().keySet()) {
                 if (!dep.equals(config.id()) && !peers.isPeer(dep)) {
                     throw new MalformedChangeSetException("ChangeSet " + cs.id() + " depends on unknown node " + dep);

@@ -87,6 +87,24 @@ final class Transactions {
         }
     }
 
+    /**
+     * H2: sets the session variable {@code @converge_applying} for the apply, so that a user trigger can tell a row
+     * Converge applies from a local write (PostgreSQL's triggers read the setting {@code converge.applying}). Session
+     * variables outlive the transaction on a pooled connection, hence the reset, whatever happened.
+     */
+    private static <T> T whileApplyingH2(DSLContext ctx, java.util.concurrent.Callable<T> work) throws Exception {
+        ctx.execute("SET @converge_applying = TRUE");
+        try {
+            return work.call();
+        } finally {
+            try {
+                ctx.execute("SET @converge_applying = NULL");
+            } catch (RuntimeException e) {
+                LOG.debug("could not reset @converge_applying ({}); the connection is closed after the apply anyway", e.toString());
+            }
+        }
+    }
+
     private <T> T once(boolean applying, ConnectionWork<T> work) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -97,7 +115,7 @@ final class Transactions {
                     ctx.execute("SELECT set_config('converge.applying', 'on', true)");
                     result = work.run(c, ctx);
                 } else if (applying) {
-                    result = H2CaptureTrigger.whileApplying(() -> work.run(c, ctx));
+                    result = whileApplyingH2(ctx, () -> H2CaptureTrigger.whileApplying(() -> work.run(c, ctx)));
                 } else {
                     result = work.run(c, ctx);
                 }

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
@@ -70,9 +71,42 @@ public final class ApplyEngine {
     /** Applies {@code cs} whole (rows a resolver or the target refuses are left out and recorded) and advances its watermark. */
     public ApplyResult apply(Connection connection, DSLContext ctx, ChangeSet cs) throws SQLException {
         ClockRow clock = lockClock(ctx);
-        ApplyResult result = applyChanges(connection, ctx, cs, clock.initial());
+        ApplyResult result = applyChanges(connection, ctx, cs, clock.initial(), true);
         advance(ctx, cs, clock);
         return result;
+    }
+
+    /**
+     * Applies a ChangeSet that travelled in {@code count} parts ({@link ChangeSet#part()}) as one: part by part, in
+     * the caller's one transaction, so memory holds one part at a time and the transaction is applied whole or, at
+     * transaction scope, not at all. {@code first} is part 1; {@code parts} supplies the others (2 to {@code count}).
+     * A loss at transaction scope in any part rolls back what the earlier parts wrote and records the conflicts of
+     * every part and one transaction conflict.
+     */
+    public ApplyResult apply(Connection connection, DSLContext ctx, ChangeSet first, int count, IntFunction<ChangeSet> parts)
+        throws SQLException {
+        if (count == 1) {
+            return apply(connection, ctx, first);
+        }
+        ClockRow clock = lockClock(ctx);
+        Savepoint start = connection.setSavepoint();
+        int written = 0;
+        int recorded = 0;
+        for (int i = 1; i <= count; i++) {
+            ChangeSet cs = i == 1 ? first : parts.apply(i);
+            try {
+                ApplyResult r = applyChanges(connection, ctx, cs, clock.initial(), false);
+                written += r.rowsWritten();
+                recorded += r.conflicts();
+            } catch (PartRejected rejected) {
+                connection.rollback(start);
+                ApplyResult r = rejectParts(ctx, first, count, parts, clock.initial(), rejected.refused);
+                advance(ctx, first, clock);
+                return r;
+            }
+        }
+        advance(ctx, first, clock);
+        return new ApplyResult(written, recorded, false);
     }
 
     /**
@@ -81,7 +115,26 @@ public final class ApplyEngine {
      * Then advances the watermark. A transient failure is thrown, not recorded.
      */
     public ApplyResult applyRowByRow(Connection connection, DSLContext ctx, ChangeSet cs) throws SQLException {
+        return applyRowByRow(connection, ctx, cs, 1, i -> cs);
+    }
+
+    /** {@link #applyRowByRow(Connection, DSLContext, ChangeSet)} for a ChangeSet in {@code count} parts. */
+    public ApplyResult applyRowByRow(Connection connection, DSLContext ctx, ChangeSet first, int count, IntFunction<ChangeSet> parts)
+        throws SQLException {
         ClockRow clock = lockClock(ctx);
+        int written = 0;
+        int recorded = 0;
+        for (int i = 1; i <= count; i++) {
+            ChangeSet cs = i == 1 ? first : parts.apply(i);
+            ApplyResult r = rowByRow(connection, ctx, cs, clock);
+            written += r.rowsWritten();
+            recorded += r.conflicts();
+        }
+        advance(ctx, first, clock);
+        return new ApplyResult(written, recorded, false);
+    }
+
+    private ApplyResult rowByRow(Connection connection, DSLContext ctx, ChangeSet cs, ClockRow clock) throws SQLException {
         int written = 0;
         int recorded = 0;
         List<ConflictRecord> errors = new ArrayList<>();
@@ -89,7 +142,7 @@ public final class ApplyEngine {
             ChangeSet one = cs.withChanges(List.of(c));
             Savepoint before = connection.setSavepoint();
             try {
-                ApplyResult r = applyChanges(connection, ctx, one, clock.initial());
+                ApplyResult r = applyChanges(connection, ctx, one, clock.initial(), true);
                 written += r.rowsWritten();
                 recorded += r.conflicts();
             } catch (SQLException | RuntimeException e) {
@@ -101,7 +154,6 @@ public final class ApplyEngine {
             }
         }
         conflicts.record(ctx, errors);
-        advance(ctx, cs, clock);
         return new ApplyResult(written, recorded + errors.size(), false);
     }
 
@@ -111,23 +163,77 @@ public final class ApplyEngine {
      */
     public ApplyResult fail(DSLContext ctx, ChangeSet cs, Throwable error) {
         ClockRow clock = lockClock(ctx);
-        conflicts.record(ctx, List.of(records.wholeChangeSet(cs, ConflictType.ERROR, Optional.of(ConflictRecords.describe(error)))));
+        conflicts.record(ctx, List.of(records.wholeChangeSet(summary(cs), ConflictType.ERROR, Optional.of(ConflictRecords.describe(error)))));
         advance(ctx, cs, clock);
         return new ApplyResult(0, 1, true);
     }
 
     // ---- the stages ------------------------------------------------------------------------------------------------
 
-    private ApplyResult applyChanges(Connection connection, DSLContext ctx, ChangeSet cs, HybridTimestamp initial) throws SQLException {
+    /**
+     * Plans and writes {@code cs}; a loss at transaction scope is recorded here when {@code whole}, and thrown as
+     * {@link PartRejected} when {@code cs} is one part of a larger ChangeSet (the caller undoes the other parts).
+     */
+    private ApplyResult applyChanges(Connection connection, DSLContext ctx, ChangeSet cs, HybridTimestamp initial, boolean whole)
+        throws SQLException {
+        List<Plan> plans = plan(ctx, cs, initial);
+        if (transactionScopeLoss(plans)) {
+            if (!whole) {
+                throw new PartRejected(List.of());
+            }
+            return reject(ctx, cs, plans, List.of());
+        }
+        return write(connection, ctx, cs, plans, initial, whole);
+    }
+
+    private List<Plan> plan(DSLContext ctx, ChangeSet cs, HybridTimestamp initial) {
         Map<LocalRows.TableKey, LocalRow> locals = localRows.load(ctx, cs, initial);
         List<Plan> plans = new ArrayList<>();
         for (Change c : cs.changes()) {
             plans.add(planner.plan(cs, c, locals.get(LocalRows.TableKey.of(c))));
         }
-        return transactionScopeLoss(plans) ? reject(ctx, cs, plans, List.of()) : write(connection, ctx, cs, plans, initial);
+        return plans;
     }
 
-    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial)
+    /** A part of a ChangeSet in parts lost at transaction scope: the whole ChangeSet is rejected (see {@link #apply}). */
+    private static final class PartRejected extends RuntimeException {
+        private final List<ConflictRecord> refused;
+
+        PartRejected(List<ConflictRecord> refused) {
+            super(null, null, false, false);
+            this.refused = refused;
+        }
+    }
+
+    /**
+     * Transaction scope, for a ChangeSet in parts: nothing of it is written; the row conflicts of every part (planned
+     * again, a part at a time), the rows the target refused and one transaction conflict are recorded.
+     */
+    private ApplyResult rejectParts(DSLContext ctx, ChangeSet first, int count, IntFunction<ChangeSet> parts, HybridTimestamp initial,
+                                    List<ConflictRecord> refused) {
+        int recorded = refused.size();
+        conflicts.record(ctx, refused);
+        for (int i = 1; i <= count; i++) {
+            ChangeSet cs = i == 1 ? first : parts.apply(i);
+            List<ConflictRecord> rows = plan(ctx, cs, initial).stream().flatMap(p -> p.record().stream())
+                .map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList();
+            conflicts.record(ctx, rows);
+            recorded += rows.size();
+        }
+        conflicts.record(ctx, List.of(records.wholeChangeSet(summary(first), ConflictType.TRANSACTION, Optional.empty())));
+        return new ApplyResult(0, recorded + 1, true);
+    }
+
+    /**
+     * What a whole-ChangeSet record keeps of {@code cs}: all of it, or for one part of a ChangeSet in parts, its
+     * identity and first change only (a record must not hold a transaction too large for memory; the rows' own
+     * conflicts are recorded one by one).
+     */
+    private static ChangeSet summary(ChangeSet cs) {
+        return cs.part().isEmpty() || cs.changes().isEmpty() ? cs : cs.withChanges(cs.changes().subList(0, 1));
+    }
+
+    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial, boolean whole)
         throws SQLException {
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
@@ -151,6 +257,10 @@ public final class ApplyEngine {
         }
         if (!rejections.isEmpty() && touchesTransactionScope(plans) && (!refusedPlans.isEmpty() || transactionScopeLoss(finals))) {
             connection.rollback(before);
+            if (!whole) {
+                throw new PartRejected(refusedPlans.stream().flatMap(p -> p.record().stream())
+                    .map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList());
+            }
             return reject(ctx, cs, finals, refusedPlans);
         }
         writeVersions(ctx, finals);

@@ -22,10 +22,15 @@ import org.jooq.exception.DataAccessException;
 
 /**
  * Writes rows in batches: consecutive writes of the same kind to the same table go as one JDBC batch (one round
- * trip), in the order given, so that parents are inserted before children and children deleted before parents. When
- * the target rejects a batch (a constraint, or a value the column cannot hold), the writer rolls back to a savepoint
- * and writes the rows one by one, each under its own savepoint, so that only the rejected rows are left out and the
- * caller can record them. Any other database failure propagates and the whole apply transaction rolls back.
+ * trip; on PostgreSQL one statement), inserts and updates in the order given, then the deletes in the order given.
+ * Deletes go last because a row a transaction deleted is no longer referenced once the transaction's other rows are
+ * written (at the origin nothing referred to it at commit), whereas deleting it first would fail a foreign key or,
+ * under {@code ON DELETE CASCADE}, remove rows that the transaction moved elsewhere (a parent key change).
+ *
+ * <p>When the target refuses a batch (a constraint, or a value the column cannot hold), the writer rolls back to a
+ * savepoint and hands the rows to {@link Settling}, which writes them one at a time in passes until the target accepts
+ * them all or no pass makes progress; only the rows still refused are returned, and the caller records them. Any other
+ * database failure propagates and the whole apply transaction rolls back. Confined to the apply transaction's thread.
  */
 final class RowWriter {
     sealed interface Write permits InsertRow, UpdateRow, DeleteRow {
@@ -57,11 +62,28 @@ final class RowWriter {
         if (writes.isEmpty()) {
             return List.of();
         }
+        List<Write> ordered = new ArrayList<>(writes.size());
+        writes.stream().filter(w -> !(w instanceof DeleteRow)).forEach(ordered::add);
+        writes.stream().filter(w -> w instanceof DeleteRow).forEach(ordered::add);
+        List<Rejection> rejected = write(ordered, writes);
+        java.util.Set<Integer> refused = new java.util.HashSet<>();
+        rejected.forEach(r -> refused.add(r.index()));
+        List<InsertRow> inserted = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            if (writes.get(i) instanceof InsertRow insert && !refused.contains(i)) {
+                inserted.add(insert);
+            }
+        }
+        Identities.advance(ctx, inserted);
+        return rejected;
+    }
+
+    private List<Rejection> write(List<Write> ordered, List<Write> writes) throws SQLException {
         Savepoint all = connection.setSavepoint();
         try {
-            for (int from = 0; from < writes.size(); ) {
-                int to = runEnd(writes, from);
-                batch(writes.subList(from, to));
+            for (int from = 0; from < ordered.size(); ) {
+                int to = runEnd(ordered, from);
+                batch(ordered.subList(from, to));
                 from = to;
             }
             return List.of();
@@ -70,25 +92,29 @@ final class RowWriter {
                 throw e;
             }
             connection.rollback(all);
-            return oneByOne(writes);
+            return new Settling(this, connection).settle(writes);
         }
     }
 
-    private List<Rejection> oneByOne(List<Write> writes) throws SQLException {
-        List<Rejection> rejected = new ArrayList<>();
-        for (int i = 0; i < writes.size(); i++) {
-            Savepoint sp = connection.setSavepoint();
-            try {
-                batch(List.of(writes.get(i)));
-            } catch (DataAccessException | Unconvertible e) {
-                if (!isRejection(e)) {
-                    throw e;
-                }
-                connection.rollback(sp);
-                rejected.add(new Rejection(i, e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e)));
+    /**
+     * Writes one row under its own savepoint.
+     *
+     * @return empty if the target took it, else why it refused it (the row is then rolled back)
+     * @throws DataAccessException any failure other than a refusal
+     */
+    Optional<String> attempt(Write w) throws SQLException {
+        Savepoint sp = connection.setSavepoint();
+        try {
+            batch(List.of(w));
+            connection.releaseSavepoint(sp);
+            return Optional.empty();
+        } catch (DataAccessException | Unconvertible e) {
+            if (!isRejection(e)) {
+                throw e;
             }
+            connection.rollback(sp);
+            return Optional.of(e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e));
         }
-        return rejected;
     }
 
     private static int runEnd(List<Write> writes, int from) {
@@ -106,14 +132,39 @@ final class RowWriter {
      * The columns a write sets: the replicated columns its row carries. A row from a peer whose table lacks a column
      * (not added there yet, or dropped there already) leaves that column as it is, or to its default on insert,
      * instead of setting it to NULL; a column the row carries that the table lacks never gets here (the node holds
-     * such a ChangeSet back).
+     * such a ChangeSet back). Computed columns are never written (the target computes them), nor is a
+     * {@code GENERATED ALWAYS} identity by an update (no statement may; an insert writes it, see {@link #insert}).
      */
     private static List<Field<Object>> columns(Write w) {
         if (w instanceof DeleteRow d) {
             return d.table().keyFields();
         }
         RowImage row = w instanceof InsertRow i ? i.row() : ((UpdateRow) w).row();
-        return w.table().replicatedFields().stream().filter(f -> row.has(f.getName())).toList();
+        java.util.Set<String> skipped = w instanceof InsertRow ? w.table().generated().computed()
+            : union(w.table().generated().computed(), w.table().generated().alwaysIdentities());
+        return w.table().replicatedFields().stream().filter(f -> row.has(f.getName()) && !skipped.contains(f.getName())).toList();
+    }
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> out = new java.util.HashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /**
+     * An insert of {@code cols} from {@code source} (a VALUES row or a query). A {@code GENERATED ALWAYS} identity
+     * takes the origin's value only with {@code OVERRIDING SYSTEM VALUE}, which jOOQ's DSL does not offer: a template
+     * whose parts (table, column names, source) jOOQ renders and quotes.
+     */
+    private org.jooq.Query insert(BoundTable t, List<Field<Object>> cols, org.jooq.QueryPart source, boolean values) {
+        boolean overriding = cols.stream().anyMatch(f -> t.generated().alwaysIdentities().contains(f.getName()));
+        if (!overriding) {
+            return values ? ctx.insertInto(t.table(), cols).values(placeholders(t, cols))
+                : ctx.insertInto(t.table(), cols).select((org.jooq.Select<?>) source);
+        }
+        org.jooq.QueryPart names = DSL.list(cols.stream().map(f -> DSL.name(f.getName())).toList());
+        return values ? ctx.query("insert into {0} ({1}) overriding system value values ({2})", t.table(), names, source)
+            : ctx.query("insert into {0} ({1}) overriding system value {2}", t.table(), names, source);
     }
 
     private void batch(List<Write> run) {
@@ -124,7 +175,7 @@ final class RowWriter {
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
             List<Field<Object>> cols = columns(first);
-            var batch = ctx.batch(ctx.insertInto(t.table(), cols).values(placeholders(t, cols)));
+            var batch = ctx.batch(insert(t, cols, DSL.list(placeholders(t, cols)), true));
             for (Write w : run) {
                 batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
             }
@@ -169,7 +220,7 @@ final class RowWriter {
             sameKey = sameKey.and(k.eq(source(k)));
         }
         if (run.get(0) instanceof InsertRow) {
-            ctx.insertInto(t.table(), cols).select(DSL.select(cols.stream().map(RowWriter::source).toList()).from(v)).execute();
+            insert(t, cols, DSL.select(cols.stream().map(RowWriter::source).toList()).from(v), false).execute();
         } else if (run.get(0) instanceof DeleteRow) {
             ctx.deleteFrom(t.table()).using(v).where(sameKey).execute();
         } else {

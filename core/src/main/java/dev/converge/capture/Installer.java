@@ -85,6 +85,7 @@ public final class Installer {
             in.dropUnusedFunctions();
             if (dialect == Dialect.POSTGRESQL) {
                 tx.execute("DROP FUNCTION IF EXISTS " + tx.render(name(PostgresCapture.STAMP_FUNCTION)) + "()");
+                tx.execute("DROP FUNCTION IF EXISTS " + tx.render(name(PostgresCapture.REFUSE_TRUNCATE)) + "()");
             }
             List<Table<Record>> all = new ArrayList<>(MetaTables.all());
             java.util.Collections.reverse(all);
@@ -125,6 +126,7 @@ public final class Installer {
         dev.converge.install.Bookkeeping.create(ctx);
         if (dialect == Dialect.POSTGRESQL) {
             ctx.execute(new PostgresCapture(ctx).stampFunction());
+            ctx.execute(new PostgresCapture(ctx).refuseTruncate());
         }
     }
 
@@ -196,6 +198,7 @@ public final class Installer {
             ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(trigger)));
             ctx.execute("CREATE TRIGGER " + ctx.render(name(trigger)) + " AFTER INSERT, UPDATE, DELETE ON "
                 + ctx.render(name(t.name())) + " FOR EACH ROW CALL " + ctx.render(org.jooq.impl.DSL.inline(H2CaptureTrigger.class.getName())));
+            TruncateGuard.install(ctx, t);
         }
     }
 
@@ -231,6 +234,7 @@ public final class Installer {
             }
         } else {
             h2Triggers(table).forEach(this::dropH2Trigger);
+            TruncateGuard.remove(ctx, table);
         }
     }
 

@@ -23,6 +23,8 @@ import org.jooq.DSLContext;
  */
 final class PostgresCapture {
     static final String STAMP_FUNCTION = "cv_stamp";
+    /** The function and, per table, the trigger that refuse TRUNCATE (see {@link #refuseTruncate}). */
+    static final String REFUSE_TRUNCATE = "cv_refuse_truncate";
     private final DSLContext ctx;
 
     PostgresCapture(DSLContext ctx) {
@@ -47,16 +49,36 @@ final class PostgresCapture {
             + "$cv$";
     }
 
+    /**
+     * The function every table's TRUNCATE guard calls. TRUNCATE empties a table without row changes, so capture would
+     * see nothing and the peers would silently diverge; replicating it instead (a statement-level TRUNCATE trigger)
+     * would empty every peer's table whole, also of rows written concurrently there that the truncating node never
+     * saw, with no conflict to detect. So it is refused with an error that says what to do; {@code DELETE} replicates
+     * row by row and is judged like any change. Not checked while Converge applies (it never truncates).
+     */
+    String refuseTruncate() {
+        return "CREATE OR REPLACE FUNCTION " + q(REFUSE_TRUNCATE) + "() RETURNS trigger LANGUAGE plpgsql AS $cv$\n"
+            + "BEGIN\n"
+            + "  RAISE EXCEPTION 'TRUNCATE of table % is refused: it is replicated by Converge, and TRUNCATE would not reach its peers', TG_TABLE_NAME\n"
+            + "    USING ERRCODE = 'feature_not_supported', HINT = 'Use DELETE, which replicates; or remove the table from the configuration first.';\n"
+            + "END $cv$";
+    }
+
     List<String> install(BoundTable t) {
         return List.of(
             function(t, "ins", insertBody(t)), trigger(t, "ins", "INSERT", "NEW TABLE AS cv_new"),
             function(t, "upd", updateBody(t)), trigger(t, "upd", "UPDATE", "OLD TABLE AS cv_old NEW TABLE AS cv_new"),
-            function(t, "del", deleteBody(t)), trigger(t, "del", "DELETE", "OLD TABLE AS cv_old"));
+            function(t, "del", deleteBody(t)), trigger(t, "del", "DELETE", "OLD TABLE AS cv_old"),
+            "CREATE OR REPLACE TRIGGER " + q(REFUSE_TRUNCATE) + " BEFORE TRUNCATE ON " + q(t.name())
+                + " FOR EACH STATEMENT EXECUTE FUNCTION " + q(REFUSE_TRUNCATE) + "()");
     }
 
-    /** Drops the capture triggers of {@code table} (which must exist); their functions go with {@link #dropUnusedFunctions}. */
+    /** Drops the capture triggers and the TRUNCATE guard of {@code table} (which must exist); the capture functions go with {@link #dropUnusedFunctions}. */
     List<String> uninstall(String table) {
-        return List.of("ins", "upd", "del").stream().map(op -> "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table)).toList();
+        List<String> out = new java.util.ArrayList<>(List.of("ins", "upd", "del").stream()
+            .map(op -> "DROP TRIGGER IF EXISTS " + q("cv_capture_" + op) + " ON " + q(table)).toList());
+        out.add("DROP TRIGGER IF EXISTS " + q(REFUSE_TRUNCATE) + " ON " + q(table));
+        return out;
     }
 
     /**

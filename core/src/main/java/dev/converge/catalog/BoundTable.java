@@ -14,11 +14,11 @@ import org.jooq.Table;
 
 /**
  * A replicated table bound to the live database: its {@link ReplicatedTable} description, the jOOQ table and typed
- * column fields, how each column's values travel and are written back ({@link ColumnType}), and its shadow table.
- * Immutable; thread-safe.
+ * column fields, the columns the database fills itself ({@link Generated}), how each column's values travel and are
+ * written back ({@link ColumnType}), and its shadow table. Immutable; thread-safe.
  */
 public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow,
-                         Map<String, ColumnType> types, Dialect dialect) {
+                         Generated generated, Map<String, ColumnType> types, Dialect dialect) {
     public BoundTable {
         types = Map.copyOf(types);
     }

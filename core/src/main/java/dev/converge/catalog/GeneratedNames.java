@@ -24,6 +24,16 @@ public final class GeneratedNames {
         return GeneratedName.of("cv_capture_", table, SQLDialect.H2);
     }
 
+    /** H2: the empty table whose foreign key makes H2 refuse TRUNCATE of {@code table} (see {@code capture.TruncateGuard}). */
+    public static String h2TruncateGuard(String table) {
+        return GeneratedName.of("cv_notrunc_", table, SQLDialect.H2);
+    }
+
+    /** H2: the foreign key of {@link #h2TruncateGuard}; constraint names are per schema on H2. */
+    public static String h2TruncateGuardKey(String table) {
+        return GeneratedName.of("cv_notrunc_fk_", table, SQLDialect.H2);
+    }
+
     /** The PostgreSQL trigger function of {@code table} for {@code op} ({@code ins}, {@code upd}, {@code del}). */
     public static String postgresFunction(String table, String op) {
         return GeneratedName.of("cv_capture_" + op + "_", table, SQLDialect.POSTGRES);
@@ -36,6 +46,8 @@ public final class GeneratedNames {
             List.of("ins", "upd", "del").forEach(op -> out.add(postgresFunction(t.name(), op)));
         } else {
             out.add(h2Trigger(t.name()));
+            out.add(h2TruncateGuard(t.name()));
+            out.add(h2TruncateGuardKey(t.name()));
         }
         return out;
     }

@@ -52,21 +52,43 @@ public final class RowFilter {
 
     /**
      * Runs {@code filter} as capture will run it, over no row (PostgreSQL) or over a row of NULLs (H2), and returns
-     * the error naming the table and the filter if the database refuses it.
+     * the error, said for {@code where}, if the database refuses it or if it reads a column that {@code replicated}
+     * (the column subset, or every column) leaves out.
      */
-    static Optional<ConfigError> check(DSLContext ctx, String table, List<String> columns, String filter) {
-        String where = "table " + table;
+    static Optional<ConfigError> check(DSLContext ctx, String where, String table, List<String> columns, List<String> replicated,
+                                       String filter) {
+        Optional<String> refused = refusal(ctx, table, columns, columns, filter);
+        if (refused.isPresent()) {
+            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table's row"
+                + " (its columns may be qualified with the table's name only): " + refused.get()));
+        }
+        List<String> read = columns.stream().filter(c -> !replicated.contains(c))
+            .filter(c -> refusal(ctx, table, columns, columns.stream().filter(v -> !v.equals(c)).toList(), filter).isPresent())
+            .toList();
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
+        // a peer never receives such a column: it would judge rows on its own value there (NULL in a row it received),
+        // so a row in the filter at the origin falls out of it at the peer, and the peers never converge
+        return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" reads column" + (read.size() == 1 ? " " : "s ")
+            + String.join(", ", read) + ", which the column subset leaves out: peers never receive " + (read.size() == 1 ? "it" : "them")
+            + ", so each would judge the rows on its own values there and they would never converge; add "
+            + (read.size() == 1 ? "it" : "them") + " to the column subset or filter on replicated columns"));
+    }
+
+    /**
+     * Why the database refuses {@code filter} over a row of {@code visible} (of the table's {@code columns}), or empty
+     * if it takes it. A row that lacks a column stands for what a peer knows of a row when a column subset leaves it out.
+     */
+    private static Optional<String> refusal(DSLContext ctx, String table, List<String> columns, List<String> visible, String filter) {
         boolean postgres = ctx.dialect().family() == SQLDialect.POSTGRES;
-        String sql = postgres
-            ? "SELECT " + postgresVerdict(filter) + " FROM " + quote(SQLDialect.POSTGRES, table) + " AS " + rowAlias(SQLDialect.POSTGRES, table)
-                + " WHERE 1 = 0"
-            : h2Query(table, columns, filter);
+        String sql = postgres ? postgresCheck(table, columns, visible, filter) : h2Query(table, visible, filter);
         try {
             ctx.connection(c -> {
                 // inside a transaction (a running node binds its tables again), a failed statement must not abort it
                 Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    for (int i = 1; !postgres && i <= columns.size(); i++) {
+                    for (int i = 1; !postgres && i <= visible.size(); i++) {
                         ps.setObject(i, null);
                     }
                     try (ResultSet rs = ps.executeQuery()) {
@@ -85,9 +107,17 @@ public final class RowFilter {
             return Optional.empty();
         } catch (RuntimeException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return Optional.of(new ConfigError(where, "row filter \"" + filter + "\" is not a valid boolean expression on the table's row"
-                + " (its columns may be qualified with the table's name only): " + firstLine(cause.getMessage())));
+            return Optional.of(firstLine(cause.getMessage()));
         }
+    }
+
+    /** The filter over no row of the table, or of the table's {@code visible} columns only, named like the table. */
+    private static String postgresCheck(String table, List<String> columns, List<String> visible, String filter) {
+        String source = quote(SQLDialect.POSTGRES, table);
+        if (!visible.equals(columns)) {
+            source = "(SELECT " + String.join(", ", visible.stream().map(c -> quote(SQLDialect.POSTGRES, c)).toList()) + " FROM " + source + ")";
+        }
+        return "SELECT " + postgresVerdict(filter) + " FROM " + source + " AS " + rowAlias(SQLDialect.POSTGRES, table) + " WHERE 1 = 0";
     }
 
     private static String quote(SQLDialect dialect, String identifier) {

@@ -128,14 +128,15 @@ public final class TableCatalog {
         if (refused.isPresent()) {
             return Either.left(refused.get());
         }
-        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, t.getName(), all, f));
+        Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, where, t.getName(), all, columns.get(), f));
         if (badFilter.isPresent()) {
             return Either.left(badFilter.get());
         }
         ReplicatedTable spec = new ReplicatedTable(t.getName(), key, columns.get(), all, tc.filter());
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
         ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
-        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, types, dialect));
+        Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
+        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.converge.conflict;
 import dev.converge.config.ConfigError;
 import dev.converge.config.ResolverSpec;
 import io.vavr.control.Either;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -29,12 +30,17 @@ public final class ResolverRegistry {
         byName.putIfAbsent(r.name(), r);
     }
 
+    /** The names resolvers are registered under, sorted; class names, which also find them, are left out. */
+    public List<String> names() {
+        return byName.keySet().stream().filter(n -> !n.contains(".")).toList();
+    }
+
     /** The resolver for a spec; a secondary rule ({@code then}) must exist too. */
     public Either<ConfigError, ConflictResolver> lookup(ResolverSpec spec, String where) {
         ConflictResolver r = byName.get(spec.name());
         if (r == null) {
             return Either.left(new ConfigError(where, "unknown resolver '" + spec.name() + "' (known: "
-                + String.join(", ", byName.keySet().stream().filter(n -> !n.contains(".")).toList()) + ")"));
+                + String.join(", ", names()) + ")"));
         }
         if (spec.then().isPresent()) {
             return lookup(spec.then().get(), where).flatMap(then -> Either.right(new TieBreak(r, then)));

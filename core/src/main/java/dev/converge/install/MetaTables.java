@@ -101,6 +101,39 @@ public final class MetaTables {
     public static final Field<Long> OTX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
     public static final Field<String> OTX_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).notNull());
 
+    /**
+     * The net effect of a transaction too large to evaluate in memory (see {@code queue.NetSpool}), evaluated in the
+     * database instead: one row per table and row key the transaction touched, holding the first and the last of the
+     * row's operations (all the net-effect rules need), then the position its net change is applied at.
+     */
+    public static final Table<Record> SPOOL = table(name("cv_outbox_net"));
+    public static final Field<String> SPOOL_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    public static final Field<String> SPOOL_TABLE = field(name("tbl"), SQLDataType.VARCHAR(128).notNull());
+    /** The row key as a SHA-256 of its JSON: a key of any length fits an index. */
+    public static final Field<String> SPOOL_KEY = field(name("key_hash"), SQLDataType.VARCHAR(64).notNull());
+    /** The order in which the transaction first touched the rows: breaks ties between anchors, as in memory. */
+    public static final Field<Long> SPOOL_SEEN = field(name("seen"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> SPOOL_FIRST = field(name("first_op"), SQLDataType.CLOB.notNull());
+    public static final Field<String> SPOOL_LAST = field(name("last_op"), SQLDataType.CLOB.notNull());
+    /** Where the row's net change is applied, once evaluated; NULL before. */
+    public static final Field<Long> SPOOL_ANCHOR = field(name("anchor"), SQLDataType.BIGINT.nullable(true));
+
+    /** The transactions whose net effect is spooled, with how many net changes they hold. */
+    public static final Table<Record> SPOOLED = table(name("cv_outbox_spooled"));
+    public static final Field<String> SPOOLED_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    public static final Field<Long> SPOOLED_ROWS = field(name("net_rows"), SQLDataType.BIGINT.notNull());
+
+    /**
+     * Parts of a ChangeSet too large to send in one piece, received and stored until every part is here; applied
+     * together, in one transaction, like a ChangeSet sent whole.
+     */
+    public static final Table<Record> INBOX_PARTS = table(name("cv_inbox_part"));
+    public static final Field<String> IPART_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> IPART_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<Integer> IPART_PART = field(name("part"), SQLDataType.INTEGER.notNull());
+    public static final Field<Integer> IPART_PARTS = field(name("parts"), SQLDataType.INTEGER.notNull());
+    public static final Field<String> IPART_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
+
     /** What each peer has acknowledged of this node's ChangeSets. */
     public static final Table<Record> PEERS = table(name("cv_peer"));
     public static final Field<String> PEER_ID = field(name("peer"), SQLDataType.VARCHAR(16).notNull());
@@ -168,7 +201,8 @@ public final class MetaTables {
 
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
-        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS);
+        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
+            INBOX_PARTS);
     }
 
     static DataType<Object> image(SQLDialect d) {

@@ -44,8 +44,8 @@ import java.util.function.Function;
  * another row's change can need to be applied at either end: product 1023 (referring to supplier 12) updated at 1,
  * supplier 13 inserted at 2, product 1023 moved to supplier 13 at 3 ships the product's update (anchored at 1) before
  * the supplier's insert; product 1023 moved to supplier 13 at 1, supplier 12 deleted at 2, product 1023 deleted at 3
- * ships supplier 12's delete before the product's (whose original image still refers to 12). An applier that checks
- * foreign keys per statement must therefore be ready to defer them to commit.
+ * ships supplier 12's delete before the product's (whose original image still refers to 12). The apply engine
+ * therefore writes deletes last and settles whatever the target refuses row by row ({@code apply.Settling}).
  *
  * <p>Pure and thread-safe: no state, the input is not modified.
  */
@@ -165,5 +165,35 @@ public final class NetEffect {
 
     private static String name(RowRef ref) {
         return ref.table().name();
+    }
+
+    // ---- a row at a time: for transactions too large to hold in memory -------------------------------------------
+
+    /** A row's net change and its anchor, the position in the transaction it is applied at (see the class comment). */
+    public record Net(Change change, long anchor) {
+    }
+
+    /**
+     * The row operations one captured operation stands for: itself, or for an UPDATE that changes the key, a DELETE of
+     * the old row and an INSERT of the new one at the same position, the old row's first.
+     */
+    public static List<RawChange> perRow(RawChange op, ReplicatedTable table) {
+        return splitKeyChange(op, table);
+    }
+
+    /** The key of the row a per-row operation ({@link #perRow}) is on. */
+    public static RowKey keyOf(RawChange perRow, ReplicatedTable table) {
+        return table.keyOf(perRow.after() != null ? perRow.after() : perRow.before());
+    }
+
+    /**
+     * The net change of one row from its first and last operation ({@code first == last} when it was written once):
+     * the rules need nothing in between, so a transaction too large for memory can be reduced to these two per row in
+     * the database and evaluated here a page of rows at a time, with exactly the result {@link #of} would give.
+     */
+    public static Optional<Net> ofRow(ReplicatedTable table, RawChange first, RawChange last) {
+        RowRef ref = new RowRef(table, keyOf(first, table));
+        List<RawChange> ops = first == last ? List.of(first) : List.of(first, last);
+        return collapse(ref, ops).map(a -> new Net(a.change(), a.anchor()));
     }
 }

@@ -78,6 +78,8 @@ public final class OutboundQueue {
      * sequence may later go to another transaction, or the same transaction get another timestamp.
      */
     private final Cache<Sequenced, List<Change>> netEffects;
+    /** Transactions too large to evaluate in memory are evaluated in the database and read back in parts. */
+    private final NetSpool spool;
 
     private record Sequenced(long sequence, String txKey, long timestamp) {
     }
@@ -134,6 +136,7 @@ public final class OutboundQueue {
         this.self = self;
         this.tables = new LinkedHashMap<>();
         tables.forEach(t -> this.tables.put(t.name(), t));
+        this.spool = new NetSpool(this.tables);
     }
 
     /**
@@ -195,7 +198,13 @@ public final class OutboundQueue {
                 group.clear();
                 groupRows = 0;
             }
-            group.add(new Sequenced(next++, p.value1(), floor.asLong()));
+            Sequenced s = new Sequenced(next++, p.value1(), floor.asLong());
+            if (p.value5() > groupLimit) {
+                // too large for memory: its net effect is evaluated in the database, its versions written page by page
+                spool.spool(tx, s.txKey(), HybridTimestamp.fromLong(s.timestamp()), groupLimit, page -> writeVersions(tx, Map.of(s, page)));
+                continue;
+            }
+            group.add(s);
             groupRows += p.value5();
         }
         writeVersions(tx, group);
@@ -229,6 +238,11 @@ public final class OutboundQueue {
             netEffects.put(s, net);
             nets.put(s, net);
         }
+        writeVersions(tx, nets);
+    }
+
+    /** The versions these net effects leave, transactions in sequence order. */
+    private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets) {
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
         for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
             long seq = e.getKey().sequence();
@@ -289,8 +303,19 @@ public final class OutboundQueue {
      * {@code maxChanges} row changes (the first is always included, however large).
      */
     public List<ChangeSet> read(DSLContext ctx, long afterSequence, int limit, int maxChanges) {
+        return read(ctx, afterSequence, 1, limit, maxChanges);
+    }
+
+    /**
+     * As {@link #read(DSLContext, long, int, int)}, for a reader that already has the first {@code fromPart - 1} parts
+     * of the next ChangeSet. A transaction too large for one piece is handed out in parts ({@link ChangeSet#part()},
+     * {@value NetSpool#PART_CHANGES} changes each), never with another ChangeSet: the read stops before it, or returns
+     * only parts of it, from {@code fromPart} on, as many as {@code maxChanges} allows (at least one).
+     */
+    public List<ChangeSet> read(DSLContext ctx, long afterSequence, int fromPart, int limit, int maxChanges) {
         var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
             .orderBy(OTX_SEQ).limit(limit).fetch();
+        Map<String, Long> spooled = spool.spooled(ctx, txs.getValues(OTX_TX));
         List<ChangeSet> out = new ArrayList<>();
         int changeCount = 0;
         for (var t : txs) {
@@ -298,6 +323,26 @@ public final class OutboundQueue {
                 break;
             }
             Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
+            Long spooledRows = spooled.get(s.txKey());
+            if (spooledRows != null) {
+                ChangeSet header = new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), List.of());
+                if (spooledRows <= NetSpool.PART_CHANGES) {
+                    List<Change> changes = spool.part(ctx, s.txKey(), header.timestamp(), 1, NetSpool.PART_CHANGES);
+                    changeCount += changes.size();
+                    out.add(header.withChanges(changes));
+                    continue;
+                }
+                if (out.isEmpty()) {
+                    int parts = (int) ((spooledRows + NetSpool.PART_CHANGES - 1) / NetSpool.PART_CHANGES);
+                    int from = s.sequence() == afterSequence + 1 ? Math.max(1, Math.min(fromPart, parts)) : 1;
+                    for (int part = from; part <= parts && (part == from || changeCount < maxChanges); part++) {
+                        List<Change> changes = spool.part(ctx, s.txKey(), header.timestamp(), part, NetSpool.PART_CHANGES);
+                        changeCount += changes.size();
+                        out.add(header.asPart(part, parts, changes));
+                    }
+                }
+                break;
+            }
             // look the transaction up once and keep what was found: an entry may be evicted at any moment, and a miss
             // must be read from the outbox, never computed from rows that were not fetched
             List<Change> changes = netEffects.getIfPresent(s);
@@ -336,7 +381,9 @@ public final class OutboundQueue {
         List<String> txKeys = ctx.select(OTX_TX).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(after)).and(OTX_SEQ.le(horizon)).fetch(OTX_TX);
         int rows = 0;
         for (int from = 0; from < txKeys.size(); from += 500) {
-            rows += ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(txKeys.subList(from, Math.min(txKeys.size(), from + 500)))).execute();
+            List<String> chunk = txKeys.subList(from, Math.min(txKeys.size(), from + 500));
+            rows += ctx.deleteFrom(OUTBOX).where(OUTBOX_TX.in(chunk)).execute();
+            spool.forget(ctx, chunk);
         }
         int transactions = ctx.deleteFrom(OUTBOX_TX_TABLE).where(OTX_SEQ.le(Math.min(horizon, lastSequence(ctx) - 1))).execute();
         return new Trimmed(rows, transactions);

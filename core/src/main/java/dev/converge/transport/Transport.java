@@ -13,7 +13,8 @@ import java.util.List;
  */
 public interface Transport {
     /**
-     * Delivers a batch of ChangeSets, all from {@code from} and in ascending sequence, to {@code to}.
+     * Delivers a batch of ChangeSets, all of one origin and in ascending sequence (parts of one ChangeSet in ascending
+     * part order, see {@link ChangeSet#part()}), from {@code from} to {@code to}.
      *
      * @throws PeerUnavailableException if the receiver cannot be reached; nothing is lost, the sender retries later
      */

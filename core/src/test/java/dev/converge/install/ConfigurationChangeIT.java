@@ -51,7 +51,8 @@ class ConfigurationChangeIT {
         TreeSet<String> tablesAfter = Catalog.tables(dialect, a);
         TreeSet<String> gone = new TreeSet<>(tablesBefore);
         gone.removeAll(tablesAfter);
-        assertEquals(Set.of("cv_shadow_orase"), gone, "Only the removed table's shadow table is dropped.");
+        assertEquals(dialect == Dialect.H2 ? Set.of("cv_shadow_orase", "cv_notrunc_orase") : Set.of("cv_shadow_orase"), gone,
+            "Only the removed table's shadow table (and on H2 its TRUNCATE guard) is dropped.");
         assertEquals(Set.of("pers"), names(a.query("SELECT \"name\" AS n FROM \"cv_table\"")), "cv_table lists only pers.");
         assertTrue(Catalog.converge(Catalog.triggers(dialect, a)).stream().noneMatch(n -> n.contains("orase")), "No capture trigger for orase is left.");
         assertEquals(dialect == Dialect.POSTGRESQL ? 3 : 0, Catalog.converge(Catalog.functions(dialect, a)).stream()
@@ -78,7 +79,7 @@ class ConfigurationChangeIT {
     void aTableDroppedFromTheDatabaseAndTheConfigurationIsForgotten(Dialect dialect) {
         Cluster c = Cluster.of(dialect, "dropped", List.of("A", "B"), SCHEMA, List.of(TableConfig.of("pers"), TableConfig.of("orase")));
         c.write("A", "INSERT INTO orase VALUES (1, 'Cluj')");
-        c.sql("A").execute("DROP TABLE orase");
+        c.sql("A").execute("DROP TABLE orase CASCADE"); // on H2 the TRUNCATE guard (cv_notrunc_orase) references it
         c.reopen("A", List.of(TableConfig.of("pers")));
         assertTrue(Catalog.converge(Catalog.tables(dialect, c.sql("A"))).stream().noneMatch(n -> n.contains("orase")),
             "Its shadow table is dropped too.");

@@ -19,10 +19,11 @@ import java.util.Set;
 /**
  * One scenario file, validated, with every default filled in. {@code tables} is empty when the file lists none (then
  * every table of the schema is replicated with the defaults). {@code initial} keeps file order, which is insert order.
+ * {@code lines} says where the parts that only the database can check are written.
  */
 public record Scenario(Path file, String name, Optional<String> about, Set<Dialect> dialects, List<NodeSpec> nodes,
                        Topology topology, Defaults defaults, String schema, Optional<List<TableConfig>> tables,
-                       Map<String, List<Row>> initial, List<Step> steps, Expectations expect) {
+                       Map<String, List<Row>> initial, List<Step> steps, Expectations expect, SourceLines lines) {
     /** The arbitrary fixed day every scenario runs on (UTC); only the time of day matters. */
     public static final LocalDate DAY = LocalDate.of(2026, 1, 1);
     /** The scenario time when a scenario starts: the initial rows were written then. */
@@ -35,6 +36,7 @@ public record Scenario(Path file, String name, Optional<String> about, Set<Diale
         Objects.requireNonNull(defaults);
         Objects.requireNonNull(schema);
         Objects.requireNonNull(expect);
+        Objects.requireNonNull(lines);
         dialects = Collections.unmodifiableSet(dialects.isEmpty() ? EnumSet.noneOf(Dialect.class) : EnumSet.copyOf(dialects));
         nodes = List.copyOf(nodes);
         tables = tables.map(List::copyOf);
@@ -42,6 +44,13 @@ public record Scenario(Path file, String name, Optional<String> about, Set<Diale
         initial.forEach((table, list) -> rows.put(table, List.copyOf(list)));
         initial = Collections.unmodifiableMap(rows);
         steps = List.copyOf(steps);
+    }
+
+    /** A scenario without {@link SourceLines}: problems found when it runs are reported on line 1. */
+    public Scenario(Path file, String name, Optional<String> about, Set<Dialect> dialects, List<NodeSpec> nodes,
+                    Topology topology, Defaults defaults, String schema, Optional<List<TableConfig>> tables,
+                    Map<String, List<Row>> initial, List<Step> steps, Expectations expect) {
+        this(file, name, about, dialects, nodes, topology, defaults, schema, tables, initial, steps, expect, SourceLines.NONE);
     }
 
     /** The instant a scenario time stands for, on {@link #DAY} in UTC. */

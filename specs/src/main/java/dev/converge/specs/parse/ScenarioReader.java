@@ -10,12 +10,14 @@ import dev.converge.specs.model.Expectations;
 import dev.converge.specs.model.NodeSpec;
 import dev.converge.specs.model.Row;
 import dev.converge.specs.model.Scenario;
+import dev.converge.specs.model.SourceLines;
 import dev.converge.specs.model.Step;
 import dev.converge.specs.model.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,8 @@ final class ScenarioReader {
     private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     private final Path file;
+    /** Where the parts the database checks are written (see {@link SourceLines}); filled while reading. */
+    private final Map<String, Integer> lines = new LinkedHashMap<>();
 
     ScenarioReader(Path file) {
         this.file = file;
@@ -40,14 +44,14 @@ final class ScenarioReader {
         List<NodeSpec> nodes = nodes(top);
         NodeRefs refs = new NodeRefs(nodes.stream().map(NodeSpec::id).toList());
         Topology topology = top.get("topology").map(t -> topology(t, refs)).orElse(new Topology.Mesh());
-        Defaults defaults = top.get("defaults").map(ScenarioReader::defaults).orElse(Defaults.STANDARD);
-        String schema = top.required("schema", Read::nonBlankText);
-        Optional<List<TableConfig>> tables = top.get("tables").map(ScenarioReader::tables);
-        Map<String, List<Row>> initial = top.optional("initial", Rows::byTable).orElse(Map.of());
+        Defaults defaults = top.get("defaults").map(this::defaults).orElse(Defaults.STANDARD);
+        String schema = schema(top.require("schema"));
+        Optional<List<TableConfig>> tables = top.get("tables").map(this::tables);
+        Map<String, List<Row>> initial = top.optional("initial", this::initial).orElse(Map.of());
         List<Step> steps = new StepReader(refs).steps(top.require("steps"));
         Expectations expect = new ExpectationReader(refs).read(top, steps);
         return new Scenario(file, name, about, dialects, nodes, topology, defaults, schema, tables, initial, steps,
-            expect);
+            expect, new SourceLines(lines));
     }
 
     private static String name(Fields top) {
@@ -117,33 +121,66 @@ final class ScenarioReader {
         return new Topology.Reference(refs.node(fields.require("reference"), "topology.reference"));
     }
 
-    private static Defaults defaults(YamlNode node) {
+    private Defaults defaults(YamlNode node) {
         Fields fields = Fields.of(node, "defaults", Keys.DEFAULTS);
         ConflictScope scope = fields.optional("scope", ScenarioReader::scope).orElse(ConflictScope.ROW);
-        ResolverSpec resolver = fields.optional("resolver", ScenarioReader::resolver).orElse(ResolverSpec.TIMESTAMP);
+        ResolverSpec resolver = fields.optional("resolver", ScenarioReader::configuredResolver).orElse(ResolverSpec.TIMESTAMP);
+        fields.get("resolver").ifPresent(n -> lines.put("defaults.resolver", n.line()));
         return new Defaults(scope, resolver);
     }
 
-    private static List<TableConfig> tables(YamlNode node) {
+    /**
+     * The schema's text, and the line that text starts on. The parser gives a block ({@code schema: |}) the line of
+     * its {@code |}, and its text starts on the next one; a text with a line break in it is such a block, since a
+     * quoted value folds its line breaks into spaces.
+     */
+    private String schema(YamlNode node) {
+        String schema = Read.nonBlankText(node, "schema");
+        lines.put("schema", schema.contains("\n") ? node.line() + 1 : node.line());
+        return schema;
+    }
+
+    private List<TableConfig> tables(YamlNode node) {
         YamlNode.Mapping map = Read.mapping(node, "tables");
+        lines.put("tables", node.line());
         List<TableConfig> tables = new ArrayList<>();
         for (YamlNode.Entry e : map.entries().values()) {
+            lines.put("tables." + e.key(), e.line());
             tables.add(table(e.key(), e.value(), "tables." + e.key()));
         }
         return tables;
     }
 
     /** One table; {@code pers:} with nothing after it means the table with the defaults. */
-    private static TableConfig table(String name, YamlNode node, String path) {
+    private TableConfig table(String name, YamlNode node, String path) {
         TableConfig table = TableConfig.of(name);
         if (node instanceof YamlNode.Scalar s && s.value() == null) {
             return table;
         }
         Fields fields = Fields.of(node, path, Keys.TABLE);
+        for (String key : List.of("filter", "columns", "resolver")) {
+            fields.get(key).ifPresent(n -> lines.put(fields.path(key), n.line()));
+        }
         table = table.withFilter(fields.optional("filter", Read::nonBlankText).orElse(null));
         table = table.withColumns(fields.optional("columns", ScenarioReader::columns).orElse(null));
         table = table.withScope(fields.optional("scope", ScenarioReader::scope).orElse(null));
-        return table.withResolver(fields.optional("resolver", ScenarioReader::resolver).orElse(null));
+        return table.withResolver(fields.optional("resolver", ScenarioReader::configuredResolver).orElse(null));
+    }
+
+    /** The rows of {@code initial}, remembering the line of each table, row and column. */
+    private Map<String, List<Row>> initial(YamlNode node, String path) {
+        Map<String, List<Row>> rows = Rows.byTable(node, path);
+        for (YamlNode.Entry table : Read.mapping(node, path).entries().values()) {
+            String tablePath = path + "." + table.key();
+            lines.put(tablePath, table.line());
+            List<YamlNode> items = Read.list(table.value(), tablePath);
+            for (int i = 0; i < items.size(); i++) {
+                String rowPath = tablePath + "[" + i + "]";
+                lines.put(rowPath, items.get(i).line());
+                Read.mapping(items.get(i), rowPath).entries().values().forEach(c -> lines.put(rowPath + "." + c.key(), c.line()));
+            }
+        }
+        return rows;
     }
 
     private static List<String> columns(YamlNode node, String path) {
@@ -164,11 +201,32 @@ final class ScenarioReader {
 
     /** {@code timestamp}, or {@code {name: timestamp, then: site-priority}} where {@code then} may nest again. */
     static ResolverSpec resolver(YamlNode node, String path) {
+        return resolver(node, path, false);
+    }
+
+    /**
+     * A resolver a table or the defaults are configured with: each name must be one the format documents or one
+     * registered on the class path; anything else is a typo, said here rather than as "not supported yet".
+     */
+    static ResolverSpec configuredResolver(YamlNode node, String path) {
+        return resolver(node, path, true);
+    }
+
+    private static ResolverSpec resolver(YamlNode node, String path, boolean known) {
         if (node instanceof YamlNode.Scalar) {
-            return ResolverSpec.of(Read.nonBlankText(node, path));
+            return ResolverSpec.of(resolverName(node, path, known));
         }
         Fields fields = Fields.of(node, path, Keys.RESOLVER);
-        String name = fields.required("name", Read::nonBlankText);
-        return new ResolverSpec(name, fields.optional("then", ScenarioReader::resolver));
+        String name = resolverName(fields.require("name"), fields.path("name"), known);
+        return new ResolverSpec(name, fields.optional("then", (n, p) -> resolver(n, p, known)));
+    }
+
+    private static String resolverName(YamlNode node, String path, boolean known) {
+        String name = Read.nonBlankText(node, path);
+        if (known && !ResolverNames.isKnown(name)) {
+            throw new Malformed(node.line(), path + ": unknown resolver '" + name + "' (known: "
+                + String.join(", ", ResolverNames.known()) + ")");
+        }
+        return name;
     }
 }

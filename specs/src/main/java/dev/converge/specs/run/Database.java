@@ -33,13 +33,10 @@ final class Database {
     private Database() {
     }
 
-    static void runScript(Connection c, String script) throws SQLException {
-        for (String statement : SqlScript.split(script)) {
-            try (Statement s = c.createStatement()) {
-                s.execute(statement);
-            } catch (SQLException e) {
-                throw new ScenarioFailure("schema statement failed: " + statement + ": " + firstLine(e.getMessage()), e);
-            }
+    /** One statement of the schema script (see {@link SqlScript}). */
+    static void execute(Connection c, String statement) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(statement);
         }
     }
 

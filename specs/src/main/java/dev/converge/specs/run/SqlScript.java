@@ -9,27 +9,52 @@ import java.util.List;
  * {@code ';'} in a CHECK constraint's text or a default value does not cut a statement in two.
  */
 final class SqlScript {
+    /** One statement, and the line of the script (0 for the first) its text starts on, for error messages. */
+    record Statement(String text, int line) {
+    }
+
     private SqlScript() {
     }
 
     static List<String> split(String script) {
-        List<String> statements = new ArrayList<>();
+        return statements(script).stream().map(Statement::text).toList();
+    }
+
+    static List<Statement> statements(String script) {
+        List<Statement> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        int start = 0;
         int i = 0;
         while (i < script.length()) {
             char c = script.charAt(i);
             if (c == ';') {
-                add(statements, current);
+                add(statements, current, lineOf(script, start));
                 current.setLength(0);
                 i++;
+                start = i;
             } else {
                 int end = endOfToken(script, i);
                 current.append(script, i, end);
                 i = end;
             }
         }
-        add(statements, current);
+        add(statements, current, lineOf(script, start));
         return statements;
+    }
+
+    /** The line of the first character from {@code from} that is neither white space nor in a comment. */
+    private static int lineOf(String script, int from) {
+        int at = from;
+        while (at < script.length()) {
+            if (Character.isWhitespace(script.charAt(at))) {
+                at++;
+            } else if (script.startsWith("--", at)) {
+                at = closing(script, at + 2, "\n");
+            } else {
+                break;
+            }
+        }
+        return (int) script.substring(0, Math.min(at, script.length())).chars().filter(ch -> ch == '\n').count();
     }
 
     /** Where the token starting at {@code i} ends: a whole quoted text, comment or dollar body, else one character. */
@@ -57,10 +82,10 @@ final class SqlScript {
         return at < 0 ? s.length() : at + end.length();
     }
 
-    private static void add(List<String> statements, StringBuilder text) {
+    private static void add(List<Statement> statements, StringBuilder text, int line) {
         String statement = text.toString().strip();
         if (!withoutComments(statement).isBlank()) {
-            statements.add(statement);
+            statements.add(new Statement(statement, line));
         }
     }
 

@@ -13,6 +13,14 @@ class SqlScriptTest {
     }
 
     @Test
+    void eachStatementKnowsTheLineItsTextStartsOn() {
+        // a leading comment is not where the statement is; a ';' in a literal does not end one
+        assertEquals(List.of(1, 4), SqlScript.statements(
+                "-- two tables\nCREATE TABLE a (x INT);\n\n  -- b\n  CREATE TABLE b (y VARCHAR(3) DEFAULT ';');\n")
+            .stream().map(SqlScript.Statement::line).toList());
+    }
+
+    @Test
     void theLastStatementNeedsNoSemicolon() {
         assertEquals(List.of("CREATE TABLE a (x INT)"), SqlScript.split("CREATE TABLE a (x INT)"));
     }

@@ -1,0 +1,166 @@
+package dev.converge.apply;
+
+import dev.converge.catalog.BoundTable;
+import dev.converge.model.RowImage;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jooq.Field;
+
+/**
+ * Finds an order, and if need be a form, in which the target accepts the rows of one ChangeSet that it refused when
+ * they were written set-based in net-effect order. A ChangeSet is one committed transaction of its origin, whose
+ * constraints accepted it; the net effect collapsed it per row and so lost the order (and the intermediate states)
+ * those constraints relied on. Two steps, each under a savepoint, each undone whole if it does not settle every row:
+ *
+ * <ol>
+ *   <li><b>Passes.</b> The rows are written one at a time, inserts and updates first, deletes only once no insert or
+ *       update makes progress, again and again while a pass writes at least one row that the previous one could not.
+ *       This finds any order that single-row writes can take: a child before its parent, a new unique value before
+ *       the delete that frees it, a parent key change (new key, its children moved, then the old key deleted).</li>
+ *   <li><b>Two steps.</b> Rows no order settles need the intermediate state their transaction went through: a
+ *       self-referencing cycle, two rows swapping a UNIQUE value. Each stuck insert or update is first written with
+ *       its nullable non-key columns set to NULL (NULL satisfies a foreign key and never collides on a unique index),
+ *       then, in passes, with its final values. Only if every stuck row then settles is the result kept.</li>
+ * </ol>
+ *
+ * <p>Genuine conflicts stay detected: the final state every row ends in is checked by the target's constraints when
+ * it is written, so a row that refers to a parent deleted concurrently on another peer, or collides with another
+ * peer's concurrent unique value, is still refused and returned as a rejection (a {@code constraint} conflict). What
+ * this cannot settle is also returned: a cycle or swap through NOT NULL columns (the origin went through a state the
+ * net effect no longer carries).
+ *
+ * <p>Cost: only paid when a set-based write was refused; each pass is one statement per pending row, and a pass runs
+ * only after the previous one made progress. Holds no rows beyond the list of writes the apply already holds.
+ * Confined to the apply transaction's thread.
+ */
+final class Settling {
+    private final RowWriter writer;
+    private final Connection connection;
+
+    Settling(RowWriter writer, Connection connection) {
+        this.writer = writer;
+        this.connection = connection;
+    }
+
+    /** The rows still refused, by their index in {@code writes}, in that order; the others are written. */
+    List<RowWriter.Rejection> settle(List<RowWriter.Write> writes) throws SQLException {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < writes.size(); i++) {
+            all.add(i);
+        }
+        Map<Integer, String> refused = passes(writes, all, Function.identity());
+        if (refused.isEmpty() || twoSteps(writes, new ArrayList<>(refused.keySet()))) {
+            return List.of();
+        }
+        List<RowWriter.Rejection> out = new ArrayList<>();
+        refused.forEach((i, reason) -> out.add(new RowWriter.Rejection(i, reason)));
+        return out;
+    }
+
+    /**
+     * Writes the pending rows (in {@code form}) in passes while they make progress.
+     *
+     * @return the rows no pass could write, with the reason of their last refusal, in index order
+     */
+    private Map<Integer, String> passes(List<RowWriter.Write> writes, List<Integer> pending,
+                                        Function<RowWriter.Write, RowWriter.Write> form) throws SQLException {
+        Map<Integer, String> reasons = new HashMap<>();
+        List<Integer> left = pending;
+        while (!left.isEmpty()) {
+            List<Integer> upserts = left.stream().filter(i -> !(writes.get(i) instanceof RowWriter.DeleteRow)).toList();
+            List<Integer> deletes = left.stream().filter(i -> writes.get(i) instanceof RowWriter.DeleteRow).toList();
+            List<Integer> stuck = attempt(writes, upserts, form, reasons);
+            if (!stuck.isEmpty() && stuck.size() < upserts.size()) {
+                left = merged(stuck, deletes);
+                continue;
+            }
+            // deletes wait until no insert or update can move: under ON DELETE CASCADE an early delete would remove rows
+            List<Integer> stuckDeletes = attempt(writes, deletes, form, reasons);
+            boolean progress = stuck.size() < upserts.size() || stuckDeletes.size() < deletes.size();
+            left = merged(stuck, stuckDeletes);
+            if (!progress) {
+                break;
+            }
+        }
+        Map<Integer, String> out = new LinkedHashMap<>();
+        left.forEach(i -> out.put(i, reasons.get(i)));
+        return out;
+    }
+
+    private List<Integer> attempt(List<RowWriter.Write> writes, List<Integer> indices, Function<RowWriter.Write, RowWriter.Write> form,
+                                  Map<Integer, String> reasons) throws SQLException {
+        List<Integer> stuck = new ArrayList<>();
+        for (int i : indices) {
+            Optional<String> refused = writer.attempt(form.apply(writes.get(i)));
+            if (refused.isPresent()) {
+                reasons.put(i, refused.get());
+                stuck.add(i);
+            }
+        }
+        return stuck;
+    }
+
+    private static List<Integer> merged(List<Integer> a, List<Integer> b) {
+        List<Integer> out = new ArrayList<>(a);
+        out.addAll(b);
+        out.sort(Integer::compare);
+        return out;
+    }
+
+    /** Step 2 of the class comment; true if every stuck row is written, else nothing of this step is kept. */
+    private boolean twoSteps(List<RowWriter.Write> writes, List<Integer> stuck) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        for (int i : stuck) {
+            Optional<RowWriter.Write> first = nulled(writes.get(i));
+            if (first.isPresent() && writer.attempt(first.get()).isPresent()) {
+                connection.rollback(before);
+                return false;
+            }
+        }
+        if (!passes(writes, stuck, Settling::finalForm).isEmpty()) {
+            connection.rollback(before);
+            return false;
+        }
+        connection.releaseSavepoint(before);
+        return true;
+    }
+
+    /** The first of two steps: the row with its nullable non-key columns NULL; empty for a delete or if nothing changes. */
+    static Optional<RowWriter.Write> nulled(RowWriter.Write w) {
+        if (w instanceof RowWriter.InsertRow i) {
+            return Optional.of(new RowWriter.InsertRow(i.table(), withoutNullables(i.table(), i.row())));
+        }
+        if (w instanceof RowWriter.UpdateRow u) {
+            RowImage nulled = withoutNullables(u.table(), u.row());
+            return nulled.sameAs(u.row()) ? Optional.empty() : Optional.of(new RowWriter.UpdateRow(u.table(), u.key(), nulled));
+        }
+        return Optional.empty();
+    }
+
+    /** The second step: an insert whose row the first step wrote becomes an update to its final values. */
+    static RowWriter.Write finalForm(RowWriter.Write w) {
+        if (w instanceof RowWriter.InsertRow i) {
+            return new RowWriter.UpdateRow(i.table(), i.table().keyOf(i.row()), i.row());
+        }
+        return w;
+    }
+
+    private static RowImage withoutNullables(BoundTable t, RowImage row) {
+        Map<String, Object> nulls = new HashMap<>();
+        List<Field<Object>> keys = t.keyFields();
+        for (Field<Object> f : t.replicatedFields()) {
+            if (!keys.contains(f) && f.getDataType().nullable() && row.has(f.getName()) && row.get(f.getName()) != null) {
+                nulls.put(f.getName(), null);
+            }
+        }
+        return nulls.isEmpty() ? row : row.with(nulls);
+    }
+}
