@@ -64,6 +64,24 @@ final class ColumnTypes {
      * table, column and type.
      */
     static Optional<ConfigError> refusal(String where, List<String> columns, Map<String, ColumnType> types) {
+        return refusal(where, columns, types, List.of(), Map.of());
+    }
+
+    /**
+     * As above, and a primary-key column of a type jOOQ has no Java type for (an enum, an inet, an array, ...): rows are
+     * looked up by typed key values, which such a column cannot take yet.
+     */
+    static Optional<ConfigError> refusal(String where, List<String> columns, Map<String, ColumnType> types, List<String> key,
+                                         Map<String, Field<Object>> fields) {
+        Optional<String> badKey = key.stream().filter(k -> fields.containsKey(k) && types.containsKey(k)
+            && types.get(k).carrier() != ColumnType.Carrier.NATIVE
+            && (fields.get(k).getDataType().getType() == Object.class || fields.get(k).getDataType().isArray())).findFirst();
+        if (badKey.isPresent()) {
+            String k = badKey.get();
+            return Optional.of(new ConfigError(where, "primary-key column " + k + " is of type " + Optional.ofNullable(types.get(k).sqlType())
+                .orElse(fields.get(k).getDataType().getTypeName()) + ", which Converge cannot use as a key yet (rows are looked up by"
+                + " typed key values); use a key of a numeric, text, date or time type"));
+        }
         return columns.stream().filter(c -> types.containsKey(c) && types.get(c).carrier() == ColumnType.Carrier.REFUSED).findFirst()
             .map(c -> new ConfigError(where, "column " + c + " is of type " + types.get(c).sqlType() + ", which Converge cannot"
                 + " replicate (" + types.get(c).why() + "); leave it out with a column subset"));

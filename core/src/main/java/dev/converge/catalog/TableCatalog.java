@@ -124,7 +124,7 @@ public final class TableCatalog {
         }
         Dialect dialect = ctx.dialect().family() == SQLDialect.POSTGRES ? Dialect.POSTGRESQL : Dialect.H2;
         Map<String, ColumnType> types = ColumnTypes.of(ctx, dialect, t.getName(), fields);
-        Optional<ConfigError> refused = ColumnTypes.refusal(where, columns.get(), types);
+        Optional<ConfigError> refused = ColumnTypes.refusal(where, columns.get(), types, key, fields);
         if (refused.isPresent()) {
             return Either.left(refused.get());
         }

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * Configurations that do not fit the database are refused before anything is installed, with a message that names
@@ -149,6 +150,13 @@ class TableCatalogIT {
             db, new ManualTimeSource(Cluster.NOON));
         assertEquals(List.of("tagged"), node.config().tables().stream().map(TableConfig::name).toList(),
             "Without that column the table is replicated.");
+    }
+
+    @Test
+    void aKeyColumnOfAnEnumIsRefusedAtOpenRatherThanCrashingApply() {
+        DataSource db = database(Dialect.POSTGRESQL);
+        Sql.on(db).execute("CREATE TYPE mood AS ENUM ('happy', 'sad')", "CREATE TABLE felt (m mood PRIMARY KEY, v INT)");
+        assertSays(refused(Dialect.POSTGRESQL, db, b -> b.table("felt")), "table felt", "primary-key column m", "mood", "key");
     }
 
     @AllDialects
