@@ -6,8 +6,11 @@ import dev.converge.node.bench.RateBenchmark;
 import dev.converge.node.bench.ReplicationBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code converge bench}: prints the cost of capture and of end-to-end replication against the raw write rate. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -22,6 +25,9 @@ final class BenchSubcommand implements Callable<Integer> {
 
     @ParentCommand
     private ConvergeCommand parent;
+
+    @Spec
+    private CommandSpec spec;
 
     @Option(names = "--mode", defaultValue = "bulk", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private Mode mode;
@@ -64,15 +70,31 @@ final class BenchSubcommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Runnable bench;
+        try {
+            bench = benchmark();
+        } catch (IllegalArgumentException e) {
+            // settings that do not fit together are a usage error: say so with the usage, not a stack trace
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        bench.run();
+        return 0;
+    }
+
+    /** A benchmark's {@code run} throws SQLException; this lets the settings be checked before anything runs. */
+    private interface Runnable {
+        void run() throws Exception;
+    }
+
+    private Runnable benchmark() {
         if (compare != null && !compare.equals("native")) {
             throw new IllegalArgumentException("--compare knows only 'native', not '" + compare + "'");
         }
-        switch (mode) {
+        return switch (mode) {
             case bulk -> new ReplicationBenchmark(
-                new ReplicationBenchmark.Settings(dialect, rows, txRows, runs, compare != null, conflicts), parent.out()).run();
-            case rate -> new RateBenchmark(new RateBenchmark.Settings(dialect, rate, txRows, seconds, runs), parent.out()).run();
-            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs), parent.out()).run();
-        }
-        return 0;
+                new ReplicationBenchmark.Settings(dialect, rows, txRows, runs, compare != null, conflicts), parent.out())::run;
+            case rate -> new RateBenchmark(new RateBenchmark.Settings(dialect, rate, txRows, seconds, runs), parent.out())::run;
+            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs), parent.out())::run;
+        };
     }
 }
