@@ -14,12 +14,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code converge bench}: prints the cost of capture and of end-to-end replication against the raw write rate. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Measures Converge on fresh databases (embedded PostgreSQL unless CONVERGE_PG_URL names a server)",
-        "and prints times and ratios; every run checks that the peers converged, or fails.",
-        "  bulk (default): workload W (N inserts, N updates, N/2 deletes, set-based) without Converge, with capture,",
-        "    end to end A -> B split into stages, optionally beside PostgreSQL's native logical replication.",
-        "  rate: W-like inserts at a steady rate from A, delivered to B by its own thread; lag percentiles.",
-        "  oltp: pgbench-like TPC-B transactions from several clients on several peers at once, with and without Converge."})
+    description = {"Measures Converge on fresh databases (embedded PostgreSQL unless CONVERGE_PG_URL",
+        "names a server) and prints times and ratios, medians of --runs runs. Every run",
+        "checks that the peers converged, or the command fails.",
+        "Modes:",
+        "  bulk  workload W (N inserts, N updates, N/2 deletes, set-based) raw, with",
+        "        capture, and end to end A -> B split into stages; optionally beside",
+        "        PostgreSQL's native logical replication, or with conflicts.",
+        "  rate  inserts at a steady rate at A, delivered to B by a thread of its own;",
+        "        lag percentiles.",
+        "  oltp  pgbench-like TPC-B transactions from several clients on several peers",
+        "        at once, with and without Converge.", ""})
 final class BenchSubcommand implements Callable<Integer> {
     enum Mode { bulk, rate, oltp }
 
@@ -29,7 +34,7 @@ final class BenchSubcommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--mode", defaultValue = "bulk", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", paramLabel = "bulk|rate|oltp", defaultValue = "bulk", description = "What to measure: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private Mode mode;
 
     @Option(names = "--dialect", paramLabel = "h2|postgresql", converter = SpecSubcommand.DialectConverter.class,
