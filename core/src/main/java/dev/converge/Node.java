@@ -4,6 +4,7 @@ import static dev.converge.install.MetaTables.*;
 
 import dev.converge.capture.Installer;
 import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.RowReader;
 import dev.converge.catalog.TableCatalog;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.clock.TimeSource;
@@ -230,10 +231,7 @@ public final class Node implements AutoCloseable {
         return tx.local(ctx -> {
             Map<String, List<RowImage>> out = new LinkedHashMap<>();
             for (BoundTable t : tables) {
-                var select = ctx.select(t.replicatedFields()).from(t.table())
-                    .where(t.spec().filter().map(DSL::condition).orElse(DSL.noCondition()))
-                    .orderBy(t.keyFields());
-                out.put(t.name(), select.fetch(r -> new RowImage(r.intoMap())));
+                out.put(t.name(), RowReader.read(ctx, t, t.spec().filter().map(DSL::condition).orElse(DSL.noCondition()), false, true));
             }
             return out;
         });

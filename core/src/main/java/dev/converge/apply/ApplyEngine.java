@@ -71,7 +71,7 @@ public final class ApplyEngine {
     /** Applies {@code cs} whole (rows a resolver or the target refuses are left out and recorded) and advances its watermark. */
     public ApplyResult apply(Connection connection, DSLContext ctx, ChangeSet cs) throws SQLException {
         ClockRow clock = lockClock(ctx);
-        ApplyResult result = applyChanges(connection, ctx, cs, clock.initial(), true);
+        ApplyResult result = applyChanges(connection, ctx, cs, clock.initial(), null);
         advance(ctx, cs, clock);
         return result;
     }
@@ -92,21 +92,66 @@ public final class ApplyEngine {
         Savepoint start = connection.setSavepoint();
         int written = 0;
         int recorded = 0;
-        for (int i = 1; i <= count; i++) {
-            ChangeSet cs = i == 1 ? first : parts.apply(i);
-            try {
-                ApplyResult r = applyChanges(connection, ctx, cs, clock.initial(), false);
+        List<Deferred> deferred = new ArrayList<>();
+        try {
+            for (int i = 1; i <= count; i++) {
+                ChangeSet cs = i == 1 ? first : parts.apply(i);
+                ApplyResult r = applyChanges(connection, ctx, cs, clock.initial(), deferred);
                 written += r.rowsWritten();
                 recorded += r.conflicts();
-            } catch (PartRejected rejected) {
-                connection.rollback(start);
-                ApplyResult r = rejectParts(ctx, first, count, parts, clock.initial(), rejected.refused);
-                advance(ctx, first, clock);
-                return r;
             }
+            int refused = settleDeferred(connection, ctx, deferred);
+            written += deferred.size() - refused;
+            recorded += refused;
+        } catch (PartRejected rejected) {
+            connection.rollback(start);
+            ApplyResult r = rejectParts(ctx, first, count, parts, clock.initial(), rejected.refused);
+            advance(ctx, first, clock);
+            return r;
         }
         advance(ctx, first, clock);
         return new ApplyResult(written, recorded, false);
+    }
+
+    /**
+     * A row of a ChangeSet in parts that the target refused, kept for after the last part: the order the origin's
+     * constraints relied on may cross a part boundary (a parent inserted in a later part, a row freed by a later
+     * delete). Holds the row's change alone, not its part.
+     */
+    private record Deferred(ChangeSet cs, Plan plan) {
+    }
+
+    /**
+     * Writes the deferred rows again, now that every part is written (settling them as one ChangeSet's rows are
+     * settled); records those still refused as constraint conflicts, or rejects the whole ChangeSet if one of them is
+     * of a table at transaction scope. Returns how many are still refused.
+     */
+    private int settleDeferred(Connection connection, DSLContext ctx, List<Deferred> deferred) throws SQLException {
+        if (deferred.isEmpty()) {
+            return 0;
+        }
+        List<RowWriter.Rejection> still = new RowWriter(connection, ctx).execute(deferred.stream().map(d -> d.plan().write().orElseThrow()).toList());
+        java.util.Set<Integer> refusedAt = new java.util.HashSet<>();
+        List<ConflictRecord> refused = new ArrayList<>();
+        boolean transactionScope = false;
+        for (RowWriter.Rejection r : still) {
+            Deferred d = deferred.get(r.index());
+            refusedAt.add(r.index());
+            refused.add(refused(d.cs(), d.plan(), r.reason()).record().orElseThrow());
+            transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
+        }
+        if (transactionScope) {
+            throw new PartRejected(refused.stream().map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList());
+        }
+        List<Plan> settled = new ArrayList<>();
+        for (int i = 0; i < deferred.size(); i++) {
+            if (!refusedAt.contains(i)) {
+                settled.add(deferred.get(i).plan());
+            }
+        }
+        writeVersions(ctx, settled);
+        conflicts.record(ctx, refused);
+        return refused.size();
     }
 
     /**
@@ -142,7 +187,7 @@ public final class ApplyEngine {
             ChangeSet one = cs.withChanges(List.of(c));
             Savepoint before = connection.setSavepoint();
             try {
-                ApplyResult r = applyChanges(connection, ctx, one, clock.initial(), true);
+                ApplyResult r = applyChanges(connection, ctx, one, clock.initial(), null);
                 written += r.rowsWritten();
                 recorded += r.conflicts();
             } catch (SQLException | RuntimeException e) {
@@ -171,11 +216,14 @@ public final class ApplyEngine {
     // ---- the stages ------------------------------------------------------------------------------------------------
 
     /**
-     * Plans and writes {@code cs}; a loss at transaction scope is recorded here when {@code whole}, and thrown as
-     * {@link PartRejected} when {@code cs} is one part of a larger ChangeSet (the caller undoes the other parts).
+     * Plans and writes {@code cs}. {@code deferred} is null for a whole ChangeSet: a loss at transaction scope is
+     * recorded here. For one part of a ChangeSet in parts it collects the rows the target refused, to be written again
+     * after the last part, and a loss at transaction scope is thrown as {@link PartRejected} (the caller undoes the
+     * other parts).
      */
-    private ApplyResult applyChanges(Connection connection, DSLContext ctx, ChangeSet cs, HybridTimestamp initial, boolean whole)
+    private ApplyResult applyChanges(Connection connection, DSLContext ctx, ChangeSet cs, HybridTimestamp initial, List<Deferred> deferred)
         throws SQLException {
+        boolean whole = deferred == null;
         List<Plan> plans = plan(ctx, cs, initial);
         if (transactionScopeLoss(plans)) {
             if (!whole) {
@@ -183,7 +231,7 @@ public final class ApplyEngine {
             }
             return reject(ctx, cs, plans, List.of());
         }
-        return write(connection, ctx, cs, plans, initial, whole);
+        return write(connection, ctx, cs, plans, initial, deferred);
     }
 
     private List<Plan> plan(DSLContext ctx, ChangeSet cs, HybridTimestamp initial) {
@@ -233,8 +281,9 @@ public final class ApplyEngine {
         return cs.part().isEmpty() || cs.changes().isEmpty() ? cs : cs.withChanges(cs.changes().subList(0, 1));
     }
 
-    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial, boolean whole)
-        throws SQLException {
+    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
+                              List<Deferred> deferred) throws SQLException {
+        boolean whole = deferred == null;
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {
@@ -247,9 +296,16 @@ public final class ApplyEngine {
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         List<Plan> finals = new ArrayList<>(plans);
         List<Plan> refusedPlans = new ArrayList<>();
+        int kept = 0;
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
             Plan replanned = racedInsert(connection, ctx, cs, p, initial).orElseGet(() -> refused(cs, p, r.reason()));
+            if (!whole && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
+                deferred.add(new Deferred(cs.withChanges(List.of(p.change())), p)); // its order may lie in a later part
+                finals.remove(finals.indexOf(p));
+                kept++;
+                continue;
+            }
             finals.set(finals.indexOf(p), replanned);
             if (replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 refusedPlans.add(replanned);
@@ -266,7 +322,7 @@ public final class ApplyEngine {
         writeVersions(ctx, finals);
         List<ConflictRecord> recorded = finals.stream().flatMap(p -> p.record().stream()).toList();
         conflicts.record(ctx, recorded);
-        return new ApplyResult(writes.size() - refusedPlans.size(), recorded.size(), false);
+        return new ApplyResult(writes.size() - refusedPlans.size() - kept, recorded.size(), false);
     }
 
     /** The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. */

@@ -3,6 +3,7 @@ package dev.converge.apply;
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.catalog.BoundTable;
+import dev.converge.catalog.RowReader;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
@@ -117,8 +118,8 @@ final class LocalRows {
         List<List<Object>> typed = keys.stream().map(t::typedKey).toList();
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-            for (Record r : ctx.select(t.replicatedFields()).from(t.table()).where(KeyConditions.in(t.keyFields(), chunk)).forUpdate().fetch()) {
-                RowImage image = new RowImage(r.intoMap());
+            // read as capture reads rows, so that an unchanged row compares equal to the image a peer captured of it
+            for (RowImage image : RowReader.read(ctx, t, KeyConditions.in(t.keyFields(), chunk), true, false)) {
                 out.put(t.keyOf(image), image);
             }
         }

@@ -159,7 +159,7 @@ final class RowWriter {
     private org.jooq.Query insert(BoundTable t, List<Field<Object>> cols, org.jooq.QueryPart source, boolean values) {
         boolean overriding = cols.stream().anyMatch(f -> t.generated().alwaysIdentities().contains(f.getName()));
         if (!overriding) {
-            return values ? ctx.insertInto(t.table(), cols).values(placeholders(cols))
+            return values ? ctx.insertInto(t.table(), cols).values(placeholders(t, cols))
                 : ctx.insertInto(t.table(), cols).select((org.jooq.Select<?>) source);
         }
         org.jooq.QueryPart names = DSL.list(cols.stream().map(f -> DSL.name(f.getName())).toList());
@@ -175,7 +175,7 @@ final class RowWriter {
         BoundTable t = first.table();
         if (first instanceof InsertRow) {
             List<Field<Object>> cols = columns(first);
-            var batch = ctx.batch(insert(t, cols, DSL.list(placeholders(cols)), true));
+            var batch = ctx.batch(insert(t, cols, DSL.list(placeholders(t, cols)), true));
             for (Write w : run) {
                 batch = batch.bind(values(t, cols, ((InsertRow) w).row()));
             }
@@ -250,7 +250,7 @@ final class RowWriter {
         if (set.isEmpty()) {
             return; // a table of key columns only: an update of the same key changes nothing
         }
-        var update = ctx.update(t.table()).set(setMap(set)).where(keyMatch(keys));
+        var update = ctx.update(t.table()).set(setMap(t, set)).where(keyMatch(keys));
         var batch = ctx.batch(update);
         for (Write w : run) {
             UpdateRow u = (UpdateRow) w;
@@ -261,10 +261,10 @@ final class RowWriter {
         batch.execute();
     }
 
-    private static java.util.Map<Field<?>, Field<?>> setMap(List<Field<Object>> set) {
+    private static java.util.Map<Field<?>, Field<?>> setMap(BoundTable t, List<Field<Object>> set) {
         java.util.Map<Field<?>, Field<?>> m = new java.util.LinkedHashMap<>();
         for (Field<Object> f : set) {
-            m.put(f, val(null, f.getDataType()));
+            m.put(f, t.placeholder(f));
         }
         return m;
     }
@@ -277,8 +277,9 @@ final class RowWriter {
         return c;
     }
 
-    private static List<Field<?>> placeholders(List<Field<Object>> cols) {
-        return cols.stream().<Field<?>>map(f -> val(null, f.getDataType())).toList();
+    /** The {@code ?} of each column: cast to the column's type where the value travels as text (see {@code ColumnType}). */
+    private static List<Field<?>> placeholders(BoundTable t, List<Field<Object>> cols) {
+        return cols.stream().<Field<?>>map(t::placeholder).toList();
     }
 
     private static Object[] values(BoundTable t, List<Field<Object>> cols, RowImage row) {

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.WeakHashMap;
-import org.h2.api.Trigger;
+import dev.converge.catalog.H2Values;
+import org.h2.tools.TriggerAdapter;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 
@@ -27,9 +28,11 @@ import org.h2.jdbc.JdbcConnection;
  * itself, so it reads its configuration from {@code cv_table} and the wall clock's reading from {@code cv_clock}: the
  * transaction's timestamp is given when it is sequenced, not here (see {@code HybridClock}). Works for embedded H2,
  * where the apply engine runs in the same JVM and marks its own writes through {@link #whileApplying} so they are not
- * captured again (no echo).
+ * captured again (no echo). A {@link TriggerAdapter}: H2 hands it the row as a result set over its own values, which
+ * {@link H2Values} reads without loss; the plain {@code Trigger}'s Java objects are lossy ({@code java.sql.Date} shifts
+ * days before 1582, {@code java.sql.Time} has no fraction, JSON comes as bytes, a BLOB as a handle).
  */
-public final class H2CaptureTrigger implements Trigger {
+public final class H2CaptureTrigger extends TriggerAdapter {
     private static final ThreadLocal<Boolean> APPLYING = ThreadLocal.withInitial(() -> Boolean.FALSE);
     /** One key per live H2 transaction; H2's own transaction numbers may be reused, a Transaction object is not. */
     private static final Map<Object, String> TX_KEYS = Collections.synchronizedMap(new WeakHashMap<>());
@@ -37,6 +40,9 @@ public final class H2CaptureTrigger implements Trigger {
     private String schema;
     private String table;
     private List<String> columns;
+    /** Per column, its JDBC type and type name as the database reports them: how {@link H2Values} reads it. */
+    private int[] jdbcTypes;
+    private String[] typeNames;
     /** The database's metadata version when {@link #columns} were read: H2 changes it with every DDL statement. */
     private long metaVersion;
     private String filter;
@@ -57,10 +63,11 @@ public final class H2CaptureTrigger implements Trigger {
     @Override
     public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
         throws SQLException {
+        super.init(conn, schemaName, triggerName, tableName, before, type);
         this.schema = schemaName;
         this.table = tableName;
         this.metaVersion = metaVersion(conn);
-        this.columns = columns(conn.getMetaData(), schemaName, tableName);
+        readColumns(conn);
         try (PreparedStatement ps = conn.prepareStatement("SELECT \"row_filter\" FROM \"cv_table\" WHERE \"name\" = ?")) {
             ps.setString(1, tableName);
             try (ResultSet rs = ps.executeQuery()) {
@@ -76,11 +83,13 @@ public final class H2CaptureTrigger implements Trigger {
     }
 
     @Override
-    public void fire(Connection conn, Object[] oldRow, Object[] newRow) throws SQLException {
+    public void fire(Connection conn, ResultSet oldRs, ResultSet newRs) throws SQLException {
         if (APPLYING.get()) {
             return;
         }
-        followSchemaChanges(conn, oldRow != null ? oldRow : newRow);
+        followSchemaChanges(conn, oldRs != null ? oldRs : newRs);
+        Object[] oldRow = oldRs == null ? null : row(oldRs);
+        Object[] newRow = newRs == null ? null : row(newRs);
         String tx = txKey(conn);
         long[] clock = new long[2];
         capturedClock(conn, clock);
@@ -110,17 +119,27 @@ public final class H2CaptureTrigger implements Trigger {
      * statement rebuilds the table (adding or dropping a column), but not when a column is renamed: the rows would
      * then be captured under the old name.
      */
-    private void followSchemaChanges(Connection conn, Object[] row) throws SQLException {
+    private void followSchemaChanges(Connection conn, ResultSet row) throws SQLException {
         long now = metaVersion(conn);
         if (now != metaVersion) {
-            columns = columns(conn.getMetaData(), schema, table);
+            readColumns(conn);
             filterSql = filter == null ? null : filterQuery(filter);
             metaVersion = now;
         }
-        if (row.length != columns.size()) {
-            throw new SQLException("Converge capture: table " + table + " has " + row.length + " columns but its capture trigger knows "
+        int width = row.getMetaData().getColumnCount();
+        if (width != columns.size()) {
+            throw new SQLException("Converge capture: table " + table + " has " + width + " columns but its capture trigger knows "
                 + columns + "; reopen the node");
         }
+    }
+
+    /** The row's values as Converge carries them (see {@link H2Values}). */
+    private Object[] row(ResultSet rs) throws SQLException {
+        Object[] out = new Object[columns.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = H2Values.read(rs, i + 1, jdbcTypes[i], typeNames[i]);
+        }
+        return out;
     }
 
     private static long metaVersion(Connection conn) throws SQLException {
@@ -184,14 +203,21 @@ public final class H2CaptureTrigger implements Trigger {
         return RowFilter.h2Query(table, columns, filter);
     }
 
-    private static List<String> columns(DatabaseMetaData md, String schema, String table) throws SQLException {
-        List<String> out = new ArrayList<>();
+    private void readColumns(Connection conn) throws SQLException {
+        List<String> names = new ArrayList<>();
+        List<Integer> types = new ArrayList<>();
+        List<String> typeNameList = new ArrayList<>();
+        DatabaseMetaData md = conn.getMetaData();
         try (ResultSet rs = md.getColumns(null, schema, table, null)) {
             while (rs.next()) {
-                out.add(rs.getString("COLUMN_NAME"));
+                names.add(rs.getString("COLUMN_NAME"));
+                types.add(rs.getInt("DATA_TYPE"));
+                typeNameList.add(rs.getString("TYPE_NAME"));
             }
         }
-        return out;
+        columns = names;
+        jdbcTypes = types.stream().mapToInt(Integer::intValue).toArray();
+        typeNames = typeNameList.toArray(String[]::new);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.jooq.impl.DSL.name;
 
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.GeneratedNames;
+import dev.converge.catalog.PostgresImages;
 import dev.converge.catalog.RowFilter;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -163,16 +164,9 @@ final class PostgresCapture {
         return t.spec().filter().isPresent() ? "json_agg(" + verdict + ")" : "NULL";
     }
 
-    /**
-     * The row as JSON. A json or jsonb column would be embedded as a JSON value, and a scalar one ({@code "text"},
-     * {@code 5}, {@code null}) would then be indistinguishable from a plain value: such columns are written as their
-     * JSON text instead, which the apply engine binds back to the column as JSON.
-     */
+    /** The row as JSON, as {@link dev.converge.catalog.RowReader} reads local rows: see {@link PostgresImages}. */
     private String image(BoundTable t, String alias) {
-        List<String> json = t.fieldsByName().entrySet().stream().filter(e -> e.getValue().getDataType().isJSON())
-            .map(e -> lit(e.getKey()) + ", " + alias + "." + q(e.getKey()) + "::text").toList();
-        return json.isEmpty() ? "row_to_json(" + alias + ".*)"
-            : "(to_jsonb(" + alias + ".*) || jsonb_build_object(" + String.join(", ", json) + "))";
+        return PostgresImages.json(ctx, t, alias);
     }
 
     private String outboxInsert(BoundTable t) {

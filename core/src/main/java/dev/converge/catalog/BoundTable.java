@@ -1,12 +1,11 @@
 package dev.converge.catalog;
 
 import dev.converge.config.ReplicatedTable;
+import dev.converge.dialect.Dialect;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import dev.converge.shadow.ShadowTable;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.jooq.Field;
@@ -15,13 +14,28 @@ import org.jooq.Table;
 
 /**
  * A replicated table bound to the live database: its {@link ReplicatedTable} description, the jOOQ table and typed
- * column fields (so values from row images bind with the column's type), its shadow table, and the columns the database
- * fills itself ({@link Generated}).
+ * column fields, the columns the database fills itself ({@link Generated}), how each column's values travel and are
+ * written back ({@link ColumnType}), and its shadow table. Immutable; thread-safe.
  */
 public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow,
-                         Generated generated) {
-    public BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow) {
-        this(spec, table, fieldsByName, shadow, Generated.NONE);
+                         Generated generated, Map<String, ColumnType> types, Dialect dialect) {
+    public BoundTable {
+        types = Map.copyOf(types);
+    }
+
+    /** How a column's values travel; {@link ColumnType#NATIVE} for a column the catalog did not describe. */
+    public ColumnType type(String column) {
+        ColumnType t = types.get(column);
+        if (t != null) {
+            return t;
+        }
+        return types.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(column)).map(Map.Entry::getValue).findFirst()
+            .orElse(ColumnType.NATIVE);
+    }
+
+    /** The {@code ?} a value of the column is written through (see {@link ColumnType#placeholder}). */
+    public Field<Object> placeholder(Field<Object> column) {
+        return type(column.getName()).placeholder(column, dialect);
     }
 
     public String name() {
@@ -68,29 +82,36 @@ public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, 
         return new RowKey(key);
     }
 
-    /** A typed value of a column from a row image, ready to bind. */
+    /** A value of a column from a row image, ready to bind to the column's {@link #placeholder}. */
     public Object typedValue(RowImage image, String column) {
-        return typed(field(column), image.get(column));
+        return type(column).bindValue(field(column), image.get(column), dialect);
     }
 
     /** Binary values travel as base64 text (see {@link dev.converge.model.Values}); jOOQ would bind the text's own bytes. */
     private static Object typed(Field<Object> f, Object canonical) {
         if (canonical instanceof String s && f.getDataType().isBinary()) {
-            return Base64.getDecoder().decode(s);
+            return java.util.Base64.getDecoder().decode(s);
         }
         return f.getDataType().convert(canonical);
     }
 
     /**
-     * A row image as capture wrote it, in canonical form: PostgreSQL's {@code to_jsonb} writes a bytea value as
-     * {@code \x} and hex digits, the canonical form of binary values is base64 (as H2's capture writes them).
+     * A row image as capture wrote it, in canonical form: PostgreSQL's {@code row_to_json} writes bytea as hex, dates
+     * of years BC with a suffix, timestamptz in the session's zone (see {@link ColumnType#canonicalFromPostgres}). H2's
+     * capture writes canonical values already.
      */
     public RowImage canonical(RowImage captured) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return captured;
+        }
         Map<String, Object> fixed = new java.util.LinkedHashMap<>();
         captured.values().forEach((column, value) -> {
-            if (value instanceof String s && s.startsWith("\\x") && fieldsByName.containsKey(column)
-                && fieldsByName.get(column).getDataType().isBinary()) {
-                fixed.put(column, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(s.substring(2))));
+            ColumnType type = types.get(column);
+            if (value instanceof String && type != null && type.carrier() != ColumnType.Carrier.NATIVE) {
+                Object canonical = type.canonicalFromPostgres(value);
+                if (!canonical.equals(value)) {
+                    fixed.put(column, canonical);
+                }
             }
         });
         return fixed.isEmpty() ? captured : captured.with(fixed);

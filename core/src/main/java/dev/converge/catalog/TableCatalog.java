@@ -9,6 +9,7 @@ import dev.converge.config.ConfigError;
 import dev.converge.config.NodeConfig;
 import dev.converge.config.ReplicatedTable;
 import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
 import dev.converge.shadow.ShadowTable;
 import io.vavr.control.Either;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 import org.jooq.UniqueKey;
@@ -120,10 +122,11 @@ public final class TableCatalog {
         if (columns.isLeft()) {
             return Either.left(columns.getLeft());
         }
-        Optional<String> array = columns.get().stream().filter(c -> fields.get(c).getDataType().isArray()).findFirst();
-        if (array.isPresent()) {
-            return Either.left(new ConfigError(where, "column " + array.get() + " is an array (" + fields.get(array.get()).getDataType()
-                .getTypeName() + "), which Converge does not replicate yet; leave it out with a column subset"));
+        Dialect dialect = ctx.dialect().family() == SQLDialect.POSTGRES ? Dialect.POSTGRESQL : Dialect.H2;
+        Map<String, ColumnType> types = ColumnTypes.of(ctx, dialect, t.getName(), fields);
+        Optional<ConfigError> refused = ColumnTypes.refusal(where, columns.get(), types, key, fields);
+        if (refused.isPresent()) {
+            return Either.left(refused.get());
         }
         Optional<ConfigError> badFilter = tc.filter().flatMap(f -> RowFilter.check(ctx, where, t.getName(), all, columns.get(), f));
         if (badFilter.isPresent()) {
@@ -133,7 +136,7 @@ public final class TableCatalog {
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
         ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
         Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
-        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated));
+        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect));
     }
 
     /**

@@ -143,7 +143,7 @@ final class NetSpool {
                 afterKey = r.value2();
                 Optional<NetEffect.Net> net = net(r.value1(), r.value3(), r.value4(), timestamp);
                 if (net.isPresent()) {
-                    anchors = anchors.bind(net.get().anchor(), txKey, r.value1(), r.value2());
+                    anchors = anchors.bind(applyOrder(net.get()), txKey, r.value1(), r.value2());
                     anchored++;
                     changes.add(net.get().change());
                 } else {
@@ -161,6 +161,19 @@ final class NetSpool {
             evaluated.accept(changes);
         }
     }
+
+    /**
+     * Where a row's net change goes in the apply order of its transaction: at its anchor, deletes after every insert
+     * and update. The apply engine writes a ChangeSet's deletes last (a row the transaction deleted is referenced by
+     * none of its other rows at commit, while deleting it first can fail a foreign key or cascade onto rows the
+     * transaction moved elsewhere); a transaction in parts keeps that order across its parts.
+     */
+    private static long applyOrder(NetEffect.Net net) {
+        return net.change() instanceof Change.Delete ? DELETES + net.anchor() : net.anchor();
+    }
+
+    /** Added to a delete's anchor: positions stay far below it (a transaction of 2^62 row operations is not expected). */
+    private static final long DELETES = 1L << 62;
 
     /** How many net changes each of these transactions holds, for those that are spooled. */
     Map<String, Long> spooled(DSLContext ctx, Collection<String> txKeys) {

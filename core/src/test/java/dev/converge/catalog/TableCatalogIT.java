@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * Configurations that do not fit the database are refused before anything is installed, with a message that names
@@ -137,14 +138,25 @@ class TableCatalogIT {
     }
 
     @AllDialects
-    void anArrayColumnIsRefusedUnlessAColumnSubsetLeavesItOut(Dialect dialect) {
+    void aColumnOfATypeThatCannotReplicateIsRefusedUnlessAColumnSubsetLeavesItOut(Dialect dialect) {
         DataSource db = database(dialect);
-        Sql.on(db).execute("CREATE TABLE tagged (id INT PRIMARY KEY, tags INT ARRAY, note VARCHAR(10))");
-        assertSays(refused(dialect, db, b -> b.table("tagged")), "table tagged", "column", "tags", "array", "column subset");
+        if (dialect == Dialect.POSTGRESQL) {
+            Sql.on(db).execute("CREATE TYPE pair AS (a INT, b TEXT)", "CREATE TABLE tagged (id INT PRIMARY KEY, tags pair, note VARCHAR(10))");
+        } else {
+            Sql.on(db).execute("CREATE TABLE tagged (id INT PRIMARY KEY, tags JAVA_OBJECT, note VARCHAR(10))");
+        }
+        assertSays(refused(dialect, db, b -> b.table("tagged")), "table tagged", "column", "tags", "type", "cannot replicate", "column subset");
         Node node = Node.open(NodeConfig.builder("A").peer("B").table(TableConfig.of("tagged").withColumns(List.of("id", "note"))).build(),
             db, new ManualTimeSource(Cluster.NOON));
         assertEquals(List.of("tagged"), node.config().tables().stream().map(TableConfig::name).toList(),
-            "Without the array column the table is replicated.");
+            "Without that column the table is replicated.");
+    }
+
+    @Test
+    void aKeyColumnOfAnEnumIsRefusedAtOpenRatherThanCrashingApply() {
+        DataSource db = database(Dialect.POSTGRESQL);
+        Sql.on(db).execute("CREATE TYPE mood AS ENUM ('happy', 'sad')", "CREATE TABLE felt (m mood PRIMARY KEY, v INT)");
+        assertSays(refused(Dialect.POSTGRESQL, db, b -> b.table("felt")), "table felt", "primary-key column m", "mood", "key");
     }
 
     @AllDialects

@@ -96,6 +96,32 @@ class LargeTransactionIT {
             "the row met in a later part is recorded as a conflict like any other");
     }
 
+    @AllDialects
+    void anOrderThatCrossesPartsIsSettledAfterTheLastPartAndDeletesComeLast(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "large_tx_order", List.of("A", "B"),
+            "CREATE TABLE parent (id INT PRIMARY KEY, name VARCHAR(20));"
+                + "CREATE TABLE child (id INT PRIMARY KEY, parent_id INT REFERENCES parent (id) ON DELETE CASCADE, n INT)",
+            List.of(TableConfig.of("parent"), TableConfig.of("child")));
+        int children = NetSpool.PART_CHANGES + 5_000;
+        String range = dialect == Dialect.H2 ? "SYSTEM_RANGE(1, " + children + ") AS g(x)" : "generate_series(1, " + children + ") AS g(x)";
+        c.write("A", "INSERT INTO parent (id, name) VALUES (2, 'old')");
+        // children first, without a parent; then the parent; then the children point at it: the children's net inserts
+        // come first in apply order, the parent's in a later part. Then the old parent goes, after its children moved.
+        c.write("A",
+            "INSERT INTO child (id, parent_id, n) SELECT x, NULL, x FROM " + range,
+            "INSERT INTO parent (id, name) VALUES (1, 'new')",
+            "UPDATE child SET parent_id = 1",
+            "INSERT INTO child (id, parent_id, n) VALUES (0, 2, 0)",
+            "UPDATE child SET parent_id = 1 WHERE id = 0",
+            "DELETE FROM parent WHERE id = 2");
+        c.deliver("A", "B");
+        assertEquals(0L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM \"cv_conflict\"")).longValue(),
+            "a transaction valid at its origin applies without a conflict, whatever part its rows travel in");
+        assertEquals((long) children + 1, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM child WHERE parent_id = 1")).longValue(),
+            "every child is there, under the new parent (none was cascaded away by the old parent's delete)");
+        assertEquals(0L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM parent WHERE id = 2")).longValue(), "the old parent is gone");
+    }
+
     private static long count(Cluster c, String node) {
         return ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM item")).longValue();
     }

@@ -26,8 +26,10 @@ import java.util.Map;
  */
 public final class ChangeSetCodec {
     // Not USE_LONG_FOR_INTS: it makes an integer beyond a long's range (a NUMERIC(40) value) a parse error
+    // exact decimals in trees too: the default node factory strips trailing zeros, and NUMERIC 1.50 must stay 1.50
     private static final ObjectMapper MAPPER = new ObjectMapper()
-        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private ChangeSetCodec() {
     }

@@ -40,6 +40,12 @@ final class EmbeddedServer {
                     .setServerConfig("max_connections", "200")
                     // Log-based capture needs logical decoding; cheap to enable up front.
                     .setServerConfig("wal_level", "logical")
+                    // converge bench --compare native runs a publication/subscription per run, and tests may run
+                    // several at once: each takes a slot, a WAL sender and an apply worker (a background worker)
+                    .setServerConfig("max_replication_slots", "16")
+                    .setServerConfig("max_wal_senders", "16")
+                    .setServerConfig("max_logical_replication_workers", "8")
+                    .setServerConfig("max_worker_processes", "16")
                     // A loaded CI machine may unpack and initdb slowly; the default 10 s is too tight.
                     .setPGStartupWait(Duration.ofSeconds(60))
                     // start() registers the one hook that stops it; two hooks would race to close it.

@@ -1,85 +1,175 @@
 package dev.converge.node.bench;
 
 import dev.converge.Node;
-import dev.converge.clock.TimeSource;
-import dev.converge.config.NodeConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
-import dev.converge.transport.InProcessTransport;
+import dev.converge.scratch.PostgresServer;
 import java.io.PrintStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
- * The same workload on fresh databases: without Converge (the database's own write rate) and with capture installed,
- * three times each (the medians are reported), then end to end — captured at A, shipped to B and applied there
- * until B holds what A holds — twice: all written first and then shipped (the bulk figure), and steadily, each
- * transaction shipped as soon as it committed. The steady run prints the time per ChangeSet (write, ship, apply,
- * acknowledge, purge) in its first and last tenth: bookkeeping that grew with history would show as a later tenth
- * slower than the first. The workload is {@code rows} inserts, {@code rows} updates and {@code rows/2} deletes in
- * transactions of {@code txRows} rows, each a single set-based statement (what a batch job does).
+ * Workload W ({@link Workload}) on fresh databases, {@code runs} times, reporting medians: without Converge (the
+ * database's own write rate), with capture installed, end to end from A to B (written, then shipped until B holds
+ * what A holds) split into its stages, and — with {@code compareNative} on PostgreSQL — through PostgreSQL's own
+ * logical replication in the same run. With {@code conflicts} % a second writer on B writes that share of W's
+ * transactions at the same time, and delivery goes both ways. Every end-to-end run compares the peers' rows; a run
+ * that did not converge stops the benchmark. At the end, once, a steady run ships each transaction as it commits and
+ * prints the time per ChangeSet in its first and last tenth: bookkeeping that grew with history would show there.
  */
 public final class ReplicationBenchmark {
-    private static final String TABLE = "CREATE TABLE bench (id INT PRIMARY KEY, a INT, b VARCHAR(40), c NUMERIC(12,2))";
+    /** Settings of one bulk benchmark; see {@code converge bench --help}. */
+    public record Settings(Dialect dialect, int rows, int txRows, int runs, boolean compareNative, int conflicts) {
+        public Settings {
+            if (runs < 1) {
+                throw new IllegalArgumentException("--runs must be at least 1");
+            }
+            if (conflicts < 0 || conflicts > 100) {
+                throw new IllegalArgumentException("--conflicts must be a percentage from 0 to 100");
+            }
+            if (compareNative && dialect != Dialect.POSTGRESQL) {
+                throw new IllegalArgumentException("--compare native needs --dialect postgresql: H2 has no logical replication");
+            }
+        }
+    }
 
-    private final Dialect dialect;
-    private final int rows;
-    private final int txRows;
+    private final Settings settings;
+    private final Workload w;
     private final PrintStream out;
 
-    public ReplicationBenchmark(Dialect dialect, int rows, int txRows, PrintStream out) {
-        if (rows < txRows || txRows < 1 || rows % txRows != 0) {
-            throw new IllegalArgumentException("--rows must be a positive multiple of --tx-rows");
-        }
-        this.dialect = dialect;
-        this.rows = rows;
-        this.txRows = txRows;
+    public ReplicationBenchmark(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.w = new Workload(settings.dialect(), settings.rows(), settings.txRows());
         this.out = out;
     }
 
+    /** The figures of one end-to-end run, seconds. */
+    private record EndToEnd(double total, double write, double sequence, double read, double ship, double apply,
+                            long bytes, int changeSets, int conflicts) {
+    }
+
     public void run() throws SQLException {
-        DataSource warm = fresh("warm");
-        workload(warm);
-        long changes = rows + rows + rows / 2;
-        out.printf(Locale.ROOT, "workload: %,d row changes in %,d-row transactions on %s%n", changes, txRows, describe(warm));
-        // raw and captured runs alternate, each on a fresh database, and the median of each counts: one run of either
-        // moves by a third from one try to the next on a shared machine
-        double[] raws = new double[RUNS];
-        double[] captures = new double[RUNS];
-        for (int i = 0; i < RUNS; i++) {
-            raws[i] = seconds(() -> workload(fresh("raw")));
-            DataSource captured = fresh("cap");
-            install(captured, "A", "B");
-            captures[i] = seconds(() -> workload(captured));
+        DataSource warm = Peers.fresh(settings.dialect(), "warm", Workload::createTable);
+        w.run(warm);
+        out.println("machine: " + Machine.describe(settings.dialect(), warm));
+        out.printf(Locale.ROOT, "workload: %,d row changes in %,d-row transactions%s; medians of %d run%s%n", w.changes(),
+            settings.txRows(), settings.conflicts() > 0 ? ", " + settings.conflicts() + " % of them also written on B at the same time" : "",
+            settings.runs(), settings.runs() == 1 ? "" : "s");
+        NativeReplication nativeRepl = nativeReplication();
+        double[] raws = new double[settings.runs()];
+        double[] captures = new double[settings.runs()];
+        double[] natives = new double[settings.runs()];
+        List<EndToEnd> ends = new ArrayList<>();
+        // the kinds of run alternate within each round, each on fresh databases, and the medians count: one run of any
+        // kind moves by a third from one try to the next on a shared machine
+        for (int i = 0; i < settings.runs(); i++) {
+            DataSource plain = Peers.fresh(settings.dialect(), "raw", Workload::createTable); // not timed: CREATE DATABASE
+            raws[i] = seconds(() -> w.run(plain));
+            Peers captured = Peers.mesh(settings.dialect(), "cap", 2, Workload::createTable, Workload.TABLES);
+            captures[i] = seconds(() -> w.run(captured.dbs.get(0)));
+            ends.add(endToEnd());
+            if (nativeRepl != null) {
+                natives[i] = nativeRepl.run(w);
+            }
         }
-        double raw = median(raws);
-        double capture = median(captures);
+        double raw = Stats.median(raws);
         report("raw write", raw, raw);
-        report("with capture", capture, raw);
-        DataSource a = fresh("a");
-        DataSource b = fresh("b");
-        Node nodeA = install(a, "A", "B");
-        Node nodeB = install(b, "B", "A");
-        InProcessTransport transport = new InProcessTransport().register(nodeA).register(nodeB);
-        long t0 = System.nanoTime();
-        workload(a);
-        double written = (System.nanoTime() - t0) / 1e9;
-        int shipped = nodeA.deliverTo(NodeId.of("B"), transport);
-        double endToEnd = (System.nanoTime() - t0) / 1e9;
-        if (!nodeA.replicatedRows().equals(nodeB.replicatedRows())) {
-            throw new IllegalStateException("B does not hold what A holds after delivery: the benchmark is void");
+        report("with capture", Stats.median(captures), raw);
+        double total = median(ends, EndToEnd::total);
+        report(settings.conflicts() > 0 ? "end to end A <-> B" : "end to end A -> B", total, raw);
+        if (nativeRepl != null) {
+            double nat = Stats.median(natives);
+            report("native logical repl.", nat, raw);
+            out.printf(Locale.ROOT, "Converge / native      %8.2fx  (native: one way, start of W -> subscriber caught up%s)%n",
+                total / nat, settings.conflicts() > 0 ? ", W without the concurrent share" : "");
         }
-        report("end to end A -> B", endToEnd, raw);
-        out.printf(Locale.ROOT, "  (write with capture %.2f s, then ship and apply %,d ChangeSets %.2f s = %,.0f row changes/s)%n",
-            written, shipped, endToEnd - written, changes / (endToEnd - written));
-        steady(raw);
+        stages(ends, raw, Stats.median(captures));
+        if (settings.conflicts() == 0) {
+            steady(raw);
+        }
+    }
+
+    private NativeReplication nativeReplication() throws SQLException {
+        if (!settings.compareNative()) {
+            return null;
+        }
+        try {
+            return NativeReplication.on(PostgresServer.shared());
+        } catch (UnsupportedOperationException e) {
+            out.println("NOTE: " + e.getMessage() + "; only Converge's figures follow.");
+            return null;
+        }
+    }
+
+    private void stages(List<EndToEnd> ends, double raw, double capture) {
+        out.printf(Locale.ROOT, "stages of end to end (medians; capture's own cost is with capture - raw = %.2f s):%n", capture - raw);
+        out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "write with capture", median(ends, EndToEnd::write));
+        out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "sequencing", median(ends, EndToEnd::sequence));
+        out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "reading for the peer, acknowledging", median(ends, EndToEnd::read));
+        out.printf(Locale.ROOT, "  %-34s %8.2f s  (%,.1f MB of JSON)%n", "shipping (encode + decode JSON)",
+            median(ends, EndToEnd::ship), median(ends, e -> e.bytes() / 1e6));
+        double apply = median(ends, EndToEnd::apply);
+        out.printf(Locale.ROOT, "  %-34s %8.2f s  (%,.0f row changes/s)%n", "applying (receiver)", apply,
+            (w.changes() + shareChanges()) / apply);
+        out.printf(Locale.ROOT, "  ChangeSets shipped %,.0f, conflicts recorded %,.0f%n", median(ends, EndToEnd::changeSets),
+            median(ends, EndToEnd::conflicts));
+    }
+
+    private long shareChanges() {
+        return settings.conflicts() == 0 ? 0 : w.changes() * settings.conflicts() / 100;
+    }
+
+    private interface Figure {
+        double of(EndToEnd e);
+    }
+
+    private static double median(List<EndToEnd> ends, Figure figure) {
+        return Stats.median(ends.stream().mapToDouble(figure::of).toArray());
+    }
+
+    /**
+     * One end-to-end run on fresh peers: W written at A (and its share at B at the same time), then every peer's
+     * queue sequenced ({@code outboundFor} with limit 0 sequences and reads nothing) and delivered until no peer has
+     * anything left; the transport splits each delivery into the sender's part, the wire and the receiver's part.
+     */
+    private EndToEnd endToEnd() throws SQLException {
+        int n = 2;
+        Peers p = Peers.mesh(settings.dialect(), "e2e", n, Workload::createTable, Workload.TABLES);
+        TimingTransport transport = new TimingTransport(p.transport);
+        long t0 = System.nanoTime();
+        CompletableFuture<Void> second = settings.conflicts() == 0 ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> unchecked(() -> w.share(settings.conflicts()).run(p.dbs.get(1))));
+        w.run(p.dbs.get(0));
+        join(second);
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            p.node(i).outboundFor(p.id((i + 1) % n), 0);
+        }
+        long t2 = System.nanoTime();
+        int shipped = 0;
+        for (int sent = -1; sent != 0; ) {
+            sent = 0;
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    if (i != j) {
+                        sent += p.node(i).deliverTo(p.id(j), transport);
+                    }
+                }
+            }
+            shipped += sent;
+        }
+        long t3 = System.nanoTime();
+        Fingerprint.requireSame("end to end", p.names, p.dbs, Workload.TABLES);
+        int conflicts = p.nodes.stream().mapToInt(node -> node.conflicts().size()).sum();
+        double deliver = (t3 - t2) / 1e9;
+        return new EndToEnd((t3 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+            deliver - transport.shipSeconds() - transport.applySeconds(), transport.shipSeconds(), transport.applySeconds(),
+            transport.bytes(), shipped, conflicts);
     }
 
     /**
@@ -88,25 +178,24 @@ public final class ReplicationBenchmark {
      * (the run goes inserts, updates, deletes, so its first and last tenths also differ in kind).
      */
     private void steady(double raw) throws SQLException {
-        DataSource a = fresh("sa");
-        DataSource b = fresh("sb");
-        Node nodeA = install(a, "A", "B");
-        Node nodeB = install(b, "B", "A");
-        InProcessTransport transport = new InProcessTransport().register(nodeA).register(nodeB);
+        Peers p = Peers.mesh(settings.dialect(), "steady", 2, Workload::createTable, Workload.TABLES);
+        Node a = p.node(0);
+        NodeId b = p.id(1);
         List<long[]> perTx = new ArrayList<>(); // {kind, nanoseconds}
         long t0 = System.nanoTime();
-        workload(a, () -> nodeA.deliverTo(NodeId.of("B"), transport), (kind, nanos) -> perTx.add(new long[] {kind, nanos}));
+        w.run(p.dbs.get(0), (kind, start) -> {
+            a.deliverTo(b, p.transport);
+            perTx.add(new long[] {kind, System.nanoTime() - start});
+        });
         double total = (System.nanoTime() - t0) / 1e9;
-        if (!nodeA.replicatedRows().equals(nodeB.replicatedRows())) {
-            throw new IllegalStateException("B does not hold what A holds after the steady run: the benchmark is void");
-        }
-        report("steady A -> B", total, raw);
+        Fingerprint.requireSame("steady", p.names, p.dbs, Workload.TABLES);
+        report("steady A -> B (1 run)", total, raw);
         int n = perTx.size();
         int tenth = Math.max(1, n / 10);
         double first = meanMillis(perTx.subList(0, tenth));
         double last = meanMillis(perTx.subList(n - tenth, n));
         out.printf(Locale.ROOT, "  per %,d-row ChangeSet (write, ship, apply): first tenth %.1f ms, last tenth %.1f ms (%.2fx)%n",
-            txRows, first, last, last / first);
+            settings.txRows(), first, last, last / first);
         String[] kinds = {"insert", "update", "delete"};
         for (int k = 0; k < kinds.length; k++) {
             int kind = k;
@@ -122,99 +211,40 @@ public final class ReplicationBenchmark {
         return timings.stream().mapToLong(x -> x[1]).average().orElse(0) / 1e6;
     }
 
-    /** How many times the raw and the captured workload run; the median of each is reported. */
-    static final int RUNS = 3;
-
-    private static double median(double[] runs) {
-        double[] sorted = runs.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
     private void report(String what, double seconds, double raw) {
         out.printf(Locale.ROOT, "%-22s %8.2f s  %6.2fx raw%n", what, seconds, seconds / raw);
     }
 
-    private DataSource fresh(String name) throws SQLException {
-        DataSource db = dev.converge.specs.run.DatabaseFactory.scratch().create(dialect, "bench_" + name);
-        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-            s.execute(TABLE);
-        }
-        return db;
-    }
-
-    private static Node install(DataSource db, String self, String peer) {
-        return Node.open(NodeConfig.builder(self).peer(peer).table("bench").build(), db, TimeSource.system());
-    }
-
-    private void workload(DataSource db) throws SQLException {
-        workload(db, null, null);
-    }
-
-    /** Runs after each commit, if given; {@code timed} then gets the time from the statement's start (kind 0 insert, 1 update, 2 delete). */
-    private interface AfterCommit {
+    interface SqlWork {
         void run() throws SQLException;
     }
 
-    private interface Timing {
-        void record(int kind, long nanos);
-    }
-
-    private void workload(DataSource db, AfterCommit after, Timing timed) throws SQLException {
-        try (Connection c = db.getConnection();
-             PreparedStatement ins = c.prepareStatement(
-                 "INSERT INTO bench SELECT x, x, CONCAT('name ', x), x / 100.0 FROM SYSTEM_RANGE(?, ?) r(x)".replace(
-                     "SYSTEM_RANGE(?, ?) r(x)", range()));
-             PreparedStatement upd = c.prepareStatement("UPDATE bench SET a = a + 1 WHERE id BETWEEN ? AND ?");
-             PreparedStatement del = c.prepareStatement("DELETE FROM bench WHERE id BETWEEN ? AND ?")) {
-            c.setAutoCommit(false);
-            PreparedStatement[] statements = {ins, upd, del};
-            for (int kind = 0; kind < statements.length; kind++) {
-                int last = kind == 2 ? rows / 2 : rows;
-                for (int from = 1; from <= last; from += txRows) {
-                    long start = System.nanoTime();
-                    run(c, statements[kind], from);
-                    if (after != null) {
-                        after.run();
-                        timed.record(kind, System.nanoTime() - start);
-                    }
-                }
-            }
-        }
-    }
-
-    private String range() {
-        return dialect == Dialect.POSTGRESQL ? "generate_series(?::int, ?::int) r(x)" : "SYSTEM_RANGE(?, ?) r(x)";
-    }
-
-    private void run(Connection c, PreparedStatement ps, int from) throws SQLException {
-        ps.setInt(1, from);
-        ps.setInt(2, Math.min(from + txRows - 1, rows));
-        ps.execute();
-        c.commit();
-    }
-
-    private String describe(DataSource db) throws SQLException {
-        try (Connection c = db.getConnection()) {
-            String product = c.getMetaData().getDatabaseProductName() + " " + c.getMetaData().getDatabaseProductVersion();
-            if (dialect != Dialect.POSTGRESQL) {
-                return product + " (in memory)";
-            }
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT current_setting('fsync'), current_setting('synchronous_commit')")) {
-                rs.next();
-                return product + " (fsync " + rs.getString(1) + ", synchronous_commit " + rs.getString(2) + ")";
-            }
-        }
-    }
-
-    private interface Timed {
-        void run() throws SQLException;
-    }
-
-    private static double seconds(Timed work) throws SQLException {
+    private static double seconds(SqlWork work) throws SQLException {
         long t0 = System.nanoTime();
         work.run();
         return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static void unchecked(SqlWork work) {
+        try {
+            work.run();
+        } catch (SQLException e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** Waits for a writer thread; its failure fails the run. */
+    static void join(CompletableFuture<?> f) throws SQLException {
+        try {
+            f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SQLException s) {
+                throw s;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 }

@@ -133,16 +133,38 @@ final class Database {
         if (actual.isEmpty()) {
             return Optional.empty();
         }
-        DSLContext sql = DSL.using(c, dialect.jooq());
+        // plain JDBC with java.time: jOOQ's default types are java.sql.Date/Timestamp, whose Julian calendar shifts days
+        // before 1582-10-15 (0001-01-01 read as 0001-01-03, 1582-10-10 as 1582-10-20)
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Record r : sql.selectFrom(DSL.table(DSL.name(actual.get()))).fetch()) {
-            LinkedHashMap<String, Object> row = new LinkedHashMap<>();
-            for (Field<?> f : r.fields()) {
-                row.put(f.getName().toLowerCase(Locale.ROOT), Values.canonical(r.get(f)));
+        String select = DSL.using(c, dialect.jooq()).render(DSL.selectFrom(DSL.table(DSL.name(actual.get()))));
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(select)) {
+            java.sql.ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                LinkedHashMap<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), Values.canonical(exact(rs, i, md.getColumnType(i), md.getColumnTypeName(i))));
+                }
+                rows.add(row);
             }
-            rows.add(row);
         }
         return Optional.of(rows);
+    }
+
+    /** A column's value with dates and times as java.time values (the drivers convert those without a calendar). */
+    private static Object exact(java.sql.ResultSet rs, int i, int jdbcType, String typeName) throws SQLException {
+        if ("jsonb".equalsIgnoreCase(typeName)) {
+            // jsonb compares as jOOQ prints it (compact), as scenarios have always written it
+            String text = rs.getString(i);
+            return text == null ? null : org.jooq.JSONB.valueOf(text).toString();
+        }
+        Object v = switch (jdbcType) {
+            case Types.DATE -> rs.getObject(i, LocalDate.class);
+            case Types.TIME -> rs.getObject(i, LocalTime.class);
+            case Types.TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
+            case Types.TIMESTAMP_WITH_TIMEZONE -> rs.getObject(i, OffsetDateTime.class);
+            default -> rs.getObject(i);
+        };
+        return rs.wasNull() ? null : v;
     }
 
     static String firstLine(String message) {

@@ -47,11 +47,17 @@ final class RowSets {
     }
 
     static Diff diff(List<? extends Map<String, ?>> expected, List<? extends Map<String, ?>> actual) {
+        return diff(expected, actual, RowSets::same);
+    }
+
+    /** As above, rows matched by {@code sameRow} (both normalised) instead of the scenario format's value rules. */
+    static Diff diff(List<? extends Map<String, ?>> expected, List<? extends Map<String, ?>> actual,
+                     java.util.function.BiPredicate<Map<String, Object>, Map<String, Object>> sameRow) {
         List<Map<String, Object>> unmatched = new ArrayList<>(actual.stream().map(RowSets::normalize).toList());
         List<Map<String, Object>> missing = new ArrayList<>();
         for (Map<String, ?> row : expected) {
             Map<String, Object> wanted = normalize(row);
-            Optional<Map<String, Object>> found = unmatched.stream().filter(a -> same(wanted, a)).findFirst();
+            Optional<Map<String, Object>> found = unmatched.stream().filter(a -> sameRow.test(wanted, a)).findFirst();
             if (found.isPresent()) {
                 unmatched.remove(found.get());
             } else {

@@ -1,0 +1,215 @@
+package dev.converge.node.bench;
+
+import dev.converge.Node;
+import dev.converge.dialect.Dialect;
+import dev.converge.transport.PeerUnavailableException;
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+
+/**
+ * Many small transactions on several peers at once ({@link TpcB}, like pgbench at scale 1): {@code clients}
+ * connections per peer run for {@code seconds}, first on databases without Converge, then on a mesh where each peer
+ * has a delivery thread of its own shipping to every other peer while the clients write. Prints each peer's commit
+ * rate both ways, and the time from the last commit until every peer holds the same rows.
+ */
+public final class OltpBenchmark {
+    /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
+    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs) {
+        public Settings {
+            if (peers < 2 || clients < 1 || seconds < 1 || accounts < 1 || runs < 1) {
+                throw new IllegalArgumentException("--peers must be at least 2; --clients, --seconds, --accounts and --runs at least 1");
+            }
+        }
+    }
+
+    /** How long the peers may take to converge after the last commit before the run is declared broken. */
+    private static final long DRAIN_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(15);
+
+    private final Settings s;
+    private final PrintStream out;
+
+    public OltpBenchmark(Settings settings, PrintStream out) {
+        this.s = settings;
+        this.out = out;
+    }
+
+    public void run() throws SQLException {
+        Peers.Schema schema = TpcB.schema(s.dialect(), s.accounts());
+        DataSource probe = Peers.fresh(s.dialect(), "oltp_probe", db -> { });
+        out.println("machine: " + Machine.describe(s.dialect(), probe));
+        out.printf(Locale.ROOT, "oltp: TPC-B-like (4 row changes, one hot branch row), %d peers x %d clients, %d s, %,d accounts;"
+            + " medians of %d run%s%n", s.peers(), s.clients(), s.seconds(), s.accounts(), s.runs(), s.runs() == 1 ? "" : "s");
+        double[][] raw = new double[s.peers()][s.runs()];
+        double[][] with = new double[s.peers()][s.runs()];
+        double[] drain = new double[s.runs()];
+        double[] conflicts = new double[s.runs()];
+        for (int run = 0; run < s.runs(); run++) {
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { });
+            Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES);
+            Replicated replicated = replicated(mesh);
+            for (int i = 0; i < s.peers(); i++) {
+                raw[i][run] = r[i];
+                with[i][run] = replicated.rates[i];
+            }
+            drain[run] = replicated.drainSeconds;
+            conflicts[run] = mesh.nodes.stream().mapToInt(n -> n.conflicts().size()).sum();
+        }
+        for (int i = 0; i < s.peers(); i++) {
+            double a = Stats.median(raw[i]);
+            double b = Stats.median(with[i]);
+            out.printf(Locale.ROOT, "peer %c: %,8.0f tx/s without Converge, %,8.0f tx/s with (%.0f %%)%n", 'A' + i, a, b, 100 * b / a);
+        }
+        out.printf(Locale.ROOT, "every peer holds everything %.2f s after the last commit (conflicts recorded: %,.0f)%n",
+            Stats.median(drain), Stats.median(conflicts));
+    }
+
+    private record Replicated(double[] rates, double drainSeconds) {
+    }
+
+    /** The clients on a mesh with a delivery thread per peer; then waits until every peer holds the same rows. */
+    private Replicated replicated(Peers mesh) throws SQLException {
+        AtomicBoolean delivering = new AtomicBoolean(true);
+        ExecutorService threads = Executors.newFixedThreadPool(s.peers());
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < s.peers(); i++) {
+            int self = i;
+            loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, delivering), threads));
+        }
+        try {
+            double[] rates = clients(mesh.dbs, () -> loops.forEach(l -> {
+                if (l.isCompletedExceptionally()) {
+                    l.join();
+                }
+            }));
+            long lastCommit = System.nanoTime();
+            long converged = awaitConverged(mesh, lastCommit, loops);
+            return new Replicated(rates, (converged - lastCommit) / 1e9);
+        } finally {
+            delivering.set(false);
+            threads.shutdown();
+        }
+    }
+
+    /** A peer's delivery loop: to every other peer in turn, then what waited in its inbox; idles a millisecond when idle. */
+    private static void deliver(Peers mesh, int self, AtomicBoolean delivering) {
+        Node node = mesh.node(self);
+        while (delivering.get()) {
+            int moved = 0;
+            for (int j = 0; j < mesh.size(); j++) {
+                if (j != self) {
+                    try {
+                        moved += node.deliverTo(mesh.id(j), mesh.transport);
+                    } catch (PeerUnavailableException busy) {
+                        moved++; // the peer is applying another delivery: try again at once
+                    }
+                }
+            }
+            moved += node.applyPending();
+            if (moved == 0) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    /**
+     * Polls until no peer has anything queued for another and all hold the same rows; returns when that was first
+     * seen. Bounded: peers that never converge void the run.
+     */
+    private long awaitConverged(Peers mesh, long since, List<CompletableFuture<Void>> loops) throws SQLException {
+        while (true) {
+            loops.forEach(l -> {
+                if (l.isCompletedExceptionally()) {
+                    l.join();
+                }
+            });
+            long now = System.nanoTime();
+            if (drained(mesh) && same(mesh)) {
+                return now;
+            }
+            if (now - since > DRAIN_LIMIT_NANOS) {
+                Fingerprint.requireSame("oltp", mesh.names, mesh.dbs, TpcB.TABLES);
+                throw new IllegalStateException("oltp: the peers did not converge within 15 minutes; the run is void");
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    private static boolean drained(Peers mesh) {
+        for (int i = 0; i < mesh.size(); i++) {
+            for (int j = 0; j < mesh.size(); j++) {
+                if (i != j && !mesh.node(i).outboundFor(mesh.id(j), 1).isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean same(Peers mesh) throws SQLException {
+        Fingerprint first = Fingerprint.of(mesh.dbs.get(0), TpcB.TABLES);
+        for (int i = 1; i < mesh.size(); i++) {
+            if (!Fingerprint.of(mesh.dbs.get(i), TpcB.TABLES).equals(first)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Runs {@code clients} connections on every database for {@code seconds}, all at once; returns each database's
+     * commits per second. {@code check} runs every 100 ms on this thread (to stop early when something else failed).
+     */
+    private double[] clients(List<DataSource> dbs, Runnable check) throws SQLException {
+        int n = dbs.size();
+        AtomicLongArray commits = new AtomicLongArray(n);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong retries = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(n * s.clients());
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < s.clients(); k++) {
+                    int peer = i;
+                    all.add(CompletableFuture.runAsync(() -> ReplicationBenchmark.unchecked(() -> {
+                        try (TpcB.Client client = new TpcB.Client(dbs.get(peer), s.accounts())) {
+                            while (running.get()) {
+                                retries.addAndGet(client.transact());
+                                commits.incrementAndGet(peer);
+                            }
+                        }
+                    }), pool));
+                }
+            }
+            long end = t0 + TimeUnit.SECONDS.toNanos(s.seconds());
+            while (System.nanoTime() < end && all.stream().noneMatch(CompletableFuture::isCompletedExceptionally)) {
+                check.run();
+                LockSupport.parkNanos(Math.min(100_000_000, Math.max(0, end - System.nanoTime())));
+            }
+        } finally {
+            running.set(false);
+            pool.shutdown();
+        }
+        for (CompletableFuture<Void> f : all) {
+            ReplicationBenchmark.join(f);
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        double[] rates = new double[n];
+        for (int i = 0; i < n; i++) {
+            rates[i] = commits.get(i) / elapsed;
+        }
+        return rates;
+    }
+}
