@@ -92,7 +92,34 @@ public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, 
         if (canonical instanceof String s && f.getDataType().isBinary()) {
             return java.util.Base64.getDecoder().decode(s);
         }
+        if (canonical instanceof String s && java.time.temporal.Temporal.class.isAssignableFrom(f.getType())) {
+            return temporal(f.getType(), s);
+        }
         return f.getDataType().convert(canonical);
+    }
+
+    /**
+     * An ISO date or time (signed years, proleptic Gregorian) parsed by java.time itself: jOOQ's conversion goes through
+     * {@code java.sql.Timestamp}, whose hybrid calendar moves the days 1582-10-05 to 10-14 ten days on, so a key of
+     * such a date would miss its row.
+     */
+    private static Object temporal(Class<?> type, String iso) {
+        if (type == java.time.LocalDate.class) {
+            return java.time.LocalDate.parse(iso);
+        }
+        if (type == java.time.LocalDateTime.class) {
+            return java.time.LocalDateTime.parse(iso);
+        }
+        if (type == java.time.OffsetDateTime.class) {
+            return java.time.OffsetDateTime.parse(iso);
+        }
+        if (type == java.time.LocalTime.class) {
+            return java.time.LocalTime.parse(iso);
+        }
+        if (type == java.time.OffsetTime.class) {
+            return java.time.OffsetTime.parse(iso);
+        }
+        throw new IllegalArgumentException("a key column of type " + type.getSimpleName() + " is not supported");
     }
 
     /**

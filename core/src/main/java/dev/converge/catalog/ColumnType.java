@@ -175,18 +175,7 @@ public record ColumnType(Carrier carrier, String sqlType, String why) {
 
     /** An ISO date or timestamp as PostgreSQL reads it: it takes no signed years, but {@code BC}. */
     private static String postgresDateText(String iso) {
-        if (isInfinity(iso)) {
-            return iso;
-        }
-        if (iso.startsWith("+")) {
-            return iso.substring(1);
-        }
-        if (!iso.startsWith("-")) {
-            return iso;
-        }
-        int dash = iso.indexOf('-', 1);
-        long year = Long.parseLong(iso.substring(0, dash));
-        return String.format("%04d", 1 - year) + iso.substring(dash) + BC;
+        return dev.converge.shadow.PostgresDates.text(iso);
     }
 
     /**

@@ -140,19 +140,20 @@ public final class TableCatalog {
     }
 
     /**
-     * The catalog types date, time and timestamp as java.time types: jOOQ reads them from the catalog as
-     * {@code java.sql.Date/Time/Timestamp}, and {@code java.sql.Time} drops fractions of a second.
+     * The catalog types date, time and timestamp as java.time types, bound and read through JDBC 4.2
+     * ({@link JavaTimeBinding}): jOOQ reads them from the catalog as {@code java.sql.Date/Time/Timestamp}, whose
+     * calendar shifts old dates, and {@code java.sql.Time} drops fractions of a second.
      */
     static DataType<?> javaTime(DataType<?> type) {
         Class<?> javaType = type.getType();
         if (javaType == java.sql.Time.class) {
-            return SQLDataType.LOCALTIME(type.precision()).nullable(type.nullable());
+            return SQLDataType.LOCALTIME(type.precision()).nullable(type.nullable()).asConvertedDataType(JavaTimeBinding.TIME);
         }
         if (javaType == java.sql.Timestamp.class) {
-            return SQLDataType.LOCALDATETIME(type.precision()).nullable(type.nullable());
+            return SQLDataType.LOCALDATETIME(type.precision()).nullable(type.nullable()).asConvertedDataType(JavaTimeBinding.TIMESTAMP);
         }
         if (javaType == java.sql.Date.class) {
-            return SQLDataType.LOCALDATE.nullable(type.nullable());
+            return SQLDataType.LOCALDATE.nullable(type.nullable()).asConvertedDataType(JavaTimeBinding.DATE);
         }
         return type;
     }

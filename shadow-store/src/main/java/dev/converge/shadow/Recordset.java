@@ -112,7 +112,9 @@ public final class Recordset {
                 return false;
             }
             g.writeRawValue(json);
-        } else if (v instanceof Temporal || v instanceof UUID || v instanceof Character || v instanceof java.util.Date) {
+        } else if (v instanceof Temporal) {
+            g.writeString(PostgresDates.text(v.toString())); // a recordset is read by PostgreSQL: years BC need the era
+        } else if (v instanceof UUID || v instanceof Character || v instanceof java.util.Date) {
             g.writeString(v.toString());
         } else {
             return false;
