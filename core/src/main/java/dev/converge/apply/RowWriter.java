@@ -92,7 +92,7 @@ final class RowWriter {
                 throw e;
             }
             connection.rollback(all);
-            return new Settling(this, connection).settle(writes);
+            return new Settling(this, connection, ctx).settle(writes);
         }
     }
 

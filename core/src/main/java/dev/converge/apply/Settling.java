@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.impl.DSL;
 
 /**
  * Finds an order, and if need be a form, in which the target accepts the rows of one ChangeSet that it refused when
  * they were written set-based in net-effect order. A ChangeSet is one committed transaction of its origin, whose
  * constraints accepted it; the net effect collapsed it per row and so lost the order (and the intermediate states)
- * those constraints relied on. Two steps, each under a savepoint, each undone whole if it does not settle every row:
+ * those constraints relied on. Three steps, the last two under a savepoint, each undone whole if it does not settle every row:
  *
  * <ol>
  *   <li><b>Passes.</b> The rows are written one at a time, inserts and updates first, deletes only once no insert or
@@ -29,12 +31,14 @@ import org.jooq.Field;
  *       self-referencing cycle, two rows swapping a UNIQUE value. Each stuck insert or update is first written with
  *       its nullable non-key columns set to NULL (NULL satisfies a foreign key and never collides on a unique index),
  *       then, in passes, with its final values. Only if every stuck row then settles is the result kept.</li>
+ *   <li><b>Replace.</b> What NULL cannot carry (rows swapping a NOT NULL UNIQUE value): the stuck updates' rows are
+ *       deleted and inserted again with their final values, where that touches no other row (see {@link #replaced}).</li>
  * </ol>
  *
  * <p>Genuine conflicts stay detected: the final state every row ends in is checked by the target's constraints when
  * it is written, so a row that refers to a parent deleted concurrently on another peer, or collides with another
  * peer's concurrent unique value, is still refused and returned as a rejection (a {@code constraint} conflict). What
- * this cannot settle is also returned: a cycle or swap through NOT NULL columns (the origin went through a state the
+ * this cannot settle is also returned: a cycle or swap through NOT NULL columns of a table that cannot be replaced (the origin went through a state the
  * net effect no longer carries).
  *
  * <p>Cost: only paid when a set-based write was refused; each pass is one statement per pending row, and a pass runs
@@ -44,10 +48,12 @@ import org.jooq.Field;
 final class Settling {
     private final RowWriter writer;
     private final Connection connection;
+    private final DSLContext ctx;
 
-    Settling(RowWriter writer, Connection connection) {
+    Settling(RowWriter writer, Connection connection, DSLContext ctx) {
         this.writer = writer;
         this.connection = connection;
+        this.ctx = ctx;
     }
 
     /** The rows still refused, by their index in {@code writes}, in that order; the others are written. */
@@ -57,7 +63,7 @@ final class Settling {
             all.add(i);
         }
         Map<Integer, String> refused = passes(writes, all, Function.identity());
-        if (refused.isEmpty() || twoSteps(writes, new ArrayList<>(refused.keySet()))) {
+        if (refused.isEmpty() || twoSteps(writes, new ArrayList<>(refused.keySet())) || replaced(writes, new ArrayList<>(refused.keySet()))) {
             return List.of();
         }
         List<RowWriter.Rejection> out = new ArrayList<>();
@@ -131,6 +137,55 @@ final class Settling {
         }
         connection.releaseSavepoint(before);
         return true;
+    }
+
+    /**
+     * Step 3 of the class comment, for what NULL cannot carry (a swap of NOT NULL UNIQUE values): every stuck update's
+     * row is deleted, then the stuck rows are written in passes, the updated ones inserted with their final values.
+     * Only where that cannot touch another row or lose a value: every stuck update's table replicates all its columns
+     * (an insert writes the whole row) and no foreign key that refers to it cascades or sets anything on delete (a
+     * restricting one refuses the delete, and the step is undone). True if every stuck row is written, else nothing of
+     * this step is kept.
+     */
+    private boolean replaced(List<RowWriter.Write> writes, List<Integer> stuck) throws SQLException {
+        List<RowWriter.UpdateRow> updates = stuck.stream().map(writes::get).filter(RowWriter.UpdateRow.class::isInstance)
+            .map(RowWriter.UpdateRow.class::cast).toList();
+        if (updates.isEmpty() || !updates.stream().map(RowWriter.UpdateRow::table).distinct().allMatch(this::replaceable)) {
+            return false;
+        }
+        Savepoint before = connection.setSavepoint();
+        for (RowWriter.UpdateRow u : updates) {
+            if (writer.attempt(new RowWriter.DeleteRow(u.table(), u.key())).isPresent()) {
+                connection.rollback(before);
+                return false;
+            }
+        }
+        if (!passes(writes, stuck, Settling::asInsert).isEmpty()) {
+            connection.rollback(before);
+            return false;
+        }
+        connection.releaseSavepoint(before);
+        return true;
+    }
+
+    /** Step 3's form: an update becomes the insert of its final row (its row was deleted). */
+    static RowWriter.Write asInsert(RowWriter.Write w) {
+        return w instanceof RowWriter.UpdateRow u ? new RowWriter.InsertRow(u.table(), u.row()) : w;
+    }
+
+    /** Whether deleting and inserting a row of {@code t} again reproduces it and touches no other row (see {@link #replaced}). */
+    private boolean replaceable(BoundTable t) {
+        List<String> stored = t.spec().allColumns().stream().filter(c -> !t.generated().computed().contains(c)).toList();
+        if (!t.spec().columns().containsAll(stored)) {
+            return false;
+        }
+        // the standard views, on both databases: the delete rules of the foreign keys that refer to the table
+        List<String> rules = ctx.resultQuery("SELECT rc.delete_rule FROM information_schema.referential_constraints rc"
+                + " JOIN information_schema.table_constraints tc ON tc.constraint_name = rc.unique_constraint_name"
+                + " AND tc.constraint_schema = rc.unique_constraint_schema"
+                + " WHERE tc.table_name = {0} AND tc.table_schema = CURRENT_SCHEMA", DSL.val(t.table().getName()))
+            .fetch(0, String.class);
+        return rules.stream().allMatch(r -> r.equals("RESTRICT") || r.equals("NO ACTION"));
     }
 
     /** The first of two steps: the row with its nullable non-key columns NULL; empty for a delete or if nothing changes. */
