@@ -255,6 +255,7 @@ final class Inbound {
         }
         long previous = 0;
         int previousPart = 0;
+        int previousCount = 0;
         for (ChangeSet cs : batch) {
             if (!cs.origin().equals(origin)) {
                 throw new MalformedChangeSetException("a batch from " + sender + " mixes origins " + origin + " and " + cs.origin()
@@ -265,8 +266,13 @@ final class Inbound {
                 throw new MalformedChangeSetException("a batch from " + sender + " is not in ascending sequence at " + cs.id()
                     + cs.part().map(p -> " part " + p).orElse(""));
             }
+            int count = cs.part().map(ChangeSet.Part::count).orElse(0);
+            if (cs.sequence() == previous && count != previousCount) {
+                throw new MalformedChangeSetException("the parts of ChangeSet " + cs.id() + " from " + sender + " disagree on how many there are");
+            }
             previous = cs.sequence();
             previousPart = part;
+            previousCount = count;
             for (NodeId dep : cs.dependencies().keySet()) {
                 if (!dep.equals(config.id()) && !peers.isPeer(dep)) {
                     throw new MalformedChangeSetException("ChangeSet " + cs.id() + " depends on unknown node " + dep);

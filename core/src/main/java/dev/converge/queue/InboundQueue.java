@@ -4,6 +4,7 @@ import static dev.converge.install.MetaTables.*;
 
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
+import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,13 @@ public final class InboundQueue {
             .and(IPART_SEQ.eq(cs.sequence())).and(IPART_PART.eq(part.index())));
         if (present) {
             return false;
+        }
+        Integer count = ctx.select(DSL.max(IPART_PARTS)).from(INBOX_PARTS).where(IPART_ORIGIN.eq(cs.origin().value()))
+            .and(IPART_SEQ.eq(cs.sequence())).fetchOne(0, Integer.class);
+        if (count != null && count != part.count()) {
+            // the parts of one ChangeSet disagree on how many there are: never complete, or complete with a hole
+            throw new MalformedChangeSetException("ChangeSet " + cs.id() + " arrives as part " + part + " but its stored parts say "
+                + count + " parts");
         }
         ctx.insertInto(INBOX_PARTS).columns(IPART_ORIGIN, IPART_SEQ, IPART_PART, IPART_PARTS, IPART_PAYLOAD)
             .values(cs.origin().value(), cs.sequence(), part.index(), part.count(), ChangeSetCodec.toJson(cs)).execute();

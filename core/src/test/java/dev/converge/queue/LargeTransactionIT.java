@@ -122,6 +122,26 @@ class LargeTransactionIT {
         assertEquals(0L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM parent WHERE id = 2")).longValue(), "the old parent is gone");
     }
 
+    @AllDialects
+    void partsThatDisagreeOnTheirCountAreRefusedAndStoreNothing(Dialect dialect) {
+        Cluster c = cluster(dialect, "large_tx_forged");
+        c.write("A", "INSERT INTO item (id, qty, label) VALUES (1, 1, 'a')", "INSERT INTO item (id, qty, label) VALUES (2, 2, 'b')");
+        ChangeSet whole = c.node("A").outboundFor(NodeId.of("B"), 1).get(0);
+        ChangeSet first = whole.asPart(1, 2, whole.changes().subList(0, 1));
+        ChangeSet forged = whole.asPart(2, 3, whole.changes().subList(1, 2));
+        NodeId a = NodeId.of("A");
+        org.junit.jupiter.api.Assertions.assertThrows(dev.converge.model.MalformedChangeSetException.class,
+            () -> c.node("B").receive(a, List.of(first, forged)), "one batch whose parts disagree is refused whole");
+        assertEquals(0L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM \"cv_inbox_part\"")).longValue(), "nothing of it is stored");
+        c.node("B").receive(a, List.of(first));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.converge.model.MalformedChangeSetException.class,
+            () -> c.node("B").receive(a, List.of(forged)), "a later part that disagrees with the stored ones is refused");
+        assertEquals(1L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM \"cv_inbox_part\"")).longValue(), "only the first part is stored");
+        assertEquals(0, count(c, "B"), "and nothing is applied");
+        c.sync();
+        assertSameInSql(c);
+    }
+
     private static long count(Cluster c, String node) {
         return ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM item")).longValue();
     }
