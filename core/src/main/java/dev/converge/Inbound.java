@@ -89,9 +89,24 @@ final class Inbound {
             Binding.Bound bound = binding.follow();
             int applied = 0;
             int next = 0;
-            for (Arrival a; next < batch.size() && batch.get(next).part().isEmpty()
-                && (a = applyIfReady(Incoming.whole(batch.get(next)), bound)) != Arrival.WAITS; next++) {
-                applied += a == Arrival.APPLIED ? 1 : 0;
+            while (next < batch.size() && batch.get(next).part().isEmpty()) {
+                List<ChangeSet> group = group(batch, next);
+                Group done = group.size() > 1 ? applyGroup(group, bound) : Group.FAILED;
+                if (done == Group.FAILED) {
+                    // alone, with its failure contained (or the group failed: its first goes alone, the rest group again)
+                    Arrival a = applyIfReady(Incoming.whole(batch.get(next)), bound);
+                    if (a == Arrival.WAITS) {
+                        break;
+                    }
+                    applied += a == Arrival.APPLIED ? 1 : 0;
+                    next++;
+                    continue;
+                }
+                applied += done.applied();
+                next += done.consumed();
+                if (done.consumed() < group.size()) {
+                    break; // the next one waits
+                }
             }
             List<ChangeSet> waiting = batch.subList(next, batch.size());
             if (!waiting.isEmpty()) {
@@ -114,6 +129,60 @@ final class Inbound {
                 return new Receipt(config.id(), origin, through, appliedNow, inbox.waiting(ctx), inbox.partsStored(ctx, origin, through + 1));
             });
         });
+    }
+
+    /** At most this many whole ChangeSets, and about this many changes, are applied in one database transaction. */
+    static final int GROUP = 100;
+    static final int GROUP_CHANGES = 5_000;
+
+    /** What applying a group did: how many of its first ChangeSets it consumed (applied or found applied), how many it applied. */
+    private record Group(int consumed, int applied) {
+        static final Group FAILED = new Group(-1, 0);
+    }
+
+    /** The whole ChangeSets from {@code from} that go in one apply transaction. */
+    private static List<ChangeSet> group(List<ChangeSet> batch, int from) {
+        int end = from;
+        int changes = 0;
+        while (end < batch.size() && batch.get(end).part().isEmpty() && end - from < GROUP && (end == from || changes < GROUP_CHANGES)) {
+            changes += batch.get(end).changes().size();
+            end++;
+        }
+        return batch.subList(from, end);
+    }
+
+    /**
+     * Applies a run of an origin's ChangeSets in one database transaction, in order, up to the first that must wait:
+     * small transactions then share one commit and one round of bookkeeping instead of paying for their own. Each is
+     * still judged, applied and recorded exactly as alone (its own watermark step, applied-log entry and clock floor),
+     * so the result is the same as applying them one by one. Any failure that is not transient undoes the group, and
+     * the caller applies its ChangeSets one at a time, where a failure is contained.
+     */
+    private Group applyGroup(List<ChangeSet> group, Binding.Bound bound) {
+        try {
+            return tx.applying((connection, ctx) -> {
+                int consumed = 0;
+                int applied = 0;
+                for (ChangeSet cs : group) {
+                    Arrival readiness = readiness(ctx, Incoming.whole(cs), bound);
+                    if (readiness == Arrival.WAITS) {
+                        break;
+                    }
+                    if (readiness == null) {
+                        bound.engine().apply(connection, ctx, cs);
+                        inbox.remove(ctx, cs.origin(), cs.sequence());
+                        applied++;
+                    }
+                    consumed++;
+                }
+                return new Group(consumed, applied);
+            });
+        } catch (RuntimeException e) {
+            if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
+                throw e;
+            }
+            return Group.FAILED;
+        }
     }
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
