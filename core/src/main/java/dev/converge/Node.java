@@ -15,6 +15,7 @@ import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
+import dev.converge.install.IdentityAllocation;
 import dev.converge.install.SchemaWatch;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
@@ -118,6 +119,7 @@ public final class Node implements AutoCloseable {
                 return Either.left(resolvers.getLeft());
             }
             new Installer(ctx, dialect).install(config.id(), bound.get(), HybridTimestamp.ofMillis(time.currentTimeMillis()).asLong());
+            config.keyAllocation().ifPresent(a -> ctx.transaction(cfg -> IdentityAllocation.apply(cfg.dsl(), bound.get(), a)));
             Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get(), schema);
             node.publishWallClock();
             return Either.right(node);

@@ -16,7 +16,8 @@ import java.util.Optional;
  */
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
                          ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace,
-                         java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType) {
+                         java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType,
+                         Optional<KeyAllocation> keyAllocation) {
     /**
      * How long a tombstone outlives the purge horizon by default: a margin beyond it, as Cassandra's
      * {@code gc_grace_seconds} is. (A local transaction is stamped when it is sequenced, after it commits, so one that
@@ -32,6 +33,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         Objects.requireNonNull(defaultResolver);
         Objects.requireNonNull(purgeGrace);
         defaultResolverByType = ResolverChoice.copy(defaultResolverByType);
+        Objects.requireNonNull(keyAllocation);
         if (purgeGrace.isNegative()) {
             throw new IllegalArgumentException("purge grace may not be negative: " + purgeGrace);
         }
@@ -92,6 +94,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         private ResolverSpec resolver = ResolverSpec.TIMESTAMP;
         private java.time.Duration purgeGrace = DEFAULT_PURGE_GRACE;
         private java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> resolverByType = java.util.Map.of();
+        private KeyAllocation keyAllocation;
 
         private Builder(NodeId id) {
             this.id = id;
@@ -160,8 +163,18 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return this;
         }
 
+        /**
+         * Identity columns and sequences of replicated tables hand out only this node's class of numbers (see
+         * {@link KeyAllocation}); by default they are left as they are.
+         */
+        public Builder keyAllocation(int stride, int offset) {
+            this.keyAllocation = new KeyAllocation(stride, offset);
+            return this;
+        }
+
         public NodeConfig build() {
-            return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace, resolverByType);
+            return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace, resolverByType,
+                Optional.ofNullable(keyAllocation));
         }
     }
 }

@@ -37,6 +37,13 @@ public final class Cluster {
     /** As above, each peer's database reached through {@code wrap} (e.g. a {@link ReusingDataSource}). */
     public static Cluster of(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
                              UnaryOperator<NodeConfig.Builder> tweak, UnaryOperator<DataSource> wrap) {
+        return ofEach(dialect, name, ids, schema, tables, (id, b) -> tweak.apply(b), wrap);
+    }
+
+    /** As above, each peer configured by {@code tweak} given its id (e.g. a key allocation per node). */
+    public static Cluster ofEach(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
+                                 java.util.function.BiFunction<String, NodeConfig.Builder, NodeConfig.Builder> tweak,
+                                 UnaryOperator<DataSource> wrap) {
         Cluster c = new Cluster();
         Map<String, DataSource> dbs = new LinkedHashMap<>();
         for (String id : ids) {
@@ -49,7 +56,7 @@ public final class Cluster {
             ids.stream().filter(p -> !p.equals(id)).forEach(b::peer);
             tables.forEach(b::table);
             ManualTimeSource clock = new ManualTimeSource(NOON);
-            Node node = Node.open(tweak.apply(b).build(), dbs.get(id), clock);
+            Node node = Node.open(tweak.apply(id, b).build(), dbs.get(id), clock);
             c.members.put(id, new Member(node, dbs.get(id), clock, Sql.on(dbs.get(id))));
             c.transport.register(node);
         }
