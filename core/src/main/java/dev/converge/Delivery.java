@@ -5,6 +5,7 @@ import dev.converge.model.NodeId;
 import dev.converge.catalog.BoundTable;
 import dev.converge.queue.OutboundQueue;
 import dev.converge.queue.SequenceCatchUp;
+import dev.converge.transport.Heartbeat;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
 import java.util.List;
@@ -45,6 +46,20 @@ final class Delivery {
 
     private void sequence(Binding.Bound bound) {
         tx.local(bound.outbound()::sequence);
+    }
+
+    /**
+     * This node's heartbeat. What it applied is read first, then every transaction committed by then is sequenced, so
+     * the last sequence covers every local transaction that committed before those applies (one that wrote a row a
+     * delete then removed committed before the delete could be applied).
+     */
+    Heartbeat heartbeat() {
+        Map<NodeId, Long> applied = tx.local(PeerLedger::applied);
+        applied.remove(self);
+        Binding.Bound bound = binding.follow();
+        sequence(bound);
+        long last = tx.local(ctx -> bound.outbound().lastSequence(ctx));
+        return new Heartbeat(last, applied);
     }
 
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */

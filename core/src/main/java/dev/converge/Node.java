@@ -24,6 +24,7 @@ import dev.converge.model.RowImage;
 import dev.converge.queue.History;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.RowVersion;
+import dev.converge.transport.Heartbeat;
 import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
@@ -215,6 +216,28 @@ public final class Node implements AutoCloseable {
      */
     public int deliverTo(NodeId peer, Transport transport) {
         return delivery.deliverTo(peer, transport, () -> trim(History::afterAcknowledgement));
+    }
+
+    /**
+     * What this node tells a peer on an idle link ({@link Heartbeat}): send it to every peer now and then (the node
+     * module does, with its HTTP heartbeats), so that a peer that never writes does not hold back every tombstone.
+     */
+    public Heartbeat heartbeat() {
+        return delivery.heartbeat();
+    }
+
+    /**
+     * Takes a peer's heartbeat; a late or repeated one changes nothing. Tombstones every peer has now seen go.
+     *
+     * @throws MalformedChangeSetException if {@code sender} is not a peer
+     */
+    public void receiveHeartbeat(NodeId sender, Heartbeat heartbeat) {
+        peers.requirePeer(sender);
+        tx.local(ctx -> {
+            PeerLedger.heartbeat(ctx, sender, heartbeat);
+            return null;
+        });
+        trim(History::afterHeartbeat);
     }
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */

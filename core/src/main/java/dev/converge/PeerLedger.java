@@ -3,6 +3,12 @@ package dev.converge;
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.config.NodeConfig;
+import dev.converge.model.ChangeSetCodec;
+import dev.converge.queue.OutboundQueue;
+import dev.converge.transport.Heartbeat;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jooq.Record2;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
 import java.util.List;
@@ -10,7 +16,8 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Who this node talks to and what each of them has acknowledged ({@code cv_peer}) and applied ({@code cv_applied}).
+ * Who this node talks to, what each of them has acknowledged ({@code cv_peer}) and told in its latest heartbeat
+ * ({@code cv_heartbeat}), and what this node has applied ({@code cv_applied}).
  * Acknowledgements only move forward: a late or repeated one is harmless. Stateless apart from the configuration;
  * thread-safe; every method works in the caller's transaction.
  */
@@ -54,6 +61,36 @@ final class PeerLedger {
         }
         ctx.insertInto(PEERS).columns(PEER_ID, PEER_ACKED).values(peer.value(), sequence).onConflict(DSL.field(DSL.name(PEERS.getName(), PEER_ID.getName()), String.class)).doNothing().execute();
         return true;
+    }
+
+    /**
+     * Keeps {@code peer}'s heartbeat if it is at least as recent as the one kept (a late or repeated one changes nothing):
+     * both its last sequence and what it applied only grow.
+     */
+    static void heartbeat(DSLContext ctx, NodeId peer, Heartbeat hb) {
+        Record2<Long, String> kept = ctx.select(HB_SEQ, HB_APPLIED).from(HEARTBEATS).where(HB_PEER.eq(peer.value())).forUpdate().fetchOne();
+        Map<NodeId, Long> applied = new TreeMap<>(java.util.Comparator.comparing(NodeId::value));
+        applied.putAll(hb.applied());
+        long seq = hb.lastSequence();
+        if (kept != null) {
+            OutboundQueue.parseDeps(kept.value2()).forEach((origin, s) -> applied.merge(origin, s, Math::max));
+            seq = Math.max(seq, kept.value1());
+        }
+        Map<String, Long> json = new TreeMap<>();
+        applied.forEach((origin, s) -> json.put(origin.value(), s));
+        String text = ChangeSetCodec.mapper().valueToTree(json).toString();
+        if (kept == null) {
+            ctx.insertInto(HEARTBEATS).columns(HB_PEER, HB_SEQ, HB_APPLIED).values(peer.value(), seq, text).execute();
+        } else {
+            ctx.update(HEARTBEATS).set(HB_SEQ, seq).set(HB_APPLIED, text).where(HB_PEER.eq(peer.value())).execute();
+        }
+    }
+
+    /** What this node has applied of every origin (not itself), for its own heartbeat. */
+    static Map<NodeId, Long> applied(DSLContext ctx) {
+        Map<NodeId, Long> out = new java.util.HashMap<>();
+        ctx.select(APPLIED_ORIGIN, APPLIED_SEQ).from(APPLIED).fetch().forEach(r -> out.put(NodeId.of(r.value1()), r.value2()));
+        return out;
     }
 
     /** The highest sequence of {@code origin} applied here (every lower one is applied too); 0 if none. */

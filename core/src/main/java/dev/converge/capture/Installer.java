@@ -113,6 +113,8 @@ public final class Installer {
             .constraints(constraint(name("cv_outbox_tx_pk")).primaryKey(OTX_SEQ), constraint(name("cv_outbox_tx_key")).unique(OTX_TX)).execute();
         ctx.createTableIfNotExists(PEERS).columns(PEER_ID, PEER_ACKED)
             .constraints(constraint(name("cv_peer_pk")).primaryKey(PEER_ID)).execute();
+        ctx.createTableIfNotExists(HEARTBEATS).columns(HB_PEER, HB_SEQ, HB_APPLIED)
+            .constraints(constraint(name("cv_heartbeat_pk")).primaryKey(HB_PEER)).execute();
         ctx.createTableIfNotExists(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS, APPLIED_DEPS)
             .constraints(constraint(name("cv_applied_pk")).primaryKey(APPLIED_ORIGIN)).execute();
         ctx.alterTable(APPLIED).addColumnIfNotExists(APPLIED_DEPS).execute(); // installs made before the column existed

@@ -139,6 +139,15 @@ public final class MetaTables {
     public static final Field<String> PEER_ID = field(name("peer"), SQLDataType.VARCHAR(16).notNull());
     public static final Field<Long> PEER_ACKED = field(name("acked_seq"), SQLDataType.BIGINT.notNull());
 
+    /**
+     * Per peer, its latest heartbeat ({@link dev.converge.transport.Heartbeat}): the last sequence it had given its own
+     * transactions and what it had applied of every origin (JSON, origin to sequence) when it sent it.
+     */
+    public static final Table<Record> HEARTBEATS = table(name("cv_heartbeat"));
+    public static final Field<String> HB_PEER = field(name("peer"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> HB_SEQ = field(name("last_seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> HB_APPLIED = field(name("applied"), SQLDataType.VARCHAR(4000).notNull());
+
     /** Per origin, the highest sequence applied here (every lower one is applied too). */
     public static final Table<Record> APPLIED = table(name("cv_applied"));
     public static final Field<String> APPLIED_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
@@ -202,7 +211,7 @@ public final class MetaTables {
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
         return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
-            INBOX_PARTS);
+            INBOX_PARTS, HEARTBEATS);
     }
 
     static DataType<Object> image(SQLDialect d) {

@@ -118,6 +118,16 @@ public final class History {
         return new Purged(0, 0, log, tombstones);
     }
 
+    /** What a peer's heartbeat can free: tombstones every peer has now seen (see {@link dev.converge.transport.Heartbeat}). */
+    public Purged afterHeartbeat(DSLContext ctx) {
+        if (config.peers().isEmpty()) {
+            return new Purged(0, 0, 0, 0);
+        }
+        PurgeMarks marks = PurgeMarks.read(ctx);
+        adoptLegacyVersions(ctx, marks);
+        return new Purged(0, 0, 0, purgeTombstones(ctx, marks));
+    }
+
     private long ackedByAll(DSLContext ctx) {
         Map<String, Long> acked = new HashMap<>();
         ctx.select(PEER_ID, PEER_ACKED).from(PEERS).fetch().forEach(r -> acked.put(r.value1(), r.value2()));
@@ -187,7 +197,8 @@ public final class History {
 
     /**
      * Per origin of a delete (every peer and this node): the highest sequence of it that every other peer has applied,
-     * as the dependencies of the latest ChangeSet applied here from that peer show, and that this node has applied (or
+     * as the dependencies of the latest ChangeSet applied here from that peer (or its latest heartbeat, once everything
+     * it had sequenced then is applied here) show, and that this node has applied (or
      * sequenced, for its own) — so that no tombstone can appear later at or below it.
      */
     private Map<String, Long> seenThrough(DSLContext ctx) {
@@ -196,6 +207,16 @@ public final class History {
         ctx.select(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_DEPS).from(APPLIED).fetch().forEach(r -> {
             applied.put(NodeId.of(r.value1()), r.value2());
             seenBy.put(NodeId.of(r.value1()), r.value3() == null ? Map.of() : OutboundQueue.parseDeps(r.value3()));
+        });
+        // A heartbeat counts as a ChangeSet's dependencies once every transaction its sender had sequenced is applied
+        // here: whatever the sender sends later comes after what it had applied then.
+        ctx.select(HB_PEER, HB_SEQ, HB_APPLIED).from(HEARTBEATS).fetch().forEach(r -> {
+            NodeId peer = NodeId.of(r.value1());
+            if (applied.getOrDefault(peer, 0L) >= r.value2()) {
+                Map<NodeId, Long> merged = new HashMap<>(seenBy.getOrDefault(peer, Map.of()));
+                OutboundQueue.parseDeps(r.value3()).forEach((origin, s) -> merged.merge(origin, s, Math::max));
+                seenBy.put(peer, merged);
+            }
         });
         List<NodeId> origins = new ArrayList<>();
         config.peers().forEach(p -> origins.add(p.id()));
