@@ -53,6 +53,7 @@ public final class ApplyEngine {
     private final ConflictRecords records;
     private final LocalRows localRows;
     private final Planner planner;
+    private final UniqueCollisions collisions;
 
     /**
      * @param outbound this node's outbound queue: local transactions that committed while the apply waited for its row
@@ -66,6 +67,7 @@ public final class ApplyEngine {
         this.records = new ConflictRecords(config, tables, time);
         this.localRows = new LocalRows(tables, outbound);
         this.planner = new Planner(config, tables, resolvers, records);
+        this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
     }
 
     /** Applies {@code cs} whole (rows a resolver or the target refuses are left out and recorded) and advances its watermark. */
@@ -299,15 +301,18 @@ public final class ApplyEngine {
         int kept = 0;
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            Plan replanned = racedInsert(connection, ctx, cs, p, initial).orElseGet(() -> refused(cs, p, r.reason()));
-            if (!whole && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
+            Optional<Plan> raced = racedInsert(connection, ctx, cs, p, initial);
+            // a part's refused row may be settled by a later part: collisions are judged for whole ChangeSets only
+            Optional<Plan> collided = raced.isPresent() || !whole ? Optional.empty() : collisions.settle(connection, ctx, cs, p, initial);
+            Plan replanned = raced.or(() -> collided).orElseGet(() -> refused(cs, p, r.reason()));
+            if (!whole && replanned.lost() && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 deferred.add(new Deferred(cs.withChanges(List.of(p.change())), p)); // its order may lie in a later part
                 finals.remove(finals.indexOf(p));
                 kept++;
                 continue;
             }
             finals.set(finals.indexOf(p), replanned);
-            if (replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
+            if (replanned.lost() && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 refusedPlans.add(replanned);
             }
         }

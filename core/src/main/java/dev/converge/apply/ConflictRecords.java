@@ -41,6 +41,14 @@ final class ConflictRecords {
             config.resolverOf(c.table(), c.type()).toString(), outcome, status, now(), Optional.empty());
     }
 
+    /** A collision on a unique value between two rows, decided as {@link UniqueCollisions} describes; {@code detail} says who lost. */
+    ConflictRecord collided(ChangeSet cs, Conflict c, Outcome outcome, ConflictStatus status, String detail) {
+        ConflictRecord r = decided(cs, c, outcome, status);
+        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
+            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
+            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(detail)));
+    }
+
     /**
      * A row the target refused (a constraint, a value its column cannot hold), or one whose handling failed: parked for
      * a person with the reason; the local side is what the plan had seen, if anything.

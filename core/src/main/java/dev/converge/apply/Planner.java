@@ -73,6 +73,36 @@ final class Planner {
     }
 
     /**
+     * The conflict between the incoming change {@code c} of {@code cs} and {@code collider}, a different local row that
+     * holds one of its unique values (see {@link UniqueCollisions}): a {@code constraint} conflict, keyed by the incoming
+     * row, whose local side is the colliding row.
+     */
+    Conflict collision(ChangeSet cs, Change c, LocalRow collider) {
+        BoundTable t = tables.get(c.table());
+        return new Conflict(ConflictType.CONSTRAINT, t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), collider.row(),
+            Optional.empty(), collider.timestamp(), collider.origin(), collider.origin().map(config::priorityOf).orElse(0),
+            config.scopeOf(t.name()), Versions.forResolver(t, collider, false), cs.sequence());
+    }
+
+    /**
+     * Which of two colliding rows' writes wins, by the table's resolver (its rule for {@code constraint} conflicts first).
+     * Two different rows cannot be merged: a merging resolver, or an answer that merges, decides by the latest write; a
+     * resolver that fails parks the conflict.
+     */
+    Resolution decideCollision(Conflict subject) {
+        ConflictResolver resolver = resolvers.getOrDefault(subject.table(), resolvers.get(""));
+        if (resolver.merges()) {
+            return LATEST.resolve(subject);
+        }
+        try {
+            Resolution r = resolver.resolve(subject);
+            return r == null ? Resolution.PARK : r instanceof Resolution.Merge ? LATEST.resolve(subject) : r;
+        } catch (RuntimeException | LinkageError e) {
+            return Resolution.PARK;
+        }
+    }
+
+    /**
      * Carries out a resolution. Every kind is named here: a kind added to the sealed {@link Resolution} and not handled
      * is an error conflict, never silently a keep-local (and {@code PlannerTest} fails: see {@link #HANDLED}).
      */

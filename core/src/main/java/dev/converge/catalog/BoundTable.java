@@ -15,12 +15,15 @@ import org.jooq.Table;
 /**
  * A replicated table bound to the live database: its {@link ReplicatedTable} description, the jOOQ table and typed
  * column fields, the columns the database fills itself ({@link Generated}), how each column's values travel and are
- * written back ({@link ColumnType}), and its shadow table. Immutable; thread-safe.
+ * written back ({@link ColumnType}), its shadow table, and its {@code uniques}: the column sets other than the primary key
+ * that a unique constraint or a plain unique index (no predicate, no expression) makes unique, limited to those whose
+ * columns are all replicated (only those can be judged between two peers' writes). Immutable; thread-safe.
  */
 public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow,
-                         Generated generated, Map<String, ColumnType> types, Dialect dialect) {
+                         Generated generated, Map<String, ColumnType> types, Dialect dialect, List<List<String>> uniques) {
     public BoundTable {
         types = Map.copyOf(types);
+        uniques = uniques.stream().map(List::copyOf).toList();
     }
 
     /** How a column's values travel; {@link ColumnType#NATIVE} for a column the catalog did not describe. */

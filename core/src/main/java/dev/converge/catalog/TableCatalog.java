@@ -136,7 +136,37 @@ public final class TableCatalog {
         List<Field<Object>> keyFields = key.stream().map(fields::get).toList();
         ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
         Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
-        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect));
+        return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect,
+            uniques(t, key, columns.get())));
+    }
+
+    /**
+     * The column sets other than {@code key} that {@code t}'s unique constraints and unique indexes (without a predicate
+     * or an expression) make unique, each once, restricted to the sets whose columns are all {@code replicated}.
+     */
+    static List<List<String>> uniques(Table<?> t, List<String> key, List<String> replicated) {
+        java.util.LinkedHashSet<java.util.Set<String>> seen = new java.util.LinkedHashSet<>();
+        List<List<String>> out = new ArrayList<>();
+        java.util.function.Consumer<List<String>> add = cols -> {
+            java.util.Set<String> set = new java.util.HashSet<>(cols);
+            if (!cols.isEmpty() && !set.equals(new java.util.HashSet<>(key)) && replicated.containsAll(cols) && seen.add(set)) {
+                out.add(cols);
+            }
+        };
+        for (UniqueKey<?> k : t.getKeys()) {
+            if (!k.isPrimary()) {
+                add.accept(k.getFields().stream().map(Field::getName).toList());
+            }
+        }
+        for (org.jooq.Index i : t.getIndexes()) {
+            if (i.getUnique() && i.getWhere() == null) {
+                List<String> cols = i.getFields().stream().map(org.jooq.SortField::getName).toList();
+                if (cols.stream().allMatch(c -> java.util.Arrays.stream(t.fields()).anyMatch(f -> f.getName().equals(c)))) {
+                    add.accept(cols);
+                }
+            }
+        }
+        return out;
     }
 
     /**

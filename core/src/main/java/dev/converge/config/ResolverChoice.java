@@ -32,16 +32,12 @@ final class ResolverChoice {
         return Collections.unmodifiableMap(more);
     }
 
-    /**
-     * Only the five kinds a row's write can meet are put to a resolver: a {@code transaction} conflict is the record of
-     * rows that lost, an {@code error} is what no resolver decides, and {@code constraint} conflicts are parked today. A
-     * rule for one of those would silently never run, so it is refused.
-     */
+    /** A rule for a type no resolver decides would silently never run, so it is refused. */
     private static void check(ConflictType type) {
         Objects.requireNonNull(type);
-        if (type == ConflictType.TRANSACTION || type == ConflictType.ERROR || type == ConflictType.CONSTRAINT) {
+        if (!type.decidedByResolvers()) {
             throw new IllegalArgumentException("no resolver decides " + type.word() + " conflicts; a resolver can be chosen for "
-                + "insert-exists, update-missing-row, delete-missing-row, update-changed-row and delete-changed-row");
+                + String.join(", ", ConflictType.decidable().stream().map(ConflictType::word).toList()));
         }
     }
 }

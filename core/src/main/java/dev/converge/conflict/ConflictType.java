@@ -26,6 +26,20 @@ public enum ConflictType {
         return word;
     }
 
+    /**
+     * Whether a resolver is asked about conflicts of this type, so that a rule may be chosen for it: the five between
+     * two writes of one row, and {@code constraint} (two rows colliding on a unique value). A {@code transaction}
+     * conflict is the record of rows that lost, an {@code error} what no resolver decides.
+     */
+    public boolean decidedByResolvers() {
+        return this != TRANSACTION && this != ERROR;
+    }
+
+    /** The types {@link #decidedByResolvers()}, in declaration order. */
+    public static java.util.List<ConflictType> decidable() {
+        return java.util.Arrays.stream(values()).filter(ConflictType::decidedByResolvers).toList();
+    }
+
     public static ConflictType parse(String word) {
         for (ConflictType t : values()) {
             if (t.word.equals(word)) {

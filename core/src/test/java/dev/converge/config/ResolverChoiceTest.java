@@ -45,11 +45,16 @@ class ResolverChoiceTest {
 
     @Test
     void typesNoResolverDecidesAreRefused() {
-        for (ConflictType t : List.of(ConflictType.TRANSACTION, ConflictType.ERROR, ConflictType.CONSTRAINT)) {
+        for (ConflictType t : List.of(ConflictType.TRANSACTION, ConflictType.ERROR)) {
             var e = assertThrows(IllegalArgumentException.class, () -> TableConfig.of("t").withResolver(t, IGNORE));
             assertTrue(e.getMessage().startsWith("no resolver decides " + t.word()), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> NodeConfig.builder("A").defaultResolver(t, IGNORE));
         }
+    }
+
+    @Test
+    void uniqueCollisionsTakeARuleOfTheirOwn() {
+        assertEquals(Map.of(ConflictType.CONSTRAINT, IGNORE), TableConfig.of("t").withResolver(ConflictType.CONSTRAINT, IGNORE).resolverByType());
     }
 
     @Test

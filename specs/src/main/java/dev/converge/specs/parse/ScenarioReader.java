@@ -185,18 +185,14 @@ final class ScenarioReader {
             } catch (IllegalArgumentException unknown) {
                 type = null;
             }
-            if (type == null || !DECIDABLE.contains(type)) {
+            if (type == null || !type.decidedByResolvers()) {
                 throw new Malformed(e.line(), where + ": '" + e.key() + "' is not a conflict type a resolver decides (known: "
-                    + String.join(", ", DECIDABLE.stream().map(ConflictType::word).toList()) + ")");
+                    + String.join(", ", ConflictType.decidable().stream().map(ConflictType::word).toList()) + ")");
             }
             byType.put(type, configuredResolver(e.value(), where));
         }
         return byType;
     }
-
-    /** The conflict types a resolver is asked about (see {@code TableConfig.withResolver(ConflictType, ResolverSpec)}). */
-    private static final List<ConflictType> DECIDABLE = List.of(ConflictType.INSERT_EXISTS, ConflictType.UPDATE_MISSING_ROW,
-        ConflictType.DELETE_MISSING_ROW, ConflictType.UPDATE_CHANGED_ROW, ConflictType.DELETE_CHANGED_ROW);
 
     /** The rows of {@code initial}, remembering the line of each table, row and column. */
     private Map<String, List<Row>> initial(YamlNode node, String path) {

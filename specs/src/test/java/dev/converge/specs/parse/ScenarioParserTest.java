@@ -198,7 +198,7 @@ class ScenarioParserTest {
     void aConflictTypeResolverMustBeAKnownTypeAndAKnownName() {
         assertError(VALID + "tables:\n  pers:\n    conflict_resolvers:\n      update-missing: ignore\n", 13,
             "tables.pers.conflict_resolvers.update-missing: 'update-missing' is not a conflict type a resolver decides (known: "
-                + "insert-exists, update-missing-row, delete-missing-row, update-changed-row, delete-changed-row)");
+                + "insert-exists, update-missing-row, delete-missing-row, update-changed-row, delete-changed-row, constraint)");
         assertError(VALID + "defaults:\n  conflict_resolvers: {transaction: ignore}\n", 11, "'transaction' is not a conflict type");
         assertError(VALID + "defaults:\n  conflict_resolvers: {insert-exists: newest}\n", 11,
             "defaults.conflict_resolvers.insert-exists: unknown resolver 'newest' (known: timestamp");
