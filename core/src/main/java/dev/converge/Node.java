@@ -126,6 +126,51 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks {@code config} against the database behind {@code db} as {@link #open} would — every table exists, has a
+     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters —
+     * without installing or changing anything. Each table is checked on its own, so every table's first problem is
+     * reported; problems between tables (two names for one table) are looked for once every table fits.
+     *
+     * @return every problem found; empty if {@link #open} would accept the configuration
+     */
+    public static List<ConfigError> validate(NodeConfig config, DataSource db) {
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, Dialect.of(c).jooq());
+            List<ConfigError> problems = new java.util.ArrayList<>();
+            for (dev.converge.config.TableConfig table : config.tables()) {
+                NodeConfig alone = new NodeConfig(config.id(), config.priority(), config.peers(), List.of(table),
+                    config.defaultScope(), config.defaultResolver(), config.purgeGrace(), config.defaultResolverByType());
+                TableCatalog.bind(ctx, alone).swap().forEach(problems::add);
+            }
+            if (problems.isEmpty()) {
+                TableCatalog.bind(ctx, config).swap().forEach(problems::add);
+            }
+            ResolverRegistry registry = new ResolverRegistry();
+            registry.lookup(config.defaultResolver(), "defaults.resolver").swap().forEach(problems::add);
+            for (dev.converge.config.TableConfig table : config.tables()) {
+                registry.forTable(config, table.name()).swap().forEach(problems::add);
+            }
+            return List.copyOf(problems);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot check node " + config.id() + " against its database: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the replication state of the node installed in {@code db} without opening it: for a node that is stopped
+     * (a running node answers the same questions itself). Reads only; changes nothing.
+     *
+     * @return the status, or a problem if Converge is not installed in that database or was installed for another node
+     */
+    public static Either<ConfigError, NodeStatus> status(NodeConfig config, DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return StatusQuery.read(DSL.using(c, Dialect.of(c).jooq()), config);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the status of node " + config.id() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Either<ConfigError, Map<String, ConflictResolver>> resolvers(NodeConfig config, List<BoundTable> tables) {
         ResolverRegistry registry = new ResolverRegistry();
         Map<String, ConflictResolver> out = new HashMap<>();
