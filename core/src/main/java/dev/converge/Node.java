@@ -171,6 +171,34 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the capture triggers and every table Converge created from the database behind {@code db}, as
+     * {@link #uninstall()} does, without opening a node (whose configuration may no longer fit the database).
+     * Harmless if nothing is installed.
+     *
+     * @return the node id the database was installed for, or empty if Converge was not installed there
+     */
+    public static java.util.Optional<NodeId> uninstallFrom(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            Dialect dialect = Dialect.of(c);
+            DSLContext ctx = DSL.using(c, dialect.jooq());
+            java.util.Optional<NodeId> installed = StatusQuery.installedFor(ctx).map(NodeId::of);
+            new Installer(ctx, dialect).uninstall();
+            return installed;
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot uninstall Converge: " + e.getMessage(), e);
+        }
+    }
+
+    /** The node id Converge is installed for in the database behind {@code db}, or empty if it is not installed. */
+    public static java.util.Optional<NodeId> installedIn(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return StatusQuery.installedFor(DSL.using(c, Dialect.of(c).jooq())).map(NodeId::of);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the database: " + e.getMessage(), e);
+        }
+    }
+
     private static Either<ConfigError, Map<String, ConflictResolver>> resolvers(NodeConfig config, List<BoundTable> tables) {
         ResolverRegistry registry = new ResolverRegistry();
         Map<String, ConflictResolver> out = new HashMap<>();

@@ -51,7 +51,7 @@ final class StatusQuery {
     }
 
     /** The node id in the clock row, or empty if the metadata tables are not there. */
-    private static Optional<String> installedFor(DSLContext ctx) {
+    static Optional<String> installedFor(DSLContext ctx) {
         try {
             return Optional.ofNullable(ctx.select(CLOCK_NODE).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_NODE));
         } catch (DataAccessException noSuchTable) {
