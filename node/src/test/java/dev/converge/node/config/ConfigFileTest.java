@@ -240,10 +240,10 @@ class ConfigFileTest {
         assertTrue(nested.startsWith("conf/a.yaml:18:37: defaults.resolver.then: unknown resolver 'newest' (known: timestamp,"),
             nested);
         String byType = only(VALID.replace("update-missing-row: keep-local", "update-missing-row: keep-mine"));
-        assertTrue(byType.startsWith("conf/a.yaml:30:29: tables.orders.conflict_resolvers.update-missing-row: unknown "
+        assertTrue(byType.startsWith("conf/a.yaml:29:27: tables.orders.conflict_resolvers.update-missing-row: unknown "
             + "resolver 'keep-mine' (known: "), byType);
         String type = only(VALID.replace("update-missing-row: keep-local", "update-lost: keep-local"));
-        assertTrue(type.startsWith("conf/a.yaml:30:9: tables.orders.conflict_resolvers.update-lost: 'update-lost' is not "
+        assertTrue(type.startsWith("conf/a.yaml:29:7: tables.orders.conflict_resolvers.update-lost: 'update-lost' is not "
             + "a conflict type a resolver decides (known: insert-exists"), type);
     }
 
