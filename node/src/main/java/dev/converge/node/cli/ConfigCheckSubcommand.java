@@ -3,6 +3,7 @@ package dev.converge.node.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.converge.Node;
 import dev.converge.config.ConfigError;
+import dev.converge.node.config.NodeFile;
 import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import java.io.PrintStream;
@@ -52,24 +53,26 @@ final class ConfigCheckSubcommand implements Callable<Integer> {
             out.println(file + ": OK (file only): " + summary);
             return 0;
         }
-        List<String> problems = databaseProblems(s);
+        List<String> problems = databaseProblems(file, s);
         if (!problems.isEmpty()) {
-            problems.forEach(p -> out.println(file + ": database " + s.database().safeUrl() + ": " + p));
-            out.println(count(problems.size(), "problem") + " in " + file);
+            problems.forEach(out::println);
+            out.println(count(problems.size(), "problem") + " in " + file + " against the database " + s.database().safeUrl());
             return 1;
         }
         out.println(file + ": OK: " + summary + "; the database " + s.database().safeUrl() + " fits");
         return 0;
     }
 
-    private static List<String> databaseProblems(NodeSettings s) {
+    /** Each problem as a line of the file's own format; a database that cannot be reached is one problem. */
+    private static List<String> databaseProblems(Path file, NodeSettings s) {
         try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
             try (Connection c = pool.getConnection()) {
                 c.isValid(5);
             } catch (SQLException e) {
-                return List.of("cannot connect: " + e.getMessage());
+                return List.of(NodeFile.locate(file, new ConfigError("database.url", "cannot connect to "
+                    + s.database().safeUrl() + ": " + e.getMessage())).toString());
             }
-            return Node.validate(s.core(), pool).stream().map(ConfigError::toString).toList();
+            return Node.validate(s.core(), pool).stream().map(e -> NodeFile.locate(file, e).toString()).toList();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.converge.clock.TimeSource;
 import dev.converge.config.ConfigError;
 import dev.converge.config.TableConfig;
 import dev.converge.model.NodeId;
+import dev.converge.node.config.NodeFile;
 import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import java.io.PrintStream;
@@ -52,8 +53,8 @@ final class InitSubcommand implements Callable<Integer> {
             }
             List<ConfigError> problems = Node.validate(s.core(), pool);
             if (!problems.isEmpty()) {
-                problems.forEach(p -> out.println(file + ": database " + where + ": " + p));
-                out.println("nothing installed: " + ConfigCheckSubcommand.count(problems.size(), "problem"));
+                problems.forEach(p -> out.println(NodeFile.locate(file, p)));
+                out.println("nothing installed in " + where + ": " + ConfigCheckSubcommand.count(problems.size(), "problem"));
                 return 1;
             }
             Node.open(s.core(), pool, TimeSource.system()).close();

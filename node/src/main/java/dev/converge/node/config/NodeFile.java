@@ -35,6 +35,15 @@ public final class NodeFile {
         }
     }
 
+    /**
+     * A problem found by checking the configuration against the database ({@code dev.converge.Node.validate}), placed
+     * at the key of {@code file} it is about: a table's problems at its entry under {@code tables} (its
+     * {@code filter} or {@code columns} when they are the cause), others at their key or on line 1.
+     */
+    public static ConfigProblem locate(Path file, dev.converge.config.ConfigError error) {
+        return KeyPositions.locate(file, error);
+    }
+
     /** Parses {@code content} as if read from {@code file} (which names the source in problems and anchors paths). */
     public static Either<List<ConfigProblem>, NodeSettings> parse(Path file, String content,
                                                                   Function<String, String> environment) {

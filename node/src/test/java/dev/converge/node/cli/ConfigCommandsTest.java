@@ -136,20 +136,19 @@ class ConfigCommandsTest {
     }
 
     @Test
-    void configCheckAgainstTheDatabaseNamesAMissingTableAndATableWithoutAKey() throws Exception {
+    void configCheckAgainstTheDatabaseNamesAMissingTableAndATableWithoutAKeyAtTheirLines() throws Exception {
         String url = h2("CREATE TABLE pers (id INT PRIMARY KEY, name VARCHAR(40))", "CREATE TABLE notes (txt VARCHAR(40))");
         Path file = file(url, "sa", "pers: {filter: \"nme = 'x'\"}\ngone:\nnotes:");
 
         assertEquals(1, converge("config", "check", "--database", file.toString()));
         List<String> lines = outLines();
-        String prefix = file + ": database " + url + ": ";
         assertEquals(4, lines.size(), output());
-        assertTrue(lines.get(0).startsWith(prefix + "table pers: row filter \"nme = 'x'\" is not a valid boolean expression"),
-            lines.get(0));
-        assertEquals(prefix + "table gone: no such table in the database's current schema", lines.get(1));
-        assertEquals(prefix + "table notes: has no primary key; Converge identifies rows by their primary key, add one",
+        assertTrue(lines.get(0).startsWith(file + ":11:10: tables.pers.filter: row filter \"nme = 'x'\" is not a valid "
+            + "boolean expression"), lines.get(0));
+        assertEquals(file + ":12:3: tables.gone: no such table in the database's current schema", lines.get(1));
+        assertEquals(file + ":13:3: tables.notes: has no primary key; Converge identifies rows by their primary key, add one",
             lines.get(2));
-        assertEquals("3 problems in " + file, lines.get(3));
+        assertEquals("3 problems in " + file + " against the database " + url, lines.get(3));
         assertNoSecret();
         assertEquals(List.of(), cvTables(url, "sa", DB_PASSWORD), "a check installs nothing");
     }
@@ -158,8 +157,8 @@ class ConfigCommandsTest {
     void configCheckSaysWhenTheDatabaseCannotBeReached() throws Exception {
         Path file = file("jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2", "nobody", "pers:");
         assertEquals(1, converge("config", "check", file.toString()));
-        assertTrue(outLines().get(0).startsWith(file + ": database jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2:"
-            + " cannot connect: "), output());
+        assertTrue(outLines().get(0).startsWith(file + ":5:3: database.url: cannot connect to "
+            + "jdbc:postgresql://127.0.0.1:1/nothing?connectTimeout=2: "), output());
         assertNoSecret();
     }
 
@@ -241,9 +240,8 @@ class ConfigCommandsTest {
         String url = h2("CREATE TABLE notes (txt VARCHAR(40))");
         Path file = file(url, "sa", "notes:");
         assertEquals(1, converge("init", "--config", file.toString()));
-        assertEquals(List.of(file + ": database " + url
-                + ": table notes: has no primary key; Converge identifies rows by their primary key, add one",
-            "nothing installed: 1 problem"), outLines());
+        assertEquals(List.of(file + ":11:3: tables.notes: has no primary key; Converge identifies rows by their primary key,"
+            + " add one", "nothing installed in " + url + ": 1 problem"), outLines());
         assertEquals(List.of(), cvTables(url, "sa", DB_PASSWORD));
     }
 
