@@ -7,7 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.converge.Node;
 import dev.converge.clock.TimeSource;
 import dev.converge.model.NodeId;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.ResolverSpec;
+import dev.converge.config.TableConfig;
 import dev.converge.node.config.NodeFile;
+import dev.converge.node.config.PasswordHash;
+import dev.converge.scratch.ScratchDatabase;
+import dev.converge.transport.InProcessTransport;
+import javax.sql.DataSource;
 import dev.converge.node.config.NodeSettings;
 import dev.converge.scratch.PostgresServer;
 import java.io.ByteArrayOutputStream;
@@ -233,6 +240,57 @@ class ConfigCommandsTest {
         assertEquals(0, converge("uninstall", "--config", file.toString(), "--yes"));
         assertEquals(List.of("nothing to remove: Converge is not installed in " + shownUrl), outLines());
         assertNoSecret();
+    }
+
+    @Test
+    void statusShowsWhatWasAppliedFromEachOriginAndTheConflictsWaitingForAPerson() throws Exception {
+        String url = h2("CREATE TABLE pers (id INT PRIMARY KEY, name VARCHAR(40))");
+        Path file = file(url, "sa", "pers: {resolver: manual}");
+        assertEquals(0, converge("init", "--config", file.toString()), output());
+        sql(url, "sa", DB_PASSWORD, "INSERT INTO pers VALUES (1, 'written at A')");
+
+        DataSource bDb = ScratchDatabase.h2("status-b");
+        sql(bDb, "CREATE TABLE pers (id INT PRIMARY KEY, name VARCHAR(40))");
+        Node b = Node.open(NodeConfig.builder("B").priority(1).peer("A", 2)
+            .table(TableConfig.of("pers").withResolver(ResolverSpec.of("manual"))).build(), bDb, TimeSource.system());
+        sql(bDb, "INSERT INTO pers VALUES (1, 'written at B')");
+        sql(bDb, "INSERT INTO pers VALUES (2, 'only at B')");
+
+        NodeSettings settings = NodeFile.read(file).get();
+        try (var pool = dev.converge.node.database.ConnectionPool.open(settings.id(), settings.database())) {
+            Node a = Node.open(settings.core(), pool, TimeSource.system());
+            InProcessTransport transport = new InProcessTransport().register(a).register(b);
+            assertEquals(2, b.deliverTo(NodeId.of("A"), transport));
+        }
+
+        assertEquals(0, converge("status", "--config", file.toString()), output());
+        List<String> lines = outLines();
+        assertTrue(lines.contains("conflicts to review: 1"), String.join("\n", lines));
+        String applied = lines.stream().filter(l -> l.startsWith("applied here: ")).findFirst().orElseThrow();
+        assertTrue(applied.startsWith("applied here: B up to 2 (latest 20"), applied);
+        assertNoSecret();
+    }
+
+    private static void sql(DataSource db, String statement) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    @Test
+    void userHashPrintsAHashOfThePasswordReadFromStandardInput() {
+        java.io.InputStream stdin = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("correct horse battery\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, converge("user", "hash"), output());
+        } finally {
+            System.setIn(stdin);
+        }
+        List<String> lines = outLines();
+        assertEquals(1, lines.size(), output());
+        assertTrue(lines.get(0).startsWith("pbkdf2-sha256$600000$"), lines.get(0));
+        assertTrue(PasswordHash.parse(lines.get(0)).matches("correct horse battery".toCharArray()));
+        assertFalse(output().contains("correct horse"), "the password is not echoed");
     }
 
     @Test
