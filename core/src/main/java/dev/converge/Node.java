@@ -129,6 +129,78 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks {@code config} against the database behind {@code db} as {@link #open} would — every table exists, has a
+     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters —
+     * without installing or changing anything. Each table is checked on its own, so every table's first problem is
+     * reported; problems between tables (two names for one table) are looked for once every table fits.
+     *
+     * @return every problem found; empty if {@link #open} would accept the configuration
+     */
+    public static List<ConfigError> validate(NodeConfig config, DataSource db) {
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, Dialect.of(c).jooq());
+            List<ConfigError> problems = new java.util.ArrayList<>();
+            for (dev.converge.config.TableConfig table : config.tables()) {
+                NodeConfig alone = config.withTables(List.of(table));
+                TableCatalog.bind(ctx, alone).swap().forEach(problems::add);
+            }
+            if (problems.isEmpty()) {
+                TableCatalog.bind(ctx, config).swap().forEach(problems::add);
+            }
+            ResolverRegistry registry = new ResolverRegistry();
+            registry.lookup(config.defaultResolver(), "defaults.resolver").swap().forEach(problems::add);
+            for (dev.converge.config.TableConfig table : config.tables()) {
+                registry.forTable(config, table.name()).swap().forEach(problems::add);
+            }
+            return List.copyOf(problems);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot check node " + config.id() + " against its database: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the replication state of the node installed in {@code db} without opening it: for a node that is stopped
+     * (a running node answers the same questions itself). Reads only; changes nothing.
+     *
+     * @return the status, or a problem if Converge is not installed in that database or was installed for another node
+     */
+    public static Either<ConfigError, NodeStatus> status(NodeConfig config, DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return StatusQuery.read(DSL.using(c, Dialect.of(c).jooq()), config);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the status of node " + config.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the capture triggers and every table Converge created from the database behind {@code db}, as
+     * {@link #uninstall()} does, without opening a node (whose configuration may no longer fit the database).
+     * Harmless if nothing is installed.
+     *
+     * @return the node id the database was installed for, or empty if Converge was not installed there
+     */
+    public static java.util.Optional<NodeId> uninstallFrom(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            Dialect dialect = Dialect.of(c);
+            DSLContext ctx = DSL.using(c, dialect.jooq());
+            java.util.Optional<NodeId> installed = StatusQuery.installedFor(ctx).map(NodeId::of);
+            new Installer(ctx, dialect).uninstall();
+            return installed;
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot uninstall Converge: " + e.getMessage(), e);
+        }
+    }
+
+    /** The node id Converge is installed for in the database behind {@code db}, or empty if it is not installed. */
+    public static java.util.Optional<NodeId> installedIn(DataSource db) {
+        try (Connection c = db.getConnection()) {
+            return StatusQuery.installedFor(DSL.using(c, Dialect.of(c).jooq())).map(NodeId::of);
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the database: " + e.getMessage(), e);
+        }
+    }
+
     private static Either<ConfigError, Map<String, ConflictResolver>> resolvers(NodeConfig config, List<BoundTable> tables) {
         ResolverRegistry registry = new ResolverRegistry();
         Map<String, ConflictResolver> out = new HashMap<>();

@@ -39,6 +39,11 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         }
     }
 
+    /** The same configuration replicating {@code only} these tables. */
+    public NodeConfig withTables(List<TableConfig> only) {
+        return new NodeConfig(id, priority, peers, only, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation);
+    }
+
     public static Builder builder(String id) {
         return new Builder(NodeId.of(id));
     }

@@ -57,7 +57,7 @@ final class ExpectationReader {
         YamlNode.Mapping map = Read.mapping(node, path);
         LinkedHashMap<String, Map<String, List<Row>>> nodes = new LinkedHashMap<>();
         for (YamlNode.Entry e : map.entries().values()) {
-            refs.node(new YamlNode.Scalar(e.line(), e.key(), e.key()), path);
+            refs.node(new YamlNode.Scalar(e.line(), e.column(), e.key(), e.key()), path);
             nodes.put(e.key(), Rows.byTable(e.value(), path + "." + e.key()));
         }
         return nodes;

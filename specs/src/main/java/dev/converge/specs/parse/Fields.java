@@ -22,7 +22,8 @@ final class Fields {
         YamlNode.Mapping map = Read.mapping(node, path.isEmpty() ? "the scenario" : path);
         for (YamlNode.Entry e : map.entries().values()) {
             if (!known.contains(e.key())) {
-                throw new Malformed(e.line(), unknownKey(e.key(), path, known));
+                String key = path.isEmpty() ? e.key() : path + "." + e.key();
+                throw new Malformed(e.line(), e.column(), key, unknownKey(e.key(), "", known), unknownKey(e.key(), path, known));
             }
         }
         return new Fields(map, path);
@@ -56,8 +57,8 @@ final class Fields {
     }
 
     YamlNode require(String key) {
-        return get(key).orElseThrow(() -> new Malformed(map.line(),
-            "missing required key '" + key + "'" + (path.isEmpty() ? "" : " in " + path)));
+        return get(key).orElseThrow(() -> new Malformed(map.line(), map.column(), path.isEmpty() ? null : path,
+            "missing required key '" + key + "'", "missing required key '" + key + "'" + (path.isEmpty() ? "" : " in " + path)));
     }
 
     /** Reads an optional key with a typed reader such as {@code Read::text}. */

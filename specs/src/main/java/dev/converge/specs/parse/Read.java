@@ -35,7 +35,7 @@ final class Read {
     static String nonBlankText(YamlNode node, String path) {
         String text = text(node, path);
         if (text.isBlank()) {
-            throw new Malformed(node.line(), path + ": may not be empty");
+            throw Malformed.at(node, path, "may not be empty");
         }
         return text;
     }
@@ -64,7 +64,7 @@ final class Read {
     }
 
     static Malformed wrongType(YamlNode node, String path, String expected) {
-        return new Malformed(node.line(), path + ": expected " + expected + ", found " + node.describe());
+        return Malformed.at(node, path, "expected " + expected + ", found " + node.describe());
     }
 
     /**
@@ -79,6 +79,6 @@ final class Read {
             }
         }
         String allowed = Arrays.stream(values).map(word).collect(Collectors.joining(", "));
-        throw new Malformed(node.line(), path + ": unknown " + what + " '" + text + "' (expected one of: " + allowed + ")");
+        throw Malformed.at(node, path, "unknown " + what + " '" + text + "' (expected one of: " + allowed + ")");
     }
 }

@@ -186,7 +186,7 @@ final class ScenarioReader {
                 type = null;
             }
             if (type == null || !type.decidedByResolvers()) {
-                throw new Malformed(e.line(), where + ": '" + e.key() + "' is not a conflict type a resolver decides (known: "
+                throw new Malformed(e.line(), e.column(), where, "'" + e.key() + "' is not a conflict type a resolver decides (known: "
                     + String.join(", ", ConflictType.decidable().stream().map(ConflictType::word).toList()) + ")");
             }
             byType.put(type, configuredResolver(e.value(), where));
@@ -210,10 +210,10 @@ final class ScenarioReader {
         return rows;
     }
 
-    private static List<String> columns(YamlNode node, String path) {
+    static List<String> columns(YamlNode node, String path) {
         List<YamlNode> items = Read.list(node, path);
         if (items.isEmpty()) {
-            throw new Malformed(node.line(), path + ": a column subset needs at least the key columns");
+            throw Malformed.at(node, path, "a column subset needs at least the key columns");
         }
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -244,7 +244,7 @@ final class ScenarioReader {
             ResolverSpec spec = ResolverSpec.of(resolverName(node, path, known));
             if (known) {
                 ResolverNames.problem(spec).ifPresent(problem -> {
-                    throw new Malformed(node.line(), path + ": " + problem);
+                    throw Malformed.at(node, path, problem);
                 });
             }
             return spec;
@@ -260,7 +260,7 @@ final class ScenarioReader {
         }
         if (known) {
             ResolverNames.problem(spec).ifPresent(problem -> {
-                throw new Malformed(firstParameterLine(map).orElse(map.line()), path + ": " + problem);
+                throw new Malformed(firstParameterLine(map).orElse(map.line()), 0, path, problem);
             });
         }
         return spec;
@@ -286,7 +286,7 @@ final class ScenarioReader {
     private static String resolverName(YamlNode node, String path, boolean known) {
         String name = Read.nonBlankText(node, path);
         if (known && !ResolverNames.isKnown(name)) {
-            throw new Malformed(node.line(), path + ": unknown resolver '" + name + "' (known: "
+            throw Malformed.at(node, path, "unknown resolver '" + name + "' (known: "
                 + String.join(", ", ResolverNames.known()) + ")");
         }
         return name;
