@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  */
 final class NodeFileReader {
     static final List<String> TOP = List.of("id", "priority", "listen", "database", "peers", "defaults", "tables",
-        "limits", "purge_grace", "tls", "workbench");
+        "limits", "purge_grace", "keys", "tls", "workbench");
+    static final List<String> KEYS = List.of("stride", "offset");
     static final List<String> DATABASE = List.of("url", "user", "password");
     static final List<String> PEER = List.of("id", "url", "secret", "priority");
     static final List<String> LIMITS = List.of("batch_size", "max_backlog_rows", "max_backlog_age");
@@ -72,6 +73,7 @@ final class NodeFileReader {
             .map(this::tables).orElse(List.of());
         Limits limits = s.get("limits").flatMap(this::limits).orElse(Limits.DEFAULTS);
         Duration grace = s.get("purge_grace").flatMap(n -> duration(n, "purge_grace")).orElse(NodeConfig.DEFAULT_PURGE_GRACE);
+        Optional<int[]> keys = s.get("keys").flatMap(this::keys);
         Optional<TlsSettings> tls = s.get("tls").flatMap(this::tls);
         List<WorkbenchUser> users = s.get("workbench").map(this::users).orElse(List.of());
         if (problems.any()) {
@@ -80,6 +82,7 @@ final class NodeFileReader {
         NodeConfig.Builder core = NodeConfig.builder(id.get()).priority(priority).defaultScope(defaults.scope)
             .defaultResolver(defaults.resolver).purgeGrace(grace);
         defaults.byType.forEach(core::defaultResolver);
+        keys.ifPresent(k -> core.keyAllocation(k[0], k[1]));
         peers.forEach(p -> core.peer(p.endpoint.id().value(), p.priority));
         tables.forEach(core::table);
         return Either.right(new NodeSettings(file, core.build(), listen, database.get(),
@@ -288,6 +291,24 @@ final class NodeFileReader {
             s.get("max_backlog_rows").flatMap(n -> integer(n, s.path("max_backlog_rows"), 1, Integer.MAX_VALUE))
                 .map(OptionalLong::of).orElse(OptionalLong.empty()),
             s.get("max_backlog_age").flatMap(n -> duration(n, s.path("max_backlog_age")))));
+    }
+
+    /** {@code keys: {stride: 10, offset: 1}}: this node's class of identity numbers ({@link dev.converge.config.KeyAllocation}). */
+    private Optional<int[]> keys(YamlNode node) {
+        return Section.of(node, "keys", KEYS, problems).flatMap(s -> {
+            Optional<Integer> stride = s.required("stride", "how many nodes the numbering leaves room for, e.g. 10")
+                .flatMap(n -> integer(n, s.path("stride"), 1, 1_000_000));
+            Optional<YamlNode> offsetNode = s.required("offset", "this node's place, from 1 to the stride; different on every node");
+            Optional<Integer> offset = offsetNode.flatMap(n -> integer(n, s.path("offset"), 1, 1_000_000));
+            if (stride.isEmpty() || offset.isEmpty()) {
+                return Optional.empty();
+            }
+            if (offset.get() > stride.get()) {
+                problems.add(offsetNode.get(), s.path("offset"), "expected an offset from 1 to the stride (" + stride.get() + "), found " + offset.get());
+                return Optional.empty();
+            }
+            return Optional.of(new int[] {stride.get(), offset.get()});
+        });
     }
 
     private Optional<TlsSettings> tls(YamlNode node) {

@@ -159,7 +159,7 @@ class ConfigFileTest {
         assertEquals("conf/a.yaml:14:5: peers[1].ulr: unknown key (did you mean 'url'? known keys: id, url, secret, priority)",
             problem);
         assertEquals("conf/a.yaml:3:1: listne: unknown key (did you mean 'listen'? known keys: id, priority, listen, "
-            + "database, peers, defaults, tables, limits, purge_grace, tls, workbench)",
+            + "database, peers, defaults, tables, limits, purge_grace, keys, tls, workbench)",
             only(VALID.replace("listen:", "listne:")));
         assertTrue(only(VALID.replace("    filter:", "    filtre:")).contains("tables.orders.filtre: unknown key (did you mean 'filter'?"));
     }
@@ -190,6 +190,17 @@ class ConfigFileTest {
             "conf/a.yaml:11:22: limits.batch_size: expected a whole number from 1 to 10000, found the number 0",
             "conf/a.yaml:11:42: limits.max_backlog_age: expected a duration such as 90s, 15m, 2h or 7d, found text 'soon'"),
             problems);
+    }
+
+    @Test
+    void aKeyAllocationIsReadAndAnOffsetBeyondTheStrideIsRefusedAtItsLine() {
+        assertEquals(Optional.empty(), parse(VALID).get().core().keyAllocation());
+        assertEquals(Optional.of(new dev.converge.config.KeyAllocation(10, 3)),
+            parse(VALID + "keys: {stride: 10, offset: 3}\n").get().core().keyAllocation());
+        String problem = only(VALID + "keys: {stride: 10, offset: 11}\n");
+        assertTrue(problem.startsWith("conf/a.yaml:") && problem.contains("keys.offset: expected an offset from 1 to the stride (10), found 11"),
+            problem);
+        assertTrue(only(VALID + "keys: {stride: 10}\n").contains("keys.offset"));
     }
 
     @Test
