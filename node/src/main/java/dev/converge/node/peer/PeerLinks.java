@@ -1,7 +1,9 @@
 package dev.converge.node.peer;
 
 import dev.converge.Node;
+import dev.converge.model.ChangeSet;
 import dev.converge.model.NodeId;
+import dev.converge.transport.Receipt;
 import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Transport;
 import java.time.Instant;
@@ -144,9 +146,9 @@ public final class PeerLinks implements AutoCloseable {
                     long seen = node.captureMark();
                     if (seen != mark || now - lastAttempt >= IDLE_DELIVERY_MILLIS * 1_000_000) {
                         lastAttempt = now;
-                        int sent = node.deliverTo(peer, transport);
+                        int sent = node.deliverTo(peer, this::send);
                         mark = seen; // read before the delivery: a commit during it moves the mark again
-                        succeeded(sent);
+                        succeeded();
                         if (sent > 0) {
                             continue;
                         }
@@ -163,7 +165,16 @@ public final class PeerLinks implements AutoCloseable {
             }
         }
 
-        private void succeeded(int sent) {
+        /** Sends one batch; counted as it is acknowledged, so a long catch-up shows progress while it runs. */
+        private Receipt send(NodeId from, NodeId to, List<ChangeSet> batch) {
+            Receipt receipt = transport.send(from, to, batch);
+            succeeded();
+            delivered += batch.size();
+            events.delivered(peer, batch.size());
+            return receipt;
+        }
+
+        private void succeeded() {
             if (!reachable.orElse(false)) {
                 LOG.info("{} reaches {}{}", node.id(), peer, failures > 0 ? " again after " + failures + " failed attempts" : "");
             }
@@ -171,10 +182,6 @@ public final class PeerLinks implements AutoCloseable {
             lastSuccess = Instant.now();
             lastError = null;
             failures = 0;
-            if (sent > 0) {
-                delivered += sent;
-                events.delivered(peer, sent);
-            }
         }
 
         /** Records a failure; returns how long to wait before the next attempt. */

@@ -28,7 +28,9 @@ final class RefusalLog {
         String text = "refused a request from " + sender + ": " + r.status() + " " + r.reason() + ": " + r.getMessage();
         peer.ifPresent(p -> lastByPeer.put(p, r.status() + " " + r.reason() + ": " + r.getMessage()));
         String key = sender + "\n" + r.reason();
-        if (logged.size() < MAX_KEYS && logged.add(key)) {
+        if (r.reason().equals("unknown-session")) {
+            LOG.info("{} (expected once after this node restarted)", text); // the sender says hello again at once
+        } else if (logged.size() < MAX_KEYS && logged.add(key)) {
             LOG.warn("{} (further refusals of this kind from this sender are not logged until one of its requests succeeds)", text);
         } else {
             LOG.debug(text);
