@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * polling; capture happens in database triggers, which cannot signal this JVM cheaply on both dialects.) A peer that
  * cannot be reached or refuses is tried again after an exponential backoff with jitter, capped at
  * {@link PeerLimits#maxBackoff()}; it costs its own thread's waiting and queue space, nothing else. A change of
- * reachability is logged once, not every retry.
+ * reachability is logged once, not every retry. Reachability is learnt from sending: a link with nothing to send
+ * since the node started does not know it (idle links carry no heartbeat yet).
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
  * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
@@ -148,7 +149,6 @@ public final class PeerLinks implements AutoCloseable {
                         lastAttempt = now;
                         int sent = node.deliverTo(peer, this::send);
                         mark = seen; // read before the delivery: a commit during it moves the mark again
-                        succeeded();
                         if (sent > 0) {
                             continue;
                         }
