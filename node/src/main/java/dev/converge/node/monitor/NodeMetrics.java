@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
 public final class NodeMetrics implements PeerEvents {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
 
+    /** The reasons the peer protocol refuses a request for (see {@code PeerReceiver}). */
+    private static final List<String> REFUSAL_REASONS = List.of("malformed", "too-large", "unknown-sender", "wrong-receiver",
+        "bad-signature", "tampered", "unknown-session", "replayed", "protocol-version", "rules-differ", "busy");
+
     private final Node node;
     private final Supplier<List<LinkState>> links;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -59,6 +63,9 @@ public final class NodeMetrics implements PeerEvents {
             .register(registry);
         Gauge.builder("converge.conflicts.needing.review", () -> needingReview).description("conflicts waiting for a person")
             .register(registry);
+        for (String reason : REFUSAL_REASONS) {
+            counter("converge.requests.refused", "reason", reason); // at 0 from the start, so dashboards find every series
+        }
         for (NodeId peer : node.peers()) {
             Tags tags = Tags.of("peer", peer.value());
             Gauge.builder("converge.queue.changesets", () -> backlog(peer).changeSets()).tags(tags)

@@ -101,6 +101,9 @@ public final class PeerLinks implements AutoCloseable {
                     continue;
                 }
             } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
                 LOG.warn("{} cannot apply stored ChangeSets now: {}", node.id(), e.getMessage());
             }
             if (!pause(APPLY_MILLIS)) {

@@ -86,7 +86,7 @@ public final class PeerReceiver {
             refusals.refused(claimed, peer.map(PeerEndpoint::id), r);
             events.refused(r.reason());
             ctx.header(Wire.REFUSAL, r.reason());
-            respond(ctx, r.status(), path, peer, session, counter, Wire.refusal(r.reason(), r.getMessage()));
+            respond(ctx, r.status(), path, peer, session, counter, r.body());
         } catch (RuntimeException e) {
             // the database failed or the node broke: the sender retries; nothing was acknowledged
             LOG.warn("cannot take a request from {}: {}", claimed, e.toString());
@@ -164,7 +164,7 @@ public final class PeerReceiver {
         List<String> differences = Handshake.differences(node.id(), mine, sender, hello.path("rules"));
         if (!differences.isEmpty()) {
             throw new Refusal(412, "rules-differ", "the replication rules of " + node.id() + " (this node) and " + sender
-                + " differ, so they would not converge: " + String.join("; ", differences));
+                + " differ, so they would not converge: " + String.join("; ", differences), mine);
         }
         ObjectNode answer = ChangeSetCodec.mapper().createObjectNode();
         answer.put("protocol", Wire.PROTOCOL_VERSION).put("receiver", node.id().value()).put("sender", sender.value())

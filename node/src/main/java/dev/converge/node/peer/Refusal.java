@@ -8,11 +8,27 @@ package dev.converge.node.peer;
 final class Refusal extends RuntimeException {
     private final int status;
     private final String reason;
+    private final transient com.fasterxml.jackson.databind.node.ObjectNode rules;
 
     Refusal(int status, String reason, String message) {
+        this(status, reason, message, null);
+    }
+
+    /** A refusal whose answer also carries this node's table rules (so the sender can name the difference itself). */
+    Refusal(int status, String reason, String message, com.fasterxml.jackson.databind.node.ObjectNode rules) {
         super(message, null, false, false);
         this.status = status;
         this.reason = reason;
+        this.rules = rules;
+    }
+
+    /** The answer's JSON body. */
+    byte[] body() {
+        var o = dev.converge.model.ChangeSetCodec.mapper().createObjectNode().put("refused", reason).put("message", getMessage());
+        if (rules != null) {
+            o.set("rules", rules);
+        }
+        return Wire.bytes(o);
     }
 
     static Refusal malformed(String message) {

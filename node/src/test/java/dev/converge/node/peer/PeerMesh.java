@@ -51,7 +51,7 @@ final class PeerMesh implements AutoCloseable {
     static PeerMesh of(Dialect dialect, String name, List<String> ids, BiFunction<String, NodeConfig.Builder, NodeConfig.Builder> tweak) {
         PeerMesh mesh = new PeerMesh(ids);
         for (String id : ids) {
-            DataSource db = TestDatabases.fresh(dialect, name + "_" + id);
+            DataSource db = new SwitchableDataSource(TestDatabases.fresh(dialect, name + "_" + id));
             Sql.on(db).execute(SCHEMA);
             mesh.dbs.put(id, db);
             mesh.ports.put(id, freePort());
@@ -118,6 +118,11 @@ final class PeerMesh implements AutoCloseable {
 
     List<String> secrets() {
         return List.copyOf(secrets.values());
+    }
+
+    /** Makes node {@code id}'s database refuse every new connection, as a database that went down. */
+    void cutDatabase(String id) {
+        ((SwitchableDataSource) dbs.get(id)).cut();
     }
 
     URI url(String id) {
