@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class HttpTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
 
+    /** Answers are a receipt, a refusal or a hello's rules: small. A larger one is not from a peer. */
+    private static final long MAX_ANSWER_BYTES = 4L << 20;
+
     private final Node node;
     private final PeerLimits limits;
     private final HttpClient client;
@@ -52,6 +55,8 @@ public final class HttpTransport implements Transport {
         final PeerEndpoint peer;
         String session;
         final AtomicLong counter = new AtomicLong();
+        /** How many ChangeSets the peer took in one request last; after a 413, batches start no larger, and grow back. */
+        int fits = Integer.MAX_VALUE;
 
         Channel(PeerEndpoint peer) {
             this.peer = peer;
@@ -148,17 +153,22 @@ public final class HttpTransport implements Transport {
     }
 
     private Receipt post(Channel channel, List<ChangeSet> batch) {
-        List<ChangeSet> part = batch;
+        List<ChangeSet> part = batch.subList(0, Math.min(batch.size(), channel.fits));
         while (true) {
             Answer answer = exchange(channel.peer, Wire.CHANGESETS, Wire.gzip(Wire.batch(part)), channel.session, channel.counter.incrementAndGet());
             if (answer.status() == 413 && part.size() > 1) {
                 part = part.subList(0, part.size() / 2);
+                channel.fits = part.size();
                 continue;
             }
             if (answer.status() == 401 && "unknown-session".equals(answer.reason())) {
                 throw new SessionLost();
             }
-            return Wire.receipt(Wire.bytes(accepted(channel.peer.id(), answer)));
+            Receipt receipt = Wire.receipt(Wire.bytes(accepted(channel.peer.id(), answer)));
+            if (channel.fits < Integer.MAX_VALUE && part.size() == channel.fits) {
+                channel.fits = channel.fits >= Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : channel.fits * 2; // ChangeSets differ in size
+            }
+            return receipt;
         }
     }
 
@@ -196,16 +206,21 @@ public final class HttpTransport implements Transport {
             .header(Wire.SIGNATURE, Base64.getEncoder().encodeToString(signature))
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-        HttpResponse<byte[]> response;
+        HttpResponse<java.io.InputStream> response;
+        byte[] answer;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                answer = Wire.readAtMost(in, MAX_ANSWER_BYTES, "answer");
+            } catch (Refusal e) {
+                throw new PeerUnavailableException(peer.id(), "its answer exceeds " + MAX_ANSWER_BYTES + " bytes", null);
+            }
         } catch (IOException e) {
             throw new PeerUnavailableException(peer.id(), "cannot reach " + peer.url() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerUnavailableException(peer.id(), "interrupted while sending", e);
         }
-        byte[] answer = response.body();
         boolean signed = response.headers().firstValue(Wire.SIGNATURE).map(s -> {
             try {
                 byte[] expected = Signature.response(peer.secret(), response.statusCode(), path, peer.id().value(), node.id().value(),

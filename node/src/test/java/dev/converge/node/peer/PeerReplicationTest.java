@@ -124,4 +124,24 @@ class PeerReplicationTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aBatchTooLargeForThePeerIsSentInSmallerPieces() {
+        // at most 4 KiB inflated: forty ChangeSets of about 400 bytes each are refused with 413 until halved to fit
+        try (PeerMesh mesh = PeerMesh.of(Dialect.H2, "halves", List.of("a", "b")).limits(PeerMesh.LIMITS.withBodyLimits(2048, 4096))) {
+            java.util.Random random = new java.util.Random(7);
+            for (int i = 1; i <= 40; i++) {
+                StringBuilder name = new StringBuilder();
+                while (name.length() < 100) {
+                    name.append(Long.toHexString(random.nextLong()));
+                }
+                mesh.sql("a").execute("insert into item values (" + i + ", '" + name.substring(0, 100) + "', " + i + ")");
+            }
+            mesh.startAll();
+            mesh.awaitConverged(40, BOUND);
+            assertTrue(mesh.running("b").metrics().scrape().lines()
+                    .anyMatch(l -> l.startsWith("converge_requests_refused_total{reason=\"too-large\"}") && !l.endsWith(" 0.0")),
+                "b refused the whole batch first: " + mesh.running("b").metrics().scrape().lines().filter(l -> l.contains("refused")).toList());
+        }
+    }
 }
