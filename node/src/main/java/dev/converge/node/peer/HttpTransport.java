@@ -65,20 +65,21 @@ public final class HttpTransport implements Transport {
 
     /** An answer as it came: status, body, and whether the peer's signature over it verified. */
     private record Answer(int status, byte[] body, boolean signed) {
-        String reason() {
+        /** The body as JSON; an empty object if it is not JSON. */
+        JsonNode json() {
             try {
-                return Wire.json(body).path("refused").asText("unknown");
+                return Wire.json(body);
             } catch (Refusal e) {
-                return "unknown";
+                return ChangeSetCodec.mapper().createObjectNode();
             }
         }
 
+        String reason() {
+            return json().path("refused").asText("unknown");
+        }
+
         String message() {
-            try {
-                return Wire.json(body).path("message").asText("(no message)");
-            } catch (Refusal e) {
-                return "(an answer that is not JSON)";
-            }
+            return json().path("message").asText("(an answer without a message)");
         }
     }
 
@@ -113,7 +114,12 @@ public final class HttpTransport implements Transport {
                 LOG.info("{} no longer knows our session (it restarted?): saying hello again", to);
                 channel.session = null;
                 hello(channel);
-                return post(channel, batch);
+                try {
+                    return post(channel, batch);
+                } catch (SessionLost again) {
+                    channel.session = null;
+                    throw new PeerUnavailableException(to, "it forgot the session it had just opened (restarting?)", null);
+                }
             }
         }
     }
@@ -131,7 +137,7 @@ public final class HttpTransport implements Transport {
         hello.set("rules", mine);
         Answer answer = exchange(peer, Wire.HELLO, Wire.gzip(Wire.bytes(hello)), label, 0);
         if (answer.status() == 412 && answer.signed()) {
-            JsonNode theirs = Wire.json(answer.body()).path("rules");
+            JsonNode theirs = answer.json().path("rules");
             if ("rules-differ".equals(answer.reason()) && theirs.isObject()) {
                 List<String> differences = Handshake.differences(node.id(), mine, peer.id(), theirs);
                 throw refused(peer.id(), 412, "rules-differ", "the replication rules of " + node.id() + " (this node) and " + peer.id()
@@ -164,7 +170,12 @@ public final class HttpTransport implements Transport {
             if (answer.status() == 401 && "unknown-session".equals(answer.reason())) {
                 throw new SessionLost();
             }
-            Receipt receipt = Wire.receipt(Wire.bytes(accepted(channel.peer.id(), answer)));
+            Receipt receipt;
+            try {
+                receipt = Wire.receipt(accepted(channel.peer.id(), answer));
+            } catch (Refusal e) {
+                throw new PeerUnavailableException(channel.peer.id(), "its receipt is malformed: " + e.getMessage(), null);
+            }
             if (channel.fits < Integer.MAX_VALUE && part.size() == channel.fits) {
                 channel.fits = channel.fits >= Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE : channel.fits * 2; // ChangeSets differ in size
             }
@@ -184,7 +195,11 @@ public final class HttpTransport implements Transport {
             throw new PeerUnavailableException(peer, "its answer is not signed with the secret of this pair (is something else listening at "
                 + channels.get(peer).peer.url() + "?)", null);
         }
-        return Wire.json(answer.body());
+        JsonNode body = answer.json();
+        if (body.isEmpty()) {
+            throw new PeerUnavailableException(peer, "its answer is not a JSON object", null);
+        }
+        return body;
     }
 
     private PeerRefusedException refused(NodeId peer, int status, String reason, String message) {

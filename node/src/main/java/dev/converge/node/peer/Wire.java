@@ -77,8 +77,8 @@ final class Wire {
         return bytes(o);
     }
 
-    static Receipt receipt(byte[] json) {
-        JsonNode o = json(json);
+    /** @throws Refusal (400) if {@code o} is not a receipt */
+    static Receipt receipt(JsonNode o) {
         try {
             return new Receipt(NodeId.of(o.path("receiver").asText()), NodeId.of(o.path("origin").asText()),
                 o.path("storedThrough").asLong(), o.path("applied").asInt(), o.path("waiting").asInt(), o.path("partsStored").asInt());
