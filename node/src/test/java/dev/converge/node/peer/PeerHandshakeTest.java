@@ -53,6 +53,20 @@ class PeerHandshakeTest {
         }
     }
 
+    @Test
+    void aPeerConfiguredWithAnotherSecretIsRefusedAtHelloAndSaysSo() {
+        try (RootLogs logs = new RootLogs();
+             PeerMesh mesh = PeerMesh.of(Dialect.H2, "miskeyed", List.of("a", "b")).miskey("a", "b", "w0rng-s3cr3t-of-a-for-b").startAll()) {
+            mesh.sql("a").execute("insert into item values (1, 'from a', 1)");
+            Await.until(() -> mesh.running("a").status().peers().get(0).lastError() != null, BOUND, "a's status says why b refuses");
+            String said = mesh.running("a").status().peers().get(0).lastError();
+            assertTrue(said.contains("peer b") && said.contains("401 bad-signature"), "a's status names the peer, status and reason: " + said);
+            assertEquals(0, ((Number) mesh.sql("b").scalar("select count(*) from item")).intValue(), "nothing went to b");
+            logs.lines().forEach(l -> assertTrue(!l.contains("w0rng-s3cr3t") && mesh.secrets().stream().noneMatch(l::contains),
+                "no secret in the log: " + l));
+        }
+    }
+
     private static dev.converge.config.NodeConfig.Builder rebuilt(dev.converge.config.NodeConfig.Builder b) {
         // the mesh added item plainly; b's config replaces it with a filtered one by building a fresh builder
         dev.converge.config.NodeConfig.Builder other = dev.converge.config.NodeConfig.builder("b").peer("a");

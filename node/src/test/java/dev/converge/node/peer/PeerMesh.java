@@ -107,7 +107,15 @@ final class PeerMesh implements AutoCloseable {
 
     /** {@code to} as {@code from} knows it. */
     PeerEndpoint endpoint(String from, String to) {
-        return new PeerEndpoint(NodeId.of(to), url(to), Secret.of(secret(from, to)));
+        return new PeerEndpoint(NodeId.of(to), url(to), Secret.of(miskeyed.getOrDefault(from + ">" + to, secret(from, to))));
+    }
+
+    private final Map<String, String> miskeyed = new LinkedHashMap<>();
+
+    /** Makes {@code from} use another secret for {@code to} than {@code to} uses for it (call before starting {@code from}). */
+    PeerMesh miskey(String from, String to, String wrongSecret) {
+        miskeyed.put(from + ">" + to, wrongSecret);
+        return this;
     }
 
     /** The secret of a pair: long, random, easy to look for in logs. */
