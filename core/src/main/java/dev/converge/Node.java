@@ -317,6 +317,51 @@ public final class Node implements AutoCloseable {
         return inbound.applyPending();
     }
 
+    /**
+     * The rules by which each replicated table is replicated (keys and columns as bound to the database, filter, scope,
+     * the effective resolver per conflict type), in configuration order: what a peer must agree with, compared when
+     * peers connect.
+     */
+    public List<dev.converge.config.TableRules> replicationRules() {
+        return binding.follow().tables().stream().map(t -> dev.converge.config.TableRules.of(config, t.spec())).toList();
+    }
+
+    /**
+     * What {@code peer} has not acknowledged yet: how many local ChangeSets, and when the oldest of them was committed
+     * (physical part of its hybrid timestamp). Sequences what committed since the last delivery first, so the count is
+     * current even while the peer is unreachable. A read for monitoring; a write transaction only to sequence.
+     *
+     * @throws MalformedChangeSetException if {@code peer} is not a peer
+     */
+    public Backlog backlog(NodeId peer) {
+        peers.requirePeer(peer);
+        delivery.sequence();
+        return tx.local(ctx -> {
+            long acked = PeerLedger.acked(ctx, peer);
+            var row = ctx.select(DSL.count(), DSL.min(OTX_TS)).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(acked)).fetchOne();
+            Long oldest = row.value2();
+            return new Backlog(peer, row.value1(), java.util.Optional.ofNullable(oldest)
+                .map(ts -> java.time.Instant.ofEpochMilli(HybridTimestamp.fromLong(ts).physicalMillis())));
+        });
+    }
+
+    /** What a peer has not acknowledged: see {@link #backlog}. */
+    public record Backlog(NodeId peer, long changeSets, java.util.Optional<java.time.Instant> oldestCommit) {
+    }
+
+    /**
+     * A cheap reading (one indexed look-up, no write) that changes when a local transaction that changed a replicated
+     * table commits: the highest id of the captured rows. For a sender that waits for work between deliveries. Ids are
+     * handed out at the time of the write, so two transactions committing in the other order can leave it unchanged by
+     * the later commit: a waiting sender must also deliver now and then regardless.
+     */
+    public long captureMark() {
+        return tx.local(ctx -> {
+            Long max = ctx.select(DSL.max(OUTBOX_ID)).from(OUTBOX).fetchOne(0, Long.class);
+            return max == null ? 0 : max;
+        });
+    }
+
     /** Every conflict this node has recorded, oldest first. */
     public List<ConflictRecord> conflicts() {
         return tx.local(conflicts::all);

@@ -1,0 +1,109 @@
+package dev.converge.node.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.converge.Node;
+import dev.converge.conflict.ConflictRecord;
+import dev.converge.conflict.ConflictStatus;
+import dev.converge.model.NodeId;
+import dev.converge.node.peer.LinkState;
+import dev.converge.node.peer.PeerEndpoint;
+import io.javalin.config.JavalinConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * The node's monitoring endpoints: {@code GET /health} (200 when the database answers within two seconds, else 503;
+ * for load balancers), {@code GET /status} ({@link NodeStatus} as JSON) and {@code GET /metrics} (Prometheus text, see
+ * {@link NodeMetrics}). Reads only; thread-safe.
+ */
+public final class Monitor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Node node;
+    private final DataSource db;
+    private final List<PeerEndpoint> peers;
+    private final Supplier<List<LinkState>> links;
+    private final Supplier<Map<NodeId, String>> refusals;
+    private final NodeMetrics metrics;
+
+    /**
+     * @param links how each link stands ({@link dev.converge.node.peer.PeerLinks#states})
+     * @param refusals the last refused request of each peer ({@link dev.converge.node.peer.PeerReceiver#lastRefusals})
+     */
+    public Monitor(Node node, DataSource db, List<PeerEndpoint> peers, Supplier<List<LinkState>> links,
+                   Supplier<Map<NodeId, String>> refusals, NodeMetrics metrics) {
+        this.node = node;
+        this.db = db;
+        this.peers = List.copyOf(peers);
+        this.links = links;
+        this.refusals = refusals;
+        this.metrics = metrics;
+    }
+
+    /** Adds {@code /health}, {@code /status} and {@code /metrics} to a Javalin configuration. */
+    public void routes(JavalinConfig config) {
+        config.routes.get("/health", ctx -> {
+            boolean up = healthy();
+            ctx.status(up ? 200 : 503).contentType("application/json").result(up ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}");
+        });
+        config.routes.get("/status", ctx -> ctx.contentType("application/json").result(json(status())));
+        config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+    }
+
+    /** Whether the database answers within two seconds. */
+    public boolean healthy() {
+        try (Connection c = db.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The node's status now; a database that does not answer leaves the counts it holds null. */
+    public NodeStatus status() {
+        boolean up = healthy();
+        Map<NodeId, String> refused = refusals.get();
+        List<NodeStatus.PeerStatus> out = new ArrayList<>();
+        for (PeerEndpoint p : peers) {
+            Optional<LinkState> link = links.get().stream().filter(l -> l.peer().equals(p.id())).findFirst();
+            Optional<Node.Backlog> backlog = up ? read(() -> node.backlog(p.id())) : Optional.empty();
+            out.add(new NodeStatus.PeerStatus(p.id().value(), p.url().toString(),
+                link.flatMap(LinkState::reachable).orElse(null),
+                backlog.map(Node.Backlog::changeSets).orElse(null),
+                backlog.flatMap(Node.Backlog::oldestCommit).map(t -> Duration.between(t, Instant.now()).toMillis() / 1000.0).orElse(null),
+                link.flatMap(LinkState::lastSuccess).map(Instant::toString).orElse(null),
+                link.flatMap(LinkState::lastError).orElse(null),
+                refused.get(p.id()),
+                link.map(LinkState::delivered).orElse(0L)));
+        }
+        Optional<List<ConflictRecord>> conflicts = up ? read(node::conflicts) : Optional.empty();
+        return new NodeStatus(node.id().value(), up ? "up" : "down", out, conflicts.map(c -> (long) c.size()).orElse(null),
+            conflicts.map(c -> c.stream().filter(x -> x.status() == ConflictStatus.NEEDS_REVIEW).count()).orElse(null),
+            Instant.now().toString());
+    }
+
+    private static <T> Optional<T> read(Supplier<T> query) {
+        try {
+            return Optional.of(query.get());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String json(NodeStatus status) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write status", e);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.converge.node.monitor;
+
+import java.util.List;
+
+/**
+ * What {@code GET /status} answers: the node, whether its database answers, each peer's link, and the conflicts
+ * recorded here. Values that are unknown are {@code null} (JSON null). Never holds a secret. Immutable.
+ *
+ * @param node this node's id
+ * @param database {@code up} or {@code down}
+ * @param peers one entry per configured peer
+ * @param conflicts every conflict recorded on this node
+ * @param conflictsNeedingReview conflicts waiting for a person in the workbench
+ * @param at when this was read (ISO-8601)
+ */
+public record NodeStatus(String node, String database, List<PeerStatus> peers, Long conflicts, Long conflictsNeedingReview, String at) {
+    /**
+     * One peer as this node sees it.
+     *
+     * @param id the peer's node id
+     * @param url where it listens
+     * @param reachable whether the last delivery attempt succeeded; null before the first
+     * @param waitingChangeSets local ChangeSets it has not acknowledged
+     * @param oldestUnacknowledgedSeconds age of the oldest of them; null when none
+     * @param lastSuccess when a delivery attempt last succeeded (ISO-8601)
+     * @param lastError what the last failed delivery attempt said, if the last attempt failed
+     * @param lastRefusal the last request of this peer this node refused, since its last accepted one
+     * @param delivered ChangeSets (or parts) delivered to it since this node started
+     */
+    public record PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
+                             String lastSuccess, String lastError, String lastRefusal, long delivered) {
+    }
+}

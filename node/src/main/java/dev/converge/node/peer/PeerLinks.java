@@ -1,0 +1,208 @@
+package dev.converge.node.peer;
+
+import dev.converge.Node;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
+import dev.converge.transport.Receipt;
+import dev.converge.transport.PeerUnavailableException;
+import dev.converge.transport.Transport;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every peer supplied: one sender thread per peer calls {@link Node#deliverTo} in a loop, and one apply thread
+ * applies stored ChangeSets whose turn has come ({@link Node#applyPending}; receiving applies what it can at once, so
+ * this is the safety net for ChangeSets that waited on another origin).
+ *
+ * <p>A sender that sent something loops at once. An idle one looks every {@value #POLL_MILLIS} ms at
+ * {@link Node#captureMark()} (one indexed read) and delivers as soon as it moved, so a local commit leaves within tens of
+ * milliseconds; it also delivers every {@value #IDLE_DELIVERY_MILLIS} ms regardless, since two transactions committing
+ * in the other order than they wrote can leave the mark unmoved. (A wake-up signal from capture would save the
+ * polling; capture happens in database triggers, which cannot signal this JVM cheaply on both dialects.) A peer that
+ * cannot be reached or refuses is tried again after an exponential backoff with jitter, capped at
+ * {@link PeerLimits#maxBackoff()}; it costs its own thread's waiting and queue space, nothing else. A change of
+ * reachability is logged once, not every retry. Reachability is learnt from sending: a link with nothing to send
+ * since the node started does not know it (idle links carry no heartbeat yet).
+ *
+ * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
+ * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
+ */
+public final class PeerLinks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
+    static final long POLL_MILLIS = 25;
+    static final long IDLE_DELIVERY_MILLIS = 1000;
+    private static final long APPLY_MILLIS = 1000;
+    private static final long FIRST_BACKOFF_MILLIS = 100;
+
+    private final Node node;
+    private final Transport transport;
+    private final PeerLimits limits;
+    private final PeerEvents events;
+    private final List<Link> links = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+
+    public PeerLinks(Node node, Transport transport, List<NodeId> peers, PeerLimits limits, PeerEvents events) {
+        this.node = node;
+        this.transport = transport;
+        this.limits = limits;
+        this.events = events;
+        peers.forEach(p -> links.add(new Link(p)));
+    }
+
+    /** Starts the sender threads and the apply thread. */
+    public synchronized void start() {
+        if (!threads.isEmpty()) {
+            throw new IllegalStateException("links of " + node.id() + " were already started");
+        }
+        for (Link link : links) {
+            threads.add(daemon("converge-send-" + link.peer, link::run));
+        }
+        threads.add(daemon("converge-apply", this::applyLoop));
+        threads.forEach(Thread::start);
+    }
+
+    /** How each link stands, in the order of the peers. */
+    public List<LinkState> states() {
+        return links.stream().map(Link::state).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopping = true;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void applyLoop() {
+        while (!stopping) {
+            try {
+                int applied = node.applyPending();
+                if (applied > 0) {
+                    events.appliedPending(applied);
+                    continue;
+                }
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                LOG.warn("{} cannot apply stored ChangeSets now: {}", node.id(), e.getMessage());
+            }
+            if (!pause(APPLY_MILLIS)) {
+                return;
+            }
+        }
+    }
+
+    /** Sleeps; false if interrupted (the links are stopping). */
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The sending loop of one peer. Its fields are written by its thread only and read by {@link #state}. */
+    private final class Link {
+        final NodeId peer;
+        volatile Optional<Boolean> reachable = Optional.empty();
+        volatile Instant lastSuccess;
+        volatile String lastError;
+        volatile int failures;
+        volatile long delivered;
+
+        Link(NodeId peer) {
+            this.peer = peer;
+        }
+
+        LinkState state() {
+            return new LinkState(peer, reachable, Optional.ofNullable(lastSuccess), Optional.ofNullable(lastError), failures, delivered);
+        }
+
+        void run() {
+            long mark = Long.MIN_VALUE;
+            long lastAttempt = 0;
+            while (!stopping) {
+                long wait = POLL_MILLIS;
+                try {
+                    long now = System.nanoTime();
+                    long seen = node.captureMark();
+                    if (seen != mark || now - lastAttempt >= IDLE_DELIVERY_MILLIS * 1_000_000) {
+                        lastAttempt = now;
+                        int sent = node.deliverTo(peer, this::send);
+                        mark = seen; // read before the delivery: a commit during it moves the mark again
+                        if (sent > 0) {
+                            continue;
+                        }
+                    }
+                } catch (PeerUnavailableException e) {
+                    wait = failed(e.getMessage());
+                    events.retrying(peer);
+                } catch (RuntimeException e) {
+                    wait = failed("delivery to " + peer + " failed: " + e.getMessage());
+                }
+                if (!pause(wait)) {
+                    return;
+                }
+            }
+        }
+
+        /** Sends one batch; counted as it is acknowledged, so a long catch-up shows progress while it runs. */
+        private Receipt send(NodeId from, NodeId to, List<ChangeSet> batch) {
+            Receipt receipt = transport.send(from, to, batch);
+            succeeded();
+            delivered += batch.size();
+            events.delivered(peer, batch.size());
+            return receipt;
+        }
+
+        private void succeeded() {
+            if (!reachable.orElse(false)) {
+                LOG.info("{} reaches {}{}", node.id(), peer, failures > 0 ? " again after " + failures + " failed attempts" : "");
+            }
+            reachable = Optional.of(true);
+            lastSuccess = Instant.now();
+            lastError = null;
+            failures = 0;
+        }
+
+        /** Records a failure; returns how long to wait before the next attempt. */
+        private long failed(String message) {
+            if (stopping) {
+                return 0;
+            }
+            if (reachable.orElse(true) || !message.equals(lastError)) {
+                LOG.warn("{} cannot deliver to {}: {} (retrying with backoff; logged again when this changes)", node.id(), peer, message);
+            }
+            reachable = Optional.of(false);
+            lastError = message;
+            failures++;
+            long cap = Math.max(FIRST_BACKOFF_MILLIS, limits.maxBackoff().toMillis());
+            long ceiling = Math.min(cap, FIRST_BACKOFF_MILLIS << Math.min(20, failures - 1));
+            // "equal jitter": at least half the step, so a retry storm spreads out but never collapses to zero
+            return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+        }
+    }
+
+}

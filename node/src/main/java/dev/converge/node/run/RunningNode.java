@@ -1,0 +1,126 @@
+package dev.converge.node.run;
+
+import dev.converge.Node;
+import dev.converge.model.NodeId;
+import dev.converge.node.monitor.Monitor;
+import dev.converge.node.monitor.NodeMetrics;
+import dev.converge.node.monitor.NodeStatus;
+import dev.converge.node.peer.HttpTransport;
+import dev.converge.node.peer.PeerEndpoint;
+import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.peer.PeerLinks;
+import dev.converge.node.peer.PeerReceiver;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node at work: its HTTP server (the peer routes, {@code /health}, {@code /status}, {@code /metrics}, and whatever
+ * routes the caller adds, e.g. the workbench's) on the listen address, and its links (a sender per peer, an apply
+ * loop). What {@code converge run} and the demo start.
+ *
+ * <p>Lifecycle: the constructor starts everything (and, if the server cannot bind, stops what it started and throws);
+ * {@link #close} stops the links (interrupts and joins their threads), then the server. The node itself and its
+ * {@link DataSource} stay the caller's. Thread-safe.
+ */
+public final class RunningNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningNode.class);
+
+    private final Node node;
+    private final PeerLinks links;
+    private final Monitor monitor;
+    private final NodeMetrics metrics;
+    private final Javalin server;
+    private boolean closed;
+
+    /** As the full constructor, without routes of the caller's. */
+    public RunningNode(Node node, DataSource db, InetSocketAddress listen, List<PeerEndpoint> peers, PeerLimits limits) {
+        this(node, db, listen, peers, limits, List.of());
+    }
+
+    /**
+     * Starts the node's server and links.
+     *
+     * @param node the opened node
+     * @param db its database (for {@code /health})
+     * @param listen where to listen; port 0 picks a free one ({@link #port()})
+     * @param peers every peer of the node's configuration, with its URL and secret
+     * @param limits body sizes, timeouts, backoff
+     * @param routes more routes for the same server, added in order after the node's own
+     * @throws IllegalArgumentException if the peers do not match the node's configured peers
+     */
+    public RunningNode(Node node, DataSource db, InetSocketAddress listen, List<PeerEndpoint> peers, PeerLimits limits,
+                       List<Consumer<JavalinConfig>> routes) {
+        requireSamePeers(node, peers);
+        this.node = node;
+        PeerLinks[] linksHolder = new PeerLinks[1];
+        this.metrics = new NodeMetrics(node, () -> linksHolder[0].states());
+        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics);
+        this.links = new PeerLinks(node, new HttpTransport(node, peers, limits), node.peers(), limits, metrics);
+        linksHolder[0] = links;
+        this.monitor = new Monitor(node, db, peers, links::states, receiver::lastRefusals, metrics);
+        this.server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = listen.getHostString();
+            config.jetty.port = listen.getPort();
+            // bodies are compressed and signed by the peer protocol itself; Javalin must not touch their bytes
+            config.http.compressionStrategy = CompressionStrategy.NONE;
+            config.http.maxRequestSize = limits.maxBodyBytes();
+            receiver.routes(config);
+            monitor.routes(config);
+            routes.forEach(r -> r.accept(config));
+        });
+        server.start();
+        links.start();
+        LOG.info("node {} listens on {}:{} with {} peer(s)", node.id(), listen.getHostString(), server.port(), peers.size());
+    }
+
+    private static void requireSamePeers(Node node, List<PeerEndpoint> peers) {
+        Set<NodeId> configured = new HashSet<>(node.peers());
+        Set<NodeId> given = new HashSet<>();
+        peers.forEach(p -> given.add(p.id()));
+        if (!configured.equals(given) || given.size() != peers.size()) {
+            throw new IllegalArgumentException("node " + node.id() + " has peers " + node.peers() + " but endpoints were given for "
+                + peers.stream().map(PeerEndpoint::id).toList());
+        }
+    }
+
+    public Node node() {
+        return node;
+    }
+
+    /** The port the server listens on (the one picked, if 0 was asked for). */
+    public int port() {
+        return server.port();
+    }
+
+    /** What {@code GET /status} answers. */
+    public NodeStatus status() {
+        return monitor.status();
+    }
+
+    /** The node's metrics (for more meters, or a scrape without HTTP). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Stops the links (waits for their threads), then the server. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        links.close();
+        server.stop();
+        LOG.info("node {} stopped", node.id());
+    }
+}
