@@ -34,4 +34,13 @@ public final class InProcessTransport implements Transport {
         }
         return receiver.receive(from, batch);
     }
+
+    @Override
+    public void heartbeat(NodeId from, NodeId to, Heartbeat heartbeat) {
+        Node receiver = nodes.get(to);
+        if (receiver == null) {
+            throw new PeerUnavailableException(to, "not connected to this in-process transport", null);
+        }
+        receiver.receiveHeartbeat(from, heartbeat);
+    }
 }

@@ -19,4 +19,13 @@ public interface Transport {
      * @throws PeerUnavailableException if the receiver cannot be reached; nothing is lost, the sender retries later
      */
     Receipt send(NodeId from, NodeId to, List<ChangeSet> batch);
+
+    /**
+     * Tells {@code to} what {@code from} has applied (see {@link Heartbeat}); sent on idle links. A transport that
+     * carries no heartbeats does nothing (its peers then learn only from ChangeSets).
+     *
+     * @throws PeerUnavailableException if the receiver cannot be reached
+     */
+    default void heartbeat(NodeId from, NodeId to, Heartbeat heartbeat) {
+    }
 }

@@ -6,6 +6,7 @@ import dev.converge.Node;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
+import dev.converge.transport.Heartbeat;
 import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Receipt;
 import dev.converge.transport.Transport;
@@ -100,6 +101,26 @@ public final class HttpTransport implements Transport {
 
     @Override
     public Receipt send(NodeId from, NodeId to, List<ChangeSet> batch) {
+        return inSession(to, channel -> post(channel, batch));
+    }
+
+    @Override
+    public void heartbeat(NodeId from, NodeId to, Heartbeat heartbeat) {
+        inSession(to, channel -> {
+            Answer answer = exchange(channel.peer, Wire.HEARTBEAT, Wire.gzip(Wire.heartbeat(heartbeat)), channel.session,
+                channel.counter.incrementAndGet());
+            if (answer.status() == 401 && "unknown-session".equals(answer.reason())) {
+                throw new SessionLost();
+            }
+            return accepted(channel.peer.id(), answer);
+        });
+    }
+
+    /**
+     * Runs one exchange with {@code to} in its session, saying hello first if there is none, and once more if the peer
+     * forgot it (it restarted).
+     */
+    private <T> T inSession(NodeId to, java.util.function.Function<Channel, T> exchange) {
         Channel channel = channels.get(to);
         if (channel == null) {
             throw new PeerUnavailableException(to, "no URL is configured for it", null);
@@ -109,13 +130,13 @@ public final class HttpTransport implements Transport {
                 hello(channel);
             }
             try {
-                return post(channel, batch);
+                return exchange.apply(channel);
             } catch (SessionLost e) {
                 LOG.info("{} no longer knows our session (it restarted?): saying hello again", to);
                 channel.session = null;
                 hello(channel);
                 try {
-                    return post(channel, batch);
+                    return exchange.apply(channel);
                 } catch (SessionLost again) {
                     channel.session = null;
                     throw new PeerUnavailableException(to, "it forgot the session it had just opened (restarting?)", null);

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * polling; capture happens in database triggers, which cannot signal this JVM cheaply on both dialects.) A peer that
  * cannot be reached or refuses is tried again after an exponential backoff with jitter, capped at
  * {@link PeerLimits#maxBackoff()}; it costs its own thread's waiting and queue space, nothing else. A change of
- * reachability is logged once, not every retry. Reachability is learnt from sending: a link with nothing to send
- * since the node started does not know it (idle links carry no heartbeat yet).
+ * reachability is logged once, not every retry. Reachability is learnt from sending: an idle link sends a heartbeat every
+ * {@value #HEARTBEAT_MILLIS} ms ({@link Node#heartbeat}: what this node has applied, so that the peer may let go of
+ * tombstones even if this node never writes), and learns from it too.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
  * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
@@ -36,6 +37,8 @@ public final class PeerLinks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
     static final long POLL_MILLIS = 25;
     static final long IDLE_DELIVERY_MILLIS = 1000;
+    /** How often an idle link tells its peer what this node has applied ({@link Node#heartbeat}). */
+    static final long HEARTBEAT_MILLIS = 5000;
     private static final long APPLY_MILLIS = 1000;
     private static final long FIRST_BACKOFF_MILLIS = 100;
 
@@ -143,6 +146,7 @@ public final class PeerLinks implements AutoCloseable {
         void run() {
             long mark = Long.MIN_VALUE;
             long lastAttempt = 0;
+            long lastHeartbeat = System.nanoTime() - HEARTBEAT_MILLIS * 1_000_000;
             while (!stopping) {
                 long wait = POLL_MILLIS;
                 try {
@@ -153,7 +157,13 @@ public final class PeerLinks implements AutoCloseable {
                         int sent = node.deliverTo(peer, this::send);
                         mark = seen; // read before the delivery: a commit during it moves the mark again
                         if (sent > 0) {
+                            lastHeartbeat = now; // a ChangeSet carries what a heartbeat says
                             continue;
+                        }
+                        if (now - lastHeartbeat >= HEARTBEAT_MILLIS * 1_000_000) {
+                            transport.heartbeat(node.id(), peer, node.heartbeat());
+                            lastHeartbeat = now;
+                            succeeded();
                         }
                     }
                 } catch (PeerUnavailableException e) {

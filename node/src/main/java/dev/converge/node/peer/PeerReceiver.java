@@ -7,6 +7,7 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
+import dev.converge.transport.Heartbeat;
 import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Receipt;
 import io.javalin.config.JavalinConfig;
@@ -55,6 +56,7 @@ public final class PeerReceiver {
     public void routes(JavalinConfig config) {
         config.routes.post(Wire.HELLO, ctx -> handle(ctx, Wire.HELLO, this::hello));
         config.routes.post(Wire.CHANGESETS, ctx -> handle(ctx, Wire.CHANGESETS, this::changeSets));
+        config.routes.post(Wire.HEARTBEAT, ctx -> handle(ctx, Wire.HEARTBEAT, this::heartbeat));
     }
 
     /** The last refusal of each peer's requests since its last accepted one, as {@code status reason: message}. */
@@ -185,6 +187,16 @@ public final class PeerReceiver {
         } catch (PeerUnavailableException e) {
             throw new Refusal(503, "busy", e.getMessage());
         }
+    }
+
+    private byte[] heartbeat(Request request) {
+        Heartbeat hb = Wire.heartbeat(Wire.gunzip(request.body(), limits.maxInflatedBytes()));
+        try {
+            node.receiveHeartbeat(request.peer().id(), hb);
+        } catch (MalformedChangeSetException e) {
+            throw Refusal.malformed(e.getMessage());
+        }
+        return Wire.bytes(ChangeSetCodec.mapper().createObjectNode().put("receiver", node.id().value()));
     }
 
     private void respond(Context ctx, int status, String path, Optional<PeerEndpoint> peer, String session, long counter, byte[] body) {

@@ -6,6 +6,7 @@ import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.MalformedChangeSetException;
 import dev.converge.model.NodeId;
+import dev.converge.transport.Heartbeat;
 import dev.converge.transport.Receipt;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,6 +31,7 @@ final class Wire {
     static final String PREFIX = "/converge/v1";
     static final String HELLO = PREFIX + "/hello";
     static final String CHANGESETS = PREFIX + "/changesets";
+    static final String HEARTBEAT = PREFIX + "/heartbeat";
 
     static final String SENDER = "Converge-Sender";
     static final String RECEIVER = "Converge-Receiver";
@@ -68,6 +70,36 @@ final class Wire {
             throw Refusal.malformed("malformed ChangeSet: " + e.getMessage());
         }
         return out;
+    }
+
+    static byte[] heartbeat(Heartbeat hb) {
+        ObjectNode o = ChangeSetCodec.mapper().createObjectNode();
+        o.put("lastSequence", hb.lastSequence());
+        ObjectNode applied = o.putObject("applied");
+        hb.applied().forEach((origin, seq) -> applied.put(origin.value(), seq));
+        return bytes(o);
+    }
+
+    /** @throws Refusal (400) if the body is not a heartbeat */
+    static Heartbeat heartbeat(byte[] json) {
+        JsonNode root = json(json);
+        JsonNode last = root.get("lastSequence");
+        JsonNode applied = root.get("applied");
+        if (last == null || !last.canConvertToLong() || applied == null || !applied.isObject()) {
+            throw Refusal.malformed("a heartbeat must be an object with a number 'lastSequence' and an object 'applied'");
+        }
+        java.util.Map<NodeId, Long> map = new java.util.HashMap<>();
+        try {
+            for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) applied::fields) {
+                if (!NodeId.isValid(e.getKey()) || !e.getValue().canConvertToLong()) {
+                    throw Refusal.malformed("a heartbeat's 'applied' maps node ids to sequences");
+                }
+                map.put(NodeId.of(e.getKey()), e.getValue().asLong());
+            }
+            return new Heartbeat(last.asLong(), map);
+        } catch (IllegalArgumentException e) {
+            throw Refusal.malformed("malformed heartbeat: " + e.getMessage());
+        }
     }
 
     static byte[] receipt(Receipt r) {

@@ -51,6 +51,21 @@ class PeerReplicationTest {
         }
     }
 
+    /** b never writes: only its heartbeat can tell a that it applied a's delete, so that a lets the tombstone go. */
+    @AllDialects
+    void aPeerThatNeverWritesReleasesTombstonesByItsHeartbeat(Dialect dialect) {
+        try (PeerMesh mesh = PeerMesh.of(dialect, "heartbeat", List.of("a", "b"), (id, b) -> b.purgeGrace(Duration.ZERO)).startAll()) {
+            mesh.sql("a").execute("insert into item values (1, 'doomed', 1)");
+            mesh.awaitConverged(1, BOUND);
+            mesh.sql("a").execute("delete from item where id = 1");
+            mesh.awaitConverged(0, BOUND);
+            Await.until(() -> {
+                mesh.running("a").node().purge();
+                return ((Number) mesh.sql("a").scalar("select count(*) from \"cv_shadow_item\" where \"cv_deleted\" = true")).intValue() == 0;
+            }, BOUND, "a's tombstone goes once b's heartbeat says b applied the delete");
+        }
+    }
+
     @AllDialects
     void aPeerDownWhileOthersWriteCatchesUpWhenBack(Dialect dialect) {
         try (PeerMesh mesh = PeerMesh.of(dialect, "down", List.of("a", "b", "c")).startAll()) {
