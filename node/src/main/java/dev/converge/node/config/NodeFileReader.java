@@ -35,7 +35,7 @@ final class NodeFileReader {
     static final List<String> TOP = List.of("id", "priority", "listen", "database", "peers", "defaults", "tables",
         "limits", "purge_grace", "keys", "tls", "workbench");
     static final List<String> KEYS = List.of("stride", "offset");
-    static final List<String> DATABASE = List.of("url", "user", "password");
+    static final List<String> DATABASE = List.of("url", "user", "password", "h2_tcp_port");
     static final List<String> PEER = List.of("id", "url", "secret", "priority");
     static final List<String> LIMITS = List.of("batch_size", "max_backlog_rows", "max_backlog_age");
     static final List<String> TLS = List.of("keystore", "password");
@@ -143,7 +143,14 @@ final class NodeFileReader {
             // an empty password is a password (H2's sa has one)
             Optional<Secret> password = s.get("password").flatMap(n -> n instanceof YamlNode.Scalar x && x.value() != null
                 ? Optional.of(x.text()) : anyText(n, s.path("password"))).map(Secret::of);
-            return url.map(u -> new DatabaseSettings(u, user, password));
+            Optional<YamlNode> tcpNode = s.get("h2_tcp_port");
+            Optional<Integer> port = tcpNode.flatMap(n -> integer(n, s.path("h2_tcp_port"), 1, 65535));
+            java.util.OptionalInt tcp = port.isPresent() ? java.util.OptionalInt.of(port.get()) : java.util.OptionalInt.empty();
+            if (tcp.isPresent() && url.isPresent() && !url.get().startsWith("jdbc:h2:")) {
+                problems.add(tcpNode.get(), s.path("h2_tcp_port"), "only an H2 database can be served over H2's TCP server; "
+                    + "applications reach PostgreSQL directly");
+            }
+            return url.map(u -> new DatabaseSettings(u, user, password, tcp));
         });
     }
 
