@@ -5,6 +5,7 @@ import dev.converge.NodeStatus;
 import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.status.DatabaseStatusSource;
+import dev.converge.node.status.LiveStatus;
 import dev.converge.node.status.StatusReport;
 import dev.converge.node.status.StatusSource;
 import io.vavr.control.Either;
@@ -18,12 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code converge status --config FILE}: the node's replication status. Today read from the node's database (right
- * for a stopped node; a running node's HTTP endpoint will be another {@link StatusSource}).
+ * {@code converge status --config FILE}: the node's replication status, from the running node's {@code /status}
+ * endpoint ({@link LiveStatus}), or from its database when nothing answers at its listen address (a stopped node).
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Prints the node's replication status from its database: per peer the ChangeSets waiting and the"
-        + " oldest one's age, what was applied from each origin, ChangeSets held back, conflicts to review.",
+    description = {"Prints the node's replication status: from the running node's /status endpoint (per peer reachable or"
+        + " not, the ChangeSets waiting and the oldest one's age, the last error), or, when it is stopped, from its"
+        + " database (per peer the ChangeSets waiting, what was applied from each origin, ChangeSets held back,"
+        + " conflicts to review).",
         "Exits 0 if the status was read, 1 if not (not installed, database unreachable)."})
 final class StatusSubcommand implements Callable<Integer> {
     @ParentCommand
@@ -31,6 +34,10 @@ final class StatusSubcommand implements Callable<Integer> {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node's configuration file.")
     private Path file;
+
+    @Option(names = "--from-database", description = "Read the database even if the node is running (by default a running"
+        + " node is asked at its listen address, and the database only if nothing answers there).")
+    private boolean fromDatabase;
 
     @Override
     public Integer call() {
@@ -40,6 +47,14 @@ final class StatusSubcommand implements Callable<Integer> {
             return 1;
         }
         NodeSettings s = settings.get();
+        if (!fromDatabase) {
+            java.net.URI url = LiveStatus.url(s.listen());
+            java.util.Optional<dev.converge.node.monitor.NodeStatus> live = LiveStatus.read(url, java.time.Duration.ofSeconds(3));
+            if (live.isPresent()) {
+                LiveStatus.lines(live.get(), url).forEach(out::println);
+                return 0;
+            }
+        }
         try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
             return print(new DatabaseStatusSource(s.core(), pool, s.database().safeUrl()), out);
         }

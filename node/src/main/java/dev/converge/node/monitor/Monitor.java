@@ -72,23 +72,31 @@ public final class Monitor {
     public NodeStatus status() {
         boolean up = healthy();
         Map<NodeId, String> refused = refusals.get();
+        // one set of counts from the database (the same a stopped node's `converge status` reads)
+        Optional<dev.converge.NodeStatus> stored = up ? read(() -> Node.status(node.config(), db).getOrNull()) : Optional.empty();
         List<NodeStatus.PeerStatus> out = new ArrayList<>();
         for (PeerEndpoint p : peers) {
             Optional<LinkState> link = links.get().stream().filter(l -> l.peer().equals(p.id())).findFirst();
-            Optional<Node.Backlog> backlog = up ? read(() -> node.backlog(p.id())) : Optional.empty();
+            Optional<dev.converge.NodeStatus.PeerBacklog> backlog = stored.flatMap(s -> s.peers().stream()
+                .filter(b -> b.peer().equals(p.id())).findFirst());
             out.add(new NodeStatus.PeerStatus(p.id().value(), p.url().toString(),
                 link.flatMap(LinkState::reachable).orElse(null),
-                backlog.map(Node.Backlog::changeSets).orElse(null),
-                backlog.flatMap(Node.Backlog::oldestCommit).map(t -> Duration.between(t, Instant.now()).toMillis() / 1000.0).orElse(null),
+                backlog.map(dev.converge.NodeStatus.PeerBacklog::changeSetsWaiting).orElse(null),
+                backlog.flatMap(dev.converge.NodeStatus.PeerBacklog::oldestWaiting)
+                    .map(t -> Math.max(0, Duration.between(t, Instant.now()).toMillis()) / 1000.0).orElse(null),
                 link.flatMap(LinkState::lastSuccess).map(Instant::toString).orElse(null),
                 link.flatMap(LinkState::lastError).orElse(null),
                 refused.get(p.id()),
-                link.map(LinkState::delivered).orElse(0L)));
+                link.map(LinkState::delivered).orElse(0L),
+                backlog.map(dev.converge.NodeStatus.PeerBacklog::acknowledged).orElse(null)));
         }
         Optional<List<ConflictRecord>> conflicts = up ? read(node::conflicts) : Optional.empty();
+        java.util.Map<String, Long> applied = new java.util.LinkedHashMap<>();
+        stored.ifPresent(s -> s.applied().forEach(w -> applied.put(w.origin().value(), w.sequence())));
         return new NodeStatus(node.id().value(), up ? "up" : "down", out, conflicts.map(c -> (long) c.size()).orElse(null),
-            conflicts.map(c -> c.stream().filter(x -> x.status() == ConflictStatus.NEEDS_REVIEW).count()).orElse(null),
-            Instant.now().toString());
+            stored.map(dev.converge.NodeStatus::conflictsToReview).orElse(null), Instant.now().toString(),
+            stored.map(dev.converge.NodeStatus::notYetSequenced).orElse(null), stored.map(dev.converge.NodeStatus::heldBack).orElse(null),
+            stored.isPresent() ? applied : null);
     }
 
     private static <T> Optional<T> read(Supplier<T> query) {

@@ -12,8 +12,12 @@ import java.util.List;
  * @param conflicts every conflict recorded on this node
  * @param conflictsNeedingReview conflicts waiting for a person in the workbench
  * @param at when this was read (ISO-8601)
+ * @param notYetSequenced local transactions captured but not yet made ChangeSets (see {@link dev.converge.NodeStatus})
+ * @param heldBack ChangeSets received and stored, waiting for their dependencies or their turn
+ * @param applied per origin, the highest sequence applied here
  */
-public record NodeStatus(String node, String database, List<PeerStatus> peers, Long conflicts, Long conflictsNeedingReview, String at) {
+public record NodeStatus(String node, String database, List<PeerStatus> peers, Long conflicts, Long conflictsNeedingReview, String at,
+                         Long notYetSequenced, Long heldBack, java.util.Map<String, Long> applied) {
     /**
      * One peer as this node sees it.
      *
@@ -26,8 +30,9 @@ public record NodeStatus(String node, String database, List<PeerStatus> peers, L
      * @param lastError what the last failed delivery attempt said, if the last attempt failed
      * @param lastRefusal the last request of this peer this node refused, since its last accepted one
      * @param delivered ChangeSets (or parts) delivered to it since this node started
+     * @param acknowledged the highest sequence of this node's ChangeSets it has acknowledged
      */
     public record PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
-                             String lastSuccess, String lastError, String lastRefusal, long delivered) {
+                             String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged) {
     }
 }

@@ -56,6 +56,10 @@ class NodeProcessIT {
             exec(b, "insert into item values (2, 'written at b', 2)");
             awaitRows(List.of(1, 2));
         }
+        String status = command("status", "--config", dir.resolve("a.yaml").toString());
+        assertTrue(status.contains("node A is running"), status);
+        assertTrue(status.contains("applied here: B up to 1"), status);
+        assertTrue(!status.contains(SECRET), "no secret in status");
         Process a = processes.get("a");
         a.destroy(); // SIGTERM
         assertTrue(a.waitFor(60, TimeUnit.SECONDS), "a stops on SIGTERM");
@@ -144,6 +148,20 @@ class NodeProcessIT {
         processes.put(id, pb.start());
         awaitUntil(() -> Files.exists(log) && Files.readString(log).contains("applications write to the database"),
             "node " + id + " started (log: " + log + ")");
+    }
+
+    /** Runs a converge command as its own process, with the pair's secret in its environment; returns its output. */
+    private String command(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PAIR_SECRET", SECRET);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     private Connection app(String id) throws SQLException {

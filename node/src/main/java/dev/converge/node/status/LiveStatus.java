@@ -1,0 +1,86 @@
+package dev.converge.node.status;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.converge.node.monitor.NodeStatus;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The status of a running node, from its {@code GET /status} endpoint, as lines a person reads: per peer whether it is
+ * reachable, what waits for it and since when, the last error; what was applied here, what is held back, the
+ * conflicts. Used by {@code converge status} before it falls back to the database (a stopped node). Stateless.
+ */
+public final class LiveStatus {
+    private static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private LiveStatus() {
+    }
+
+    /** The status URL of a node listening on {@code listen} (a wildcard address is asked on the loopback). */
+    public static URI url(InetSocketAddress listen) {
+        String host = listen.getHostString();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            host = "127.0.0.1";
+        }
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.getPort() + "/status");
+    }
+
+    /** The running node's status, or empty if nothing answers there (the node is stopped). */
+    public static Optional<NodeStatus> read(URI url, Duration timeout) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        try {
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(JSON.readValue(r.body(), NodeStatus.class));
+        } catch (ConnectException | HttpTimeoutException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    public static List<String> lines(NodeStatus s, URI from) {
+        List<String> lines = new ArrayList<>();
+        lines.add("node " + s.node() + " is running (from " + from + "); its database is " + s.database());
+        for (NodeStatus.PeerStatus p : s.peers()) {
+            String reach = p.reachable() == null ? "not tried yet" : p.reachable() ? "reachable" : "NOT reachable";
+            String waiting = p.waitingChangeSets() == null ? "" : p.waitingChangeSets() == 0 ? ", nothing waiting"
+                : ", " + p.waitingChangeSets() + " ChangeSets waiting" + (p.oldestUnacknowledgedSeconds() == null ? ""
+                : ", the oldest " + Math.round(p.oldestUnacknowledgedSeconds()) + "s old");
+            String acked = p.acknowledged() == null ? "" : " (acknowledged up to " + p.acknowledged() + ")";
+            String error = p.lastError() == null ? "" : "; last error: " + p.lastError();
+            String refusal = p.lastRefusal() == null ? "" : "; its last request refused here: " + p.lastRefusal();
+            lines.add("peer " + p.id() + " at " + p.url() + ": " + reach + waiting + acked + error + refusal);
+        }
+        if (s.notYetSequenced() != null && s.notYetSequenced() > 0) {
+            lines.add("captured, not yet sequenced: " + s.notYetSequenced() + " transactions");
+        }
+        if (s.applied() != null) {
+            lines.add("applied here: " + (s.applied().isEmpty() ? "nothing yet" : s.applied().entrySet().stream()
+                .map(e -> e.getKey() + " up to " + e.getValue()).collect(Collectors.joining(", "))));
+        }
+        if (s.heldBack() != null) {
+            lines.add("held back: " + s.heldBack() + " ChangeSets received and waiting for their dependencies");
+        }
+        lines.add("conflicts: " + (s.conflicts() == null ? "unknown" : s.conflicts()) + " recorded, "
+            + (s.conflictsNeedingReview() == null ? "unknown" : s.conflictsNeedingReview()) + " to review");
+        return lines;
+    }
+}
