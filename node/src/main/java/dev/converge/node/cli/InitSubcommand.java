@@ -1,14 +1,11 @@
 package dev.converge.node.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.converge.Node;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.ConfigError;
 import dev.converge.config.TableConfig;
 import dev.converge.model.NodeId;
 import dev.converge.node.config.NodeFile;
-import dev.converge.node.config.NodeSettings;
-import dev.converge.node.database.ConnectionPool;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,17 +35,9 @@ final class InitSubcommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = parent.out();
-        Optional<NodeSettings> settings = NodeFileArgument.read(file, out);
-        if (settings.isEmpty()) {
-            return 1;
-        }
-        NodeSettings s = settings.get();
-        String where = s.database().safeUrl();
-        try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
+        return NodeFileArgument.withDatabase(file, out, "cannot install in", (s, pool, where) -> {
             Optional<NodeId> before = Node.installedIn(pool);
-            if (before.isPresent() && !before.get().equals(s.id())) {
-                out.println(where + " is installed for node " + before.get() + ", not " + s.id()
-                    + ": nothing changed (converge uninstall removes that installation)");
+            if (!NodeFileArgument.notAnotherNodes(s, before, where, out, "nothing changed (converge uninstall removes that installation)")) {
                 return 1;
             }
             List<ConfigError> problems = Node.validate(s.core(), pool);
@@ -63,9 +52,6 @@ final class InitSubcommand implements Callable<Integer> {
                 + "; checked and brought up to date" : "installed node " + s.id() + " in " + where));
             out.println("  metadata tables cv_*; capture and shadow tables on " + tables);
             return 0;
-        } catch (RuntimeException e) {
-            out.println("cannot install in " + where + ": " + e.getMessage());
-            return 1;
-        }
+        });
     }
 }

@@ -1,9 +1,7 @@
 package dev.converge.node.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.converge.NodeStatus;
 import dev.converge.node.config.NodeSettings;
-import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.status.DatabaseStatusSource;
 import dev.converge.node.status.LiveStatus;
 import dev.converge.node.status.StatusReport;
@@ -55,9 +53,8 @@ final class StatusSubcommand implements Callable<Integer> {
                 return 0;
             }
         }
-        try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
-            return print(new DatabaseStatusSource(s.core(), pool, s.database().safeUrl()), out);
-        }
+        return NodeFileArgument.withDatabase(s, out, "cannot read the status from",
+            (read, pool, where) -> print(new DatabaseStatusSource(read.core(), pool, where), out));
     }
 
     static int print(StatusSource source, PrintStream out) {

@@ -1,10 +1,7 @@
 package dev.converge.node.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.converge.Node;
 import dev.converge.model.NodeId;
-import dev.converge.node.config.NodeSettings;
-import dev.converge.node.database.ConnectionPool;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,20 +32,13 @@ final class UninstallSubcommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = parent.out();
-        Optional<NodeSettings> settings = NodeFileArgument.read(file, out);
-        if (settings.isEmpty()) {
-            return 1;
-        }
-        NodeSettings s = settings.get();
-        String where = s.database().safeUrl();
-        try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
+        return NodeFileArgument.withDatabase(file, out, "cannot uninstall from", (s, pool, where) -> {
             Optional<NodeId> installed = Node.installedIn(pool);
             if (installed.isEmpty()) {
                 out.println("nothing to remove: Converge is not installed in " + where);
                 return 0;
             }
-            if (!installed.get().equals(s.id())) {
-                out.println(where + " is installed for node " + installed.get() + ", not " + s.id() + ": nothing removed");
+            if (!NodeFileArgument.notAnotherNodes(s, installed, where, out, "nothing removed")) {
                 return 1;
             }
             if (!yes && !confirmed(s.id(), where, out)) {
@@ -58,10 +48,7 @@ final class UninstallSubcommand implements Callable<Integer> {
             out.println("removed node " + s.id() + " from " + where + ": capture and every cv_* table;"
                 + " the replicated tables are untouched");
             return 0;
-        } catch (RuntimeException e) {
-            out.println("cannot uninstall from " + where + ": " + e.getMessage());
-            return 1;
-        }
+        });
     }
 
     /** Asks on the terminal; without one (a script, a pipe) there is no one to ask, so --yes is needed. */
