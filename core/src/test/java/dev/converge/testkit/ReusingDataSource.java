@@ -19,13 +19,12 @@ import javax.sql.DataSource;
  * connection handed back is rolled back if a transaction was left open and put back in auto-commit mode, so the next
  * caller finds it as fresh. For tests; {@link #close} closes every connection it made.
  */
-public final class ReusingDataSource implements DataSource, AutoCloseable {
-    private final DataSource target;
+public final class ReusingDataSource extends DelegatingDataSource implements AutoCloseable {
     private final Deque<Connection> idle = new ArrayDeque<>();
     private final List<Connection> all = new ArrayList<>();
 
     public ReusingDataSource(DataSource target) {
-        this.target = target;
+        super(target);
     }
 
     @Override
@@ -83,45 +82,5 @@ public final class ReusingDataSource implements DataSource, AutoCloseable {
         }
         all.clear();
         idle.clear();
-    }
-
-    @Override
-    public Connection getConnection(String user, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("use getConnection()");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return target.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        target.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        target.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return target.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return target.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        return target.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return target.isWrapperFor(iface);
     }
 }
