@@ -54,6 +54,7 @@ public final class ApplyEngine {
     private final LocalRows localRows;
     private final Planner planner;
     private final UniqueCollisions collisions;
+    private final ForeignKeyConflicts foreignKeys;
 
     /**
      * @param outbound this node's outbound queue: local transactions that committed while the apply waited for its row
@@ -68,6 +69,7 @@ public final class ApplyEngine {
         this.localRows = new LocalRows(tables, outbound);
         this.planner = new Planner(config, tables, resolvers, records);
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
+        this.foreignKeys = new ForeignKeyConflicts(tables, records);
     }
 
     /** Applies {@code cs} whole (rows a resolver or the target refuses are left out and recorded) and advances its watermark. */
@@ -304,7 +306,9 @@ public final class ApplyEngine {
             Optional<Plan> raced = racedInsert(connection, ctx, cs, p, initial);
             // a part's refused row may be settled by a later part: collisions are judged for whole ChangeSets only
             Optional<Plan> collided = raced.isPresent() || !whole ? Optional.empty() : collisions.settle(connection, ctx, cs, p, initial);
-            Plan replanned = raced.or(() -> collided).orElseGet(() -> refused(cs, p, r.reason()));
+            Optional<Plan> orphaned = raced.isPresent() || collided.isPresent() || !whole ? Optional.empty()
+                : foreignKeys.settle(connection, ctx, cs, p);
+            Plan replanned = raced.or(() -> collided).or(() -> orphaned).orElseGet(() -> refused(cs, p, r.reason()));
             if (!whole && replanned.lost() && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 deferred.add(new Deferred(cs.withChanges(List.of(p.change())), p)); // its order may lie in a later part
                 finals.remove(finals.indexOf(p));

@@ -62,6 +62,14 @@ final class ConflictRecords {
             Optional.of(truncate(reason)));
     }
 
+    /** A refused row whose conflict was then decided (see {@link ForeignKeyConflicts}), with what was done. */
+    ConflictRecord refusedDecided(ChangeSet cs, Plan p, ConflictType type, Outcome outcome, ConflictStatus status, String detail) {
+        ConflictRecord r = refused(cs, p, type, detail);
+        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
+            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
+            r.resolver(), outcome, status, r.detectedTime(), r.detail());
+    }
+
     /** A change whose resolver failed (threw, or answered nothing): parked with the error, the conflict's images kept. */
     ConflictRecord resolverFailed(ChangeSet cs, Conflict c, String reason) {
         ConflictRecord r = decided(cs, c, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW);

@@ -14,6 +14,18 @@ final class Tables {
         tables.forEach(t -> byName.put(t.name(), t));
     }
 
+    /** The replicated table of that name, if the node replicates it. */
+    java.util.Optional<BoundTable> find(String name) {
+        BoundTable t = byName.get(name);
+        return t != null ? java.util.Optional.of(t)
+            : byName.values().stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst();
+    }
+
+    /** Every replicated table. */
+    java.util.Collection<BoundTable> all() {
+        return byName.values();
+    }
+
     /** @throws ConvergeException if the node does not replicate {@code name} */
     BoundTable get(String name) {
         BoundTable t = byName.get(name);

@@ -17,13 +17,16 @@ import org.jooq.Table;
  * column fields, the columns the database fills itself ({@link Generated}), how each column's values travel and are
  * written back ({@link ColumnType}), its shadow table, and its {@code uniques}: the column sets other than the primary key
  * that a unique constraint or a plain unique index (no predicate, no expression) makes unique, limited to those whose
- * columns are all replicated (only those can be judged between two peers' writes). Immutable; thread-safe.
+ * columns are all replicated (only those can be judged between two peers' writes), and its {@code references}: its
+ * foreign keys ({@link Reference}). Immutable; thread-safe.
  */
 public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, Field<Object>> fieldsByName, ShadowTable shadow,
-                         Generated generated, Map<String, ColumnType> types, Dialect dialect, List<List<String>> uniques) {
+                         Generated generated, Map<String, ColumnType> types, Dialect dialect, List<List<String>> uniques,
+                         List<Reference> references) {
     public BoundTable {
         types = Map.copyOf(types);
         uniques = uniques.stream().map(List::copyOf).toList();
+        references = List.copyOf(references);
     }
 
     /** How a column's values travel; {@link ColumnType#NATIVE} for a column the catalog did not describe. */

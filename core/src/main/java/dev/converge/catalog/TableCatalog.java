@@ -23,6 +23,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.jooq.UniqueKey;
 
@@ -137,7 +138,19 @@ public final class TableCatalog {
         ShadowTable shadow = ShadowTable.of(t.getName(), keyFields, ctx.dialect());
         Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
         return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect,
-            uniques(t, key, columns.get())));
+            uniques(t, key, columns.get()), references(ctx, t)));
+    }
+
+    /** The foreign keys of {@code t}, with their delete rules from the standard views (jOOQ's meta has no rule). */
+    static List<Reference> references(DSLContext ctx, Table<?> t) {
+        List<Reference> out = new ArrayList<>();
+        for (org.jooq.ForeignKey<?, ?> fk : t.getReferences()) {
+            String rule = ctx.resultQuery("SELECT delete_rule FROM information_schema.referential_constraints"
+                + " WHERE constraint_name = {0} AND constraint_schema = CURRENT_SCHEMA", DSL.val(fk.getName())).fetchOne(0, String.class);
+            out.add(new Reference(fk.getName(), fk.getFields().stream().map(Field::getName).toList(), fk.getKey().getTable().getName(),
+                fk.getKeyFields().stream().map(Field::getName).toList(), rule));
+        }
+        return out;
     }
 
     /**
