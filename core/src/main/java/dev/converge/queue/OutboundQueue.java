@@ -162,28 +162,27 @@ public final class OutboundQueue {
         return d.family() == SQLDialect.POSTGRES ? 16 : 16_000;
     }
 
-    /** Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many. */
+    /**
+     * Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many.
+     *
+     * <p>Looks before it locks: when nothing is waiting (every apply asks, and every sequencing ends with an empty
+     * pass) it returns without taking the clock row's lock, which an apply holds for its whole transaction. A
+     * transaction that commits just after the look is sequenced by the next pass, as one that commits just after a
+     * pass always was. When something is waiting, the look is repeated under the lock: another sequencer may have taken
+     * it meanwhile.
+     */
     private int sequencePass(DSLContext tx) {
+        if (pending(tx, 1).isEmpty()) {
+            return 0;
+        }
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
-        Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
-        long next = last == null ? 1 : last + 1;
-        var o = OUTBOX.as("o");
-        Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
-        Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
-        Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
-        Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
-        Field<Integer> rows = DSL.count().as("outbox_rows");
-        var pending = tx.select(oTx, lastId, lastWall, appliedN, rows)
-            .from(o)
-            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
-            .groupBy(oTx)
-            .orderBy(lastId)
-            .limit(TRANSACTIONS_PER_PASS)
-            .fetch();
+        var pending = pending(tx, TRANSACTIONS_PER_PASS);
         if (pending.isEmpty()) {
             return 0;
         }
+        Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
+        long next = last == null ? 1 : last + 1;
         int groupLimit = outboxRowsPerGroup(tx.dialect());
         List<Sequenced> group = new ArrayList<>();
         int groupRows = 0;
@@ -210,6 +209,26 @@ public final class OutboundQueue {
         writeVersions(tx, group);
         tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
         return pending.size();
+    }
+
+    /**
+     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
+     * row: key, last row id, last wall reading, last applied count, captured rows.
+     */
+    private static org.jooq.Result<org.jooq.Record5<String, Long, Long, Long, Integer>> pending(DSLContext tx, int limit) {
+        var o = OUTBOX.as("o");
+        Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
+        Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
+        Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
+        Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
+        Field<Integer> rows = DSL.count().as("outbox_rows");
+        return tx.select(oTx, lastId, lastWall, appliedN, rows)
+            .from(o)
+            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
+            .groupBy(oTx)
+            .orderBy(lastId)
+            .limit(limit)
+            .fetch();
     }
 
     /**

@@ -80,4 +80,41 @@ class ShadowVersionsIT {
             assertEquals(merged(7), store.versions(ctx, shadow, List.of(List.of(7))).get(List.of(7)));
         }
     }
+
+    /**
+     * PostgreSQL: the purge's indexes hold tombstones only, so that writing a live version costs no entry in them; an
+     * install whose indexes held every version gets them replaced; and the purge's queries still find the index.
+     */
+    @org.junit.jupiter.api.Test
+    void onPostgresqlThePurgeIndexesHoldTombstonesOnly() throws Exception {
+        DataSource db = TestDatabases.fresh(Dialect.POSTGRESQL, "shadow_partial");
+        ShadowTable shadow = shadow(Dialect.POSTGRESQL);
+        Sql sql = Sql.on(db);
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, Dialect.POSTGRESQL.jooq());
+            store.create(ctx, shadow);
+            sql.execute("DROP INDEX \"" + shadow.purgeIndexName() + "\"", "DROP INDEX \"" + shadow.seenIndexName() + "\"",
+                "CREATE INDEX \"" + shadow.purgeIndexName() + "\" ON \"" + shadow.name() + "\" (cv_deleted, cv_ts)",
+                "CREATE INDEX \"" + shadow.seenIndexName() + "\" ON \"" + shadow.name() + "\" (cv_deleted, cv_origin, cv_seq)");
+            store.create(ctx, shadow); // as a node opened on an earlier install does
+            for (String index : List.of(shadow.purgeIndexName(), shadow.seenIndexName())) {
+                String definition = (String) sql.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = ?", index);
+                org.junit.jupiter.api.Assertions.assertTrue(definition.endsWith("WHERE (cv_deleted = true)"),
+                    "the index " + index + " should hold tombstones only, but is: " + definition);
+            }
+            List<RowVersion> versions = new ArrayList<>();
+            for (int k = 1; k <= 20; k++) {
+                versions.add(k % 4 == 0 ? RowVersion.tombstone(List.of(k), 10 + k, "A", k, "{\"k\": " + k + "}") : RowVersion.live(List.of(k), 10 + k, "A", k));
+            }
+            store.write(ctx, shadow, versions);
+            assertEquals(5, store.tombstones(ctx, shadow).size(), "every tombstone is found");
+            assertEquals(2, store.purgeSeen(ctx, shadow, "A", 0, 8, Long.MAX_VALUE), "tombstones 4 and 8 are seen by every peer");
+            assertEquals(1, store.purgeAged(ctx, shadow, Map.of("A", 20L), 0, 23), "tombstone 12 is past the grace");
+            ctx.execute("SET enable_seqscan = off");
+            String plan = ctx.fetch("EXPLAIN DELETE FROM \"" + shadow.name() + "\" WHERE cv_deleted = true AND cv_origin = 'A'"
+                + " AND cv_seq > 1 AND cv_seq <= 3 AND cv_ts < 5").toString();
+            org.junit.jupiter.api.Assertions.assertTrue(plan.contains(shadow.seenIndexName()) || plan.contains(shadow.purgeIndexName()),
+                "a purge should read a tombstone index: " + plan);
+        }
+    }
 }

@@ -57,14 +57,15 @@ public final class OltpBenchmark {
         double[] conflicts = new double[s.runs()];
         for (int run = 0; run < s.runs(); run++) {
             double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { });
-            Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES);
-            Replicated replicated = replicated(mesh);
-            for (int i = 0; i < s.peers(); i++) {
-                raw[i][run] = r[i];
-                with[i][run] = replicated.rates[i];
+            try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
+                Replicated replicated = replicated(mesh);
+                for (int i = 0; i < s.peers(); i++) {
+                    raw[i][run] = r[i];
+                    with[i][run] = replicated.rates[i];
+                }
+                drain[run] = replicated.drainSeconds;
+                conflicts[run] = mesh.nodes.stream().mapToInt(n -> n.conflicts().size()).sum();
             }
-            drain[run] = replicated.drainSeconds;
-            conflicts[run] = mesh.nodes.stream().mapToInt(n -> n.conflicts().size()).sum();
         }
         for (int i = 0; i < s.peers(); i++) {
             double a = Stats.median(raw[i]);

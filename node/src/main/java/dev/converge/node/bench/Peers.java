@@ -1,5 +1,7 @@
 package dev.converge.node.bench;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.converge.Node;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.NodeConfig;
@@ -14,9 +16,15 @@ import javax.sql.DataSource;
 
 /**
  * A mesh of fresh peers for one run: each its own fresh database with the benchmark's tables, Converge installed on
- * every one of them, all on one in-process transport.
+ * every one of them, all on one in-process transport. Each node works through a connection pool, as a deployed node
+ * does: a node opens a transaction per unit of work (several per delivery), and a PostgreSQL connection opened for
+ * each would cost a server process apiece. The workload's own writers use {@link #dbs} directly. Close it after the
+ * run: that closes the pools.
  */
-final class Peers {
+final class Peers implements AutoCloseable {
+    /** Connections per node's pool: its delivery threads, the deliveries it receives, and the odd read. */
+    private static final int POOL = 8;
+
     interface Schema {
         void create(DataSource db) throws SQLException;
     }
@@ -25,6 +33,7 @@ final class Peers {
     final List<DataSource> dbs = new ArrayList<>();
     final List<Node> nodes = new ArrayList<>();
     final InProcessTransport transport = new InProcessTransport();
+    private final List<HikariDataSource> pools = new ArrayList<>();
 
     /** Fresh databases with {@code schema}, no Converge yet (for the runs without it). */
     static List<DataSource> databases(Dialect dialect, String prefix, int count, Schema schema) throws SQLException {
@@ -56,12 +65,29 @@ final class Peers {
                 }
             }
             tables.forEach(t -> config.table(t.name()));
-            Node node = Node.open(config.build(), dbs.get(i), TimeSource.system());
+            Node node = Node.open(config.build(), p.pool(dbs.get(i), prefix + "_" + p.names.get(i)), TimeSource.system());
             p.dbs.add(dbs.get(i));
             p.nodes.add(node);
             p.transport.register(node);
         }
         return p;
+    }
+
+    private DataSource pool(DataSource db, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db);
+        config.setPoolName("bench-" + name);
+        config.setMaximumPoolSize(POOL);
+        config.setMinimumIdle(0);
+        HikariDataSource pool = new HikariDataSource(config);
+        pools.add(pool);
+        return pool;
+    }
+
+    /** Closes the nodes' pools; the databases stay. */
+    @Override
+    public void close() {
+        pools.forEach(HikariDataSource::close);
     }
 
     Node node(int i) {

@@ -63,36 +63,37 @@ public final class RateBenchmark {
     }
 
     private Run once(int txs) throws SQLException {
-        Peers p = Peers.mesh(s.dialect(), "rate", 2, Workload::createTable, Workload.TABLES);
-        AtomicLongArray committed = new AtomicLongArray(txs);
-        AtomicLongArray applied = new AtomicLongArray(txs);
-        TimingTransport transport = new TimingTransport(p.transport, (batch, receipt, at) -> {
-            for (ChangeSet cs : batch) {
-                if (cs.sequence() <= receipt.storedThrough() && !cs.changes().isEmpty()) {
-                    Object id = cs.changes().get(0).key().values().values().iterator().next();
-                    applied.compareAndSet((((Number) id).intValue() - 1) / s.txRows(), 0, at);
+        try (Peers p = Peers.mesh(s.dialect(), "rate", 2, Workload::createTable, Workload.TABLES)) {
+            AtomicLongArray committed = new AtomicLongArray(txs);
+            AtomicLongArray applied = new AtomicLongArray(txs);
+            TimingTransport transport = new TimingTransport(p.transport, (batch, receipt, at) -> {
+                for (ChangeSet cs : batch) {
+                    if (cs.sequence() <= receipt.storedThrough() && !cs.changes().isEmpty()) {
+                        Object id = cs.changes().get(0).key().values().values().iterator().next();
+                        applied.compareAndSet((((Number) id).intValue() - 1) / s.txRows(), 0, at);
+                    }
                 }
+            });
+            AtomicBoolean writing = new AtomicBoolean(true);
+            CompletableFuture<Void> delivery = CompletableFuture.runAsync(() -> deliver(p.node(0), p.id(1), transport, writing));
+            long t0 = System.nanoTime();
+            try {
+                write(p.dbs.get(0), txs, t0, committed);
+            } finally {
+                writing.set(false);
             }
-        });
-        AtomicBoolean writing = new AtomicBoolean(true);
-        CompletableFuture<Void> delivery = CompletableFuture.runAsync(() -> deliver(p.node(0), p.id(1), transport, writing));
-        long t0 = System.nanoTime();
-        try {
-            write(p.dbs.get(0), txs, t0, committed);
-        } finally {
-            writing.set(false);
-        }
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        ReplicationBenchmark.join(delivery);
-        Fingerprint.requireSame("steady rate", p.names, p.dbs, Workload.TABLES);
-        double[] lags = new double[txs];
-        for (int i = 0; i < txs; i++) {
-            if (applied.get(i) == 0) {
-                throw new IllegalStateException("steady rate: transaction " + i + " was never seen applied at B; the run is void");
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            ReplicationBenchmark.join(delivery);
+            Fingerprint.requireSame("steady rate", p.names, p.dbs, Workload.TABLES);
+            double[] lags = new double[txs];
+            for (int i = 0; i < txs; i++) {
+                if (applied.get(i) == 0) {
+                    throw new IllegalStateException("steady rate: transaction " + i + " was never seen applied at B; the run is void");
+                }
+                lags[i] = Math.max(0, applied.get(i) - committed.get(i)) / 1e6;
             }
-            lags[i] = Math.max(0, applied.get(i) - committed.get(i)) / 1e6;
+            return new Run(Stats.percentile(lags, 50), Stats.percentile(lags, 99), Stats.max(lags), (double) txs * s.txRows() / elapsed);
         }
-        return new Run(Stats.percentile(lags, 50), Stats.percentile(lags, 99), Stats.max(lags), (double) txs * s.txRows() / elapsed);
     }
 
     /** Transaction {@code i} is due at {@code t0 + i * interval}; a late one goes at once, the next keeps its time. */

@@ -70,8 +70,9 @@ public final class ReplicationBenchmark {
         for (int i = 0; i < settings.runs(); i++) {
             DataSource plain = Peers.fresh(settings.dialect(), "raw", Workload::createTable); // not timed: CREATE DATABASE
             raws[i] = seconds(() -> w.run(plain));
-            Peers captured = Peers.mesh(settings.dialect(), "cap", 2, Workload::createTable, Workload.TABLES);
-            captures[i] = seconds(() -> w.run(captured.dbs.get(0)));
+            try (Peers captured = Peers.mesh(settings.dialect(), "cap", 2, Workload::createTable, Workload.TABLES)) {
+                captures[i] = seconds(() -> w.run(captured.dbs.get(0)));
+            }
             ends.add(endToEnd());
             if (nativeRepl != null) {
                 natives[i] = nativeRepl.run(w);
@@ -139,37 +140,38 @@ public final class ReplicationBenchmark {
      */
     private EndToEnd endToEnd() throws SQLException {
         int n = 2;
-        Peers p = Peers.mesh(settings.dialect(), "e2e", n, Workload::createTable, Workload.TABLES);
-        TimingTransport transport = new TimingTransport(p.transport);
-        long t0 = System.nanoTime();
-        CompletableFuture<Void> second = settings.conflicts() == 0 ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> unchecked(() -> w.share(settings.conflicts()).run(p.dbs.get(1))));
-        w.run(p.dbs.get(0));
-        join(second);
-        long t1 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            p.node(i).outboundFor(p.id((i + 1) % n), 0);
-        }
-        long t2 = System.nanoTime();
-        int shipped = 0;
-        for (int sent = -1; sent != 0; ) {
-            sent = 0;
+        try (Peers p = Peers.mesh(settings.dialect(), "e2e", n, Workload::createTable, Workload.TABLES)) {
+            TimingTransport transport = new TimingTransport(p.transport);
+            long t0 = System.nanoTime();
+            CompletableFuture<Void> second = settings.conflicts() == 0 ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(() -> unchecked(() -> w.share(settings.conflicts()).run(p.dbs.get(1))));
+            w.run(p.dbs.get(0));
+            join(second);
+            long t1 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    if (i != j) {
-                        sent += p.node(i).deliverTo(p.id(j), transport);
+                p.node(i).outboundFor(p.id((i + 1) % n), 0);
+            }
+            long t2 = System.nanoTime();
+            int shipped = 0;
+            for (int sent = -1; sent != 0; ) {
+                sent = 0;
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        if (i != j) {
+                            sent += p.node(i).deliverTo(p.id(j), transport);
+                        }
                     }
                 }
+                shipped += sent;
             }
-            shipped += sent;
+            long t3 = System.nanoTime();
+            Fingerprint.requireSame("end to end", p.names, p.dbs, Workload.TABLES);
+            int conflicts = p.nodes.stream().mapToInt(node -> node.conflicts().size()).sum();
+            double deliver = (t3 - t2) / 1e9;
+            return new EndToEnd((t3 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                deliver - transport.shipSeconds() - transport.applySeconds(), transport.shipSeconds(), transport.applySeconds(),
+                transport.bytes(), shipped, conflicts);
         }
-        long t3 = System.nanoTime();
-        Fingerprint.requireSame("end to end", p.names, p.dbs, Workload.TABLES);
-        int conflicts = p.nodes.stream().mapToInt(node -> node.conflicts().size()).sum();
-        double deliver = (t3 - t2) / 1e9;
-        return new EndToEnd((t3 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-            deliver - transport.shipSeconds() - transport.applySeconds(), transport.shipSeconds(), transport.applySeconds(),
-            transport.bytes(), shipped, conflicts);
     }
 
     /**
@@ -178,18 +180,19 @@ public final class ReplicationBenchmark {
      * (the run goes inserts, updates, deletes, so its first and last tenths also differ in kind).
      */
     private void steady(double raw) throws SQLException {
-        Peers p = Peers.mesh(settings.dialect(), "steady", 2, Workload::createTable, Workload.TABLES);
-        Node a = p.node(0);
-        NodeId b = p.id(1);
         List<long[]> perTx = new ArrayList<>(); // {kind, nanoseconds}
-        long t0 = System.nanoTime();
-        w.run(p.dbs.get(0), (kind, start) -> {
-            a.deliverTo(b, p.transport);
-            perTx.add(new long[] {kind, System.nanoTime() - start});
-        });
-        double total = (System.nanoTime() - t0) / 1e9;
-        Fingerprint.requireSame("steady", p.names, p.dbs, Workload.TABLES);
-        report("steady A -> B (1 run)", total, raw);
+        try (Peers p = Peers.mesh(settings.dialect(), "steady", 2, Workload::createTable, Workload.TABLES)) {
+            Node a = p.node(0);
+            NodeId b = p.id(1);
+            long t0 = System.nanoTime();
+            w.run(p.dbs.get(0), (kind, start) -> {
+                a.deliverTo(b, p.transport);
+                perTx.add(new long[] {kind, System.nanoTime() - start});
+            });
+            double total = (System.nanoTime() - t0) / 1e9;
+            Fingerprint.requireSame("steady", p.names, p.dbs, Workload.TABLES);
+            report("steady A -> B (1 run)", total, raw);
+        }
         int n = perTx.size();
         int tenth = Math.max(1, n / 10);
         double first = meanMillis(perTx.subList(0, tenth));
