@@ -46,13 +46,35 @@ final class Convergence {
      */
     static boolean awaitDrained(DemoMesh mesh, Duration bound) throws InterruptedException {
         long end = System.nanoTime() + bound.toNanos();
+        int inARow = 0;
         while (System.nanoTime() < end) {
-            if (mesh.peers().stream().allMatch(Convergence::drained)) {
+            // twice in a row: the status is read table by table, not as one snapshot, so one reading could fall
+            // between a receipt and the sender's bookkeeping of it
+            inARow = mesh.peers().stream().allMatch(Convergence::drained) ? inARow + 1 : 0;
+            if (inARow == 2) {
                 return true;
             }
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /**
+     * Reads every node's contents until they are all equal or {@code bound} passed; returns the last reading. After
+     * {@link #awaitDrained} they are equal at the first reading unless the peers did not converge.
+     */
+    static java.util.List<Contents> awaitSame(DemoMesh mesh, Duration bound) throws SQLException, InterruptedException {
+        long end = System.nanoTime() + bound.toNanos();
+        while (true) {
+            java.util.List<Contents> contents = new java.util.ArrayList<>();
+            for (DemoMesh.Peer p : mesh.peers()) {
+                contents.add(read(p.app()));
+            }
+            if (contents.stream().allMatch(c -> c.equals(contents.get(0))) || System.nanoTime() > end) {
+                return contents;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static boolean drained(DemoMesh.Peer p) {

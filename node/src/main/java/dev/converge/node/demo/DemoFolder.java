@@ -94,7 +94,7 @@ final class DemoFolder implements AutoCloseable {
             priority: %2$d
             listen: "127.0.0.1:%3$d"
             database:
-              url: "jdbc:h2:%4$s"
+              url: "jdbc:h2:%4$s;LOCK_TIMEOUT=1000"
               user: sa
               password: ""
             peers:
