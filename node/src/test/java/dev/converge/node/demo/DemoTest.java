@@ -52,8 +52,8 @@ class DemoTest {
         for (String line : printed.lines().toList()) {
             Matcher m = CHECKSUM_LINE.matcher(line.strip());
             if (m.matches()) {
-                rows.add(Long.parseLong(m.group(3).replace(",", "")));
-                checksums.add(m.group(4));
+                rows.add(Long.parseLong(m.group(2).replace(",", "")));
+                checksums.add(m.group(3));
             }
         }
         assertEquals(3, checksums.size(), "a checksum line per peer is printed:\n" + printed);
