@@ -31,9 +31,9 @@ public final class Demo {
     private static final int HOT_PRODUCTS = 10;
     private static final long CLASH_EVERY_MILLIS = 1500;
     /**
-     * Each writer's mean think time after a commit. Converge replicates small transactions at tens per second per
-     * node on two cores today (see the README's figures); unpaced writers would leave a backlog the demo then waits
-     * minutes for.
+     * Each writer's mean think time after a commit. On two cores a node applies small ChangeSets at about ten per
+     * second today (each apply first sequences the node's own transactions, holding the rows it writes); unpaced
+     * writers would leave a backlog the demo then waits minutes for.
      */
     private static final long WRITER_PAUSE_MILLIS = 800;
 
@@ -69,7 +69,13 @@ public final class Demo {
             throw e;
         }
         boolean keepFolder = false;
-        Thread hook = new Thread(() -> stop(mesh, folder, false), "converge-demo-shutdown");
+        Thread hook = new Thread(() -> {
+            out.println();
+            out.println("stopping the peers ...");
+            stop(mesh, folder, false);
+            out.println("stopped" + (folder.temporary() ? "; " + folder.root() + " removed" : ""));
+            out.flush();
+        }, "converge-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (DemoMesh.Peer p : mesh.peers()) {

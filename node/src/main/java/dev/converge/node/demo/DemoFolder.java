@@ -94,7 +94,9 @@ final class DemoFolder implements AutoCloseable {
             priority: %2$d
             listen: "127.0.0.1:%3$d"
             database:
-              url: "jdbc:h2:%4$s;LOCK_TIMEOUT=1000"
+              # LOCK_TIMEOUT: a writer waits at most a second for a row lock; DB_CLOSE_ON_EXIT=FALSE: on Ctrl-C the demo
+              # stops the node before the database closes, instead of H2 closing it under the running node
+              url: "jdbc:h2:%4$s;LOCK_TIMEOUT=1000;DB_CLOSE_ON_EXIT=FALSE"
               user: sa
               password: ""
             peers:

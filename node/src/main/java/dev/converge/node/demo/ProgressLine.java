@@ -45,6 +45,7 @@ final class ProgressLine {
     }
 
     void start() {
+        out.println(LEGEND);
         thread = new Thread(this::loop, "converge-demo-progress");
         thread.setDaemon(true);
         thread.start();
@@ -89,15 +90,18 @@ final class ProgressLine {
         out.flush();
     }
 
+    /** What each figure of the line is, printed once before the first line. */
+    static final String LEGEND = "per node: commits / ChangeSets not yet acknowledged by every peer / conflicts recorded";
+
     String line() {
-        StringJoiner nodes = new StringJoiner(" | ");
+        StringJoiner nodes = new StringJoiner("   ");
         List<DemoMesh.Peer> peers = mesh.peers();
         for (int i = 0; i < peers.size(); i++) {
             DemoMesh.Peer p = peers.get(i);
-            nodes.add(String.format(Locale.ROOT, "%s %,d commits, %s waiting, %s conflicts", p.id(), commits.apply(i),
-                waiting(p), conflicts(p)));
+            nodes.add(String.format(Locale.ROOT, "%s %,d / %s / %s", p.id(), commits.apply(i), waiting(p), conflicts(p)));
         }
-        return String.format(Locale.ROOT, "%5.1f s %-11s %s", (System.nanoTime() - started) / 1e9, phase, nodes);
+        // short enough for an 80-column terminal, where a wrapped line could not be rewritten in place
+        return String.format(Locale.ROOT, "%5.1f s %-12s %s", (System.nanoTime() - started) / 1e9, phase, nodes);
     }
 
     /**
