@@ -163,7 +163,7 @@ public final class Demo {
         for (int i = 0; i < mesh.peers().size(); i++) {
             rowChanges.add(writers.counts(i).rowChanges.get());
         }
-        summary.figures(mesh, new Summary.Figures(contents, rowChanges, (caughtUp - started) / 1e9));
+        summary.figures(mesh, new Summary.Figures(rowChanges, (caughtUp - started) / 1e9));
         return same;
     }
 

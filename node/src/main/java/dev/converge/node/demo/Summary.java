@@ -18,11 +18,10 @@ final class Summary {
     /**
      * What the run measured.
      *
-     * @param contents what each node's database holds, in node order
      * @param rowChanges row changes each node's writers committed, in node order
      * @param seconds from the writers' start until every peer had applied everything
      */
-    record Figures(List<Convergence.Contents> contents, List<Long> rowChanges, double seconds) {
+    record Figures(List<Long> rowChanges, double seconds) {
     }
 
     private final PrintStream out;
