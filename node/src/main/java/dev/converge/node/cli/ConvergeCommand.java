@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "converge", mixinStandardHelpOptions = true, versionProvider = ConvergeCommand.Version.class,
     description = "Multi-master database synchronization: peers that all accept writes, and converge.",
-    subcommands = {ConfigSubcommand.class, InitSubcommand.class, RunSubcommand.class, StatusSubcommand.class, UninstallSubcommand.class,
-        UserSubcommand.class, SpecSubcommand.class, BenchSubcommand.class, HelpCommand.class})
+    subcommands = {DemoSubcommand.class, ConfigSubcommand.class, InitSubcommand.class, RunSubcommand.class, StatusSubcommand.class,
+        UninstallSubcommand.class, UserSubcommand.class, SpecSubcommand.class, BenchSubcommand.class, HelpCommand.class})
 public final class ConvergeCommand implements Runnable {
     private final PrintStream out;
 
