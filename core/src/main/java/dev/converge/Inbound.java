@@ -104,7 +104,7 @@ final class Inbound {
                 }
                 applied += done.applied();
                 next += done.consumed();
-                if (done.consumed() < group.size()) {
+                if (done.waits()) {
                     break; // the next one waits
                 }
             }
@@ -134,10 +134,18 @@ final class Inbound {
     /** At most this many whole ChangeSets, and about this many changes, are applied in one database transaction. */
     static final int GROUP = 100;
     static final int GROUP_CHANGES = 5_000;
+    /**
+     * A group takes no further ChangeSet once it has worked this long: its row locks are held until it commits, and an
+     * application's statement that waits for one of them must not wait past its lock timeout (H2's default is a second).
+     */
+    static final long GROUP_NANOS = 200_000_000L;
 
-    /** What applying a group did: how many of its first ChangeSets it consumed (applied or found applied), how many it applied. */
-    private record Group(int consumed, int applied) {
-        static final Group FAILED = new Group(-1, 0);
+    /**
+     * What applying a group did: how many of its first ChangeSets it consumed (applied or found applied), how many it
+     * applied, and whether it stopped because the next one must wait (rather than for time).
+     */
+    private record Group(int consumed, int applied, boolean waits) {
+        static final Group FAILED = new Group(-1, 0, false);
     }
 
     /** The whole ChangeSets from {@code from} that go in one apply transaction. */
@@ -163,10 +171,14 @@ final class Inbound {
             return tx.applying((connection, ctx) -> {
                 int consumed = 0;
                 int applied = 0;
+                long start = System.nanoTime();
                 for (ChangeSet cs : group) {
+                    if (consumed > 0 && System.nanoTime() - start > GROUP_NANOS) {
+                        return new Group(consumed, applied, false);
+                    }
                     Arrival readiness = readiness(ctx, Incoming.whole(cs), bound);
                     if (readiness == Arrival.WAITS) {
-                        break;
+                        return new Group(consumed, applied, true);
                     }
                     if (readiness == null) {
                         bound.engine().apply(connection, ctx, cs);
@@ -175,7 +187,7 @@ final class Inbound {
                     }
                     consumed++;
                 }
-                return new Group(consumed, applied);
+                return new Group(consumed, applied, false);
             });
         } catch (RuntimeException e) {
             if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
