@@ -108,8 +108,27 @@ class FailureContainmentIT {
         brokenResolver(dialect, "contain_null", BrokenResolvers.ReturnsNull.NAME, "returned no resolution");
     }
 
+    @AllDialects
+    void aResolverThatTakesTooLongIsAbandonedAndItsConflictParked(Dialect dialect) {
+        long start = System.nanoTime();
+        brokenResolver(dialect, "contain_slow", BrokenResolvers.Slow.NAME, "did not answer within its time limit of 300 ms");
+        assertTrue(System.nanoTime() - start < 9_000_000_000L, "the apply did not wait for the slow resolver");
+    }
+
+    @AllDialects
+    void aMergedRowWithAnUnknownColumnIsNotWrittenAndItsConflictParked(Dialect dialect) {
+        brokenResolver(dialect, "contain_column", BrokenResolvers.UnknownColumn.NAME, "[no_such_column] that table");
+    }
+
+    @AllDialects
+    void aMergedRowWithAnotherKeyIsNotWrittenAndItsConflictParked(Dialect dialect) {
+        brokenResolver(dialect, "contain_key", BrokenResolvers.OtherKey.NAME, "not the key in conflict");
+        // and row 999 was not written either
+    }
+
     private void brokenResolver(Dialect dialect, String name, String resolver, String expectedDetail) {
-        Cluster c = cluster(dialect, name, TableConfig.of("pers"), ResolverSpec.of(resolver));
+        Cluster c = Cluster.of(dialect, name, List.of("A", "B"), PERS, List.of(TableConfig.of("pers")),
+            b -> b.defaultResolver(ResolverSpec.of(resolver)).resolverTimeLimit(java.time.Duration.ofMillis(300)));
         c.write("A", "INSERT INTO pers VALUES (1, 'from A', 'MS')");
         c.write("B", "INSERT INTO pers VALUES (1, 'from B', 'MS')");
         c.tick(1000);

@@ -8,10 +8,12 @@ import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
+import dev.converge.conflict.ResolverCall;
 import dev.converge.conflict.TimestampResolver;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.RowImage;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,9 +38,11 @@ final class Planner {
     private final Tables tables;
     private final Map<String, ConflictResolver> resolvers;
     private final ConflictRecords records;
+    private final ResolverCall call;
 
     Planner(NodeConfig config, Tables tables, Map<String, ConflictResolver> resolvers, ConflictRecords records) {
         this.config = config;
+        this.call = new ResolverCall(config.resolverTimeLimit());
         this.tables = tables;
         this.resolvers = Map.copyOf(resolvers);
         this.records = records;
@@ -62,12 +66,19 @@ final class Planner {
         }
         Resolution resolution;
         try {
-            resolution = resolver.resolve(subject);
+            resolution = call.resolve(resolver, subject);
         } catch (RuntimeException | LinkageError e) {
-            return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " failed: " + ConflictRecords.describe(e)));
+            String why = e instanceof ResolverCall.ResolverFailedException ? e.getMessage() : "failed: " + ConflictRecords.describe(e);
+            return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " " + why));
         }
         if (resolution == null) {
             return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " returned no resolution"));
+        }
+        if (resolution instanceof Resolution.Merge merge) {
+            Optional<String> bad = badRow(t, c, merge.row());
+            if (bad.isPresent()) {
+                return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " returned a merged row " + bad.get()));
+            }
         }
         return resolved(t, cs, subject, local, merging, resolution);
     }
@@ -95,11 +106,33 @@ final class Planner {
             return LATEST.resolve(subject);
         }
         try {
-            Resolution r = resolver.resolve(subject);
+            Resolution r = call.resolve(resolver, subject);
             return r == null ? Resolution.PARK : r instanceof Resolution.Merge ? LATEST.resolve(subject) : r;
         } catch (RuntimeException | LinkageError e) {
             return Resolution.PARK;
         }
+    }
+
+    /**
+     * What is wrong with a merged row a resolver returned, if anything: a column the table does not replicate, a key
+     * column missing, or another row's key. Such a row is not written (the conflict is parked with the reason): it
+     * would write another row than the one in conflict, or lose what the resolver meant.
+     */
+    static Optional<String> badRow(BoundTable t, Change c, RowImage row) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        t.spec().columns().forEach(col -> known.add(col.toLowerCase(java.util.Locale.ROOT)));
+        List<String> unknown = row.values().keySet().stream().filter(col -> !known.contains(col.toLowerCase(java.util.Locale.ROOT))).toList();
+        if (!unknown.isEmpty()) {
+            return Optional.of("with column(s) " + unknown + " that table " + t.name() + " does not replicate (it has " + t.spec().columns() + ")");
+        }
+        List<String> missing = t.spec().keyColumns().stream().filter(k -> !row.has(k)).toList();
+        if (!missing.isEmpty()) {
+            return Optional.of("without the key column(s) " + missing);
+        }
+        if (!t.keyOf(row).equals(c.key())) {
+            return Optional.of("with the key " + t.keyOf(row) + ", not the key in conflict " + c.key());
+        }
+        return Optional.empty();
     }
 
     /**

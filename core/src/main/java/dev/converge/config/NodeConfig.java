@@ -17,13 +17,16 @@ import java.util.Optional;
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
                          ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace,
                          java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType,
-                         Optional<KeyAllocation> keyAllocation) {
+                         Optional<KeyAllocation> keyAllocation, java.time.Duration resolverTimeLimit) {
     /**
      * How long a tombstone outlives the purge horizon by default: a margin beyond it, as Cassandra's
      * {@code gc_grace_seconds} is. (A local transaction is stamped when it is sequenced, after it commits, so one that
      * stayed open long is stamped after everything its node committed or applied before it, not at its first write.)
      */
     public static final java.time.Duration DEFAULT_PURGE_GRACE = java.time.Duration.ofHours(1);
+
+    /** How long a user's resolver may take to decide one conflict by default (see {@link #resolverTimeLimit()}). */
+    public static final java.time.Duration DEFAULT_RESOLVER_TIME_LIMIT = java.time.Duration.ofSeconds(2);
 
     public NodeConfig {
         Objects.requireNonNull(id);
@@ -34,6 +37,10 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         Objects.requireNonNull(purgeGrace);
         defaultResolverByType = ResolverChoice.copy(defaultResolverByType);
         Objects.requireNonNull(keyAllocation);
+        Objects.requireNonNull(resolverTimeLimit);
+        if (resolverTimeLimit.isNegative() || resolverTimeLimit.isZero()) {
+            throw new IllegalArgumentException("the resolver time limit must be positive: " + resolverTimeLimit);
+        }
         if (purgeGrace.isNegative()) {
             throw new IllegalArgumentException("purge grace may not be negative: " + purgeGrace);
         }
@@ -41,7 +48,8 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
 
     /** The same configuration replicating {@code only} these tables. */
     public NodeConfig withTables(List<TableConfig> only) {
-        return new NodeConfig(id, priority, peers, only, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation);
+        return new NodeConfig(id, priority, peers, only, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation,
+            resolverTimeLimit);
     }
 
     public static Builder builder(String id) {
@@ -100,6 +108,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         private java.time.Duration purgeGrace = DEFAULT_PURGE_GRACE;
         private java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> resolverByType = java.util.Map.of();
         private KeyAllocation keyAllocation;
+        private java.time.Duration resolverTimeLimit = DEFAULT_RESOLVER_TIME_LIMIT;
 
         private Builder(NodeId id) {
             this.id = id;
@@ -177,9 +186,18 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return this;
         }
 
+        /**
+         * How long a user's resolver may take to decide one conflict (default {@link #DEFAULT_RESOLVER_TIME_LIMIT}); past
+         * it the conflict is parked with the error (see {@code conflict.ResolverCall}). Built-in resolvers are not timed.
+         */
+        public Builder resolverTimeLimit(java.time.Duration limit) {
+            this.resolverTimeLimit = Objects.requireNonNull(limit);
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace, resolverByType,
-                Optional.ofNullable(keyAllocation));
+                Optional.ofNullable(keyAllocation), resolverTimeLimit);
         }
     }
 }

@@ -40,15 +40,23 @@ public final class ResolverRegistry {
 
     /** Whether a resolver is registered under {@code name} (a registered name or a class name). */
     public boolean has(String name) {
-        return byName.containsKey(name);
+        return byName.containsKey(name) || name.contains(".") && byClassName(name, "").isRight();
     }
 
     /** The resolver for a spec, configured with its parameters; a secondary rule ({@code then}) must exist too. */
     public Either<ConfigError, ConflictResolver> lookup(ResolverSpec spec, String where) {
         ConflictResolver r = byName.get(spec.name());
+        if (r == null && spec.name().contains(".")) {
+            Either<ConfigError, ConflictResolver> loaded = byClassName(spec.name(), where);
+            if (loaded.isLeft()) {
+                return loaded;
+            }
+            r = loaded.get();
+            byName.put(spec.name(), r);
+        }
         if (r == null) {
             return Either.left(new ConfigError(where, "unknown resolver '" + spec.name() + "' (known: "
-                + String.join(", ", names()) + ")"));
+                + String.join(", ", names()) + ", or the class name of a ConflictResolver on the class path)"));
         }
         ConflictResolver configured;
         try {
@@ -60,6 +68,29 @@ public final class ResolverRegistry {
             return lookup(spec.then().get(), where).flatMap(then -> Either.right(new TieBreak(configured, then)));
         }
         return Either.right(configured);
+    }
+
+    /**
+     * A resolver named by its class name without being registered: loaded from the class path and made with its public
+     * no-argument constructor.
+     */
+    private static Either<ConfigError, ConflictResolver> byClassName(String className, String where) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader() : ResolverRegistry.class.getClassLoader();
+        try {
+            Class<?> c = Class.forName(className, true, loader);
+            if (!ConflictResolver.class.isAssignableFrom(c)) {
+                return Either.left(new ConfigError(where, "class " + className + " is not a " + ConflictResolver.class.getName()));
+            }
+            return Either.right((ConflictResolver) c.getConstructor().newInstance());
+        } catch (ClassNotFoundException e) {
+            return Either.left(new ConfigError(where, "unknown resolver '" + className + "': no such class on the class path"));
+        } catch (NoSuchMethodException e) {
+            return Either.left(new ConfigError(where, "resolver class " + className + " has no public constructor without arguments"));
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            return Either.left(new ConfigError(where, "resolver class " + className + " cannot be made: " + cause));
+        }
     }
 
     /**

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  */
 final class NodeFileReader {
     static final List<String> TOP = List.of("id", "priority", "listen", "database", "peers", "defaults", "tables",
-        "limits", "purge_grace", "keys", "tls", "workbench");
+        "limits", "purge_grace", "resolver_time_limit", "keys", "tls", "workbench");
     static final List<String> KEYS = List.of("stride", "offset");
     static final List<String> DATABASE = List.of("url", "user", "password", "h2_tcp_port");
     static final List<String> PEER = List.of("id", "url", "secret", "priority");
@@ -73,6 +73,7 @@ final class NodeFileReader {
             .map(this::tables).orElse(List.of());
         Limits limits = s.get("limits").flatMap(this::limits).orElse(Limits.DEFAULTS);
         Duration grace = s.get("purge_grace").flatMap(n -> duration(n, "purge_grace")).orElse(NodeConfig.DEFAULT_PURGE_GRACE);
+        Optional<Duration> resolverLimit = s.get("resolver_time_limit").flatMap(n -> duration(n, "resolver_time_limit"));
         Optional<int[]> keys = s.get("keys").flatMap(this::keys);
         Optional<TlsSettings> tls = s.get("tls").flatMap(this::tls);
         List<WorkbenchUser> users = s.get("workbench").map(this::users).orElse(List.of());
@@ -83,6 +84,7 @@ final class NodeFileReader {
             .defaultResolver(defaults.resolver).purgeGrace(grace);
         defaults.byType.forEach(core::defaultResolver);
         keys.ifPresent(k -> core.keyAllocation(k[0], k[1]));
+        resolverLimit.filter(d -> !d.isZero()).ifPresent(core::resolverTimeLimit);
         peers.forEach(p -> core.peer(p.endpoint.id().value(), p.priority));
         tables.forEach(core::table);
         return Either.right(new NodeSettings(file, core.build(), listen, database.get(),

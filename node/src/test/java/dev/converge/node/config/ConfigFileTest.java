@@ -159,7 +159,7 @@ class ConfigFileTest {
         assertEquals("conf/a.yaml:14:5: peers[1].ulr: unknown key (did you mean 'url'? known keys: id, url, secret, priority)",
             problem);
         assertEquals("conf/a.yaml:3:1: listne: unknown key (did you mean 'listen'? known keys: id, priority, listen, "
-            + "database, peers, defaults, tables, limits, purge_grace, keys, tls, workbench)",
+            + "database, peers, defaults, tables, limits, purge_grace, resolver_time_limit, keys, tls, workbench)",
             only(VALID.replace("listen:", "listne:")));
         assertTrue(only(VALID.replace("    filter:", "    filtre:")).contains("tables.orders.filtre: unknown key (did you mean 'filter'?"));
     }
@@ -195,6 +195,7 @@ class ConfigFileTest {
     @Test
     void aKeyAllocationIsReadAndAnOffsetBeyondTheStrideIsRefusedAtItsLine() {
         assertEquals(Optional.empty(), parse(VALID).get().core().keyAllocation());
+        assertEquals(Duration.ofMillis(500), parse(VALID + "resolver_time_limit: 500ms\n").get().core().resolverTimeLimit());
         assertEquals(Optional.of(new dev.converge.config.KeyAllocation(10, 3)),
             parse(VALID + "keys: {stride: 10, offset: 3}\n").get().core().keyAllocation());
         String problem = only(VALID + "keys: {stride: 10, offset: 11}\n");

@@ -1,0 +1,41 @@
+package dev.converge.resolvers.guide;
+
+import dev.converge.conflict.Conflict;
+import dev.converge.conflict.ConflictResolver;
+import dev.converge.conflict.Resolution;
+import dev.converge.conflict.TimestampResolver;
+import dev.converge.model.RowImage;
+import java.math.BigDecimal;
+import java.util.Optional;
+
+/**
+ * The guide's example (docs/custom-resolvers.md): of two concurrent writes of a row, the one that leaves the higher
+ * stock count wins; equal counts, a delete on either side, or a row without a count go by the latest timestamp.
+ * Every peer sees the same two writes and compares the same two numbers, so every peer decides alike.
+ */
+public final class HigherStockWins implements ConflictResolver {
+    private static final TimestampResolver LATEST = new TimestampResolver();
+
+    @Override
+    public String name() {
+        return "higher-stock-wins";
+    }
+
+    @Override
+    public Resolution resolve(Conflict c) {
+        Optional<BigDecimal> local = c.local().flatMap(HigherStockWins::stock);
+        Optional<BigDecimal> remote = c.remote().after().flatMap(HigherStockWins::stock);
+        if (local.isEmpty() || remote.isEmpty() || local.get().compareTo(remote.get()) == 0) {
+            return LATEST.resolve(c);
+        }
+        return remote.get().compareTo(local.get()) > 0 ? Resolution.APPLY_REMOTE : Resolution.KEEP_LOCAL;
+    }
+
+    /** The row's stock count; column names arrive as the database spells them (STOCK on H2). */
+    private static Optional<BigDecimal> stock(RowImage row) {
+        return row.values().entrySet().stream()
+            .filter(e -> e.getKey().equalsIgnoreCase("stock") && e.getValue() instanceof Number)
+            .map(e -> new BigDecimal(e.getValue().toString()))
+            .findFirst();
+    }
+}
