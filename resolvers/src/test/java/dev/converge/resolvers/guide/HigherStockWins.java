@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * The guide's example (docs/custom-resolvers.md): of two concurrent writes of a row, the one that leaves the higher
  * stock count wins; equal counts, a delete on either side, or a row without a count go by the latest timestamp.
- * Every peer sees the same two writes and compares the same two numbers, so every peer decides alike.
+ * Every peer sees the same two writes and compares the same two numbers, so two peers decide alike (in a mesh of
+ * three, chained writes can still make them differ: see the guide).
  */
 public final class HigherStockWins implements ConflictResolver {
     private static final TimestampResolver LATEST = new TimestampResolver();

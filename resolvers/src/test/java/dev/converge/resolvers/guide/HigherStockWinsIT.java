@@ -49,6 +49,28 @@ class HigherStockWinsIT {
         }
     }
 
+    /** The guide's counter-example: with a write chained after the winner, three peers do not end alike. */
+    @AllDialects
+    void inAMeshAChainedWriteCanMakeThePeersDiffer(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "guide_mesh", List.of("A", "B", "C"),
+            "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40), stock INT)",
+            List.of(TableConfig.of("item").withResolver(ResolverSpec.of(HigherStockWins.class.getName()))));
+        c.write("A", "INSERT INTO item VALUES (1, 'bolt', 0)");
+        c.sync();
+        c.tick(1000);
+        c.write("A", "UPDATE item SET stock = 9 WHERE id = 1");
+        c.deliver("A", "B");
+        c.tick(1000);
+        c.write("B", "UPDATE item SET stock = 2 WHERE id = 1"); // after A's: no conflict at B
+        c.write("C", "UPDATE item SET stock = 5 WHERE id = 1"); // before hearing of either
+        c.sync();
+        java.util.Map<String, Integer> stock = new java.util.TreeMap<>();
+        for (String node : List.of("A", "B", "C")) {
+            stock.put(node, ((Number) c.sql(node).scalar("SELECT stock FROM item WHERE id = 1")).intValue());
+        }
+        assertEquals(java.util.Map.of("A", 5, "B", 5, "C", 2), stock, "the divergence the guide describes");
+    }
+
     /** The guide shows this example's source as it is: the code a reader copies is the code tested here. */
     @Test
     void theGuideShowsThisVeryCode() throws Exception {
