@@ -13,6 +13,7 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.clock.HybridClock;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.config.ReplicatedTable;
+import dev.converge.decision.DecisionMarks;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
@@ -244,14 +245,17 @@ public final class OutboundQueue {
     /** The versions these net effects leave, transactions in sequence order. */
     private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets) {
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
+        Set<String> decisions = DecisionMarks.metadata(tx, nets.keySet().stream().map(Sequenced::txKey).toList()).keySet();
         for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
             long seq = e.getKey().sequence();
+            boolean decision = decisions.contains(e.getKey().txKey());
             for (Change c : e.getValue()) {
                 BoundTable t = tables.get(c.table());
                 List<Object> key = t.typedKey(c.key());
                 long ts = c.timestamp().asLong();
                 RowVersion own = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), seq)
                     : RowVersion.tombstone(key, ts, self.value(), seq, ChangeSetCodec.imageToJson(c.before().orElseThrow()));
+                own = decision ? own.asDecision() : own; // a person's decision: see dev.converge.decision.DecisionRule
                 Map<RowKey, RowVersion> versions = byTable.computeIfAbsent(t, k -> new LinkedHashMap<>());
                 List<String> columns = stamped.contains(t.name()) ? t.spec().columns() : List.of();
                 Set<String> changed = columns.stream().filter(c::sets).collect(Collectors.toSet());
@@ -316,6 +320,7 @@ public final class OutboundQueue {
         var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
             .orderBy(OTX_SEQ).limit(limit).fetch();
         Map<String, Long> spooled = spool.spooled(ctx, txs.getValues(OTX_TX));
+        Map<String, Map<String, String>> marks = DecisionMarks.metadata(ctx, txs.getValues(OTX_TX)); // decisions' metadata
         List<ChangeSet> out = new ArrayList<>();
         int changeCount = 0;
         for (var t : txs) {
@@ -325,7 +330,8 @@ public final class OutboundQueue {
             Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
             Long spooledRows = spooled.get(s.txKey());
             if (spooledRows != null) {
-                ChangeSet header = new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), List.of());
+                ChangeSet header = new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), List.of(),
+                    marks.getOrDefault(s.txKey(), Map.of()));
                 if (spooledRows <= NetSpool.PART_CHANGES) {
                     List<Change> changes = spool.part(ctx, s.txKey(), header.timestamp(), 1, NetSpool.PART_CHANGES);
                     changeCount += changes.size();
@@ -351,7 +357,8 @@ public final class OutboundQueue {
                 netEffects.put(s, changes);
             }
             changeCount += changes.size();
-            out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes));
+            out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes,
+                marks.getOrDefault(s.txKey(), Map.of())));
         }
         return out;
     }
