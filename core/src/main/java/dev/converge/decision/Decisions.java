@@ -106,6 +106,8 @@ public final class Decisions {
         }
         return tx.inLocalTransaction(ctx -> {
             ctx.select(CLOCK_ID).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetch(); // no apply between the check and the write
+            // capture reads the node's wall clock from the clock row: the decision is stamped by this node's time source
+            ctx.update(CLOCK).set(CLOCK_WALL_OVERRIDE, time.isSystem() ? null : time.currentTimeMillis()).where(CLOCK_ID.eq(1)).execute();
             Optional<ConflictRecord> found = record(ctx, conflictId);
             if (found.isEmpty()) {
                 return new DecisionResult.Refused(conflictId, "there is no conflict " + conflictId + " on node " + self);
