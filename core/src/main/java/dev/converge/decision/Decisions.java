@@ -98,9 +98,28 @@ public final class Decisions {
      * @return {@link DecisionResult.Decided}, or {@link DecisionResult.Refused} with the reason and nothing changed
      */
     public DecisionResult decide(long conflictId, Decision decision, String who, String comment, String asOf) {
+        Objects.requireNonNull(asOf);
+        return decide(conflictId, decision, who, comment, (token, rows) -> token.equals(asOf));
+    }
+
+    /**
+     * As {@link #decide(long, Decision, String, String, String)} for a caller that kept the row's image rather than a
+     * token: refused unless the conflict's row (replicated columns; empty: absent) is still {@code seenRow}, compared by
+     * value. Weaker than the token (a row changed and changed back passes); for a row conflict only.
+     */
+    public DecisionResult decide(long conflictId, Decision decision, String who, String comment, Optional<RowImage> seenRow) {
+        Objects.requireNonNull(seenRow);
+        return decide(conflictId, decision, who, comment, (token, rows) -> {
+            Optional<RowImage> now = rows.values().stream().findFirst().flatMap(x -> x);
+            return now.isPresent() == seenRow.isPresent()
+                && now.map(n -> n.sameAs(seenRow.get().project(n.values().keySet()))).orElse(true);
+        });
+    }
+
+    private DecisionResult decide(long conflictId, Decision decision, String who, String comment,
+                                  java.util.function.BiPredicate<String, Map<String, Optional<RowImage>>> asSeen) {
         Objects.requireNonNull(decision);
         Objects.requireNonNull(comment);
-        Objects.requireNonNull(asOf);
         if (who == null || who.isBlank()) {
             return new DecisionResult.Refused(conflictId, "a decision must name who took it");
         }
@@ -115,7 +134,7 @@ public final class Decisions {
             ConflictRecord r = found.get();
             Map<String, Optional<RowImage>> now = new LinkedHashMap<>();
             String current = state(ctx, r, now, true);
-            if (!current.equals(asOf)) {
+            if (!asSeen.test(current, now)) {
                 return new DecisionResult.Refused(conflictId, "the row changed since it was looked at (it is now "
                     + describe(now) + "): look at it again and decide again");
             }
