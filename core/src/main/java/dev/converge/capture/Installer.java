@@ -129,7 +129,7 @@ public final class Installer {
         for (var column : List.of(C_LOCAL_SEQ, C_DECIDED_BY, C_DECIDED_TIME, C_DECIDED_AT, C_DECISION, C_DECISION_COMMENT)) {
             ctx.alterTable(CONFLICTS).addColumnIfNotExists(column).execute();
         }
-        ctx.createTableIfNotExists(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA)
+        ctx.createTableIfNotExists(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA, D_ROWS)
             .constraints(constraint(name("cv_decision_pk")).primaryKey(D_TX)).execute();
         dev.converge.install.Bookkeeping.create(ctx);
         if (dialect == Dialect.POSTGRESQL) {

@@ -146,7 +146,7 @@ public final class Decisions {
             if (plan.refusal != null) {
                 return new DecisionResult.Refused(conflictId, plan.refusal);
             }
-            return carryOut(ctx, r, decision, who, comment, plan.writes);
+            return carryOut(ctx, r, decision, who, comment, plan.writes, now);
         });
     }
 
@@ -264,28 +264,35 @@ public final class Decisions {
         return Either.of(writes);
     }
 
-    private DecisionResult carryOut(DSLContext ctx, ConflictRecord r, Decision decision, String who, String comment, List<RowWrite> writes) {
-        int written = 0;
+    private DecisionResult carryOut(DSLContext ctx, ConflictRecord r, Decision decision, String who, String comment, List<RowWrite> writes,
+                                    Map<String, Optional<RowImage>> now) {
+        List<DecisionMarks.DecidedRow> decided = new ArrayList<>();
         for (RowWrite w : writes) {
-            written += write(ctx, w);
+            Optional<RowImage> before = now.getOrDefault(w.table().name() + " " + w.key(), Optional.empty());
+            write(ctx, w);
+            decided.add(new DecisionMarks.DecidedRow(w.table().name(), w.key(), w.image(),
+                before.or(r::localImage).or(r::shadowImage).or(r::remoteImage).orElseGet(() -> new RowImage(w.key().values()))));
         }
         String what = what(r, decision);
-        ManualDecision d = new ManualDecision(who, Instant.ofEpochMilli(time.currentTimeMillis()), self, what, comment);
+        long wall = time.currentTimeMillis();
+        ManualDecision d = new ManualDecision(who, Instant.ofEpochMilli(wall), self, what, comment);
         ConflictIdentity identity = ConflictIdentity.of(r);
-        boolean replicates = written > 0;
-        if (replicates) {
-            String txKey = ctx.connectionResult(c -> TransactionKeys.current(c, ctx, dialect));
-            ctx.insertInto(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA)
-                .values(txKey, r.id(), DecisionMarks.json(new DecisionNote(identity, d).toMetadata())).execute();
-        }
+        String txKey = ctx.connectionResult(c -> TransactionKeys.current(c, ctx, dialect));
+        // one captured row of no images: the transaction is sequenced (and its metadata travels) even if it wrote nothing
+        String table = writes.isEmpty() ? table(r.table()).map(BoundTable::name).orElse(r.table()) : writes.get(0).table().name();
+        long appliedN = ctx.select(CLOCK_APPLIED_N).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_APPLIED_N);
+        ctx.insertInto(OUTBOX).columns(OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_WALL, OUTBOX_APPLIED_N)
+            .values(txKey, table, "U", dev.converge.clock.HybridTimestamp.ofMillis(wall).asLong(), appliedN).execute();
+        ctx.insertInto(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA, D_ROWS)
+            .values(txKey, r.id(), DecisionMarks.json(new DecisionNote(identity, d).toMetadata()), DecisionMarks.rowsJson(decided)).execute();
         List<ConflictRecord> same = new ArrayList<>(DecisionAudit.recordsOf(ctx, conflicts, identity));
         if (same.stream().noneMatch(x -> x.id() == r.id())) {
             same.add(r); // a record made before the local write's sequence was kept names fewer writes
         }
         DecisionAudit.mark(ctx, conflicts, same, d);
         List<ConflictRecord> marked = conflicts.find(ctx, C_ID.in(same.stream().map(ConflictRecord::id).toList()));
-        ConflictRecord decided = marked.stream().filter(x -> x.id() == r.id()).findFirst().orElseThrow();
-        return new DecisionResult.Decided(decided, marked, replicates);
+        ConflictRecord decidedRecord = marked.stream().filter(x -> x.id() == r.id()).findFirst().orElseThrow();
+        return new DecisionResult.Decided(decidedRecord, marked);
     }
 
     private static String what(ConflictRecord r, Decision decision) {
@@ -298,7 +305,7 @@ public final class Decisions {
         return decision.word();
     }
 
-    /** Writes one row as a local (captured) write; returns how many rows the statements touched. */
+    /** Writes one row as a local (captured) write; returns how many rows the statement touched. */
     private static int write(DSLContext ctx, RowWrite w) {
         BoundTable t = w.table();
         List<Object> key = t.typedKey(w.key());

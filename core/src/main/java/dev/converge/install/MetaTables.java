@@ -229,6 +229,12 @@ public final class MetaTables {
     public static final Field<String> D_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
     public static final Field<Long> D_CONFLICT = field(name("conflict_id"), SQLDataType.BIGINT.notNull());
     public static final Field<String> D_METADATA = field(name("metadata"), SQLDataType.CLOB.notNull());
+    /**
+     * The rows the decision set (JSON: table, key, image or none for a delete, image before): the sequencer adds a change
+     * for each row whose write left no net change (a decision for the row as it already stands), so that the decided
+     * row travels and wins everywhere all the same.
+     */
+    public static final Field<String> D_ROWS = field(name("decided_rows"), SQLDataType.CLOB.nullable(true));
 
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {

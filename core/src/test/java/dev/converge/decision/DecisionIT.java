@@ -99,7 +99,6 @@ class DecisionIT {
 
         c.tick(1000);
         DecisionResult.Decided d = decide(c, "A", atA, Decision.TAKE_LOCAL, "ana", "the customer called");
-        assertTrue(d.replicates(), "The decision wrote the row: it replicates.");
         assertEquals(ConflictStatus.RESOLVED_BY_HAND, d.conflict().status(), "The decided record is resolved-by-hand at once.");
         assertEquals("take-local", d.conflict().decision().orElseThrow().what(), "The record says what was decided.");
         assertEquals("a", v(c, "A", 1), "A holds its own value again.");
@@ -213,5 +212,42 @@ class DecisionIT {
         assertEquals(c.data("A"), c.data("B"), "A and B converged.");
         assertEquals(c.data("A"), c.data("C"), "A and C converged.");
         assertFalse(c.node("A").conflicts().isEmpty(), "The records stay for the audit.");
+    }
+
+    @AllDialects
+    void aDecisionForTheRowAsItStandsStillTravelsAndWins(Dialect dialect) {
+        Cluster c = cluster(dialect, "decision_as_it_stands", KeepLocalResolver.NAME);
+        concurrentWrites(c);
+        assertEquals("a", v(c, "A", 1), "Under keep-local A kept its row.");
+        assertEquals("b", v(c, "B", 1), "Under keep-local B kept its row.");
+
+        c.tick(1000);
+        decide(c, "A", conflictAt(c, "A", "item"), Decision.TAKE_LOCAL, "ana", "ours"); // A's row is already A's
+        c.tick(1000);
+        c.write("C", "UPDATE item SET v = 'c' WHERE id = 1"); // concurrent with the decision
+        c.sync();
+        assertValueEverywhere(c, "a");
+        assertResolvedByHandEverywhere(c, "ana", "ours");
+        assertEquals(c.data("A"), c.data("B"), "A and B converged on the decision.");
+        assertEquals(c.data("A"), c.data("C"), "A and C converged on the decision.");
+    }
+
+    @AllDialects
+    void deletingARowThatIsGoneStillSettlesEveryPeer(Dialect dialect) {
+        Cluster c = cluster(dialect, "decision_delete_gone", DeleteWinsResolver.NAME);
+        c.tick(1000);
+        c.write("A", "UPDATE item SET v = 'a' WHERE id = 1");
+        c.tick(1000);
+        c.write("B", "DELETE FROM item WHERE id = 1");
+        c.sync();
+        assertEquals(0, count(c, "A", "SELECT count(*) FROM item"), "delete-wins removed the row at A.");
+
+        c.tick(1000);
+        decide(c, "A", conflictAt(c, "A", "item"), Decision.DELETE_ROW, "ana", "gone for good");
+        c.sync();
+        for (String id : c.ids()) {
+            assertEquals(0, count(c, id, "SELECT count(*) FROM item"), "The row stays deleted on " + id + ".");
+        }
+        assertResolvedByHandEverywhere(c, "ana", "gone for good");
     }
 }
