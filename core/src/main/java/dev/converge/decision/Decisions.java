@@ -123,6 +123,31 @@ public final class Decisions {
         if (who == null || who.isBlank()) {
             return new DecisionResult.Refused(conflictId, "a decision must name who took it");
         }
+        try {
+            return attempt(conflictId, decision, who, comment, asSeen);
+        } catch (org.jooq.exception.DataAccessException e) {
+            String state = String.valueOf(e.sqlState());
+            if (!state.startsWith("23") && !state.startsWith("22") && !state.equals("428C9")) {
+                throw e; // not a refusal of the row's values: a real failure
+            }
+            // the database refused the decided row (a unique value another row holds, a foreign key, a check): nothing
+            // was written, the transaction rolled back; the person gets the database's reason
+            return new DecisionResult.Refused(conflictId, "the database refused the decided row: " + firstLine(e));
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private DecisionResult attempt(long conflictId, Decision decision, String who, String comment,
+                                   java.util.function.BiPredicate<String, Map<String, Optional<RowImage>>> asSeen) {
         return tx.inLocalTransaction(ctx -> {
             ctx.select(CLOCK_ID).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetch(); // no apply between the check and the write
             // capture reads the node's wall clock from the clock row: the decision is stamped by this node's time source

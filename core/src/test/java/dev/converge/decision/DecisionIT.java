@@ -250,4 +250,19 @@ class DecisionIT {
         }
         assertResolvedByHandEverywhere(c, "ana", "gone for good");
     }
+
+    @AllDialects
+    void aRowTheDatabaseRefusesIsRefusedWithItsReason(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "decision_db_refuses", ABC, SCHEMA + ";\nCREATE UNIQUE INDEX item_v ON item (v);\n"
+            + "INSERT INTO item VALUES (9, 'taken')", List.of(TableConfig.of("item")));
+        concurrentWrites(c);
+        ConflictRecord atA = conflictAt(c, "A", "item");
+        Review seen = c.node("A").decisions().review(atA.id()).orElseThrow();
+        DecisionResult result = c.node("A").decisions().decide(atA.id(), new Decision.MergedRow(RowImage.of(Map.of("id", 1, "v", "taken"))),
+            "ana", "", seen.asOf());
+        DecisionResult.Refused refused = assertInstanceOf(DecisionResult.Refused.class, result, "A unique value held by row 9: refused.");
+        assertTrue(refused.reason().startsWith("the database refused"), "The refusal gives the database's reason: " + refused.reason());
+        assertEquals("b", v(c, "A", 1), "Nothing was written.");
+        assertEquals(0, count(c, "A", "SELECT count(*) FROM \"cv_decision\""), "No decision was recorded.");
+    }
 }
