@@ -96,7 +96,7 @@ public final class Node implements AutoCloseable {
             public <T> T inLocalTransaction(java.util.function.Function<DSLContext, T> work) {
                 return tx.local(work::apply);
             }
-        }, dialect, time);
+        }, dialect, time, delivery::sequence);
     }
 
     /**

@@ -69,9 +69,16 @@ public final class Decisions {
     private final TimeSource time;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final Runnable sequence;
 
-    /** Built by {@code Node}; {@code tables} supplies the tables as bound now. */
-    public Decisions(NodeId self, Supplier<List<BoundTable>> tables, LocalTransactions tx, Dialect dialect, TimeSource time) {
+    /**
+     * Built by {@code Node}; {@code tables} supplies the tables as bound now; {@code sequence} sequences the local
+     * transactions committed so far, so that the versions a person's look is named by are current (a version is written
+     * when its transaction is sequenced, and would otherwise change under the person without the row changing).
+     */
+    public Decisions(NodeId self, Supplier<List<BoundTable>> tables, LocalTransactions tx, Dialect dialect, TimeSource time,
+                     Runnable sequence) {
+        this.sequence = Objects.requireNonNull(sequence);
         this.self = Objects.requireNonNull(self);
         this.tables = Objects.requireNonNull(tables);
         this.tx = Objects.requireNonNull(tx);
@@ -82,6 +89,7 @@ public final class Decisions {
 
     /** The conflict {@code conflictId} recorded here, with the rows it concerns as they stand now; empty if no such record. */
     public Optional<Review> review(long conflictId) {
+        sequence.run();
         return tx.inLocalTransaction(ctx -> record(ctx, conflictId).map(r -> {
             Map<String, Optional<RowImage>> rows = new LinkedHashMap<>();
             String asOf = state(ctx, r, rows, false);
@@ -124,6 +132,7 @@ public final class Decisions {
             return new DecisionResult.Refused(conflictId, "a decision must name who took it");
         }
         try {
+            sequence.run();
             return attempt(conflictId, decision, who, comment, asSeen);
         } catch (org.jooq.exception.DataAccessException e) {
             String state = String.valueOf(e.sqlState());

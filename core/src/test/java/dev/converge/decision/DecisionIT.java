@@ -265,4 +265,22 @@ class DecisionIT {
         assertEquals("b", v(c, "A", 1), "Nothing was written.");
         assertEquals(0, count(c, "A", "SELECT count(*) FROM \"cv_decision\""), "No decision was recorded.");
     }
+
+    @AllDialects
+    void anInstallFromBeforeDecisionsIsUpgradedWhenItOpens(Dialect dialect) {
+        Cluster c = cluster(dialect, "decision_upgrade", "timestamp");
+        for (String id : c.ids()) { // as installs made before decisions existed: no decision columns, no cv_decision
+            for (String column : List.of("local_seq", "decided_by", "decided_time", "decided_at", "decision", "decision_comment")) {
+                c.sql(id).execute("ALTER TABLE \"cv_conflict\" DROP COLUMN \"" + column + "\"");
+            }
+            c.sql(id).execute("DROP TABLE \"cv_decision\"");
+            c.reopen(id, List.of(TableConfig.of("item")));
+        }
+        concurrentWrites(c);
+        c.tick(1000);
+        decide(c, "A", conflictAt(c, "A", "item"), Decision.TAKE_LOCAL, "ana", "after the upgrade");
+        c.sync();
+        assertValueEverywhere(c, "a");
+        assertResolvedByHandEverywhere(c, "ana", "after the upgrade");
+    }
 }
