@@ -13,6 +13,7 @@ import dev.converge.config.NodeConfig;
 import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
+import dev.converge.decision.Decisions;
 import dev.converge.conflict.ResolverRegistry;
 import dev.converge.dialect.Dialect;
 import dev.converge.install.IdentityAllocation;
@@ -77,6 +78,7 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean trimming = new AtomicBoolean();
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final Decisions decisions;
 
     private Node(NodeConfig config, DataSource db, TimeSource time, Dialect dialect, List<BoundTable> tables,
                  Map<String, ConflictResolver> resolvers, SchemaWatch schema) {
@@ -89,6 +91,12 @@ public final class Node implements AutoCloseable {
         this.delivery = new Delivery(config.id(), peers, tx, binding);
         this.inbound = new Inbound(config, peers, tx, binding);
         this.conflicts = new ConflictStore(config.id());
+        this.decisions = new Decisions(config.id(), () -> binding.follow().tables(), new Decisions.LocalTransactions() {
+            @Override
+            public <T> T inLocalTransaction(java.util.function.Function<DSLContext, T> work) {
+                return tx.local(work::apply);
+            }
+        }, dialect, time, delivery::sequence);
     }
 
     /**
@@ -360,6 +368,14 @@ public final class Node implements AutoCloseable {
             Long max = ctx.select(DSL.max(OUTBOX_ID)).from(OUTBOX).fetchOne(0, Long.class);
             return max == null ? 0 : max;
         });
+    }
+
+    /**
+     * Manual decisions on this node's conflicts (review, decide, replay a rejected transaction): what the workbench is
+     * built on. See {@link Decisions}.
+     */
+    public Decisions decisions() {
+        return decisions;
     }
 
     /** Every conflict this node has recorded, oldest first. */

@@ -12,6 +12,7 @@ import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
+import dev.converge.decision.DecisionAudit;
 import dev.converge.dialect.SqlFailures;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
@@ -401,6 +402,7 @@ public final class ApplyEngine {
     }
 
     private void advance(DSLContext ctx, ChangeSet cs, ClockRow clock) {
+        DecisionAudit.applied(ctx, conflicts, cs); // a person's decision: this node's records of its conflict are settled too
         long n = clock.appliedN() + 1;
         long ts = cs.timestamp().asLong();
         String deps = dependencies(cs);

@@ -38,7 +38,26 @@ final class ConflictRecords {
         Optional<RowImage> remote = c.remote().after().or(() -> c.remote().before());
         return new ConflictRecord(0, config.id(), c.type(), c.table(), Optional.of(c.key()), c.local(), remote, c.shadow(),
             Optional.of(c.localTimestamp()), c.localOrigin(), c.remoteTimestamp(), cs.origin(), cs.id(), c.scope(),
-            config.resolverOf(c.table(), c.type()).toString(), outcome, status, now(), Optional.empty());
+            config.resolverOf(c.table(), c.type()).toString(), outcome, status, now(), Optional.empty())
+            .withLocalSequence(localSequence(c));
+    }
+
+    /**
+     * A conflict decided by the precedence of decisions ({@link dev.converge.decision.DecisionRule}), not by the table's
+     * resolver: a person's decision met a concurrent write. Recorded as settled, under resolver {@code decision}.
+     */
+    ConflictRecord byDecision(ChangeSet cs, Conflict c, Outcome outcome) {
+        ConflictRecord r = decided(cs, c, outcome, ConflictStatus.AUTO_RESOLVED);
+        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
+            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
+            dev.converge.decision.DecisionRule.RESOLVER, r.outcome(), r.status(), r.detectedTime(), r.detail(), r.localSequence(),
+            Optional.empty());
+    }
+
+    /** The local side's write's sequence; empty for a row without a write since replication started. */
+    private static Optional<Long> localSequence(Conflict c) {
+        long seq = c.localVersion().latest().sequence();
+        return seq > 0 ? Optional.of(seq) : Optional.empty();
     }
 
     /** A collision on a unique value between two rows, decided as {@link UniqueCollisions} describes; {@code detail} says who lost. */
@@ -46,7 +65,7 @@ final class ConflictRecords {
         ConflictRecord r = decided(cs, c, outcome, status);
         return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
             r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(detail)));
+            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(detail))).withLocalSequence(r.localSequence());
     }
 
     /**
@@ -59,7 +78,7 @@ final class ConflictRecords {
             p.record().flatMap(ConflictRecord::localImage), change.after().or(change::before), p.record().flatMap(ConflictRecord::shadowImage),
             p.record().flatMap(ConflictRecord::localTimestamp), p.record().flatMap(ConflictRecord::localOrigin), change.timestamp(), cs.origin(),
             cs.id(), config.scopeOf(change.table()), resolverName(change.table()), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(),
-            Optional.of(truncate(reason)));
+            Optional.of(truncate(reason))).withLocalSequence(p.record().flatMap(ConflictRecord::localSequence));
     }
 
     /** A refused row whose conflict was then decided (see {@link ForeignKeyConflicts}), with what was done. */
@@ -75,7 +94,7 @@ final class ConflictRecords {
         ConflictRecord r = decided(cs, c, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW);
         return new ConflictRecord(r.id(), r.detectedAt(), ConflictType.ERROR, r.table(), r.key(), r.localImage(), r.remoteImage(),
             r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(reason)));
+            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(reason))).withLocalSequence(r.localSequence());
     }
 
     /** The record of a whole ChangeSet: rejected at transaction scope, or failed as a whole; carries the ChangeSet. */
@@ -92,7 +111,7 @@ final class ConflictRecords {
     static ConflictRecord withOutcome(ConflictRecord r, Outcome outcome) {
         return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(), r.shadowImage(),
             r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(), r.resolver(), outcome,
-            r.status(), r.detectedTime(), r.detail());
+            r.status(), r.detectedTime(), r.detail(), r.localSequence(), r.decision());
     }
 
     /** An error as a record keeps it: each cause's class and message, outermost first. */

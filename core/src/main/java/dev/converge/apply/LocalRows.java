@@ -89,7 +89,7 @@ final class LocalRows {
     private static RowVersion withSequence(RowVersion v, Map<String, Long> localSeqs) {
         Long seq = v.originSequence().isEmpty() ? v.localTransaction().map(localSeqs::get).orElse(null) : null;
         return seq == null ? v : new RowVersion(v.key(), v.timestamp(), v.origin(), Optional.of(seq), v.localTransaction(), v.deleted(),
-            v.deletedImage(), v.concurrent(), v.columns());
+            v.deletedImage(), v.concurrent(), v.columns(), v.decision());
     }
 
     /** The ChangeSet's dependencies by origin name, as versions name origins. */

@@ -10,10 +10,12 @@ import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
 import dev.converge.conflict.ResolverCall;
 import dev.converge.conflict.TimestampResolver;
+import dev.converge.decision.DecisionRule;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.RowImage;
 import java.util.List;
+import dev.converge.shadow.RowVersion;
 import java.util.Map;
 import java.util.Optional;
 
@@ -59,6 +61,12 @@ final class Planner {
         Conflict subject = new Conflict(conflict.get(), t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), local.row(),
             local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()),
             Versions.forResolver(t, local, merging), cs.sequence());
+        // a person's decision on either side settles it before any resolver is asked (package decision)
+        Optional<Boolean> byDecision = DecisionRule.remoteWins(DecisionRule.isDecision(cs), subject.remoteStamp(),
+            local.version().map(RowVersion::decision).orElse(false), subject.localVersion().latest());
+        if (byDecision.isPresent()) {
+            return decided(t, cs, subject, local, byDecision.get());
+        }
         // a resolver that picks a side has nothing to pick between equal rows; for a merging one both writes count
         if (!merging && Detection.sameOutcome(c, local)) {
             boolean remoteNewer = LATEST.resolve(subject) instanceof Resolution.ApplyRemote;
@@ -133,6 +141,22 @@ final class Planner {
             return Optional.of("with the key " + t.keyOf(row) + ", not the key in conflict " + c.key());
         }
         return Optional.empty();
+    }
+
+    /**
+     * A conflict settled by {@link DecisionRule}: the decision (or the later of two) wins, whatever the table's resolver.
+     * Equal rows need no record, only the winner's version.
+     */
+    private Plan decided(BoundTable t, ChangeSet cs, Conflict subject, LocalRow local, boolean remoteWins) {
+        Change c = subject.remote();
+        Optional<RowVersion> version = remoteWins ? Optional.of(Versions.written(t, cs, c, local, false)) : Optional.empty();
+        if (Detection.sameOutcome(c, local)) {
+            return Plan.clean(c, Optional.empty(), version);
+        }
+        if (remoteWins) {
+            return Plan.conflict(c, remoteWrite(t, c, local), version, records.byDecision(cs, subject, Outcome.APPLIED_REMOTE));
+        }
+        return Plan.lost(c, records.byDecision(cs, subject, Outcome.KEPT_LOCAL));
     }
 
     /**

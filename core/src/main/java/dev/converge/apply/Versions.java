@@ -4,6 +4,7 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.conflict.LocalVersion;
 import dev.converge.conflict.Stamp;
+import dev.converge.decision.DecisionRule;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
@@ -39,7 +40,8 @@ final class Versions {
             own = RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(),
                 ChangeSetCodec.imageToJson(deleted));
         }
-        return RowVersion.followed(local.version(), own, changed(t, c, local, stamped), columns(t, stamped));
+        RowVersion v = RowVersion.followed(local.version(), own, changed(t, c, local, stamped), columns(t, stamped));
+        return DecisionRule.isDecision(cs) ? v.asDecision() : v; // every peer must know the row's latest write was a decision
     }
 
     /** The version of the row a resolver merged from {@code local} and the incoming change {@code c} of {@code cs}. */

@@ -167,7 +167,7 @@ public final class H2CaptureTrigger extends TriggerAdapter {
         }
     }
 
-    private static String txKey(Connection conn) throws SQLException {
+    static String txKey(Connection conn) throws SQLException {
         SessionLocal session = (SessionLocal) conn.unwrap(JdbcConnection.class).getSession();
         Object tx = session.getTransaction();
         return TX_KEYS.computeIfAbsent(tx, t -> "h2-" + UUID.randomUUID());

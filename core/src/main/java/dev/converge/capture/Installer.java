@@ -125,6 +125,12 @@ public final class Installer {
         ctx.createTableIfNotExists(CONFLICTS).columns(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW,
                 C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
             .constraints(constraint(name("cv_conflict_pk")).primaryKey(C_ID)).execute();
+        // manual decisions (package decision); the columns are added to installs made before they existed
+        for (var column : List.of(C_LOCAL_SEQ, C_DECIDED_BY, C_DECIDED_TIME, C_DECIDED_AT, C_DECISION, C_DECISION_COMMENT)) {
+            ctx.alterTable(CONFLICTS).addColumnIfNotExists(column).execute();
+        }
+        ctx.createTableIfNotExists(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA, D_ROWS)
+            .constraints(constraint(name("cv_decision_pk")).primaryKey(D_TX)).execute();
         dev.converge.install.Bookkeeping.create(ctx);
         if (dialect == Dialect.POSTGRESQL) {
             ctx.execute(new PostgresCapture(ctx).stampFunction());

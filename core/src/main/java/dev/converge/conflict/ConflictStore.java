@@ -36,13 +36,14 @@ public final class ConflictStore {
             return;
         }
         var insert = ctx.insertInto(CONFLICTS).columns(C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE,
-            C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL);
+            C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL,
+            C_LOCAL_SEQ);
         for (ConflictRecord r : records) {
             insert = insert.values(LocalDateTime.ofInstant(r.detectedTime(), ZoneOffset.UTC), r.type().word(), r.table(),
                 r.key().map(k -> json(k.values())).orElse(null), image(r.localImage()), image(r.remoteImage()), image(r.shadowImage()),
                 r.localTimestamp().map(HybridTimestamp::asLong).orElse(null), r.localOrigin().map(NodeId::value).orElse(null),
                 r.remoteTimestamp().asLong(), r.remoteOrigin().value(), r.changeSet().sequence(), r.scope().word(), r.resolver(),
-                r.outcome().word(), r.status().word(), r.detail().orElse(null));
+                r.outcome().word(), r.status().word(), r.detail().orElse(null), r.localSequence().orElse(null));
         }
         insert.execute();
     }
@@ -55,7 +56,8 @@ public final class ConflictStore {
     /** Conflicts matching a condition on {@code cv_conflict}'s columns, oldest first. */
     public List<ConflictRecord> find(DSLContext ctx, Condition condition) {
         return ctx.select(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS,
-                C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
+                C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL, C_LOCAL_SEQ, C_DECIDED_BY, C_DECIDED_TIME,
+                C_DECIDED_AT, C_DECISION, C_DECISION_COMMENT)
             .from(CONFLICTS).where(condition).orderBy(C_ID).fetch(this::toRecord);
     }
 
@@ -67,7 +69,31 @@ public final class ConflictStore {
             Optional.ofNullable(r.get(C_LOCAL_TS)).map(HybridTimestamp::fromLong), Optional.ofNullable(r.get(C_LOCAL_ORIGIN)).map(NodeId::of),
             HybridTimestamp.fromLong(r.get(C_REMOTE_TS)), remoteOrigin, new ChangeSetId(remoteOrigin, r.get(C_CS_SEQ)),
             ConflictScope.parse(r.get(C_SCOPE)), r.get(C_RESOLVER), Outcome.parse(r.get(C_OUTCOME)), ConflictStatus.parse(r.get(C_STATUS)),
-            r.get(C_DETECTED).toInstant(ZoneOffset.UTC), Optional.ofNullable(r.get(C_DETAIL)));
+            r.get(C_DETECTED).toInstant(ZoneOffset.UTC), Optional.ofNullable(r.get(C_DETAIL)), Optional.ofNullable(r.get(C_LOCAL_SEQ)),
+            decisionOf(r));
+    }
+
+    private static Optional<ManualDecision> decisionOf(Record r) {
+        if (r.get(C_DECIDED_BY) == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ManualDecision(r.get(C_DECIDED_BY), r.get(C_DECIDED_TIME).toInstant(ZoneOffset.UTC),
+            NodeId.of(r.get(C_DECIDED_AT)), Optional.ofNullable(r.get(C_DECISION)).orElse(""),
+            Optional.ofNullable(r.get(C_DECISION_COMMENT)).orElse("")));
+    }
+
+    /**
+     * Marks the records with these ids {@code resolved-by-hand} (status and outcome) with the decision; returns how many
+     * changed. In the caller's transaction.
+     */
+    public int markDecided(DSLContext ctx, java.util.Collection<Long> ids, ManualDecision d) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return ctx.update(CONFLICTS).set(C_STATUS, ConflictStatus.RESOLVED_BY_HAND.word()).set(C_OUTCOME, Outcome.RESOLVED_BY_HAND.word())
+            .set(C_DECIDED_BY, d.who()).set(C_DECIDED_TIME, LocalDateTime.ofInstant(d.when(), ZoneOffset.UTC))
+            .set(C_DECIDED_AT, d.decidedAt().value()).set(C_DECISION, d.what()).set(C_DECISION_COMMENT, d.comment())
+            .where(C_ID.in(ids)).execute();
     }
 
     private static Optional<RowImage> imageOf(String json) {

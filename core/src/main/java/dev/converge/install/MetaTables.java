@@ -207,11 +207,39 @@ public final class MetaTables {
     public static final Field<String> C_OUTCOME = field(name("outcome"), SQLDataType.VARCHAR(32).notNull());
     public static final Field<String> C_STATUS = field(name("status"), SQLDataType.VARCHAR(32).notNull());
     public static final Field<String> C_DETAIL = field(name("detail"), SQLDataType.CLOB.nullable(true));
+    /**
+     * The sequence of the local side's write (with {@code local_origin} it names that write's ChangeSet): with the
+     * incoming ChangeSet, the pair of writes that identifies one logical conflict on every peer. NULL in records made
+     * before the column existed, and where the local row had no write since replication started.
+     */
+    public static final Field<Long> C_LOCAL_SEQ = field(name("local_seq"), SQLDataType.BIGINT.nullable(true));
+    /** A person's decision on the conflict (see {@code dev.converge.decision}): who, when, at which node, what, why. NULL until decided. */
+    public static final Field<String> C_DECIDED_BY = field(name("decided_by"), SQLDataType.VARCHAR(200).nullable(true));
+    public static final Field<LocalDateTime> C_DECIDED_TIME = field(name("decided_time"), SQLDataType.LOCALDATETIME(3).nullable(true));
+    public static final Field<String> C_DECIDED_AT = field(name("decided_at"), SQLDataType.VARCHAR(16).nullable(true));
+    public static final Field<String> C_DECISION = field(name("decision"), SQLDataType.VARCHAR(4000).nullable(true));
+    public static final Field<String> C_DECISION_COMMENT = field(name("decision_comment"), SQLDataType.CLOB.nullable(true));
+
+    /**
+     * Decisions taken by hand at this node, one row per decision transaction, written in that transaction: the
+     * sequencer puts {@code metadata} (JSON, names to texts) on the transaction's ChangeSet and marks the rows it wrote
+     * as a decision's. Also the node's audit log of its own decisions.
+     */
+    public static final Table<Record> DECISIONS = table(name("cv_decision"));
+    public static final Field<String> D_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+    public static final Field<Long> D_CONFLICT = field(name("conflict_id"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> D_METADATA = field(name("metadata"), SQLDataType.CLOB.notNull());
+    /**
+     * The rows the decision set (JSON: table, key, image or none for a delete, image before): the sequencer adds a change
+     * for each row whose write left no net change (a decision for the row as it already stands), so that the decided
+     * row travels and wins everywhere all the same.
+     */
+    public static final Field<String> D_ROWS = field(name("decided_rows"), SQLDataType.CLOB.nullable(true));
 
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
         return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
-            INBOX_PARTS, HEARTBEATS);
+            INBOX_PARTS, HEARTBEATS, DECISIONS);
     }
 
     static DataType<Object> image(SQLDialect d) {

@@ -13,6 +13,7 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.clock.HybridClock;
 import dev.converge.clock.HybridTimestamp;
 import dev.converge.config.ReplicatedTable;
+import dev.converge.decision.DecisionMarks;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
@@ -251,9 +252,10 @@ public final class OutboundQueue {
      */
     private void writeVersions(DSLContext tx, Collection<Sequenced> sequenced) {
         Map<String, List<RawChange>> raw = rawChanges(tx, sequenced);
+        Map<String, DecisionMarks.Mark> marks = DecisionMarks.of(tx, sequenced.stream().map(Sequenced::txKey).toList());
         Map<Sequenced, List<Change>> nets = new LinkedHashMap<>();
         for (Sequenced s : sequenced) {
-            List<Change> net = NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs());
+            List<Change> net = decided(marks.get(s.txKey()), s, NetEffect.of(raw.getOrDefault(s.txKey(), List.of()), tableSpecs()));
             netEffects.put(s, net);
             nets.put(s, net);
         }
@@ -263,14 +265,17 @@ public final class OutboundQueue {
     /** The versions these net effects leave, transactions in sequence order. */
     private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets) {
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
+        Set<String> decisions = DecisionMarks.of(tx, nets.keySet().stream().map(Sequenced::txKey).toList()).keySet();
         for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
             long seq = e.getKey().sequence();
+            boolean decision = decisions.contains(e.getKey().txKey());
             for (Change c : e.getValue()) {
                 BoundTable t = tables.get(c.table());
                 List<Object> key = t.typedKey(c.key());
                 long ts = c.timestamp().asLong();
                 RowVersion own = c.after().isPresent() ? RowVersion.live(key, ts, self.value(), seq)
                     : RowVersion.tombstone(key, ts, self.value(), seq, ChangeSetCodec.imageToJson(c.before().orElseThrow()));
+                own = decision ? own.asDecision() : own; // a person's decision: see dev.converge.decision.DecisionRule
                 Map<RowKey, RowVersion> versions = byTable.computeIfAbsent(t, k -> new LinkedHashMap<>());
                 List<String> columns = stamped.contains(t.name()) ? t.spec().columns() : List.of();
                 Set<String> changed = columns.stream().filter(c::sets).collect(Collectors.toSet());
@@ -335,6 +340,7 @@ public final class OutboundQueue {
         var txs = ctx.select(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(afterSequence))
             .orderBy(OTX_SEQ).limit(limit).fetch();
         Map<String, Long> spooled = spool.spooled(ctx, txs.getValues(OTX_TX));
+        Map<String, DecisionMarks.Mark> marks = DecisionMarks.of(ctx, txs.getValues(OTX_TX)); // decisions: metadata, decided rows
         List<ChangeSet> out = new ArrayList<>();
         int changeCount = 0;
         for (var t : txs) {
@@ -344,7 +350,8 @@ public final class OutboundQueue {
             Sequenced s = new Sequenced(t.value1(), t.value2(), t.value3());
             Long spooledRows = spooled.get(s.txKey());
             if (spooledRows != null) {
-                ChangeSet header = new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), List.of());
+                ChangeSet header = new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), List.of(),
+                    metadataOf(marks.get(s.txKey())));
                 if (spooledRows <= NetSpool.PART_CHANGES) {
                     List<Change> changes = spool.part(ctx, s.txKey(), header.timestamp(), 1, NetSpool.PART_CHANGES);
                     changeCount += changes.size();
@@ -366,13 +373,27 @@ public final class OutboundQueue {
             // must be read from the outbox, never computed from rows that were not fetched
             List<Change> changes = netEffects.getIfPresent(s);
             if (changes == null) {
-                changes = NetEffect.of(rawChanges(ctx, List.of(s)).getOrDefault(s.txKey(), List.of()), tableSpecs());
+                changes = decided(marks.get(s.txKey()), s, NetEffect.of(rawChanges(ctx, List.of(s)).getOrDefault(s.txKey(), List.of()), tableSpecs()));
                 netEffects.put(s, changes);
             }
             changeCount += changes.size();
-            out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes));
+            out.add(new ChangeSet(self, s.sequence(), HybridTimestamp.fromLong(s.timestamp()), parseDeps(t.value4()), changes,
+                metadataOf(marks.get(s.txKey()))));
         }
         return out;
+    }
+
+    /** A decision's net effect with every row it decided (see {@link DecisionMarks.Mark#complete}); others as they are. */
+    private List<Change> decided(DecisionMarks.Mark mark, Sequenced s, List<Change> net) {
+        if (mark == null) {
+            return net;
+        }
+        return mark.complete(net, HybridTimestamp.fromLong(s.timestamp()), name -> tables.keySet().stream()
+            .filter(name::equalsIgnoreCase).findFirst().orElse(null));
+    }
+
+    private static Map<String, String> metadataOf(DecisionMarks.Mark mark) {
+        return mark == null ? Map.of() : mark.metadata();
     }
 
     /** The highest sequence given out so far (0 if none). */

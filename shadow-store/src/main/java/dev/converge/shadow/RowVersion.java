@@ -40,12 +40,24 @@ import java.util.TreeMap;
  * per-column merge ("column-merge") is a join and converges. A column untouched since replication started carries
  * {@link ColumnStamp#BEFORE_REPLICATION}.
  *
+ * <h2>Decisions</h2>
+ * {@link #decision} says that the latest write was a person's decision (a workbench decision transaction): such a
+ * write beats every concurrent write that is not a decision, whatever the table's resolver, and a later decision beats
+ * an earlier concurrent one. It is part of the version so that every peer compares alike, whichever of the two writes
+ * it holds. A version of a decision is always one write (a decision is never merged).
+ *
  * <p>Immutable; the operations are pure. {@code originSequence} is empty only for a version of a local write recorded
  * before sequencing gave it one (then {@code localTransaction} names it).
  */
 public record RowVersion(List<Object> key, long timestamp, String origin, Optional<Long> originSequence,
                          Optional<String> localTransaction, boolean deleted, Optional<String> deletedImage,
-                         Map<String, Write> concurrent, Map<String, ColumnStamp> columns) {
+                         Map<String, Write> concurrent, Map<String, ColumnStamp> columns, boolean decision) {
+    /** A version whose latest write was not a decision. */
+    public RowVersion(List<Object> key, long timestamp, String origin, Optional<Long> originSequence, Optional<String> localTransaction,
+                      boolean deleted, Optional<String> deletedImage, Map<String, Write> concurrent, Map<String, ColumnStamp> columns) {
+        this(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, false);
+    }
+
     public RowVersion {
         key = Collections.unmodifiableList(new ArrayList<>(key));
         Objects.requireNonNull(origin);
@@ -104,9 +116,14 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
         return columns.getOrDefault(column, latest());
     }
 
-    /** Whether the version is more than its latest write (concurrent writes merged, or column stamps kept). */
+    /** Whether the version is more than its latest write (concurrent writes merged, column stamps kept, or a decision). */
     public boolean hasDetail() {
-        return !concurrent.isEmpty() || !columns.isEmpty();
+        return !concurrent.isEmpty() || !columns.isEmpty() || decision;
+    }
+
+    /** This version, its latest write marked as a person's decision. */
+    public RowVersion asDecision() {
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, true);
     }
 
     /**
@@ -185,6 +202,6 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
     private RowVersion with(Map<String, Write> others, Map<String, ColumnStamp> stamps) {
         Map<String, ColumnStamp> kept = new TreeMap<>(stamps);
         kept.values().removeIf(latest()::equals);
-        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, others, kept);
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, others, kept, decision);
     }
 }

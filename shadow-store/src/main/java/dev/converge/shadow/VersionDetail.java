@@ -17,13 +17,14 @@ import java.util.TreeMap;
  * <pre>{@code {"writes":{"B":[1,7012...]},"columns":{"V":[7012...,"A",3],"W":[0,null,0]}}}</pre>
  *
  * {@code writes}: the other concurrent writes, origin to [sequence, packed timestamp]; {@code columns}: column to
- * [packed timestamp, origin, sequence] of the write that last changed it. Stateless and thread-safe.
+ * [packed timestamp, origin, sequence] of the write that last changed it; {@code decision}: {@code true} when the
+ * latest write was a person's decision (absent otherwise). Stateless and thread-safe.
  */
 final class VersionDetail {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Parsed(Map<String, RowVersion.Write> writes, Map<String, RowVersion.ColumnStamp> columns) {
-        static final Parsed NONE = new Parsed(Map.of(), Map.of());
+    record Parsed(Map<String, RowVersion.Write> writes, Map<String, RowVersion.ColumnStamp> columns, boolean decision) {
+        static final Parsed NONE = new Parsed(Map.of(), Map.of(), false);
     }
 
     private VersionDetail() {
@@ -34,6 +35,9 @@ final class VersionDetail {
             return Optional.empty();
         }
         ObjectNode root = JSON.createObjectNode();
+        if (v.decision()) {
+            root.put("decision", true);
+        }
         if (!v.concurrent().isEmpty()) {
             ObjectNode writes = root.putObject("writes");
             v.concurrent().forEach((origin, w) -> writes.putArray(origin).add(w.sequence()).add(w.timestamp()));
@@ -63,7 +67,7 @@ final class VersionDetail {
                 columns.put(e.getKey(), new RowVersion.ColumnStamp(e.getValue().get(0).asLong(), origin.isNull() ? null : origin.asText(),
                     e.getValue().get(2).asLong()));
             }
-            return new Parsed(writes, columns);
+            return new Parsed(writes, columns, root.path("decision").asBoolean(false));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalStateException("unreadable row version detail in a shadow table: " + json, e);
         }

@@ -25,7 +25,7 @@ final class Keys {
     static final List<String> DELIVER_STEP = List.of("deliver", "at");
     static final List<String> DELIVER = List.of("from", "to");
     static final List<String> RESOLVE_STEP = List.of("resolve", "at");
-    static final List<String> RESOLVE = List.of("node", "conflict", "take");
+    static final List<String> RESOLVE = List.of("node", "conflict", "take", "seen", "expect_refused");
     static final List<String> CONFLICT_REF = List.of("table", "key");
     static final List<String> TAKE_ROW = List.of("row");
 

@@ -114,7 +114,8 @@ final class StepReader {
         Fields ref = Fields.of(what.require("conflict"), what.path("conflict"), Keys.CONFLICT_REF);
         ResolveStep.ConflictRef conflict = new ResolveStep.ConflictRef(ref.required("table", Read::nonBlankText),
             ref.required("key", Rows::row));
-        return new ResolveStep(f.line(), at, node, conflict, take(what.require("take"), what.path("take")));
+        return new ResolveStep(f.line(), at, node, conflict, take(what.require("take"), what.path("take")),
+            what.optional("seen", Rows::row), what.optional("expect_refused", Read::bool).orElse(false));
     }
 
     private static Take take(YamlNode node, String path) {

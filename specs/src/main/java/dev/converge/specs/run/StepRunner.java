@@ -1,5 +1,14 @@
 package dev.converge.specs.run;
 
+import dev.converge.conflict.ConflictRecord;
+import dev.converge.conflict.ConflictStatus;
+import dev.converge.decision.Decision;
+import dev.converge.decision.DecisionResult;
+import dev.converge.decision.Decisions;
+import dev.converge.model.RowImage;
+import dev.converge.specs.model.ResolveStep;
+import dev.converge.specs.model.Take;
+
 import dev.converge.specs.model.DeliverStep;
 import dev.converge.specs.model.Step;
 import dev.converge.specs.model.SyncStep;
@@ -33,6 +42,8 @@ final class StepRunner {
                 deliver(deliver);
             } else if (step instanceof SyncStep) {
                 sync(step);
+            } else if (step instanceof ResolveStep resolve) {
+                resolve(resolve);
             } else {
                 throw new ScenarioFailure(step.label() + ": not supported yet: " + step.getClass().getSimpleName());
             }
@@ -104,6 +115,51 @@ final class StepRunner {
         from.node().publishWallClock();
         to.node().publishWallClock();
         from.node().deliverTo(to.id(), cluster.transport());
+    }
+
+    /**
+     * A person's decision, through the node's decision service as the workbench takes it: the newest conflict on the
+     * step's table and key that is not resolved by hand yet, looked at and decided at once (or, with {@code seen}, as the
+     * person saw the row then), by "scenario", without a comment.
+     */
+    private void resolve(ResolveStep step) {
+        Cluster.Member member = cluster.member(step.node());
+        List<ConflictRecord> all = member.node().conflicts();
+        ConflictRecord target = all.stream()
+            .filter(r -> r.table().equalsIgnoreCase(step.conflict().table()) && r.status() != ConflictStatus.RESOLVED_BY_HAND)
+            .filter(r -> r.key().isPresent()
+                && RowSets.same(RowSets.normalize(step.conflict().key().values()), RowSets.normalize(r.key().get().values())))
+            .reduce((older, newer) -> newer)
+            .orElseThrow(() -> new ScenarioFailure(step.label() + ": no conflict on " + step.conflict().table() + " "
+                + step.conflict().key() + " waits for a decision at " + step.node() + "; recorded there: "
+                + (all.isEmpty() ? "none" : all.stream().map(ConflictMatch::describe).toList())));
+        Decisions decisions = member.node().decisions();
+        Decision decision = decision(step.take());
+        DecisionResult result = step.seen().isPresent()
+            ? decisions.decide(target.id(), decision, "scenario", "", step.seen().map(r -> RowImage.of(r.values())))
+            : decisions.decide(target.id(), decision, "scenario", "", decisions.review(target.id()).orElseThrow().asOf());
+        if (result instanceof DecisionResult.Refused refused && !step.expectRefused()) {
+            throw new ScenarioFailure(step.label() + ": the decision was refused: " + refused.reason());
+        }
+        if (result instanceof DecisionResult.Decided && step.expectRefused()) {
+            throw new ScenarioFailure(step.label() + ": expected the decision to be refused (expect_refused: true), but it was taken");
+        }
+    }
+
+    private static Decision decision(Take take) {
+        if (take instanceof Take.Local) {
+            return Decision.TAKE_LOCAL;
+        }
+        if (take instanceof Take.Remote) {
+            return Decision.TAKE_REMOTE;
+        }
+        if (take instanceof Take.Delete) {
+            return Decision.DELETE_ROW;
+        }
+        if (take instanceof Take.WithRow with) {
+            return new Decision.MergedRow(RowImage.of(with.row().values()));
+        }
+        throw new IllegalStateException("a take this runner does not know: " + take);
     }
 
     /** Every node delivers to every other node, round after round, until a whole round moves nothing. */

@@ -2,10 +2,8 @@ package dev.converge.specs.run;
 
 import dev.converge.config.ResolverSpec;
 import dev.converge.config.TableConfig;
-import dev.converge.specs.model.ResolveStep;
 import dev.converge.specs.parse.ResolverNames;
 import dev.converge.specs.model.Scenario;
-import dev.converge.specs.model.Step;
 import dev.converge.specs.model.Topology;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +24,6 @@ final class Support {
         resolver(scenario.defaults().resolver(), "defaults.resolver", missing);
         scenario.defaults().resolverByType().forEach((type, r) -> resolver(r, "defaults.conflict_resolvers." + type.word(), missing));
         scenario.tables().orElse(List.of()).forEach(t -> tableResolver(t, missing));
-        for (Step step : scenario.steps()) {
-            if (step instanceof ResolveStep) {
-                missing.add("resolve steps (line " + step.line() + ")");
-            }
-        }
         if (!scenario.expect().compensations().isEmpty()) {
             missing.add("expect.compensations");
         }

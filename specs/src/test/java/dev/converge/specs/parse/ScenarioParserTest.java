@@ -399,4 +399,19 @@ class ScenarioParserTest {
         assertEquals(Optional.of(Row.of("marca", 1325L)), s.expect().conflicts().get(0).key());
         assertEquals("C", s.expect().compensations().get(0).from());
     }
+
+    @Test
+    void aResolveStepMayGiveTheRowAsSeenAndExpectARefusal() {
+        String steps = "  - resolve:\n      node: A\n      conflict: {table: pers, key: {marca: 1}}\n      take: local\n"
+            + "      seen: {marca: 1, nume: Ion}\n      expect_refused: true\n  - sync\n";
+        Scenario s = parse(VALID + steps);
+        dev.converge.specs.model.ResolveStep r = (dev.converge.specs.model.ResolveStep) s.steps().get(2);
+        assertEquals(dev.converge.specs.model.Row.of("marca", 1L, "nume", "Ion"), r.seen().orElseThrow());
+        assertTrue(r.expectRefused());
+        dev.converge.specs.model.ResolveStep plain = (dev.converge.specs.model.ResolveStep) parse(VALID
+            + "  - resolve: {node: B, conflict: {table: pers, key: {marca: 1}}, take: remote}\n  - sync\n").steps().get(2);
+        assertTrue(plain.seen().isEmpty() && !plain.expectRefused(), "Both keys are optional.");
+        assertError(VALID + "  - resolve: {node: A, conflict: {table: pers, key: {marca: 1}}, take: local, sen: {marca: 1}}\n", 10,
+            "sen");
+    }
 }
