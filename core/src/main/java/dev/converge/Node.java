@@ -378,6 +378,14 @@ public final class Node implements AutoCloseable {
         return decisions;
     }
 
+    /**
+     * How many conflicts of each type, outcome and status this node has recorded: one grouped count, cheap however
+     * many there are (for monitoring; {@link #conflicts} reads every record).
+     */
+    public List<dev.converge.conflict.ConflictCount> conflictCounts() {
+        return tx.local(conflicts::counts);
+    }
+
     /** Every conflict this node has recorded, oldest first. */
     public List<ConflictRecord> conflicts() {
         return tx.local(conflicts::all);

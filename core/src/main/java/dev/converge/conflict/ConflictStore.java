@@ -49,6 +49,12 @@ public final class ConflictStore {
     }
 
     /** Every conflict recorded here, oldest first. */
+    /** How many conflicts of each type, outcome and status are recorded here: one grouped count, no record read. */
+    public List<ConflictCount> counts(DSLContext ctx) {
+        return ctx.select(C_TYPE, C_OUTCOME, C_STATUS, org.jooq.impl.DSL.count()).from(CONFLICTS).groupBy(C_TYPE, C_OUTCOME, C_STATUS)
+            .fetch(r -> new ConflictCount(ConflictType.parse(r.value1()), Outcome.parse(r.value2()), ConflictStatus.parse(r.value3()), r.value4()));
+    }
+
     public List<ConflictRecord> all(DSLContext ctx) {
         return find(ctx, DSL.noCondition());
     }

@@ -49,6 +49,8 @@ class UniqueCollisionsIT {
         assertTrue(atA.detail().orElseThrow().toLowerCase(java.util.Locale.ROOT).contains("unique (email)"), atA.detail().orElseThrow());
         assertEquals(1L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM \"cv_shadow_customer\" WHERE \"cv_deleted\" = TRUE")).longValue(),
             "the removed row lives on in the shadow table");
+        assertEquals(List.of(new dev.converge.conflict.ConflictCount(ConflictType.CONSTRAINT, Outcome.APPLIED_REMOTE,
+            ConflictStatus.AUTO_RESOLVED, 1)), c.node("A").conflictCounts(), "counted without reading the records");
         ConflictRecord atB = c.node("B").conflicts().get(0);
         assertEquals(Outcome.KEPT_LOCAL, atB.outcome());
         assertEquals("Cluj", atB.localImage().orElseThrow().get("city"));

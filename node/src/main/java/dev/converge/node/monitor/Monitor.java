@@ -3,8 +3,6 @@ package dev.converge.node.monitor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.converge.Node;
-import dev.converge.conflict.ConflictRecord;
-import dev.converge.conflict.ConflictStatus;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.LinkState;
 import dev.converge.node.peer.PeerEndpoint;
@@ -90,10 +88,10 @@ public final class Monitor {
                 link.map(LinkState::delivered).orElse(0L),
                 backlog.map(dev.converge.NodeStatus.PeerBacklog::acknowledged).orElse(null)));
         }
-        Optional<List<ConflictRecord>> conflicts = up ? read(node::conflicts) : Optional.empty();
+        Optional<List<dev.converge.conflict.ConflictCount>> conflicts = up ? read(node::conflictCounts) : Optional.empty();
         java.util.Map<String, Long> applied = new java.util.LinkedHashMap<>();
         stored.ifPresent(s -> s.applied().forEach(w -> applied.put(w.origin().value(), w.sequence())));
-        return new NodeStatus(node.id().value(), up ? "up" : "down", out, conflicts.map(c -> (long) c.size()).orElse(null),
+        return new NodeStatus(node.id().value(), up ? "up" : "down", out, conflicts.map(c -> c.stream().mapToLong(dev.converge.conflict.ConflictCount::count).sum()).orElse(null),
             stored.map(dev.converge.NodeStatus::conflictsToReview).orElse(null), Instant.now().toString(),
             stored.map(dev.converge.NodeStatus::notYetSequenced).orElse(null), stored.map(dev.converge.NodeStatus::heldBack).orElse(null),
             stored.isPresent() ? applied : null);

@@ -1,7 +1,6 @@
 package dev.converge.node.monitor;
 
 import dev.converge.Node;
-import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictStatus;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.LinkState;
@@ -96,13 +95,15 @@ public final class NodeMetrics implements PeerEvents {
             for (NodeId peer : node.peers()) {
                 backlogs.put(peer, node.backlog(peer));
             }
-            List<ConflictRecord> all = node.conflicts();
+            List<dev.converge.conflict.ConflictCount> all = node.conflictCounts();
             Map<List<String>, Long> byTypeAndOutcome = all.stream()
-                .collect(Collectors.groupingBy(c -> List.of(c.type().word(), c.outcome().word()), Collectors.counting()));
+                .collect(Collectors.groupingBy(c -> List.of(c.type().word(), c.outcome().word()),
+                    Collectors.summingLong(dev.converge.conflict.ConflictCount::count)));
             conflicts.register(byTypeAndOutcome.entrySet().stream()
                 .map(e -> MultiGauge.Row.of(Tags.of("type", e.getKey().get(0), "outcome", e.getKey().get(1)), e.getValue()))
                 .toList(), true);
-            needingReview = all.stream().filter(c -> c.status() == ConflictStatus.NEEDS_REVIEW).count();
+            needingReview = all.stream().filter(c -> c.status() == ConflictStatus.NEEDS_REVIEW)
+                .mapToLong(dev.converge.conflict.ConflictCount::count).sum();
         } catch (RuntimeException e) {
             LOG.debug("cannot read metrics from the database: {}", e.toString()); // /health says so; gauges keep their last values
         }
