@@ -391,6 +391,20 @@ public final class Node implements AutoCloseable {
         return tx.local(conflicts::all);
     }
 
+    /**
+     * One page of the conflicts recorded here that match the query, in its order, after the record {@code after}
+     * (a previous page's {@link dev.converge.conflict.ConflictPage#next()}), at most {@code limit} of them; fast
+     * however many are recorded (keyset paging on indexes). Reads only; does not wait for apply.
+     */
+    public dev.converge.conflict.ConflictPage conflicts(dev.converge.conflict.ConflictQuery query, java.util.Optional<Long> after, int limit) {
+        return tx.local(ctx -> conflicts.page(ctx, query, after, limit));
+    }
+
+    /** The conflict recorded here with this id. */
+    public java.util.Optional<ConflictRecord> conflict(long id) {
+        return tx.local(ctx -> conflicts.byId(ctx, id));
+    }
+
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */
     public Map<String, List<RowImage>> replicatedRows() {
         List<BoundTable> tables = binding.follow().tables();

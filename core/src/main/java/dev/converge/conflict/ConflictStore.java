@@ -11,11 +11,16 @@ import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.SelectJoinStep;
+import org.jooq.SortField;
 import org.jooq.impl.DSL;
 
 /**
@@ -48,23 +53,108 @@ public final class ConflictStore {
         insert.execute();
     }
 
-    /** Every conflict recorded here, oldest first. */
     /** How many conflicts of each type, outcome and status are recorded here: one grouped count, no record read. */
     public List<ConflictCount> counts(DSLContext ctx) {
         return ctx.select(C_TYPE, C_OUTCOME, C_STATUS, org.jooq.impl.DSL.count()).from(CONFLICTS).groupBy(C_TYPE, C_OUTCOME, C_STATUS)
             .fetch(r -> new ConflictCount(ConflictType.parse(r.value1()), Outcome.parse(r.value2()), ConflictStatus.parse(r.value3()), r.value4()));
     }
 
+    /** Every conflict recorded here, oldest first. */
     public List<ConflictRecord> all(DSLContext ctx) {
         return find(ctx, DSL.noCondition());
     }
 
     /** Conflicts matching a condition on {@code cv_conflict}'s columns, oldest first. */
     public List<ConflictRecord> find(DSLContext ctx, Condition condition) {
+        return select(ctx).where(condition).orderBy(C_ID).fetch(this::toRecord);
+    }
+
+    /** The conflict with this id, if one is recorded here. */
+    public Optional<ConflictRecord> byId(DSLContext ctx, long id) {
+        return select(ctx).where(C_ID.eq(id)).fetchOptional(this::toRecord);
+    }
+
+    /**
+     * One page of the conflicts the query matches, in its order, starting after the record {@code after} (a previous
+     * page's {@link ConflictPage#next()}), at most {@code limit} records; with the counts of every match. Three
+     * statements in the caller's transaction (page, count, count per status), each served by an index on
+     * {@code cv_conflict}.
+     */
+    public ConflictPage page(DSLContext ctx, ConflictQuery query, Optional<Long> after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least one conflict, not " + limit);
+        }
+        Condition filters = filters(query);
+        Condition where = query.statuses().isEmpty() ? filters
+            : filters.and(C_STATUS.in(query.statuses().stream().map(ConflictStatus::word).toList()));
+        Condition seek = after.map(id -> seek(ctx, query.sort(), id)).orElse(DSL.noCondition());
+        List<ConflictRecord> rows = select(ctx).where(where).and(seek).orderBy(order(query.sort())).limit(limit + 1).fetch(this::toRecord);
+        Optional<Long> next = rows.size() > limit ? Optional.of(rows.get(limit - 1).id()) : Optional.empty();
+        long matching = ctx.fetchCount(CONFLICTS, where);
+        Map<ConflictStatus, Long> byStatus = new EnumMap<>(ConflictStatus.class);
+        for (ConflictStatus s : ConflictStatus.values()) {
+            byStatus.put(s, 0L);
+        }
+        ctx.select(C_STATUS, DSL.count()).from(CONFLICTS).where(filters).groupBy(C_STATUS)
+            .forEach(r -> byStatus.put(ConflictStatus.parse(r.value1()), r.value2().longValue()));
+        return new ConflictPage(rows.size() > limit ? rows.subList(0, limit) : rows, next, matching, byStatus);
+    }
+
+    /** The query's filters other than status, as a condition. */
+    private static Condition filters(ConflictQuery q) {
+        Condition c = DSL.noCondition();
+        if (!q.types().isEmpty()) {
+            c = c.and(C_TYPE.in(q.types().stream().map(ConflictType::word).toList()));
+        }
+        if (q.table().isPresent()) {
+            c = c.and(C_TABLE.eq(q.table().get()));
+        }
+        if (q.origin().isPresent()) {
+            c = c.and(C_REMOTE_ORIGIN.eq(q.origin().get().value()).or(C_LOCAL_ORIGIN.eq(q.origin().get().value())));
+        }
+        if (q.detectedFrom().isPresent()) {
+            c = c.and(C_DETECTED.ge(LocalDateTime.ofInstant(q.detectedFrom().get(), ZoneOffset.UTC)));
+        }
+        if (q.detectedUntil().isPresent()) {
+            c = c.and(C_DETECTED.lt(LocalDateTime.ofInstant(q.detectedUntil().get(), ZoneOffset.UTC)));
+        }
+        if (q.keyText().isPresent()) {
+            // containsIgnoreCase escapes % and _ in the user's text: it is matched literally
+            c = c.and(C_KEY.containsIgnoreCase(q.keyText().get()));
+        }
+        return c;
+    }
+
+    private static List<SortField<?>> order(ConflictSort sort) {
+        return switch (sort) {
+            case NEWEST -> List.of(C_ID.desc());
+            case OLDEST -> List.of(C_ID.asc());
+            case TABLE -> List.of(C_TABLE.asc(), C_ID.asc());
+            case TYPE -> List.of(C_TYPE.asc(), C_ID.asc());
+        };
+    }
+
+    /** The records after the one with this id in the sort's order (its sort value read back, so the cursor is just an id). */
+    private static Condition seek(DSLContext ctx, ConflictSort sort, long id) {
+        return switch (sort) {
+            case NEWEST -> C_ID.lt(id);
+            case OLDEST -> C_ID.gt(id);
+            case TABLE -> after(ctx, C_TABLE, id);
+            case TYPE -> after(ctx, C_TYPE, id);
+        };
+    }
+
+    private static Condition after(DSLContext ctx, Field<String> column, long id) {
+        Optional<String> value = ctx.select(column).from(CONFLICTS).where(C_ID.eq(id)).fetchOptional(column);
+        // a cursor whose record is gone (never the case today: records are kept) continues by id alone
+        return value.map(v -> column.gt(v).or(column.eq(v).and(C_ID.gt(id)))).orElse(C_ID.gt(id));
+    }
+
+    private static SelectJoinStep<Record> select(DSLContext ctx) {
         return ctx.select(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS,
                 C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL, C_LOCAL_SEQ, C_DECIDED_BY, C_DECIDED_TIME,
                 C_DECIDED_AT, C_DECISION, C_DECISION_COMMENT)
-            .from(CONFLICTS).where(condition).orderBy(C_ID).fetch(this::toRecord);
+            .from(CONFLICTS);
     }
 
     private ConflictRecord toRecord(Record r) {

@@ -28,6 +28,10 @@ public final class Bookkeeping {
         ctx.createTableIfNotExists(SPOOL).columns(SPOOL_TX, SPOOL_TABLE, SPOOL_KEY, SPOOL_SEEN, SPOOL_FIRST, SPOOL_LAST, SPOOL_ANCHOR)
             .constraints(constraint(name("cv_outbox_net_pk")).primaryKey(SPOOL_TX, SPOOL_TABLE, SPOOL_KEY)).execute();
         ctx.createIndexIfNotExists(name("cv_outbox_net_order")).on(SPOOL, SPOOL_TX, SPOOL_ANCHOR, SPOOL_SEEN).execute();
+        // the conflict list (ConflictStore.page): filtered by status or table, sorted by table or type, in id order
+        ctx.createIndexIfNotExists(name("cv_conflict_status")).on(CONFLICTS, C_STATUS, C_ID).execute();
+        ctx.createIndexIfNotExists(name("cv_conflict_tbl")).on(CONFLICTS, C_TABLE, C_ID).execute();
+        ctx.createIndexIfNotExists(name("cv_conflict_type")).on(CONFLICTS, C_TYPE, C_ID).execute();
         ctx.createTableIfNotExists(SPOOLED).columns(SPOOLED_TX, SPOOLED_ROWS)
             .constraints(constraint(name("cv_outbox_spooled_pk")).primaryKey(SPOOLED_TX)).execute();
         ctx.createTableIfNotExists(INBOX_PARTS).columns(IPART_ORIGIN, IPART_SEQ, IPART_PART, IPART_PARTS, IPART_PAYLOAD)
