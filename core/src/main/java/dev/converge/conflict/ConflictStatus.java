@@ -22,6 +22,7 @@ public enum ConflictStatus {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown conflict status '" + word + "'");
+        throw new IllegalArgumentException("unknown conflict status '" + word + "' (known: "
+            + java.util.Arrays.stream(values()).map(ConflictStatus::word).collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 }

@@ -46,6 +46,7 @@ public enum ConflictType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown conflict type '" + word + "'");
+        throw new IllegalArgumentException("unknown conflict type '" + word + "' (known: "
+            + java.util.Arrays.stream(values()).map(ConflictType::word).collect(java.util.stream.Collectors.joining(", ")) + ")");
     }
 }

@@ -1,6 +1,8 @@
 /**
- * Conflict review and manual resolution: the web UI, its JSON API and the resolution service that turns a person's
- * decision into a ChangeSet every peer applies. Builds on the conflict records and read API of the core's
- * {@code dev.converge.conflict} package. Arrives with the workbench issue.
+ * Conflict review and manual resolution for the people who look after a node's data:
+ * {@link dev.converge.workbench.Workbench} adds the workbench's routes to the node's HTTP server — the JSON API
+ * ({@code api}) and the web pages — once the node's configuration lists workbench users ({@code user}). Decisions
+ * themselves are the core's {@code dev.converge.decision} service; the conflict list is the core's
+ * {@code dev.converge.conflict.ConflictQuery}.
  */
 package dev.converge.workbench;

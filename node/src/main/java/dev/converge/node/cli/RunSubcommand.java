@@ -71,7 +71,8 @@ final class RunSubcommand implements Callable<Integer> {
             if (s.database().h2TcpPort().isPresent()) {
                 tcp = H2TcpServer.start(s.database().url(), s.database().h2TcpPort().getAsInt());
             }
-            running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT);
+            running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT,
+                s.users().isEmpty() ? java.util.List.of() : java.util.List.of(new dev.converge.workbench.Workbench(node, s.users())::routes));
         } catch (RuntimeException | java.sql.SQLException e) {
             out.println("node " + s.id() + " not started: " + e.getMessage());
             if (tcp != null) {

@@ -1,6 +1,6 @@
 package dev.converge.node.cli;
 
-import dev.converge.node.config.PasswordHash;
+import dev.converge.workbench.user.PasswordHash;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.converge.node.config;
 
+import dev.converge.workbench.user.PasswordHash;
+import dev.converge.workbench.user.WorkbenchUser;
 import dev.converge.config.ConflictScope;
 import dev.converge.config.NodeConfig;
 import dev.converge.config.ResolverSpec;

@@ -1,5 +1,6 @@
 package dev.converge.node.config;
 
+import dev.converge.workbench.user.WorkbenchUser;
 import dev.converge.config.NodeConfig;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.PeerEndpoint;

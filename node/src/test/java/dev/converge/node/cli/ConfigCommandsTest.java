@@ -11,7 +11,7 @@ import dev.converge.config.NodeConfig;
 import dev.converge.config.ResolverSpec;
 import dev.converge.config.TableConfig;
 import dev.converge.node.config.NodeFile;
-import dev.converge.node.config.PasswordHash;
+import dev.converge.workbench.user.PasswordHash;
 import dev.converge.scratch.ScratchDatabase;
 import dev.converge.transport.InProcessTransport;
 import javax.sql.DataSource;

@@ -1,5 +1,7 @@
 package dev.converge.node.config;
 
+import dev.converge.workbench.user.PasswordHash;
+import dev.converge.workbench.user.WorkbenchUser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.converge.node.config;
+package dev.converge.workbench.user;
 
 import java.util.Objects;
 
