@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@code statuses}, {@code types}: any of these;</li>
- *   <li>{@code table}: exactly this table name, as configured;</li>
+ *   <li>{@code table}: this table, named as configured or as the database folds it ({@code item} finds H2's
+ *       {@code ITEM});</li>
  *   <li>{@code origin}: either side's origin is this node (the incoming ChangeSet's or the local write's);</li>
  *   <li>{@code detectedFrom} (inclusive) and {@code detectedUntil} (exclusive): when this node detected it;</li>
  *   <li>{@code keyText}: the row key's text (its columns and values as JSON, e.g. {@code {"id":1023}}) contains it,

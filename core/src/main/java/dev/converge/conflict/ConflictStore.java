@@ -107,7 +107,10 @@ public final class ConflictStore {
             c = c.and(C_TYPE.in(q.types().stream().map(ConflictType::word).toList()));
         }
         if (q.table().isPresent()) {
-            c = c.and(C_TABLE.eq(q.table().get()));
+            // as written, or folded as the database folds an unquoted name (H2 to upper, PostgreSQL to lower case):
+            // "item" finds H2's ITEM; an equality each, so the index on tbl still serves it
+            String t = q.table().get();
+            c = c.and(C_TABLE.in(t, t.toUpperCase(java.util.Locale.ROOT), t.toLowerCase(java.util.Locale.ROOT)));
         }
         if (q.origin().isPresent()) {
             c = c.and(C_REMOTE_ORIGIN.eq(q.origin().get().value()).or(C_LOCAL_ORIGIN.eq(q.origin().get().value())));
