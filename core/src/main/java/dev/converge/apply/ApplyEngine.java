@@ -146,7 +146,7 @@ public final class ApplyEngine {
             transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
         }
         if (transactionScope) {
-            throw new PartRejected(refused.stream().map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList());
+            throw new PartRejected(refused.stream().map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
         }
         List<Plan> settled = new ArrayList<>();
         for (int i = 0; i < deferred.size(); i++) {
@@ -269,7 +269,7 @@ public final class ApplyEngine {
         for (int i = 1; i <= count; i++) {
             ChangeSet cs = i == 1 ? first : parts.apply(i);
             List<ConflictRecord> rows = plan(ctx, cs, initial).stream().flatMap(p -> p.record().stream())
-                .map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList();
+                .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList();
             conflicts.record(ctx, rows);
             recorded += rows.size();
         }
@@ -325,7 +325,7 @@ public final class ApplyEngine {
             connection.rollback(before);
             if (!whole) {
                 throw new PartRejected(refusedPlans.stream().flatMap(p -> p.record().stream())
-                    .map(r -> ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)).toList());
+                    .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
             }
             return reject(ctx, cs, finals, refusedPlans);
         }
@@ -367,7 +367,7 @@ public final class ApplyEngine {
         List<ConflictRecord> recorded = new ArrayList<>();
         for (Plan p : plans) {
             Optional<Plan> constraint = rejected.stream().filter(r -> r.change() == p.change()).findFirst();
-            constraint.orElse(p).record().ifPresent(r -> recorded.add(ConflictRecords.withOutcome(r, Outcome.KEPT_LOCAL)));
+            constraint.orElse(p).record().ifPresent(r -> recorded.add(r.withOutcome(Outcome.KEPT_LOCAL, r.status())));
         }
         recorded.add(records.wholeChangeSet(cs, ConflictType.TRANSACTION, Optional.empty()));
         conflicts.record(ctx, recorded);

@@ -47,11 +47,7 @@ final class ConflictRecords {
      * resolver: a person's decision met a concurrent write. Recorded as settled, under resolver {@code decision}.
      */
     ConflictRecord byDecision(ChangeSet cs, Conflict c, Outcome outcome) {
-        ConflictRecord r = decided(cs, c, outcome, ConflictStatus.AUTO_RESOLVED);
-        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
-            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            dev.converge.decision.DecisionRule.RESOLVER, r.outcome(), r.status(), r.detectedTime(), r.detail(), r.localSequence(),
-            Optional.empty());
+        return decided(cs, c, outcome, ConflictStatus.AUTO_RESOLVED).withResolver(dev.converge.decision.DecisionRule.RESOLVER);
     }
 
     /** The local side's write's sequence; empty for a row without a write since replication started. */
@@ -62,10 +58,7 @@ final class ConflictRecords {
 
     /** A collision on a unique value between two rows, decided as {@link UniqueCollisions} describes; {@code detail} says who lost. */
     ConflictRecord collided(ChangeSet cs, Conflict c, Outcome outcome, ConflictStatus status, String detail) {
-        ConflictRecord r = decided(cs, c, outcome, status);
-        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
-            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(detail))).withLocalSequence(r.localSequence());
+        return decided(cs, c, outcome, status).withDetail(Optional.of(truncate(detail)));
     }
 
     /**
@@ -83,18 +76,13 @@ final class ConflictRecords {
 
     /** A refused row whose conflict was then decided (see {@link ForeignKeyConflicts}), with what was done. */
     ConflictRecord refusedDecided(ChangeSet cs, Plan p, ConflictType type, Outcome outcome, ConflictStatus status, String detail) {
-        ConflictRecord r = refused(cs, p, type, detail);
-        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(),
-            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            r.resolver(), outcome, status, r.detectedTime(), r.detail());
+        // keeps the local write's sequence: with it the record names the same conflict as the other peers' records
+        return refused(cs, p, type, detail).withOutcome(outcome, status);
     }
 
     /** A change whose resolver failed (threw, or answered nothing): parked with the error, the conflict's images kept. */
     ConflictRecord resolverFailed(ChangeSet cs, Conflict c, String reason) {
-        ConflictRecord r = decided(cs, c, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW);
-        return new ConflictRecord(r.id(), r.detectedAt(), ConflictType.ERROR, r.table(), r.key(), r.localImage(), r.remoteImage(),
-            r.shadowImage(), r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(),
-            r.resolver(), r.outcome(), r.status(), r.detectedTime(), Optional.of(truncate(reason))).withLocalSequence(r.localSequence());
+        return decided(cs, c, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW).withType(ConflictType.ERROR).withDetail(Optional.of(truncate(reason)));
     }
 
     /** The record of a whole ChangeSet: rejected at transaction scope, or failed as a whole; carries the ChangeSet. */
@@ -106,12 +94,6 @@ final class ConflictRecords {
         return new ConflictRecord(0, config.id(), type, table, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), cs.timestamp(), cs.origin(), cs.id(), scope, resolverName(table),
             type == ConflictType.TRANSACTION ? Outcome.KEPT_LOCAL : Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, now(), Optional.of(detail));
-    }
-
-    static ConflictRecord withOutcome(ConflictRecord r, Outcome outcome) {
-        return new ConflictRecord(r.id(), r.detectedAt(), r.type(), r.table(), r.key(), r.localImage(), r.remoteImage(), r.shadowImage(),
-            r.localTimestamp(), r.localOrigin(), r.remoteTimestamp(), r.remoteOrigin(), r.changeSet(), r.scope(), r.resolver(), outcome,
-            r.status(), r.detectedTime(), r.detail(), r.localSequence(), r.decision());
     }
 
     /** An error as a record keeps it: each cause's class and message, outermost first. */

@@ -43,6 +43,30 @@ public record ConflictRecord(long id, NodeId detectedAt, ConflictType type, Stri
             remoteTimestamp, remoteOrigin, changeSet, scope, resolver, outcome, status, detectedTime, detail, sequence, decision);
     }
 
+    /** The same record of another conflict type. */
+    public ConflictRecord withType(ConflictType t) {
+        return new ConflictRecord(id, detectedAt, t, table, key, localImage, remoteImage, shadowImage, localTimestamp, localOrigin,
+            remoteTimestamp, remoteOrigin, changeSet, scope, resolver, outcome, status, detectedTime, detail, localSequence, decision);
+    }
+
+    /** The same record as decided by another resolver (by name). */
+    public ConflictRecord withResolver(String r) {
+        return new ConflictRecord(id, detectedAt, type, table, key, localImage, remoteImage, shadowImage, localTimestamp, localOrigin,
+            remoteTimestamp, remoteOrigin, changeSet, scope, r, outcome, status, detectedTime, detail, localSequence, decision);
+    }
+
+    /** The same record with another outcome and status. */
+    public ConflictRecord withOutcome(Outcome o, ConflictStatus st) {
+        return new ConflictRecord(id, detectedAt, type, table, key, localImage, remoteImage, shadowImage, localTimestamp, localOrigin,
+            remoteTimestamp, remoteOrigin, changeSet, scope, resolver, o, st, detectedTime, detail, localSequence, decision);
+    }
+
+    /** The same record with this detail. */
+    public ConflictRecord withDetail(Optional<String> d) {
+        return new ConflictRecord(id, detectedAt, type, table, key, localImage, remoteImage, shadowImage, localTimestamp, localOrigin,
+            remoteTimestamp, remoteOrigin, changeSet, scope, resolver, outcome, status, detectedTime, d, localSequence, decision);
+    }
+
     /** The local side's write, if it has one: its origin and sequence. */
     public Optional<ChangeSetId> localWrite() {
         return localOrigin.flatMap(o -> localSequence.filter(s -> s > 0).map(s -> new ChangeSetId(o, s)));
