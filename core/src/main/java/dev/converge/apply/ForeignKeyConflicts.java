@@ -97,7 +97,7 @@ final class ForeignKeyConflicts {
             Stamp deleteStamp = stamp(tomb);
             RowKey parentRowKey = pt.keyOf(parentKey.get());
             if (childStamp.compareTo(deleteStamp) < 0) {
-                removeLoser(connection, ctx, cs, t, c, tomb);
+                LosingRow.remove(connection, ctx, t, c, tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
                 return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
                     ConflictStatus.AUTO_RESOLVED, "its parent " + pt.name() + " " + parentRowKey + " was deleted by a later write ("
                         + deleteStamp + "): this row lost and is not here (removed if it was)")));
@@ -132,17 +132,6 @@ final class ForeignKeyConflicts {
             key.put(parent.spec().keyColumns().get(i), v);
         }
         return Optional.of(parent.typedKey(new RowKey(key)));
-    }
-
-    /**
-     * The child lost to a later delete of its parent: it ends where the parent's side ends it — not here — with a
-     * tombstone carrying the delete's stamp, as the side that removes it with its parent writes.
-     */
-    private void removeLoser(Connection connection, DSLContext ctx, ChangeSet cs, BoundTable t, Change c, RowVersion delete)
-        throws SQLException {
-        new RowWriter(connection, ctx).execute(List.of(new RowWriter.DeleteRow(t, c.key())));
-        shadows.write(ctx, t.shadow(), List.of(RowVersion.tombstone(t.typedKey(c.key()), delete.timestamp(), delete.origin(),
-            delete.originSequence().orElse(0L), ChangeSetCodec.imageToJson(c.after().orElseThrow()))));
     }
 
     // ---- a parent delete refused by its children -------------------------------------------------------------------

@@ -99,7 +99,7 @@ final class UniqueCollisions {
             if (!(r instanceof Resolution.ApplyRemote)) {
                 connection.rollback(start);
                 if (r instanceof Resolution.KeepLocal) {
-                    removeLoser(connection, ctx, cs, t, c);
+                    LosingRow.remove(connection, ctx, t, c, c.timestamp().asLong(), cs.origin().value(), cs.sequence());
                 }
                 return Optional.of(lost(cs, subject, r, x.get().key(), columns, c));
             }
@@ -128,17 +128,6 @@ final class UniqueCollisions {
             return Plan.lost(c, records.collided(cs, subject, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED, detail));
         }
         return Plan.lost(c, records.collided(cs, subject, Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, detail));
-    }
-
-    /**
-     * The incoming row lost: it must end where it ends at the peers that held it, which remove it, so an older local
-     * image of it goes too (an update that lost a collision removes its row, as the winner's side does). Its tombstone
-     * carries the losing write's own version, as there.
-     */
-    private void removeLoser(Connection connection, DSLContext ctx, ChangeSet cs, BoundTable t, Change c) throws SQLException {
-        new RowWriter(connection, ctx).execute(List.of(new RowWriter.DeleteRow(t, c.key())));
-        shadows.write(ctx, t.shadow(), List.of(RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(),
-            cs.sequence(), ChangeSetCodec.imageToJson(c.after().orElseThrow()))));
     }
 
     /** Whether {@code cs} itself writes the row of {@code key}: then the collision is its own order, not two peers' writes. */
