@@ -4,7 +4,6 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.Reference;
 import dev.converge.catalog.RowReader;
 import dev.converge.clock.HybridTimestamp;
-import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
