@@ -48,6 +48,8 @@ public final class Installer {
     public void install(NodeId node, List<BoundTable> tables, long initialTimestamp) {
         ctx.transaction(cfg -> {
             Installer in = new Installer(cfg.dsl(), dialect);
+            java.util.OptionalInt before = dev.converge.install.MetadataSchema.installed(cfg.dsl());
+            dev.converge.install.MetadataSchema.requireKnown(before);
             in.createMetaTables();
             in.initClock(node, initialTimestamp);
             in.removeUnconfigured(node, tables);
@@ -55,6 +57,10 @@ public final class Installer {
                 in.installTable(t, tables);
             }
             in.dropUnusedFunctions();
+            dev.converge.install.MetadataSchema.record(cfg.dsl());
+            if (before.isPresent() && before.getAsInt() < dev.converge.install.MetadataSchema.CURRENT) {
+                LOG.info("node {}: metadata upgraded from version {} to {}", node, before.getAsInt(), dev.converge.install.MetadataSchema.CURRENT);
+            }
         });
     }
 

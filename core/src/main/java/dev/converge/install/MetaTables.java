@@ -236,9 +236,14 @@ public final class MetaTables {
      */
     public static final Field<String> D_ROWS = field(name("decided_rows"), SQLDataType.CLOB.nullable(true));
 
+    /** Which version of these tables the database holds (see {@link MetadataSchema}): one row. */
+    public static final Table<Record> SCHEMA = table(name("cv_schema"));
+    public static final Field<Integer> SCHEMA_ID = field(name("id"), SQLDataType.INTEGER.notNull());
+    public static final Field<Integer> SCHEMA_VERSION = field(name("version"), SQLDataType.INTEGER.notNull());
+
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
-        return List.of(CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
+        return List.of(SCHEMA, CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
             INBOX_PARTS, HEARTBEATS, DECISIONS);
     }
 
