@@ -185,15 +185,20 @@ public final class OutboundQueue {
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         int groupLimit = outboxRowsPerGroup(tx.dialect());
+        Map<Long, Map<String, Long>> dependencies = AppliedLog.dependencies(tx, pending.getValues(3, Long.class));
         List<Sequenced> group = new ArrayList<>();
+        // each transaction's cv_outbox_tx row, written together before the versions that follow them are (one
+        // statement for many small transactions instead of one each)
+        List<Object[]> entries = new ArrayList<>();
         int groupRows = 0;
         for (var p : pending) {
-            String deps = dependencies(tx, p.value4());
+            String deps = ChangeSetCodec.mapper().valueToTree(dependencies.get(p.value4())).toString();
             // the stamp becomes the floor. Capture writes readings with counter 0; a row captured by an earlier version
             // holds max(wall, floor then + 1), and as the floor never goes down the stamp is still at least that
             floor = HybridClock.stamp(HybridTimestamp.fromLong(p.value3()).physicalMillis(), floor);
-            tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values(next, p.value1(), floor.asLong(), deps).execute();
+            entries.add(new Object[] {next, p.value1(), floor.asLong(), deps});
             if (!group.isEmpty() && groupRows + p.value5() > groupLimit) {
+                writeEntries(tx, entries);
                 writeVersions(tx, group);
                 group.clear();
                 groupRows = 0;
@@ -201,15 +206,30 @@ public final class OutboundQueue {
             Sequenced s = new Sequenced(next++, p.value1(), floor.asLong());
             if (p.value5() > groupLimit) {
                 // too large for memory: its net effect is evaluated in the database, its versions written page by page
+                writeEntries(tx, entries);
                 spool.spool(tx, s.txKey(), HybridTimestamp.fromLong(s.timestamp()), groupLimit, page -> writeVersions(tx, Map.of(s, page)));
                 continue;
             }
             group.add(s);
             groupRows += p.value5();
         }
+        writeEntries(tx, entries);
         writeVersions(tx, group);
         tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
         return pending.size();
+    }
+
+    /** Writes the sequenced transactions' {@code cv_outbox_tx} rows (sequence, key, timestamp, dependencies) and forgets them. */
+    private static void writeEntries(DSLContext tx, List<Object[]> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        var insert = tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS);
+        for (Object[] e : entries) {
+            insert = insert.values((Long) e[0], (String) e[1], (Long) e[2], (String) e[3]);
+        }
+        insert.execute();
+        entries.clear();
     }
 
     /**
@@ -259,13 +279,17 @@ public final class OutboundQueue {
             netEffects.put(s, net);
             nets.put(s, net);
         }
-        writeVersions(tx, nets);
+        writeVersions(tx, nets, marks.keySet());
     }
 
     /** The versions these net effects leave, transactions in sequence order. */
     private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets) {
+        writeVersions(tx, nets, DecisionMarks.of(tx, nets.keySet().stream().map(Sequenced::txKey).toList()).keySet());
+    }
+
+    /** As above, knowing which of the transactions are decisions ({@code decisions}: their keys). */
+    private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets, Set<String> decisions) {
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
-        Set<String> decisions = DecisionMarks.of(tx, nets.keySet().stream().map(Sequenced::txKey).toList()).keySet();
         for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
             long seq = e.getKey().sequence();
             boolean decision = decisions.contains(e.getKey().txKey());
@@ -303,11 +327,6 @@ public final class OutboundQueue {
             shadows.versions(tx, t.shadow(), keys).values().forEach(v -> found.put(t.keyOf(v.key()), v));
         });
         return out;
-    }
-
-    /** For each origin, the highest sequence that had been applied here when the applied count was {@code appliedN}. */
-    private static String dependencies(DSLContext tx, long appliedN) {
-        return ChangeSetCodec.mapper().valueToTree(AppliedLog.dependencies(tx, appliedN)).toString();
     }
 
     /**

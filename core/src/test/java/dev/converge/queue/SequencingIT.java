@@ -116,6 +116,7 @@ class SequencingIT {
         int perThread = 25;
         int total = threads * perThread;
         CountDownLatch start = new CountDownLatch(1);
+        CountDownLatch sequencing = new CountDownLatch(1); // the writers start once the sequencer runs: they must overlap
         CountDownLatch done = new CountDownLatch(threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {
@@ -126,6 +127,7 @@ class SequencingIT {
                     try (Connection conn = c.member("A").db().getConnection()) {
                         conn.setAutoCommit(false);
                         start.await();
+                        sequencing.await();
                         for (int i = 0; i < perThread; i++) {
                             int key = thread * 1000 + i;
                             execute(conn, "INSERT INTO pers VALUES (" + key + ", 'w" + thread + "', 'MS')");
@@ -141,10 +143,11 @@ class SequencingIT {
             Future<Integer> sequencer = pool.submit(() -> {
                 int passes = 0;
                 start.await();
-                while (done.getCount() > 0) {
+                do {
                     a.outboundFor(B, 1);
                     passes++;
-                }
+                    sequencing.countDown();
+                } while (done.getCount() > 0);
                 return passes;
             });
             start.countDown();
@@ -152,7 +155,7 @@ class SequencingIT {
             for (Future<?> w : writers) {
                 w.get(10, TimeUnit.SECONDS);
             }
-            assertTrue(sequencer.get(10, TimeUnit.SECONDS) > 0, "Sequencing passes ran while the writers were writing.");
+            assertTrue(sequencer.get(10, TimeUnit.SECONDS) > 1, "Sequencing passes ran while the writers were writing.");
         } finally {
             pool.shutdownNow();
         }
