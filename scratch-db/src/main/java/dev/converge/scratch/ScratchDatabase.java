@@ -39,6 +39,18 @@ public final class ScratchDatabase {
         return ds;
     }
 
+    /**
+     * As {@link #postgresql}, as a JDBC URL with the server's credentials in it: for a process of its own (a node
+     * started as {@code converge run}) that opens the database by URL.
+     */
+    public static String postgresqlUrl(String name) {
+        String unique = base(name) + "_" + UUID.randomUUID().toString().substring(0, 8);
+        PostgresServer server = PostgresServer.shared();
+        server.freshDatabase(unique);
+        server.dropOnExit(unique);
+        return server.jdbcUrl(unique);
+    }
+
     /** Lower-case letters, digits and underscores only, so the name is safe in an H2 URL and a PostgreSQL name. */
     private static String base(String name) {
         String cleaned = name == null ? "" : name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
