@@ -6,7 +6,7 @@ import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictSort;
 import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictType;
-import dev.converge.config.TableConfig;
+import dev.converge.config.TableRules;
 import dev.converge.model.NodeId;
 import dev.converge.workbench.api.ConflictFilter;
 import dev.converge.workbench.web.session.WebSession;
@@ -82,7 +82,8 @@ final class ListPage {
     private List<Choice> tables(ListFilter f) {
         List<Choice> out = new ArrayList<>();
         out.add(new Choice("", "any table", f.get("table").isEmpty()));
-        node.config().tables().stream().map(TableConfig::name).forEach(t -> out.add(new Choice(t, t, t.equals(f.get("table")))));
+        // as the database spells them, which is how conflict records name their table (H2 spells unquoted names in capitals)
+        node.replicationRules().stream().map(TableRules::table).forEach(t -> out.add(new Choice(t, t, t.equals(f.get("table")))));
         return out;
     }
 

@@ -67,21 +67,21 @@ final class LoginPage {
         }
         WebSession s = sessions.open(user.get());
         LOG.info("{} ({}) logged in to the workbench from {}", s.user().name(), s.user().role().word(), ctx.ip());
-        ctx.header("Set-Cookie", Guard.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secure(ctx));
-        ctx.header("Set-Cookie", LOGIN_COOKIE + "=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ctx));
+        ctx.addHeader("Set-Cookie", Guard.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secure(ctx));
+        ctx.addHeader("Set-Cookie", LOGIN_COOKIE + "=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ctx));
         ctx.redirect(then, HttpStatus.SEE_OTHER);
     }
 
     void logout(Context ctx, WebSession s) {
         sessions.close(s.id());
         LOG.info("{} logged out of the workbench", s.user().name());
-        ctx.header("Set-Cookie", Guard.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ctx));
+        ctx.addHeader("Set-Cookie", Guard.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + secure(ctx));
         ctx.redirect("/login", HttpStatus.SEE_OTHER);
     }
 
     private void show(Context ctx, int status, String then, String name, String problem) {
         String token = sessions.token();
-        ctx.header("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict" + secure(ctx));
+        ctx.addHeader("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict" + secure(ctx));
         templates.page(ctx, status, "login.jte", new LoginView(guard.anonymous("Log in"), then, token, name, problem));
     }
 
