@@ -28,6 +28,9 @@ final class WebFixture implements AutoCloseable {
         INSERT INTO item VALUES (1, 'bolt', 10, 1.50), (2, 'nut', 20, 0.25), (3, 'washer', 30, 0.10)""";
     /** PBKDF2 takes about a second per hash: made once for every test. */
     private static final PasswordHash HASH = PasswordHash.create(PASSWORD.toCharArray());
+    /** Shared, so a login checked once is remembered (as {@link Logins} does) rather than hashed again for every test. */
+    private static final Logins LOGINS = new Logins(List.of(new WorkbenchUser("steward", WorkbenchUser.Role.RESOLVER, HASH),
+        new WorkbenchUser("olga", WorkbenchUser.Role.VIEWER, HASH)));
 
     final Cluster cluster;
     final Javalin server;
@@ -42,10 +45,8 @@ final class WebFixture implements AutoCloseable {
         cluster.write("B", "UPDATE item SET name = 'bolt-b', qty = 12 WHERE id = 1", "UPDATE item SET qty = 22 WHERE id = 2",
             "UPDATE item SET qty = 32 WHERE id = 3");
         cluster.sync();
-        List<WorkbenchUser> users = List.of(new WorkbenchUser("steward", WorkbenchUser.Role.RESOLVER, HASH),
-            new WorkbenchUser("olga", WorkbenchUser.Role.VIEWER, HASH));
         Instant now = Instant.ofEpochMilli(Cluster.NOON).plusSeconds(600);
-        WebPages pages = new WebPages(cluster.node("A"), new Logins(users),
+        WebPages pages = new WebPages(cluster.node("A"), LOGINS,
             () -> List.of(new PeerSummary("B", "http://b.example:7402", Optional.of(true), 3, Optional.of(Duration.ofSeconds(42)), Optional.empty())),
             new Sessions(), Clock.fixed(now, ZoneOffset.UTC));
         server = Javalin.create(config -> {
