@@ -44,7 +44,7 @@ final class BulkPage {
     void confirm(Context ctx, WebSession s) {
         ListFilter filter = ListFilter.from(ctx::queryParam);
         String rule = String.valueOf(ctx.queryParam("rule"));
-        Link back = new Link("Back to the list", "/conflicts?" + filter.queryString(), false);
+        Link back = new Link("Back to the list", filter.listLink(), false);
         if (!s.canResolve()) {
             message(ctx, s, 403, "Not allowed", "User " + s.user().name() + " is a viewer: only resolvers decide conflicts.", back);
             return;
@@ -70,7 +70,7 @@ final class BulkPage {
     void decideAll(Context ctx, WebSession s) {
         ListFilter filter = ListFilter.from(ctx::formParam);
         String rule = String.valueOf(ctx.formParam("rule"));
-        Link back = new Link("Back to the list", "/conflicts?" + filter.queryString(), false);
+        Link back = new Link("Back to the list", filter.listLink(), false);
         Optional<Decision> decision = decision(rule);
         if (decision.isEmpty()) {
             message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);

@@ -80,7 +80,7 @@ final class DecisionForms {
                 + " rejected as a whole; a merge is made for one row.", rv.conflict().id());
             return;
         }
-        showMerge(ctx, s, rv.conflict(), rv.asOf(), "", form(rv.conflict(), rv.currentRow(), name -> null), null);
+        showMerge(ctx, s, rv.conflict(), rv.asOf(), "", form(rv.conflict(), DetailPage.currentRow(rv), name -> null), null);
     }
 
     /** {@code POST /conflicts/{id}/merge/preview}: the merged row as it would be written, or the form again with the problems. */
@@ -93,7 +93,7 @@ final class DecisionForms {
         ConflictRecord r = review.get().conflict();
         String asOf = String.valueOf(ctx.formParam("asOf"));
         String comment = Optional.ofNullable(ctx.formParam("comment")).orElse("");
-        MergeForm form = form(r, review.get().currentRow(), ctx::formParam);
+        MergeForm form = form(r, DetailPage.currentRow(review.get()), ctx::formParam);
         MergeForm.Result result = form.row();
         if (!result.problems().isEmpty()) {
             showMerge(ctx, s, r, asOf, comment, form, String.join("; ", result.problems()));
@@ -114,7 +114,7 @@ final class DecisionForms {
             return;
         }
         ConflictRecord r = review.get().conflict();
-        MergeForm form = form(r, review.get().currentRow(), ctx::formParam);
+        MergeForm form = form(r, DetailPage.currentRow(review.get()), ctx::formParam);
         if ("edit".equals(ctx.formParam("step"))) {
             showMerge(ctx, s, r, String.valueOf(ctx.formParam("asOf")), Optional.ofNullable(ctx.formParam("comment")).orElse(""), form, null);
             return;
@@ -161,10 +161,17 @@ final class DecisionForms {
     }
 
     private void showMerge(Context ctx, WebSession s, ConflictRecord r, String asOf, String comment, MergeForm form, String problem) {
-        List<MergeColumn> cols = form.columns().stream().map(c -> new MergeColumn(c.name(), c.key(), Display.value(c.local()),
-            Display.value(c.remote()), Display.value(c.current()), c.pick(), c.typed())).toList();
+        List<MergeColumn> cols = form.columns().stream().map(c -> c.key()
+            ? new MergeColumn(c.name(), true, keyValue(r, c.name()), keyValue(r, c.name()), Display.value(c.current()), c.pick(), c.typed())
+            : new MergeColumn(c.name(), false, Display.value(c.local()), Display.value(c.remote()), Display.value(c.current()), c.pick(),
+                c.typed())).toList();
         templates.page(ctx, problem == null ? 200 : 400, "merge.jte", new MergeView(guard.frame(s, "Merge · conflict " + r.id(), "conflicts"),
             r.id(), asOf, comment, r.table(), r.key().map(Display::key).orElse(""), cols, problem));
+    }
+
+    /** A key column's value in the conflict's key (a unique collision's local row has another key, which a merge keeps not). */
+    private static String keyValue(ConflictRecord r, String column) {
+        return r.key().map(k -> Display.value(new RowImage(k.values()).get(column))).orElse(null);
     }
 
     private void message(Context ctx, WebSession s, int status, String heading, String text, long id) {

@@ -68,10 +68,28 @@ final class DetailPage {
         if (whole) {
             review.currentRows().forEach((k, v) -> changeSetRows.add(new RowText(tableOf(k), keyOf(k), v.map(Display::row).orElse(null))));
         }
-        Optional<RowImage> current = whole ? Optional.empty() : review.currentRow();
+        Optional<RowImage> current = whole ? Optional.empty() : currentRow(review);
+        if (!whole && review.currentRows().size() > 1) {
+            // a unique collision also concerns this node's row under another key: show every row it concerns
+            review.currentRows().forEach((k, v) -> changeSetRows.add(new RowText(tableOf(k), keyOf(k), v.map(Display::row).orElse(null))));
+        }
         return new DetailView(guard.frame(s, "Conflict " + r.id(), "conflicts"), r.id(), facts(r), columns(r, current), r.shadowImage().isPresent(),
             !whole, current.isEmpty() ? "There is no such row on this node now." : "", changeSetRows, decision(r), review.asOf(), s.canResolve(),
             whole, !whole && r.remoteImage().or(r::localImage).isPresent(), flash, r.detail().orElse(null));
+    }
+
+    /**
+     * The row under the conflict's own key as it stands now; empty if there is none. (A unique collision's review also
+     * holds this node's colliding row under its other key, which is not this row.)
+     */
+    static Optional<RowImage> currentRow(Review review) {
+        Optional<dev.converge.model.RowKey> key = review.conflict().key();
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        return review.currentRows().values().stream().flatMap(Optional::stream)
+            .filter(row -> key.get().values().entrySet().stream().allMatch(k -> row.has(k.getKey()) && Values.same(row.get(k.getKey()), k.getValue())))
+            .findFirst();
     }
 
     private List<Fact> facts(ConflictRecord r) {

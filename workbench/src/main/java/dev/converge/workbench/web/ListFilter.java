@@ -67,6 +67,12 @@ record ListFilter(Map<String, String> values) {
         });
     }
 
+    /** The list's address with this filter and more parameters: {@code /conflicts} or {@code /conflicts?a=1&b=2}. */
+    String listLink(String... more) {
+        String q = queryString(more);
+        return q.isEmpty() ? "/conflicts" : "/conflicts?" + q;
+    }
+
     /** The query string ({@code a=1&b=2}, encoded), with more parameters after the filter's. */
     String queryString(String... more) {
         StringBuilder out = new StringBuilder();

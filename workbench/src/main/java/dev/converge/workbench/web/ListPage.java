@@ -56,14 +56,14 @@ final class ListPage {
     private ListView view(WebSession s, ListFilter filter, ConflictPage page, String after, String problem) {
         List<Link> tabs = new ArrayList<>();
         long all = page.byStatus().values().stream().mapToLong(Long::longValue).sum();
-        tabs.add(new Link("All (" + all + ")", "/conflicts?" + filter.with("status", "").queryString(), filter.get("status").isEmpty()));
+        tabs.add(new Link("All (" + all + ")", filter.with("status", "").listLink(), filter.get("status").isEmpty()));
         for (ConflictStatus st : List.of(ConflictStatus.NEEDS_REVIEW, ConflictStatus.AUTO_RESOLVED, ConflictStatus.RESOLVED_BY_HAND)) {
             tabs.add(new Link(Display.status(st) + " (" + page.byStatus().getOrDefault(st, 0L) + ")",
                 "/conflicts?" + filter.with("status", st.word()).queryString(), filter.get("status").equals(st.word())));
         }
         List<ConflictRow> rows = page.records().stream().map(ListPage::row).toList();
-        Link first = new Link("First page", "/conflicts?" + filter.queryString(), after == null);
-        Link next = page.next().map(n -> new Link("Next page", "/conflicts?" + filter.queryString("after", Long.toString(n)), false)).orElse(null);
+        Link first = new Link("First page", filter.listLink(), after == null);
+        Link next = page.next().map(n -> new Link("Next page", filter.listLink("after", Long.toString(n)), false)).orElse(null);
         List<Hidden> hidden = filter.values().entrySet().stream().map(e -> new Hidden(e.getKey(), e.getValue())).toList();
         return new ListView(guard.frame(s, "Conflicts", "conflicts"), tabs, rows, tables(filter), types(filter), origins(filter),
             sorts(filter), filter.get("status"), filter.get("key"), filter.get("from"), filter.get("until"), page.matching(), first, next,

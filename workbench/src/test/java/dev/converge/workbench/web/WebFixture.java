@@ -25,7 +25,8 @@ final class WebFixture implements AutoCloseable {
     static final String PASSWORD = "correct horse battery staple";
     static final String SCHEMA = """
         CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40), qty INT, price DECIMAL(10,2));
-        INSERT INTO item VALUES (1, 'bolt', 10, 1.50), (2, 'nut', 20, 0.25), (3, 'washer', 30, 0.10)""";
+        INSERT INTO item VALUES (1, 'bolt', 10, 1.50), (2, 'nut', 20, 0.25), (3, 'washer', 30, 0.10);
+        CREATE TABLE tag (id INT PRIMARY KEY, label VARCHAR(20) UNIQUE)""";
     /** PBKDF2 takes about a second per hash: made once for every test. */
     private static final PasswordHash HASH = PasswordHash.create(PASSWORD.toCharArray());
     /** Shared, so a login checked once is remembered (as {@link Logins} does) rather than hashed again for every test. */
@@ -36,7 +37,7 @@ final class WebFixture implements AutoCloseable {
     final Javalin server;
 
     WebFixture(String name) {
-        cluster = Cluster.of(Dialect.H2, name, List.of("A", "B"), SCHEMA, List.of(TableConfig.of("item")));
+        cluster = Cluster.of(Dialect.H2, name, List.of("A", "B"), SCHEMA, List.of(TableConfig.of("item"), TableConfig.of("tag")));
         // rows 1..3 changed on both nodes a second apart: the later (B's) wins on A, one conflict each on A
         cluster.tick(1000);
         cluster.write("A", "UPDATE item SET name = 'bolt-a', qty = 11 WHERE id = 1", "UPDATE item SET qty = 21 WHERE id = 2",
@@ -44,6 +45,10 @@ final class WebFixture implements AutoCloseable {
         cluster.tick(1000);
         cluster.write("B", "UPDATE item SET name = 'bolt-b', qty = 12 WHERE id = 1", "UPDATE item SET qty = 22 WHERE id = 2",
             "UPDATE item SET qty = 32 WHERE id = 3");
+        // and one label inserted under two keys: a unique collision on each node
+        cluster.write("A", "INSERT INTO tag VALUES (1, 'red')");
+        cluster.tick(1000);
+        cluster.write("B", "INSERT INTO tag VALUES (2, 'red')");
         cluster.sync();
         Instant now = Instant.ofEpochMilli(Cluster.NOON).plusSeconds(600);
         WebPages pages = new WebPages(cluster.node("A"), LOGINS,
@@ -73,7 +78,12 @@ final class WebFixture implements AutoCloseable {
 
     /** A's conflict on row {@code id} of item. */
     long conflictOn(int id) {
-        return cluster.node("A").conflicts().stream().filter(r -> r.key().orElseThrow().values().values().stream()
+        return conflictOn("ITEM", id);
+    }
+
+    /** A's conflict on row {@code id} of a table. */
+    long conflictOn(String table, int id) {
+        return cluster.node("A").conflicts().stream().filter(r -> r.table().equals(table)).filter(r -> r.key().orElseThrow().values().values().stream()
             .anyMatch(v -> v instanceof Number n && n.intValue() == id)).reduce((a, b) -> b).orElseThrow().id();
     }
 

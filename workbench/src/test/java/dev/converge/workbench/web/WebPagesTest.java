@@ -156,13 +156,25 @@ class WebPagesTest {
     }
 
     @Test
+    void aUniqueCollisionShowsTheRowUnderItsKeyAndEveryRowItConcerns() {
+        Browser b = web.loggedIn("olga");
+        // B's later insert of 'red' under key 2 met A's row 1 with the same label; the later write won on A
+        String html = b.get("/conflicts/" + web.conflictOn("TAG", 2)).body();
+        assertTrue(html.contains("Broke a unique or foreign key"), "The kind is said in plain words.");
+        assertTrue(html.matches("(?s).*<th scope=\"row\">ID <span class=\"keytag\">key</span></th>\\s*<td>1</td>\\s*<td>2</td>\\s*<td class=\"now\">2</td>.*"),
+            "Now on this node: the row under the conflict's key 2, not A's old row 1: " + html);
+        assertTrue(html.contains("Every row this conflict concerns") && html.contains("no such row"),
+            "Both rows the collision concerns are listed, A's old one gone.");
+    }
+
+    @Test
     void theDashboardShowsPeersAndConflictsOverTimeAsSvg() {
         Browser b = web.loggedIn("olga");
         HttpResponse<String> page = b.get("/dashboard");
         String html = page.body();
         assertEquals(200, page.statusCode());
         assertTrue(html.contains("<svg") && html.contains("<rect x="), "The chart is SVG drawn on the server, with bars.");
-        assertTrue(html.contains("ITEM: " + web.cluster.node("A").conflicts().size() + " conflicts"),
+        assertTrue(html.contains("ITEM: " + web.cluster.node("A").conflicts().stream().filter(r -> r.table().equals("ITEM")).count() + " conflicts"),
             "A bar's title gives its table and count: " + html);
         assertTrue(html.contains("http://b.example:7402") && html.contains("Reachable") && html.contains("3 ChangeSets waiting")
             && html.contains("42 s"), "The peer's reachability, queue and lag are shown.");
