@@ -36,8 +36,28 @@ final class WebFixture implements AutoCloseable {
     final Cluster cluster;
     final Javalin server;
 
+    /** The standard nodes: conflicts on item rows 1..3 and a unique collision on tag. */
     WebFixture(String name) {
-        cluster = Cluster.of(Dialect.H2, name, List.of("A", "B"), SCHEMA, List.of(TableConfig.of("item"), TableConfig.of("tag")));
+        this(standard(name));
+    }
+
+    /** A's pages for nodes a test set up itself. */
+    WebFixture(Cluster cluster) {
+        this.cluster = cluster;
+        Instant now = Instant.ofEpochMilli(Cluster.NOON).plusSeconds(600);
+        WebPages pages = new WebPages(cluster.node("A"), LOGINS,
+            () -> List.of(new PeerSummary("B", "http://b.example:7402", Optional.of(true), 3, Optional.of(Duration.ofSeconds(42)), Optional.empty())),
+            new Sessions(), Clock.fixed(now, ZoneOffset.UTC));
+        server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = 0;
+            pages.routes(config);
+        }).start();
+    }
+
+    static Cluster standard(String name) {
+        Cluster cluster = Cluster.of(Dialect.H2, name, List.of("A", "B"), SCHEMA, List.of(TableConfig.of("item"), TableConfig.of("tag")));
         // rows 1..3 changed on both nodes a second apart: the later (B's) wins on A, one conflict each on A
         cluster.tick(1000);
         cluster.write("A", "UPDATE item SET name = 'bolt-a', qty = 11 WHERE id = 1", "UPDATE item SET qty = 21 WHERE id = 2",
@@ -50,16 +70,7 @@ final class WebFixture implements AutoCloseable {
         cluster.tick(1000);
         cluster.write("B", "INSERT INTO tag VALUES (2, 'red')");
         cluster.sync();
-        Instant now = Instant.ofEpochMilli(Cluster.NOON).plusSeconds(600);
-        WebPages pages = new WebPages(cluster.node("A"), LOGINS,
-            () -> List.of(new PeerSummary("B", "http://b.example:7402", Optional.of(true), 3, Optional.of(Duration.ofSeconds(42)), Optional.empty())),
-            new Sessions(), Clock.fixed(now, ZoneOffset.UTC));
-        server = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.jetty.host = "127.0.0.1";
-            config.jetty.port = 0;
-            pages.routes(config);
-        }).start();
+        return cluster;
     }
 
     Browser browser() {
