@@ -53,13 +53,14 @@ final class BulkPage {
             message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
             return;
         }
-        long count;
+        ConflictQuery query;
         try {
-            count = node.conflicts(filter.query(null, 1).query(), Optional.empty(), 1).matching();
+            query = filter.query(null, 1).query();
         } catch (RuntimeException e) {
             message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
             return;
         }
+        long count = node.conflicts(query, Optional.empty(), 1).matching();
         List<Hidden> hidden = filter.values().entrySet().stream().map(e -> new Hidden(e.getKey(), e.getValue())).toList();
         String problem = count > LIMIT ? count + " conflicts match; one bulk decision takes at most " + LIMIT + ". Narrow the filter." : null;
         templates.page(ctx, 200, "bulk.jte", new BulkView(guard.frame(s, "Decide in bulk", "conflicts"), describe(filter), count, rule,

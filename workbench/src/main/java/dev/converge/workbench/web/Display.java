@@ -41,6 +41,9 @@ final class Display {
 
     /** A column value as text; null stays null (the template shows "no value"). */
     static String value(Object v) {
+        if (v instanceof java.math.BigDecimal d) {
+            return d.toPlainString(); // 1000, not 1E+3
+        }
         return v == null ? null : String.valueOf(v);
     }
 

@@ -40,16 +40,18 @@ final class ListPage {
     void show(Context ctx, WebSession s) {
         ListFilter filter = ListFilter.from(ctx::queryParam);
         String after = ctx.queryParam("after");
-        ConflictPage page;
-        String problem = null;
+        ConflictFilter f;
         try {
-            ConflictFilter f = filter.query(after, PAGE_SIZE);
-            page = node.conflicts(f.query(), f.after(), f.limit());
+            f = filter.query(after, PAGE_SIZE);
         } catch (RuntimeException e) {
-            // ConflictFilter says what a parameter should have been; nothing was read
-            problem = "The filter could not be used: " + e.getMessage();
-            page = new ConflictPage(List.of(), Optional.empty(), 0, java.util.Map.of());
+            // ConflictFilter only reads the parameters, and says what one should have been; nothing was read
+            String problem = "The filter could not be used: " + e.getMessage();
+            ConflictPage none = new ConflictPage(List.of(), Optional.empty(), 0, java.util.Map.of());
+            templates.page(ctx, 400, "list.jte", view(s, filter, none, after, problem));
+            return;
         }
+        ConflictPage page = node.conflicts(f.query(), f.after(), f.limit());
+        String problem = null;
         templates.page(ctx, problem == null ? 200 : 400, "list.jte", view(s, filter, page, after, problem));
     }
 

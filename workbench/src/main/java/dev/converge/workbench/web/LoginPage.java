@@ -49,7 +49,6 @@ final class LoginPage {
         String token = ctx.formParam("csrf");
         if (cookie == null || token == null
             || !MessageDigest.isEqual(cookie.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
-            ctx.status(403);
             show(ctx, 403, then, name, "This login form has expired or did not come from this server. Please try again.");
             return;
         }
@@ -65,6 +64,7 @@ final class LoginPage {
             show(ctx, 401, then, name, "That name and password do not match a workbench user of this node.");
             return;
         }
+        sessions.close(ctx.cookie(Guard.COOKIE)); // a session the browser still held ends: one login, one session
         WebSession s = sessions.open(user.get());
         LOG.info("{} ({}) logged in to the workbench from {}", s.user().name(), s.user().role().word(), ctx.ip());
         ctx.addHeader("Set-Cookie", Guard.COOKIE + "=" + s.id() + "; Path=/; HttpOnly; SameSite=Strict" + secure(ctx));
