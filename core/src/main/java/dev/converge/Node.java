@@ -386,6 +386,15 @@ public final class Node implements AutoCloseable {
         return tx.local(conflicts::counts);
     }
 
+    /**
+     * How many conflicts this node detected per table and hour or day ({@code bucket}: {@code HOURS} or {@code DAYS},
+     * UTC) within {@code [from, until)}: one grouped count (the workbench's chart). Reads only.
+     */
+    public List<dev.converge.conflict.ConflictBucket> conflictsOverTime(java.time.Instant from, java.time.Instant until,
+                                                                        java.time.temporal.ChronoUnit bucket) {
+        return tx.local(ctx -> conflicts.countsOverTime(ctx, from, until, bucket));
+    }
+
     /** Every conflict this node has recorded, oldest first. */
     public List<ConflictRecord> conflicts() {
         return tx.local(conflicts::all);

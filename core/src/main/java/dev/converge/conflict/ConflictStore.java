@@ -59,6 +59,26 @@ public final class ConflictStore {
             .fetch(r -> new ConflictCount(ConflictType.parse(r.value1()), Outcome.parse(r.value2()), ConflictStatus.parse(r.value3()), r.value4()));
     }
 
+    /**
+     * How many conflicts were detected per table and {@code bucket} ({@link java.time.temporal.ChronoUnit#HOURS} or
+     * {@link java.time.temporal.ChronoUnit#DAYS}, UTC) from {@code from} (inclusive) until {@code until} (exclusive),
+     * ordered by bucket, then table; buckets without a conflict are left out. One grouped statement that reads the
+     * detection time and table of the window's records, not the records themselves.
+     */
+    public List<ConflictBucket> countsOverTime(DSLContext ctx, java.time.Instant from, java.time.Instant until,
+                                               java.time.temporal.ChronoUnit bucket) {
+        org.jooq.DatePart part = switch (bucket) {
+            case HOURS -> org.jooq.DatePart.HOUR;
+            case DAYS -> org.jooq.DatePart.DAY;
+            default -> throw new IllegalArgumentException("conflicts are counted per hour or per day, not per " + bucket);
+        };
+        Field<LocalDateTime> start = DSL.trunc(C_DETECTED, part).as("bucket_start");
+        return ctx.select(C_TABLE, start, DSL.count()).from(CONFLICTS)
+            .where(C_DETECTED.ge(LocalDateTime.ofInstant(from, ZoneOffset.UTC)).and(C_DETECTED.lt(LocalDateTime.ofInstant(until, ZoneOffset.UTC))))
+            .groupBy(C_TABLE, DSL.trunc(C_DETECTED, part)).orderBy(DSL.trunc(C_DETECTED, part), C_TABLE)
+            .fetch(r -> new ConflictBucket(r.value1(), r.value2().toInstant(ZoneOffset.UTC), r.value3()));
+    }
+
     /** Every conflict recorded here, oldest first. */
     public List<ConflictRecord> all(DSLContext ctx) {
         return find(ctx, DSL.noCondition());

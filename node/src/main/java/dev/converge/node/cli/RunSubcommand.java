@@ -11,6 +11,7 @@ import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.database.H2TcpServer;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.run.RunningNode;
+import dev.converge.node.run.WorkbenchMount;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,8 +72,12 @@ final class RunSubcommand implements Callable<Integer> {
             if (s.database().h2TcpPort().isPresent()) {
                 tcp = H2TcpServer.start(s.database().url(), s.database().h2TcpPort().getAsInt());
             }
+            WorkbenchMount workbench = s.users().isEmpty() ? null : new WorkbenchMount(node, s.users());
             running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT,
-                s.users().isEmpty() ? java.util.List.of() : java.util.List.of(new dev.converge.workbench.Workbench(node, s.users())::routes));
+                workbench == null ? List.of() : List.of(workbench.routes()));
+            if (workbench != null) {
+                workbench.attach(running);
+            }
         } catch (RuntimeException | java.sql.SQLException e) {
             out.println("node " + s.id() + " not started: " + e.getMessage());
             if (tcp != null) {
@@ -97,6 +102,10 @@ final class RunSubcommand implements Callable<Integer> {
         out.println("node " + s.id() + " runs on " + base + " (database " + s.database().safeUrl() + ", peers "
             + s.peers().stream().map(p -> p.id() + " at " + p.url()).toList() + ")");
         out.println("  " + base + "/status   " + base + "/metrics   " + base + "/health   — Ctrl-C or SIGTERM stops it");
+        if (!s.users().isEmpty()) {
+            out.println("  workbench: " + base + "/   (log in as one of the workbench users: " + s.users().stream()
+                .map(u -> u.name() + " (" + u.role().word() + ")").collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
         if (served != null) {
             out.println("  applications write to the database at " + served.applicationUrl() + " (H2's TCP server, local connections)");
         }

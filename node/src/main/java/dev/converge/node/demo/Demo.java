@@ -82,11 +82,12 @@ public final class Demo {
                 out.printf(Locale.ROOT, "  %s  %-24s %s  (%s)%n", p.id(), p.url(), p.settings().database().safeUrl(),
                     folder.root().relativize(p.settings().file()));
             }
+            workbenches(mesh, folder);
             boolean converged = exercise(mesh);
             keepFolder = !converged;
             out.printf(Locale.ROOT, "total time: %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (converged && !settings.exitAfterSummary()) {
-                keepRunning(mesh);
+                keepRunning(mesh, folder);
             }
             return converged ? 0 : 1;
         } finally {
@@ -185,12 +186,22 @@ public final class Demo {
         }
     }
 
-    private void keepRunning(DemoMesh mesh) throws InterruptedException {
+    /** Each peer's workbench and this run's login. */
+    private void workbenches(DemoMesh mesh, DemoFolder folder) {
+        out.println("workbench (conflicts to review and resolve by hand): log in as " + DemoFolder.STEWARD + ", password "
+            + folder.password());
+        for (DemoMesh.Peer p : mesh.peers()) {
+            out.printf(Locale.ROOT, "  %s  %s/conflicts   %s/dashboard%n", p.id(), p.url(), p.url());
+        }
+    }
+
+    private void keepRunning(DemoMesh mesh, DemoFolder folder) throws InterruptedException {
         out.println();
         out.println("The peers keep running; look at them while they do (Ctrl-C stops them):");
         for (DemoMesh.Peer p : mesh.peers()) {
             out.printf(Locale.ROOT, "  %s  %s/status   %s/metrics   %s/health%n", p.id(), p.url(), p.url(), p.url());
         }
+        workbenches(mesh, folder);
         out.flush();
         new CountDownLatch(1).await(); // until the process is stopped: the shutdown hook cleans up
     }

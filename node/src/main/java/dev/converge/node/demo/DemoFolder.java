@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import dev.converge.workbench.user.PasswordHash;
 
 /**
  * The demo's folder: one node file per node ({@code a.yaml}, {@code b.yaml}, {@code c.yaml}) and one H2 database
@@ -27,15 +28,22 @@ final class DemoFolder implements AutoCloseable {
     /** The demo's nodes, their priorities and key offsets follow their order. */
     static final List<String> NODES = List.of("A", "B", "C");
 
+    /** The workbench user every demo node lists, a resolver; its password is made for each run. */
+    static final String STEWARD = "steward";
+    /** Letters and digits that cannot be mistaken for one another when read off a terminal. */
+    private static final String PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789";
+
     private final Path root;
     private final boolean temporary;
     private final List<Path> files;
+    private final String password;
     private boolean removed;
 
-    private DemoFolder(Path root, boolean temporary, List<Path> files) {
+    private DemoFolder(Path root, boolean temporary, List<Path> files, String password) {
         this.root = root;
         this.temporary = temporary;
         this.files = List.copyOf(files);
+        this.password = password;
     }
 
     /**
@@ -68,16 +76,31 @@ final class DemoFolder implements AutoCloseable {
                 secrets[i][j] = secrets[j][i] = Base64.getEncoder().encodeToString(bytes);
             }
         }
+        String password = password(random);
+        // one hash for the three files: PBKDF2 at its full cost takes about a second, once per run
+        String hash = PasswordHash.create(password.toCharArray()).encoded();
         List<Path> files = new ArrayList<>();
         for (int i = 0; i < NODES.size(); i++) {
             Path file = root.resolve(NODES.get(i).toLowerCase(Locale.ROOT) + ".yaml");
-            Files.writeString(file, nodeFile(root, i, ports, secrets));
+            Files.writeString(file, nodeFile(root, i, ports, secrets, hash));
             files.add(file);
         }
-        return new DemoFolder(root, chosen.isEmpty(), files);
+        return new DemoFolder(root, chosen.isEmpty(), files, password);
     }
 
-    private static String nodeFile(Path root, int self, List<Integer> ports, String[][] secrets) {
+    /** Three groups of four, e.g. {@code k3vq-8mzp-rt2x}: about 59 bits, easy to type from the screen. */
+    private static String password(SecureRandom random) {
+        StringBuilder p = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) {
+                p.append('-');
+            }
+            p.append(PASSWORD_LETTERS.charAt(random.nextInt(PASSWORD_LETTERS.length())));
+        }
+        return p.toString();
+    }
+
+    private static String nodeFile(Path root, int self, List<Integer> ports, String[][] secrets, String hash) {
         String id = NODES.get(self);
         StringBuilder peers = new StringBuilder();
         for (int j = 0; j < NODES.size(); j++) {
@@ -103,7 +126,13 @@ final class DemoFolder implements AutoCloseable {
             %5$s%6$s
             # identity columns hand out only this node's numbers (n mod 10 = %7$d), so inserts on two nodes never take one key
             keys: {stride: 10, offset: %7$d}
-            """, id, priority(self), ports.get(self), database.toString().replace('\\', '/'), peers, SampleSchema.RULES, self + 1);
+            # the workbench (http://127.0.0.1:%3$d/): the demo prints this run's password; a real file lists its own users,
+            # each with a hash from `converge user hash`
+            workbench:
+              users:
+                - {name: %8$s, role: resolver, password_hash: "%9$s"}
+            """, id, priority(self), ports.get(self), database.toString().replace('\\', '/'), peers, SampleSchema.RULES, self + 1,
+            STEWARD, hash);
     }
 
     /** A, B, C: 30, 20, 10, as in the examples. */
@@ -114,6 +143,11 @@ final class DemoFolder implements AutoCloseable {
     /** The folder's absolute path. */
     Path root() {
         return root;
+    }
+
+    /** The password of {@link #STEWARD} on every node for this run (the files hold only its hash). */
+    String password() {
+        return password;
     }
 
     /** The node files, in the order of {@link #NODES}. */

@@ -10,6 +10,7 @@ import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.run.RunningNode;
+import dev.converge.node.run.WorkbenchMount;
 import io.vavr.control.Either;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import javax.sql.DataSource;
  * The three demo nodes at work, started from their node files as {@code converge run} would start each: the file read
  * through {@link NodeFile}, a connection pool on the node's database, the sample tables created there,
  * {@code Node.open} (which installs capture and the key allocation), then a {@link RunningNode} on the file's listen
- * address. Every node is opened before any starts, so that no sender meets a peer that is not installed yet.
+ * address with the workbench when the file lists workbench users. Every node is opened before any starts, so that no sender meets a peer that is not installed yet.
  *
  * <p>Thread-safe: {@link #close} may run on a shutdown hook while the demo's thread reads; after it, reads fail.
  */
@@ -84,7 +85,11 @@ final class DemoMesh implements AutoCloseable {
                 NodeSettings s = settings.get(i);
                 HikariDataSource app = applicationPool(s, appConnections);
                 pools.add(app);
-                started.add(new Peer(s, pools.get(i), new RunningNode(nodes.get(i), pools.get(i), s.listen(), s.peers(), PeerLimits.DEFAULT), app));
+                WorkbenchMount workbench = new WorkbenchMount(nodes.get(i), s.users());
+                RunningNode running = new RunningNode(nodes.get(i), pools.get(i), s.listen(), s.peers(), PeerLimits.DEFAULT,
+                    s.users().isEmpty() ? List.of() : List.of(workbench.routes()));
+                workbench.attach(running);
+                started.add(new Peer(s, pools.get(i), running, app));
             }
             return new DemoMesh(started);
         } catch (SQLException | RuntimeException e) {

@@ -59,6 +59,12 @@ class DemoTest {
         assertEquals(3, checksums.size(), "a checksum line per peer is printed:\n" + printed);
         assertEquals(1, checksums.stream().distinct().count(), "the three printed checksums are equal: " + checksums);
         assertTrue(printed.contains("CONVERGED"), printed);
+        Matcher login = Pattern.compile("log in as steward, password (\\S+)").matcher(printed);
+        assertTrue(login.find(), "the demo prints the workbench's login:\n" + printed);
+        assertTrue(Pattern.compile("(?m)^  A  http://127\\.0\\.0\\.1:\\d+/conflicts ").matcher(printed).find(), "and each peer's workbench URL");
+        var users = dev.converge.node.config.NodeFile.read(dir.resolve("a.yaml")).get().users();
+        assertTrue(new dev.converge.workbench.user.Logins(users).check("steward", login.group(1).toCharArray()).isPresent(),
+            "the printed password logs in as steward, a user in the node's file");
 
         List<String> contents = new ArrayList<>();
         long conflicts = 0;

@@ -1,0 +1,148 @@
+package dev.converge.workbench.web;
+
+import dev.converge.Node;
+import dev.converge.conflict.ConflictPage;
+import dev.converge.conflict.ConflictQuery;
+import dev.converge.conflict.ConflictRecord;
+import dev.converge.decision.Decision;
+import dev.converge.decision.DecisionResult;
+import dev.converge.decision.Review;
+import dev.converge.workbench.api.ConflictFilter;
+import dev.converge.workbench.web.session.WebSession;
+import dev.converge.workbench.web.view.BulkView;
+import dev.converge.workbench.web.view.Hidden;
+import dev.converge.workbench.web.view.Link;
+import dev.converge.workbench.web.view.MessageView;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One rule (take local, take remote, delete) for every conflict the list's current filter matches: a confirmation
+ * page that says how many, then each conflict decided on its own (its own review and staleness check, so one refused
+ * does not stop the others; conflicts decided meanwhile are left alone). At most {@link #LIMIT} at once, so a filter
+ * left too wide cannot sweep everything. Thread-safe.
+ */
+final class BulkPage {
+    private static final Logger LOG = LoggerFactory.getLogger(BulkPage.class);
+    static final int LIMIT = 10_000;
+
+    private final Node node;
+    private final Templates templates;
+    private final Guard guard;
+
+    BulkPage(Node node, Templates templates, Guard guard) {
+        this.node = node;
+        this.templates = templates;
+        this.guard = guard;
+    }
+
+    /** {@code GET /bulk}: what would be decided, and the confirmation form (resolvers only). */
+    void confirm(Context ctx, WebSession s) {
+        ListFilter filter = ListFilter.from(ctx::queryParam);
+        String rule = String.valueOf(ctx.queryParam("rule"));
+        Link back = new Link("Back to the list", filter.listLink(), false);
+        if (!s.canResolve()) {
+            message(ctx, s, 403, "Not allowed", "User " + s.user().name() + " is a viewer: only resolvers decide conflicts.", back);
+            return;
+        }
+        if (decision(rule).isEmpty()) {
+            message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
+            return;
+        }
+        ConflictQuery query;
+        try {
+            query = filter.query(null, 1).query();
+        } catch (RuntimeException e) {
+            message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
+            return;
+        }
+        long count = node.conflicts(query, Optional.empty(), 1).matching();
+        List<Hidden> hidden = filter.values().entrySet().stream().map(e -> new Hidden(e.getKey(), e.getValue())).toList();
+        String problem = count > LIMIT ? count + " conflicts match; one bulk decision takes at most " + LIMIT + ". Narrow the filter." : null;
+        templates.page(ctx, 200, "bulk.jte", new BulkView(guard.frame(s, "Decide in bulk", "conflicts"), describe(filter), count, rule,
+            Display.rule(rule), hidden, back, problem));
+    }
+
+    /** {@code POST /bulk}: decides every conflict the filter matches now. */
+    void decideAll(Context ctx, WebSession s) {
+        ListFilter filter = ListFilter.from(ctx::formParam);
+        String rule = String.valueOf(ctx.formParam("rule"));
+        Link back = new Link("Back to the list", filter.listLink(), false);
+        Optional<Decision> decision = decision(rule);
+        if (decision.isEmpty()) {
+            message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
+            return;
+        }
+        ConflictQuery query;
+        try {
+            query = filter.query(null, 1).query();
+        } catch (RuntimeException e) {
+            message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
+            return;
+        }
+        long matching = node.conflicts(query, Optional.empty(), 1).matching();
+        if (matching > LIMIT) {
+            message(ctx, s, 400, "Too many conflicts", matching + " conflicts match; one bulk decision takes at most " + LIMIT + ".", back);
+            return;
+        }
+        String comment = Optional.ofNullable(ctx.formParam("comment")).orElse("").strip();
+        List<Long> ids = new ArrayList<>();
+        Optional<Long> after = Optional.empty();
+        do {
+            ConflictPage page = node.conflicts(query, after, ConflictFilter.MAX_LIMIT);
+            page.records().stream().map(ConflictRecord::id).forEach(ids::add);
+            after = page.next();
+        } while (after.isPresent());
+        int decided = 0;
+        List<String> refusals = new ArrayList<>();
+        for (long id : ids) {
+            Optional<Review> review = node.decisions().review(id);
+            if (review.isEmpty() || review.get().conflict().decision().isPresent()) {
+                continue; // decided meanwhile, here or by a decision on the same conflict that arrived from a peer
+            }
+            DecisionResult result = node.decisions().decide(id, decision.get(), s.user().name(), comment, review.get().asOf());
+            if (result instanceof DecisionResult.Decided) {
+                decided++;
+            } else if (result instanceof DecisionResult.Refused r) {
+                refusals.add("Conflict " + id + ": " + r.reason());
+            }
+        }
+        LOG.info("{} decided {} on {} of {} conflict(s) matching a filter", s.user().name(), rule, decided, ids.size());
+        String text = "Decided " + decided + " of the " + ids.size() + " conflicts that matched, by the rule: " + Display.rule(rule) + "."
+            + (refusals.isEmpty() ? "" : " " + refusals.size() + " could not be decided:");
+        templates.page(ctx, 200, "message.jte", new MessageView(guard.frame(s, "Bulk decision", "conflicts"), "Bulk decision done", text,
+            refusals, refusals.isEmpty() ? "ok" : "refused", back));
+    }
+
+    private static Optional<Decision> decision(String rule) {
+        return switch (rule) {
+            case "take-local" -> Optional.of(Decision.TAKE_LOCAL);
+            case "take-remote" -> Optional.of(Decision.TAKE_REMOTE);
+            case "delete" -> Optional.of(Decision.DELETE_ROW);
+            default -> Optional.empty();
+        };
+    }
+
+    /** The filter in words: "status needs-review, table item". */
+    private static String describe(ListFilter filter) {
+        if (filter.values().isEmpty()) {
+            return "every conflict on this node";
+        }
+        List<String> parts = new ArrayList<>();
+        filter.values().forEach((k, v) -> {
+            if (!k.equals("sort")) {
+                parts.add(k + " " + v);
+            }
+        });
+        return parts.isEmpty() ? "every conflict on this node" : "conflicts with " + String.join(", ", parts);
+    }
+
+    private void message(Context ctx, WebSession s, int status, String heading, String text, Link back) {
+        templates.page(ctx, status, "message.jte", new MessageView(guard.frame(s, heading, "conflicts"), heading, text, List.of(),
+            status == 403 ? "refused" : "problem", back));
+    }
+}
