@@ -124,6 +124,59 @@ public final class Decisions {
         });
     }
 
+    /** The most conflicts the workbench and its API decide in one bulk decision. */
+    public static final int BULK_LIMIT = 10_000;
+
+    /** What a bulk decision did: how many conflicts matched, how many were decided, and those refused (with why). */
+    public record BulkResult(int matched, int decided, List<DecisionResult.Refused> refused) {
+        public BulkResult {
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /**
+     * One decision for every conflict the query matches (a person's bulk decision): each is reviewed and decided as it
+     * stands at that moment, on its own (its own transaction and staleness check); one decided meanwhile — here, or by
+     * a decision on the same conflict that arrived from a peer — is skipped.
+     *
+     * @param limit the most conflicts one call decides; a larger match decides nothing, so a mistaken filter cannot
+     *     sweep everything
+     * @throws IllegalArgumentException if more than {@code limit} match, or the decision is a merged row (it fits one
+     *     conflict only)
+     */
+    public BulkResult decideAll(dev.converge.conflict.ConflictQuery query, Decision decision, String who, String comment, int limit) {
+        if (decision instanceof Decision.MergedRow) {
+            throw new IllegalArgumentException("a bulk decision takes one side or deletes; a merged row fits one conflict only");
+        }
+        List<Long> ids = new ArrayList<>();
+        Optional<Long> after = Optional.empty();
+        do {
+            Optional<Long> from = after;
+            dev.converge.conflict.ConflictPage page = tx.inLocalTransaction(ctx -> conflicts.page(ctx, query, from, 1_000));
+            if (page.matching() > limit) {
+                throw new IllegalArgumentException(page.matching() + " conflicts match; one bulk decision takes at most " + limit
+                    + " (narrow the filter)");
+            }
+            page.records().forEach(r -> ids.add(r.id()));
+            after = page.next();
+        } while (after.isPresent());
+        int decided = 0;
+        List<DecisionResult.Refused> refused = new ArrayList<>();
+        for (long id : ids) {
+            Optional<Review> review = review(id);
+            if (review.isEmpty() || review.get().conflict().decision().isPresent()) {
+                continue;
+            }
+            DecisionResult result = decide(id, decision, who, comment, review.get().asOf());
+            if (result instanceof DecisionResult.Decided) {
+                decided++;
+            } else if (result instanceof DecisionResult.Refused r) {
+                refused.add(r);
+            }
+        }
+        return new BulkResult(ids.size(), decided, refused);
+    }
+
     private DecisionResult decide(long conflictId, Decision decision, String who, String comment,
                                   java.util.function.BiPredicate<String, Map<String, Optional<RowImage>>> asSeen) {
         Objects.requireNonNull(decision);

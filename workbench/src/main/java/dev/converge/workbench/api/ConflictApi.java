@@ -3,10 +3,9 @@ package dev.converge.workbench.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.converge.Node;
 import dev.converge.conflict.ConflictPage;
-import dev.converge.conflict.ConflictQuery;
-import dev.converge.conflict.ConflictRecord;
 import dev.converge.decision.Decision;
 import dev.converge.decision.DecisionResult;
+import dev.converge.decision.Decisions;
 import dev.converge.decision.Review;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.workbench.user.Logins;
@@ -14,9 +13,7 @@ import dev.converge.workbench.user.WorkbenchUser;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class ConflictApi {
     private static final Logger LOG = LoggerFactory.getLogger(ConflictApi.class);
     /** The most conflicts one bulk request decides; a larger match is refused so a mistaken filter cannot sweep everything. */
-    static final int BULK_LIMIT = 10_000;
+    static final int BULK_LIMIT = Decisions.BULK_LIMIT;
 
     private final Node node;
     private final Logins logins;
@@ -140,43 +137,20 @@ public final class ConflictApi {
     private void decideAll(Context ctx, WorkbenchUser user) {
         JsonNode body = body(ctx);
         Decision decision = decision(body);
-        if (decision instanceof Decision.MergedRow) {
-            throw new BadRequest("a bulk decision takes one side or deletes; a merged row fits one conflict only");
-        }
         JsonNode filter = body.path("filter");
         if (!filter.isObject()) {
             throw new BadRequest("filter is required: an object with the list's parameters (e.g. {\"status\": \"needs-review\", \"table\": \"item\"})");
         }
         ConflictFilter f = ConflictFilter.from(name -> filter.hasNonNull(name) ? filter.get(name).asText() : null);
         String comment = text(body, "comment").orElse("");
-        ConflictQuery query = f.query();
-        long matching = node.conflicts(query, Optional.empty(), 1).matching();
-        if (matching > BULK_LIMIT) {
-            throw new BadRequest(matching + " conflicts match; one bulk decision takes at most " + BULK_LIMIT + " (narrow the filter)");
+        Decisions.BulkResult result;
+        try {
+            result = node.decisions().decideAll(f.query(), decision, user.name(), comment, BULK_LIMIT);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
         }
-        List<Long> ids = new ArrayList<>();
-        Optional<Long> after = Optional.empty();
-        do {
-            ConflictPage page = node.conflicts(query, after, 500);
-            page.records().stream().map(ConflictRecord::id).forEach(ids::add);
-            after = page.next();
-        } while (after.isPresent());
-        int decided = 0;
-        var refused = ConflictJson.array();
-        for (long id : ids) {
-            Optional<Review> review = node.decisions().review(id);
-            if (review.isEmpty() || review.get().conflict().decision().isPresent()) {
-                continue; // decided meanwhile (here, or by a decision on the same conflict that arrived)
-            }
-            DecisionResult result = node.decisions().decide(id, decision, user.name(), comment, review.get().asOf());
-            if (result instanceof DecisionResult.Decided) {
-                decided++;
-            } else if (result instanceof DecisionResult.Refused r) {
-                refused.add(ConflictJson.refusal(id, r.reason()));
-            }
-        }
-        LOG.info("{} decided {} on {} of {} conflict(s) matching a filter", user.name(), decision.word(), decided, ids.size());
-        answer(ctx, 200, ConflictJson.bulk(ids.size(), decided, refused));
+        LOG.info("{} decided {} on {} of {} conflict(s) matching a filter", user.name(), decision.word(), result.decided(), result.matched());
+        answer(ctx, 200, ConflictJson.bulk(result));
     }
 
     private static Decision decision(JsonNode body) {
@@ -191,7 +165,11 @@ public final class ConflictApi {
                 if (!row.isObject()) {
                     throw new BadRequest("a merge needs row: the merged row as an object of column to value");
                 }
-                yield new Decision.MergedRow(ChangeSetCodec.imageFromJson(row.toString()));
+                try {
+                    yield new Decision.MergedRow(ChangeSetCodec.imageFromJson(row.toString()));
+                } catch (RuntimeException e) {
+                    throw new BadRequest("row is not a row image: " + e.getMessage());
+                }
             }
             default -> throw new BadRequest("unknown decision '" + word + "' (known: take-local, take-remote, delete, merge)");
         };

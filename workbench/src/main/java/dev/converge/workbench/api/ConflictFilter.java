@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * {@code status} and {@code type} (comma-separated words), {@code table}, {@code origin}, {@code from} and
  * {@code until} (ISO-8601 instants), {@code key} (text in the key), {@code sort} ({@code newest}, {@code oldest},
  * {@code table}, {@code type}), {@code after} (a page's {@code next}) and {@code limit} (1 to {@link #MAX_LIMIT},
- * default {@link #DEFAULT_LIMIT}). A bad value is a {@link BadRequest} saying what was expected. Immutable.
+ * default {@link #DEFAULT_LIMIT}). A bad value is an {@link IllegalArgumentException} saying what was expected. Immutable.
  */
 public record ConflictFilter(ConflictQuery query, Optional<Long> after, int limit) {
     public static final int DEFAULT_LIMIT = 50;

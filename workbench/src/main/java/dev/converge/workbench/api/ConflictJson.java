@@ -110,19 +110,12 @@ final class ConflictJson {
         return out;
     }
 
-    static com.fasterxml.jackson.databind.node.ArrayNode array() {
-        return F.arrayNode();
-    }
-
-    static ObjectNode refusal(long id, String reason) {
-        return F.objectNode().put("id", id).put("reason", reason);
-    }
-
-    static ObjectNode bulk(int matched, int decided, com.fasterxml.jackson.databind.node.ArrayNode refused) {
+    static ObjectNode bulk(dev.converge.decision.Decisions.BulkResult result) {
         ObjectNode out = F.objectNode();
-        out.put("matched", matched);
-        out.put("decided", decided);
-        out.set("refused", refused);
+        out.put("matched", result.matched());
+        out.put("decided", result.decided());
+        var refused = out.putArray("refused");
+        result.refused().forEach(r -> refused.add(F.objectNode().put("id", r.conflictId()).put("reason", r.reason())));
         return out;
     }
 

@@ -1,13 +1,9 @@
 package dev.converge.workbench.web;
 
 import dev.converge.Node;
-import dev.converge.conflict.ConflictPage;
 import dev.converge.conflict.ConflictQuery;
-import dev.converge.conflict.ConflictRecord;
 import dev.converge.decision.Decision;
-import dev.converge.decision.DecisionResult;
-import dev.converge.decision.Review;
-import dev.converge.workbench.api.ConflictFilter;
+import dev.converge.decision.Decisions;
 import dev.converge.workbench.web.session.WebSession;
 import dev.converge.workbench.web.view.BulkView;
 import dev.converge.workbench.web.view.Hidden;
@@ -28,7 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BulkPage {
     private static final Logger LOG = LoggerFactory.getLogger(BulkPage.class);
-    static final int LIMIT = 10_000;
+    static final int LIMIT = Decisions.BULK_LIMIT;
 
     private final Node node;
     private final Templates templates;
@@ -56,7 +52,7 @@ final class BulkPage {
         ConflictQuery query;
         try {
             query = filter.query(null, 1).query();
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
             return;
         }
@@ -80,39 +76,22 @@ final class BulkPage {
         ConflictQuery query;
         try {
             query = filter.query(null, 1).query();
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
             return;
         }
-        long matching = node.conflicts(query, Optional.empty(), 1).matching();
-        if (matching > LIMIT) {
-            message(ctx, s, 400, "Too many conflicts", matching + " conflicts match; one bulk decision takes at most " + LIMIT + ".", back);
+        String comment = Optional.ofNullable(ctx.formParam("comment")).orElse("").strip();
+        Decisions.BulkResult result;
+        try {
+            result = node.decisions().decideAll(query, decision.get(), s.user().name(), comment, LIMIT);
+        } catch (IllegalArgumentException e) {
+            message(ctx, s, 400, "Too many conflicts", e.getMessage(), back);
             return;
         }
-        String comment = Optional.ofNullable(ctx.formParam("comment")).orElse("").strip();
-        List<Long> ids = new ArrayList<>();
-        Optional<Long> after = Optional.empty();
-        do {
-            ConflictPage page = node.conflicts(query, after, ConflictFilter.MAX_LIMIT);
-            page.records().stream().map(ConflictRecord::id).forEach(ids::add);
-            after = page.next();
-        } while (after.isPresent());
-        int decided = 0;
-        List<String> refusals = new ArrayList<>();
-        for (long id : ids) {
-            Optional<Review> review = node.decisions().review(id);
-            if (review.isEmpty() || review.get().conflict().decision().isPresent()) {
-                continue; // decided meanwhile, here or by a decision on the same conflict that arrived from a peer
-            }
-            DecisionResult result = node.decisions().decide(id, decision.get(), s.user().name(), comment, review.get().asOf());
-            if (result instanceof DecisionResult.Decided) {
-                decided++;
-            } else if (result instanceof DecisionResult.Refused r) {
-                refusals.add("Conflict " + id + ": " + r.reason());
-            }
-        }
-        LOG.info("{} decided {} on {} of {} conflict(s) matching a filter", s.user().name(), rule, decided, ids.size());
-        String text = "Decided " + decided + " of the " + ids.size() + " conflicts that matched, by the rule: " + Display.rule(rule) + "."
+        int decided = result.decided();
+        List<String> refusals = result.refused().stream().map(r -> "Conflict " + r.conflictId() + ": " + r.reason()).toList();
+        LOG.info("{} decided {} on {} of {} conflict(s) matching a filter", s.user().name(), rule, decided, result.matched());
+        String text = "Decided " + decided + " of the " + result.matched() + " conflicts that matched, by the rule: " + Display.rule(rule) + "."
             + (refusals.isEmpty() ? "" : " " + refusals.size() + " could not be decided:");
         templates.page(ctx, 200, "message.jte", new MessageView(guard.frame(s, "Bulk decision", "conflicts"), "Bulk decision done", text,
             refusals, refusals.isEmpty() ? "ok" : "refused", back));

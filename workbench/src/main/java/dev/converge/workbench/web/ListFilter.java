@@ -56,7 +56,7 @@ record ListFilter(Map<String, String> values) {
     /**
      * The checked query, a page after {@code after} (may be null) of {@code limit} records.
      *
-     * @throws RuntimeException with a message for the person, if a value is not what the list takes
+     * @throws IllegalArgumentException with a message for the person, if a value is not what the list takes
      */
     ConflictFilter query(String after, int limit) {
         return ConflictFilter.from(name -> switch (name) {

@@ -43,7 +43,7 @@ final class ListPage {
         ConflictFilter f;
         try {
             f = filter.query(after, PAGE_SIZE);
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             // ConflictFilter only reads the parameters, and says what one should have been; nothing was read
             String problem = "The filter could not be used: " + e.getMessage();
             ConflictPage none = new ConflictPage(List.of(), Optional.empty(), 0, java.util.Map.of());
