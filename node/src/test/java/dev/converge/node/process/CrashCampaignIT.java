@@ -2,12 +2,14 @@ package dev.converge.node.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.converge.node.process.ProcessSupport.exec;
+import static dev.converge.node.process.ProcessSupport.freePort;
+import static dev.converge.node.process.ProcessSupport.scalar;
 
 import dev.converge.dialect.Dialect;
 import dev.converge.scratch.ScratchDatabase;
 import dev.converge.testkit.AllDialects;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -258,44 +260,7 @@ class CrashCampaignIT {
         return out;
     }
 
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitUntil(Check check, String what) throws Exception {
-        long end = System.nanoTime() + BOUND.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < end) {
-            try {
-                if (check.holds()) {
-                    return;
-                }
-            } catch (AssertionError e) {
-                throw e;
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error: " + last + ")"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static void awaitUntil(ProcessSupport.Check check, String what) throws Exception {
+        ProcessSupport.awaitUntil(BOUND, check, what);
     }
 }

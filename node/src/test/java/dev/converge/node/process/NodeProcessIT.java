@@ -2,9 +2,11 @@ package dev.converge.node.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.converge.node.process.ProcessSupport.exec;
+import static dev.converge.node.process.ProcessSupport.freePort;
+import static dev.converge.node.process.ProcessSupport.scalar;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -186,42 +188,7 @@ class NodeProcessIT {
         return out;
     }
 
-    private static long scalar(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private void awaitUntil(Check check, String what) throws Exception {
-        long end = System.nanoTime() + BOUND.toNanos();
-        Exception last = null;
-        while (System.nanoTime() < end) {
-            try {
-                if (check.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out waiting until " + what + (last == null ? "" : " (last error: " + last + ")"));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static void awaitUntil(ProcessSupport.Check check, String what) throws Exception {
+        ProcessSupport.awaitUntil(BOUND, check, what);
     }
 }
