@@ -67,7 +67,7 @@ final class StatusQuery {
     }
 
     /** Captured transactions the sequencer has not turned into ChangeSets yet (as {@code OutboundQueue.sequence} finds them). */
-    private static long notYetSequenced(DSLContext ctx) {
+    static long notYetSequenced(DSLContext ctx) {
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<String> sequencedTx = DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class);
         Long n = ctx.select(countDistinct(oTx)).from(OUTBOX.as("o"))
