@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -226,11 +227,7 @@ public final class Node implements AutoCloseable {
             }
         };
         NodeId self = config.id();
-        return Either.right(new DatabaseDigests(self.value(), () -> tables, reads, () -> reads.read(ctx -> {
-            Map<NodeId, Long> applied = PeerLedger.applied(ctx);
-            Long last = ctx.select(DSL.max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
-            return new Positions(self, last == null ? 0 : last, StatusQuery.notYetSequenced(ctx), applied);
-        })));
+        return Either.right(new DatabaseDigests(self.value(), () -> tables, reads, () -> reads.read(ctx -> positions(ctx, self))));
     }
 
     /**
@@ -468,8 +465,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * This node's replicated rows for a consistency check with a peer: scans that keep only hash sums per key-hash
-     * range, in read transactions of their own (they never wait for apply). Its positions are its heartbeat's: what
-     * committed before is sequenced first.
+     * range, in read transactions of their own (they never wait for apply), and its positions, read without
+     * sequencing.
      */
     public DatabaseDigests digests() {
         return new DatabaseDigests(config.id().value(), () -> binding.follow().tables(), new DatabaseDigests.Reads() {
@@ -477,10 +474,20 @@ public final class Node implements AutoCloseable {
             public <T> T read(java.util.function.Function<DSLContext, T> work) {
                 return tx.local(work::apply);
             }
-        }, () -> {
-            Heartbeat hb = heartbeat();
-            return new Positions(config.id(), hb.lastSequence(), 0, hb.applied());
-        });
+        }, () -> tx.local(ctx -> positions(ctx, config.id())));
+    }
+
+    /**
+     * How far the node is, read-only: its last sequence and the transactions waiting for one in one statement (one
+     * snapshot: a sequencing pass that commits between two reads would count its transactions twice), then what it
+     * applied. Reads only, so a check polling it never takes the clock row's lock from apply or the sequencer.
+     */
+    private static Positions positions(DSLContext ctx, NodeId self) {
+        Field<Long> last = DSL.field(DSL.select(DSL.max(OTX_SEQ)).from(OUTBOX_TX_TABLE));
+        Field<Long> waiting = DSL.field(StatusQuery.notYetSequencedQuery());
+        var own = ctx.select(last, waiting).fetchOne();
+        Map<NodeId, Long> applied = PeerLedger.applied(ctx);
+        return new Positions(self, own.value1() == null ? 0 : own.value1(), own.value2() == null ? 0 : own.value2(), applied);
     }
 
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * <p>Not thread-safe: one comparison at a time. {@link #close} stops its thread.
  */
 public final class Comparison implements AutoCloseable {
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration POLL = Duration.ofMillis(250);
 
     /**
      * How a comparison goes about it.
@@ -272,8 +272,7 @@ public final class Comparison implements AutoCloseable {
                 target.forEach((origin, seq) -> {
                     for (Positions p : last) {
                         if (p.of(origin) < seq) {
-                            behind.add(p.node() + (origin.equals(p.node()) ? " had not sequenced its own ChangeSets up to "
-                                : " had not applied " + origin + "'s ChangeSets up to ") + seq + " (it is at " + p.of(origin) + ")");
+                            behind.add(p.node() + " had not applied " + origin + "'s ChangeSets up to " + seq + " (it is at " + p.of(origin) + ")");
                         }
                     }
                 });

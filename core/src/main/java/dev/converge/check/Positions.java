@@ -10,7 +10,9 @@ import java.util.TreeSet;
  * How far one node is, per origin: the last sequence it gave its own transactions, how many committed ones it has not
  * sequenced yet, and the highest sequence it applied of every other origin. Two nodes whose positions
  * {@linkplain #matches match} hold the effects of the same ChangeSets: what differs between them then is not in flight.
- * Immutable.
+ * A node's own transactions are counted as committed ({@code sequenced + unsequenced}): the sequencer gives every
+ * captured transaction the next number, so the ones waiting will be exactly the next {@code unsequenced} sequences, and
+ * a peer has them all once it has applied through that sum. Immutable.
  *
  * @param node the node
  * @param sequenced its last sequenced transaction (0: none)
@@ -29,9 +31,9 @@ public record Positions(NodeId node, long sequenced, long unsequenced, Map<NodeI
         applied = java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** How far this node is with {@code origin}'s ChangeSets: its own last sequence, or what it applied. */
+    /** How far this node is with {@code origin}'s ChangeSets: its own committed transactions, or what it applied. */
     public long of(NodeId origin) {
-        return origin.equals(node) ? sequenced : applied.getOrDefault(origin, 0L);
+        return origin.equals(node) ? sequenced + unsequenced : applied.getOrDefault(origin, 0L);
     }
 
     /** Whether both nodes have everything sequenced and hold the same ChangeSets of every origin. */
@@ -60,8 +62,8 @@ public record Positions(NodeId node, long sequenced, long unsequenced, Map<NodeI
             long mine = of(origin);
             long theirs = other.of(origin);
             if (mine != theirs) {
-                out.put(origin, origin + "'s ChangeSets: " + node + (origin.equals(node) ? " is at " : " has applied ") + mine + ", "
-                    + other.node + (origin.equals(other.node) ? " is at " : " has applied ") + theirs);
+                out.put(origin, origin + "'s ChangeSets: " + node + (origin.equals(node) ? " has committed " : " has applied ") + mine + ", "
+                    + other.node + (origin.equals(other.node) ? " has committed " : " has applied ") + theirs);
             }
         }
         return out;
