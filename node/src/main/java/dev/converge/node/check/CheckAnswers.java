@@ -31,7 +31,7 @@ public final class CheckAnswers implements PeerQuestions {
         try {
             return switch (kind) {
                 case "positions" -> CheckWire.positions(digests.positions());
-                case "count" -> CheckWire.question("count").put("rows", digests.count(CheckWire.table(question)));
+                case "count" -> dev.converge.model.ChangeSetCodec.mapper().createObjectNode().put("rows", digests.count(CheckWire.table(question)));
                 case "summarize" -> summarize(asker, question);
                 case "list" -> CheckWire.listing(digests.list(CheckWire.table(question), CheckWire.ranges(question),
                     CheckWire.number(question, "limit", 1, CheckWire.MAX_LISTED), n -> { }));
