@@ -196,11 +196,12 @@ final class CheckSubcommand implements Callable<Integer> {
         if (db.h2TcpPort().isPresent() && db.url().startsWith("jdbc:h2:")) {
             DatabaseSettings served = new DatabaseSettings(H2TcpServer.applicationUrl(db.url(), db.h2TcpPort().getAsInt()), db.user(),
                 db.password());
-            HikariDataSource pool = ConnectionPool.open(s.id(), served);
-            try (Connection c = pool.getConnection()) {
-                return pool;
-            } catch (SQLException | RuntimeException notServed) {
-                pool.close(); // the node is not running: the file is free
+            // a plain connection fails at once when nothing listens; a pool would retry for its connection timeout
+            try (Connection c = java.sql.DriverManager.getConnection(served.url(), db.user().orElse(null),
+                db.password().map(p -> new String(p.bytes(), java.nio.charset.StandardCharsets.UTF_8)).orElse(null))) {
+                return ConnectionPool.open(s.id(), served);
+            } catch (SQLException notServed) {
+                // the node is not running: the file is free
             }
         }
         return ConnectionPool.open(s.id(), db);
