@@ -4,6 +4,8 @@ import static dev.converge.install.MetaTables.*;
 
 import dev.converge.capture.Installer;
 import dev.converge.catalog.BoundTable;
+import dev.converge.check.DatabaseDigests;
+import dev.converge.check.Positions;
 import dev.converge.catalog.RowReader;
 import dev.converge.catalog.TableCatalog;
 import dev.converge.clock.HybridTimestamp;
@@ -39,6 +41,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /**
@@ -179,6 +182,52 @@ public final class Node implements AutoCloseable {
         } catch (SQLException e) {
             throw new ConvergeException("cannot read the status of node " + config.id() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The replicated rows of the node installed in {@code db}, for a consistency check, read without opening the node
+     * (which may be stopped, or running in another process): read-only, each question in a read transaction of its
+     * own. Its positions are read from the metadata tables; a node that is not running cannot sequence what was
+     * committed since it stopped, so those transactions count as in flight.
+     *
+     * @return the source, or a problem if Converge is not installed there for this node or a table does not fit
+     */
+    public static Either<ConfigError, DatabaseDigests> digests(NodeConfig config, DataSource db) {
+        Dialect dialect;
+        List<BoundTable> tables;
+        try (Connection c = db.getConnection()) {
+            dialect = Dialect.of(c);
+            DSLContext ctx = DSL.using(c, dialect.jooq());
+            java.util.Optional<String> installed = StatusQuery.installedFor(ctx);
+            if (installed.isEmpty() || !installed.get().equals(config.id().value())) {
+                return Either.left(new ConfigError("database", installed.map(n -> "this database is installed for node " + n + ", not " + config.id())
+                    .orElse("Converge is not installed in this database (run converge init)")));
+            }
+            Either<ConfigError, List<BoundTable>> bound = TableCatalog.bind(ctx, config);
+            if (bound.isLeft()) {
+                return Either.left(bound.getLeft());
+            }
+            tables = bound.get();
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the database of node " + config.id() + ": " + e.getMessage(), e);
+        }
+        DatabaseDigests.Reads reads = new DatabaseDigests.Reads() {
+            @Override
+            public <T> T read(java.util.function.Function<DSLContext, T> work) {
+                try (Connection c = db.getConnection()) {
+                    c.setAutoCommit(false); // PostgreSQL streams a result through a cursor only inside a transaction
+                    try {
+                        return work.apply(DSL.using(c, dialect.jooq()));
+                    } finally {
+                        c.rollback();
+                    }
+                } catch (SQLException e) {
+                    throw new ConvergeException("cannot read the database of node " + config.id() + ": " + e.getMessage(), e);
+                }
+            }
+        };
+        NodeId self = config.id();
+        return Either.right(new DatabaseDigests(self.value(), () -> tables, reads, () -> reads.read(ctx -> positions(ctx, self))));
     }
 
     /**
@@ -412,6 +461,33 @@ public final class Node implements AutoCloseable {
     /** The conflict recorded here with this id. */
     public java.util.Optional<ConflictRecord> conflict(long id) {
         return tx.local(ctx -> conflicts.byId(ctx, id));
+    }
+
+    /**
+     * This node's replicated rows for a consistency check with a peer: scans that keep only hash sums per key-hash
+     * range, in read transactions of their own (they never wait for apply), and its positions, read without
+     * sequencing.
+     */
+    public DatabaseDigests digests() {
+        return new DatabaseDigests(config.id().value(), () -> binding.follow().tables(), new DatabaseDigests.Reads() {
+            @Override
+            public <T> T read(java.util.function.Function<DSLContext, T> work) {
+                return tx.local(work::apply);
+            }
+        }, () -> tx.local(ctx -> positions(ctx, config.id())));
+    }
+
+    /**
+     * How far the node is, read-only: its last sequence and the transactions waiting for one in one statement (one
+     * snapshot: a sequencing pass that commits between two reads would count its transactions twice), then what it
+     * applied. Reads only, so a check polling it never takes the clock row's lock from apply or the sequencer.
+     */
+    private static Positions positions(DSLContext ctx, NodeId self) {
+        Field<Long> last = DSL.field(DSL.select(DSL.max(OTX_SEQ)).from(OUTBOX_TX_TABLE));
+        Field<Long> waiting = DSL.field(StatusQuery.notYetSequencedQuery());
+        var own = ctx.select(last, waiting).fetchOne();
+        Map<NodeId, Long> applied = PeerLedger.applied(ctx);
+        return new Positions(self, own.value1() == null ? 0 : own.value1(), own.value2() == null ? 0 : own.value2(), applied);
     }
 
     /** The replicated data: per replicated table, its rows that match the filter, projected to the replicated columns, in key order. */

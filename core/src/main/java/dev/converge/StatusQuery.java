@@ -67,12 +67,17 @@ final class StatusQuery {
     }
 
     /** Captured transactions the sequencer has not turned into ChangeSets yet (as {@code OutboundQueue.sequence} finds them). */
-    private static long notYetSequenced(DSLContext ctx) {
+    static long notYetSequenced(DSLContext ctx) {
+        Long n = ctx.fetchOne(notYetSequencedQuery()).get(0, Long.class);
+        return n == null ? 0 : n;
+    }
+
+    /** The query that counts them, to run on its own or inside another statement. */
+    static org.jooq.Select<org.jooq.Record1<Long>> notYetSequencedQuery() {
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<String> sequencedTx = DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class);
-        Long n = ctx.select(countDistinct(oTx)).from(OUTBOX.as("o"))
-            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(sequencedTx.eq(oTx)))).fetchOne(0, Long.class);
-        return n == null ? 0 : n;
+        return DSL.select(countDistinct(oTx).cast(Long.class)).from(OUTBOX.as("o"))
+            .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(sequencedTx.eq(oTx))));
     }
 
     private static Instant instant(long hybridTimestamp) {

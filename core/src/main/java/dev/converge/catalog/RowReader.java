@@ -42,11 +42,39 @@ public final class RowReader {
         return h2(ctx, lock ? ordered.forUpdate() : ordered);
     }
 
+    /**
+     * Streams the rows of {@code t} matching {@code where}, projected to the replicated columns, in no particular order,
+     * to {@code each}, one at a time: a cursor with a fetch size, so a table of any size costs the memory of one fetch.
+     * On PostgreSQL the cursor needs the caller's transaction (autocommit off), or the driver reads the whole result.
+     */
+    public static void forEach(DSLContext ctx, BoundTable t, Condition where, java.util.function.Consumer<RowImage> each) {
+        if (t.dialect() == Dialect.POSTGRESQL) {
+            Field<String> image = DSL.field(PostgresImages.json(ctx, t, ctx.render(DSL.name(t.name()))), String.class);
+            try (var cursor = ctx.select(image).from(t.table()).where(where).fetchSize(FETCH_SIZE).fetchLazy()) {
+                for (var r : cursor) {
+                    each.accept(t.canonical(ChangeSetCodec.imageFromJson(r.value1())).project(t.spec().columns()));
+                }
+            }
+            return;
+        }
+        h2(ctx, ctx.select(t.replicatedFields()).from(t.table()).where(where), each);
+    }
+
+    /** Rows per round trip of a streaming read. */
+    private static final int FETCH_SIZE = 1000;
+
     private static List<RowImage> h2(DSLContext ctx, Query query) {
+        List<RowImage> out = new ArrayList<>();
+        h2(ctx, query, out::add);
+        return out;
+    }
+
+    private static void h2(DSLContext ctx, Query query, java.util.function.Consumer<RowImage> each) {
         String sql = ctx.render(query);
         List<Object> binds = ctx.extractBindValues(query);
-        return ctx.connectionResult(c -> {
+        ctx.connection(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(FETCH_SIZE);
                 for (int i = 0; i < binds.size(); i++) {
                     ps.setObject(i + 1, binds.get(i));
                 }
@@ -55,19 +83,19 @@ public final class RowReader {
                     int n = md.getColumnCount();
                     int[] types = new int[n];
                     String[] names = new String[n];
+                    String[] labels = new String[n];
                     for (int i = 0; i < n; i++) {
                         types[i] = md.getColumnType(i + 1);
                         names[i] = md.getColumnTypeName(i + 1);
+                        labels[i] = md.getColumnLabel(i + 1);
                     }
-                    List<RowImage> out = new ArrayList<>();
                     while (rs.next()) {
                         Map<String, Object> row = new LinkedHashMap<>();
                         for (int i = 0; i < n; i++) {
-                            row.put(md.getColumnLabel(i + 1), H2Values.read(rs, i + 1, types[i], names[i]));
+                            row.put(labels[i], H2Values.read(rs, i + 1, types[i], names[i]));
                         }
-                        out.add(new RowImage(row));
+                        each.accept(new RowImage(row));
                     }
-                    return out;
                 }
             }
         });

@@ -29,7 +29,12 @@ public final class H2TcpServer implements AutoCloseable {
      */
     public static H2TcpServer start(String embeddedUrl, int port) throws SQLException {
         Server server = Server.createTcpServer("-tcpPort", Integer.toString(port), "-ifExists").start();
-        return new H2TcpServer(server, "jdbc:h2:tcp://localhost:" + server.getPort() + "/" + filePath(embeddedUrl));
+        return new H2TcpServer(server, applicationUrl(embeddedUrl, server.getPort()));
+    }
+
+    /** The URL through which other processes reach the H2 file database of {@code embeddedUrl} served on {@code port}. */
+    public static String applicationUrl(String embeddedUrl, int port) {
+        return "jdbc:h2:tcp://localhost:" + port + "/" + filePath(embeddedUrl);
     }
 
     /** The URL applications in other processes use to reach the database. */

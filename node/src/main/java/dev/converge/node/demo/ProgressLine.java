@@ -3,6 +3,7 @@ package dev.converge.node.demo;
 import dev.converge.Node;
 import dev.converge.NodeStatus;
 import dev.converge.config.ConfigError;
+import dev.converge.node.progress.LiveLine;
 import io.vavr.control.Either;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -12,13 +13,13 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
  * The live line while the writers run and the peers catch up: per node its commits, the ChangeSets its peers have not
  * acknowledged yet, and the conflicts it recorded. On a terminal one line, rewritten in place ({@code \r}) twice a
- * second; elsewhere (a pipe, a log, a test) a plain line every two seconds.
+ * second; elsewhere (a pipe, a log, a test) a plain line every two seconds: a {@link LiveLine}, as {@code converge
+ * check}'s progress is.
  *
  * <p>Threading: {@link #start} starts a daemon thread that prints until {@link #stop}, which joins it and ends the line.
  * Reads the nodes' databases (ChangeSets waiting, {@code cv_conflict}); a read that fails shows {@code ?}.
@@ -27,11 +28,9 @@ final class ProgressLine {
     private final DemoMesh mesh;
     private final IntFunction<Long> commits;
     private final PrintStream out;
-    private final boolean terminal;
+    private final LiveLine live;
     private final long started = System.nanoTime();
     private volatile String phase = "writing";
-    private Thread thread;
-    private int lastWidth;
 
     /**
      * @param commits a node's commits so far, by its index
@@ -41,14 +40,12 @@ final class ProgressLine {
         this.mesh = mesh;
         this.commits = commits;
         this.out = out;
-        this.terminal = terminal;
+        this.live = new LiveLine(this::line, out, terminal, 2000);
     }
 
     void start() {
         out.println(LEGEND);
-        thread = new Thread(this::loop, "converge-demo-progress");
-        thread.setDaemon(true);
-        thread.start();
+        live.start("converge-demo-progress");
     }
 
     /** What the line says the demo is doing now ({@code writing}, {@code catching up}). */
@@ -58,36 +55,7 @@ final class ProgressLine {
 
     /** Prints a last line and stops. */
     void stop() throws InterruptedException {
-        thread.interrupt();
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-        print();
-        if (terminal) {
-            out.println();
-        }
-    }
-
-    private void loop() {
-        long every = terminal ? 500 : 2000;
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                Thread.sleep(every);
-            } catch (InterruptedException e) {
-                return;
-            }
-            print();
-        }
-    }
-
-    private synchronized void print() {
-        String line = line();
-        if (terminal) {
-            // pad over the rest of a longer previous line
-            out.print("\r" + line + " ".repeat(Math.max(0, lastWidth - line.length())));
-            lastWidth = line.length();
-        } else {
-            out.println(line);
-        }
-        out.flush();
+        live.stop();
     }
 
     /** What each figure of the line is, printed once before the first line. */

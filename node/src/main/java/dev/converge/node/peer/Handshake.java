@@ -30,12 +30,17 @@ final class Handshake {
 
     /** This node's rules as JSON: {@code {"priorities": {...}, "tables": [...]}}. */
     static ObjectNode rules(Node node) {
+        return rules(node.config(), node.replicationRules());
+    }
+
+    /** The rules of a node configured by {@code config} whose tables are bound as {@code rules}, as JSON. */
+    static ObjectNode rules(dev.converge.config.NodeConfig config, List<TableRules> rules) {
         ObjectNode out = ChangeSetCodec.mapper().createObjectNode();
         ObjectNode priorities = out.putObject("priorities");
-        priorities.put(node.id().value(), node.config().priority());
-        node.config().peers().forEach(p -> priorities.put(p.id().value(), p.priority()));
+        priorities.put(config.id().value(), config.priority());
+        config.peers().forEach(p -> priorities.put(p.id().value(), p.priority()));
         ArrayNode tables = out.putArray("tables");
-        for (TableRules t : node.replicationRules()) {
+        for (TableRules t : rules) {
             ObjectNode o = tables.addObject();
             o.put("table", t.table());
             t.keyColumns().forEach(o.putArray("key")::add);

@@ -45,7 +45,8 @@ public final class HttpTransport implements Transport {
     /** Answers are a receipt, a refusal or a hello's rules: small. A larger one is not from a peer. */
     private static final long MAX_ANSWER_BYTES = 4L << 20;
 
-    private final Node node;
+    private final NodeId self;
+    private final java.util.function.Supplier<ObjectNode> rules;
     private final PeerLimits limits;
     private final HttpClient client;
     private final Map<NodeId, Channel> channels = new LinkedHashMap<>();
@@ -92,7 +93,18 @@ public final class HttpTransport implements Transport {
     }
 
     public HttpTransport(Node node, List<PeerEndpoint> peers, PeerLimits limits) {
-        this.node = node;
+        this(node.id(), () -> Handshake.rules(node), peers, limits);
+    }
+
+    /**
+     * A transport for {@code self} that is not a running {@link Node}: {@code converge check}, which speaks to a peer
+     * in the name of the node whose configuration it was given, presenting that node's replication rules in its hello.
+     *
+     * @param rules the rules to say hello with ({@link #rules(dev.converge.config.NodeConfig, List)})
+     */
+    public HttpTransport(NodeId self, java.util.function.Supplier<ObjectNode> rules, List<PeerEndpoint> peers, PeerLimits limits) {
+        this.self = self;
+        this.rules = rules;
         this.limits = limits;
         peers.forEach(p -> channels.put(p.id(), new Channel(p)));
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(limits.connectTimeout())
@@ -145,6 +157,29 @@ public final class HttpTransport implements Transport {
         }
     }
 
+    /**
+     * Asks {@code to} a question outside replication ({@link PeerQuestions}) in the session of this link, saying hello
+     * first if needed, and returns its answer, signed by the peer.
+     *
+     * @throws PeerUnavailableException if the peer cannot be reached or fails (5xx)
+     * @throws PeerRefusedException if it refuses the question (4xx: an unknown table, rules that differ)
+     */
+    public JsonNode ask(NodeId to, JsonNode question) {
+        byte[] body = Wire.gzip(Wire.bytes(question));
+        return inSession(to, channel -> {
+            Answer answer = exchange(channel.peer, Wire.QUESTION, body, channel.session, channel.counter.incrementAndGet());
+            if (answer.status() == 401 && "unknown-session".equals(answer.reason())) {
+                throw new SessionLost();
+            }
+            return accepted(channel.peer.id(), answer);
+        });
+    }
+
+    /** The rules a node of {@code config} whose tables are bound as {@code tables} says hello with. */
+    public static ObjectNode rules(dev.converge.config.NodeConfig config, List<dev.converge.config.TableRules> tables) {
+        return Handshake.rules(config, tables);
+    }
+
     /** Says hello to the peer and keeps the session it opens. */
     private void hello(Channel channel) {
         PeerEndpoint peer = channel.peer;
@@ -152,23 +187,23 @@ public final class HttpTransport implements Transport {
         random.nextBytes(nonce);
         String label = Wire.HELLO_SESSION_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
         ObjectNode hello = ChangeSetCodec.mapper().createObjectNode();
-        hello.put("protocol", Wire.PROTOCOL_VERSION).put("sender", node.id().value()).put("receiver", peer.id().value())
+        hello.put("protocol", Wire.PROTOCOL_VERSION).put("sender", self.value()).put("receiver", peer.id().value())
             .put("nonce", label);
-        ObjectNode mine = Handshake.rules(node);
+        ObjectNode mine = rules.get();
         hello.set("rules", mine);
         Answer answer = exchange(peer, Wire.HELLO, Wire.gzip(Wire.bytes(hello)), label, 0);
         if (answer.status() == 412 && answer.signed()) {
             JsonNode theirs = answer.json().path("rules");
             if ("rules-differ".equals(answer.reason()) && theirs.isObject()) {
-                List<String> differences = Handshake.differences(node.id(), mine, peer.id(), theirs);
-                throw refused(peer.id(), 412, "rules-differ", "the replication rules of " + node.id() + " (this node) and " + peer.id()
+                List<String> differences = Handshake.differences(self, mine, peer.id(), theirs);
+                throw refused(peer.id(), 412, "rules-differ", "the replication rules of " + self + " (this node) and " + peer.id()
                     + " differ, so they would not converge: " + String.join("; ", differences));
             }
         }
         JsonNode body = accepted(peer.id(), answer);
-        List<String> differences = Handshake.differences(node.id(), mine, peer.id(), body.path("rules"));
+        List<String> differences = Handshake.differences(self, mine, peer.id(), body.path("rules"));
         if (!differences.isEmpty()) {
-            throw refused(peer.id(), 412, "rules-differ", "the replication rules of " + node.id() + " (this node) and " + peer.id()
+            throw refused(peer.id(), 412, "rules-differ", "the replication rules of " + self + " (this node) and " + peer.id()
                 + " differ, so they would not converge: " + String.join("; ", differences));
         }
         String session = body.path("session").asText("");
@@ -176,7 +211,7 @@ public final class HttpTransport implements Transport {
             throw new PeerUnavailableException(peer.id(), "its hello answer has no session", null);
         }
         channel.session = session;
-        LOG.info("{} said hello to {}: rules agree, session opened", node.id(), peer.id());
+        LOG.info("{} said hello to {}: rules agree, session opened", self, peer.id());
     }
 
     private Receipt post(Channel channel, List<ChangeSet> batch) {
@@ -229,12 +264,12 @@ public final class HttpTransport implements Transport {
 
     private Answer exchange(PeerEndpoint peer, String path, byte[] body, String session, long counter) {
         String digest = Signature.digest(body);
-        byte[] signature = Signature.request(peer.secret(), "POST", path, node.id().value(), peer.id().value(), session, counter, digest);
+        byte[] signature = Signature.request(peer.secret(), "POST", path, self.value(), peer.id().value(), session, counter, digest);
         HttpRequest request = HttpRequest.newBuilder(target(peer.url(), path))
             .timeout(limits.requestTimeout())
             .header("Content-Type", "application/json")
             .header("Content-Encoding", "gzip")
-            .header(Wire.SENDER, node.id().value())
+            .header(Wire.SENDER, self.value())
             .header(Wire.RECEIVER, peer.id().value())
             .header(Wire.SESSION, session)
             .header(Wire.COUNTER, Long.toString(counter))
@@ -259,7 +294,7 @@ public final class HttpTransport implements Transport {
         }
         boolean signed = response.headers().firstValue(Wire.SIGNATURE).map(s -> {
             try {
-                byte[] expected = Signature.response(peer.secret(), response.statusCode(), path, peer.id().value(), node.id().value(),
+                byte[] expected = Signature.response(peer.secret(), response.statusCode(), path, peer.id().value(), self.value(),
                     session, counter, Signature.digest(answer));
                 return Signature.matches(expected, Base64.getDecoder().decode(s));
             } catch (IllegalArgumentException e) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The receiving side of HTTP between peers: the routes {@code POST /converge/v1/hello} (the handshake, which opens a
  * session) and {@code POST /converge/v1/changesets} (a batch, handed to {@link Node#receive}; the answer is the
- * {@link Receipt}). Each request is checked, in this order, before anything of it is read as data: size on the wire
+ * {@link Receipt}), {@code POST /converge/v1/heartbeat} and {@code POST /converge/v1/question} (a read-only question,
+ * handed to {@link PeerQuestions}: the consistency check's). Each request is checked, in this order, before anything of it is read as data: size on the wire
  * (413), sender and receiver (403), signature (401 {@code bad-signature}), body against its signed digest (401
  * {@code tampered}), session and counter (401 {@code unknown-session}, 409 {@code replayed}), inflated size (413), JSON
  * (400 {@code malformed}); a hello also protocol version and table rules (412). A refused request gets a JSON body
@@ -43,9 +44,18 @@ public final class PeerReceiver {
     private final PeerEvents events;
     private final Sessions sessions;
     private final RefusalLog refusals = new RefusalLog();
+    private final PeerQuestions questions;
 
+    /** A receiver that answers no question (every one is refused with 404). */
     public PeerReceiver(Node node, List<PeerEndpoint> peers, PeerLimits limits, PeerEvents events) {
+        this(node, peers, limits, events, (asker, question) -> {
+            throw new PeerQuestions.UnknownQuestion("this node answers no questions");
+        });
+    }
+
+    public PeerReceiver(Node node, List<PeerEndpoint> peers, PeerLimits limits, PeerEvents events, PeerQuestions questions) {
         this.node = node;
+        this.questions = questions;
         peers.forEach(p -> this.peers.put(p.id(), p));
         this.limits = limits;
         this.events = events;
@@ -57,6 +67,7 @@ public final class PeerReceiver {
         config.routes.post(Wire.HELLO, ctx -> handle(ctx, Wire.HELLO, this::hello));
         config.routes.post(Wire.CHANGESETS, ctx -> handle(ctx, Wire.CHANGESETS, this::changeSets));
         config.routes.post(Wire.HEARTBEAT, ctx -> handle(ctx, Wire.HEARTBEAT, this::heartbeat));
+        config.routes.post(Wire.QUESTION, ctx -> handle(ctx, Wire.QUESTION, this::question));
     }
 
     /** The last refusal of each peer's requests since its last accepted one, as {@code status reason: message}. */
@@ -197,6 +208,17 @@ public final class PeerReceiver {
             throw Refusal.malformed(e.getMessage());
         }
         return Wire.bytes(ChangeSetCodec.mapper().createObjectNode().put("receiver", node.id().value()));
+    }
+
+    private byte[] question(Request request) {
+        JsonNode question = Wire.json(Wire.gunzip(request.body(), limits.maxInflatedBytes()));
+        try {
+            return Wire.bytes(questions.answer(request.peer().id(), question));
+        } catch (PeerQuestions.UnknownQuestion e) {
+            throw new Refusal(404, "unknown-question", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw Refusal.malformed(e.getMessage());
+        }
     }
 
     private void respond(Context ctx, int status, String path, Optional<PeerEndpoint> peer, String session, long counter, byte[] body) {

@@ -32,6 +32,8 @@ final class Wire {
     static final String HELLO = PREFIX + "/hello";
     static final String CHANGESETS = PREFIX + "/changesets";
     static final String HEARTBEAT = PREFIX + "/heartbeat";
+    /** A question outside replication ({@link PeerQuestions}): the consistency check's. */
+    static final String QUESTION = PREFIX + "/question";
 
     static final String SENDER = "Converge-Sender";
     static final String RECEIVER = "Converge-Receiver";

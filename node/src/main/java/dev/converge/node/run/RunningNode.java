@@ -2,6 +2,7 @@ package dev.converge.node.run;
 
 import dev.converge.Node;
 import dev.converge.model.NodeId;
+import dev.converge.node.check.CheckAnswers;
 import dev.converge.node.monitor.Monitor;
 import dev.converge.node.monitor.NodeMetrics;
 import dev.converge.node.monitor.NodeStatus;
@@ -23,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node at work: its HTTP server (the peer routes, {@code /health}, {@code /status}, {@code /metrics}, and whatever
+ * A node at work: its HTTP server (the peer routes, the consistency check's questions from peers, {@code /health}, {@code /status}, {@code /metrics}, and whatever
  * routes the caller adds, e.g. the workbench's) on the listen address, and its links (a sender per peer, an apply
  * loop). What {@code converge run} and the demo start.
  *
@@ -63,7 +64,7 @@ public final class RunningNode implements AutoCloseable {
         this.node = node;
         PeerLinks[] linksHolder = new PeerLinks[1];
         this.metrics = new NodeMetrics(node, () -> linksHolder[0].states());
-        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics);
+        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics, new CheckAnswers(node.digests()));
         this.links = new PeerLinks(node, new HttpTransport(node, peers, limits), node.peers(), limits, metrics);
         linksHolder[0] = links;
         this.monitor = new Monitor(node, db, peers, links::states, receiver::lastRefusals, metrics);

@@ -71,6 +71,26 @@ class PeerSecurityTest {
         assertEquals(1, ((Number) mesh.sql("b").scalar("select count(*) from item")).intValue(), "b applied a's insert");
     }
 
+    /** The consistency check's questions go through the same authentication as ChangeSets: no answer without it. */
+    @Test
+    void aQuestionIsAnsweredOnlyWhenAuthentic() {
+        mesh.sql("b").execute("insert into item values (5, 'at b', 5)");
+        byte[] question = Wire.gzip("{\"check\":\"count\",\"table\":\"item\"}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> forged = a.send(Wire.QUESTION, a.next(Wire.QUESTION, question, Secret.of("not-the-secret-of-a-and-b")), question);
+        assertRefused(forged, 401, "bad-signature");
+        assertFalse(forged.body().contains("\"rows\""), "a forged question gets no answer: " + forged.body());
+        HttpResponse<String> unsigned = a.send(Wire.QUESTION, Map.of(), question);
+        assertRefused(unsigned, 400, "malformed");
+
+        HttpResponse<String> otherPath = a.send(Wire.QUESTION, a.next(question, Secret.of(mesh.secret("a", "b"))), question);
+        assertRefused(otherPath, 401, "bad-signature"); // signed for /changesets: the path is part of what is signed
+        HttpResponse<String> authentic = a.send(Wire.QUESTION, a.next(Wire.QUESTION, question, Secret.of(mesh.secret("a", "b"))), question);
+        assertEquals(200, authentic.statusCode(), authentic.body());
+        assertTrue(authentic.body().contains("\"rows\":1"), "b counts its one row: " + authentic.body());
+        byte[] unknown = Wire.gzip("{\"check\":\"count\",\"table\":\"nosuch\"}".getBytes(StandardCharsets.UTF_8));
+        assertRefused(a.send(Wire.QUESTION, a.next(Wire.QUESTION, unknown, Secret.of(mesh.secret("a", "b"))), unknown), 404, "unknown-question");
+    }
+
     @Test
     void aForgedSignatureIsRefusedAndLoggedOnce() {
         for (int i = 0; i < 5; i++) {

@@ -51,7 +51,12 @@ final class RawPeer {
 
     /** Headers of a request signed with {@code key}, the next counter of the session. */
     Map<String, String> next(byte[] body, Secret key) {
-        return signed(Wire.CHANGESETS, body, self.id().value(), session, ++counter, key);
+        return next(Wire.CHANGESETS, body, key);
+    }
+
+    /** As {@link #next(byte[], Secret)}, for a request to {@code path}. */
+    Map<String, String> next(String path, byte[] body, Secret key) {
+        return signed(path, body, self.id().value(), session, ++counter, key);
     }
 
     Map<String, String> signed(String path, byte[] body, String sender, String session, long counter, Secret key) {

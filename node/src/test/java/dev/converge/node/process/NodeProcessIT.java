@@ -62,6 +62,9 @@ class NodeProcessIT {
         assertTrue(status.contains("node A is running"), status);
         assertTrue(status.contains("applied here: B up to 1"), status);
         assertTrue(!status.contains(SECRET), "no secret in status");
+        // a's H2 file is held by its process: check reads it through the node's H2 TCP server
+        String check = command("check", "--config", dir.resolve("a.yaml").toString(), "--peer", "B");
+        assertTrue(check.contains("A and B hold the same rows in 1 table"), check);
         Process a = processes.get("a");
         a.destroy(); // SIGTERM
         assertTrue(a.waitFor(60, TimeUnit.SECONDS), "a stops on SIGTERM");
