@@ -73,6 +73,11 @@ public final class TestFunctions {
         };
     }
 
+    /** {@code kit_by_timestamp} on H2: decides as the timestamp rule does, so it converges (BuiltInConvergenceProperties). */
+    public static String byTimestamp(String conflict) throws java.io.IOException {
+        return JSON.readTree(conflict).get("by_timestamp").asText();
+    }
+
     private static String merge(ObjectNode row) {
         ObjectNode answer = JSON.createObjectNode().put("decision", "merge");
         answer.set("row", row);
