@@ -145,6 +145,22 @@ class SqlFunctionResolverIT {
         assertEquals(1L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM behaviour")).longValue());
     }
 
+    /** Chosen for one conflict type under a table rule that picks in Java, the function still gets the apply transaction. */
+    @AllDialects
+    void aRulePerConflictTypeCallsTheFunctionInTheTransaction(Dialect dialect) {
+        TableConfig item = TableConfig.of("item").withResolver(ResolverSpec.TIMESTAMP).withResolver(ConflictType.UPDATE_CHANGED_ROW, CV_TEST);
+        Cluster c = Cluster.of(dialect, "sqlfn_bytype", List.of("A", "B"), TestFunctions.TABLES, List.of(item), b -> b, db -> {
+            Sql.on(db).execute(TestFunctions.function(dialect));
+            return db;
+        });
+        c.write("A", "INSERT INTO item VALUES (1, 'bolt', 10)");
+        c.sync();
+        c.tick(1000);
+        conflict(c, "keep-local");
+        assertEquals("bolt A", name(c, "A"), "the function kept A's row although B's write is later");
+        assertEquals(Outcome.KEPT_LOCAL, only(c, "A").outcome());
+    }
+
     @AllDialects
     void aMissingFunctionIsRefusedAtOpenNamingIt(Dialect dialect) {
         DataSource db = TestDatabases.fresh(dialect, "sqlfn_missing");
