@@ -26,9 +26,11 @@ public final class TestFunctions {
         + "CREATE TABLE log (msg VARCHAR(100));\n"
         + "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40), stock INT)";
 
+    /** Takes and returns text (the guide's example takes jsonb, the kit's json): each is bound as declared. */
     static final String POSTGRES = """
-        CREATE FUNCTION cv_test(c jsonb) RETURNS text LANGUAGE plpgsql AS $$
+        CREATE FUNCTION cv_test(t text) RETURNS text LANGUAGE plpgsql AS $$
         DECLARE
+          c jsonb := t::jsonb;
           w text := (SELECT what FROM behaviour WHERE id = 1);
         BEGIN
           INSERT INTO log VALUES ('called for ' || (c->>'type'));
