@@ -139,8 +139,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Checks {@code config} against the database behind {@code db} as {@link #open} would — every table exists, has a
-     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters, a function a resolver calls exists —
-     * without installing or changing anything. Each table is checked on its own, so every table's first problem is
+     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters, a
+     * function a resolver calls exists — without installing or changing anything. Each table is checked on its own, so every table's first problem is
      * reported; problems between tables (two names for one table) are looked for once every table fits.
      *
      * @return every problem found; empty if {@link #open} would accept the configuration

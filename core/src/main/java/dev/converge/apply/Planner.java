@@ -1,8 +1,8 @@
 package dev.converge.apply;
 
 import dev.converge.catalog.BoundTable;
-import dev.converge.conflict.ApplyTransaction;
 import dev.converge.config.NodeConfig;
+import dev.converge.conflict.ApplyTransaction;
 import dev.converge.conflict.Conflict;
 import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStatus;

@@ -161,6 +161,31 @@ class SqlFunctionResolverIT {
         assertEquals(Outcome.KEPT_LOCAL, only(c, "A").outcome());
     }
 
+    /** A PL/pgSQL function past resolver_time_limit is cancelled: the conflict is parked and the apply commits. */
+    @org.junit.jupiter.api.Test
+    void aSlowFunctionIsCancelledAtTheTimeLimitOnPostgres() {
+        Cluster c = Cluster.of(Dialect.POSTGRESQL, "sqlfn_slow", List.of("A", "B"), "CREATE TABLE item (id INT PRIMARY KEY, name VARCHAR(40), stock INT)",
+            List.of(TableConfig.of("item").withResolver(ResolverSpec.of(SqlFunctionResolver.NAME).withParameter("function", List.of("slow")))),
+            b -> b.resolverTimeLimit(java.time.Duration.ofSeconds(1)), db -> {
+                Sql.on(db).execute("CREATE FUNCTION slow(c jsonb) RETURNS text LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN 'keep-local'; END $$");
+                return db;
+            });
+        c.write("A", "INSERT INTO item VALUES (1, 'bolt', 10)");
+        c.sync();
+        c.tick(1000);
+        c.write("A", "UPDATE item SET name = 'bolt A' WHERE id = 1");
+        c.tick(1000);
+        c.write("B", "UPDATE item SET name = 'bolt B' WHERE id = 1", "INSERT INTO item VALUES (2, 'nut', 3)");
+        long start = System.nanoTime();
+        c.deliver("B", "A");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(seconds < 20, "cancelled near the limit, not after the function's 30 s: " + seconds + " s");
+        ConflictRecord r = only(c, "A");
+        assertEquals(ConflictType.ERROR, r.type());
+        assertTrue(r.detail().orElse("").contains("cancel"), r.detail()::toString);
+        assertEquals("nut", c.sql("A").scalar("SELECT name FROM item WHERE id = 2"), "the rest of B's transaction applied");
+    }
+
     @AllDialects
     void aMissingFunctionIsRefusedAtOpenNamingIt(Dialect dialect) {
         DataSource db = TestDatabases.fresh(dialect, "sqlfn_missing");
