@@ -113,12 +113,12 @@ record SqlFunction(String schema, String name, Argument argument) {
         List<String> parameters = parameters(database, routine.schema(), routine.specific());
         if (parameters.size() != 1) {
             throw new IllegalArgumentException("resolver sql-function: function '" + configured + "' takes " + parameters.size()
-                + " parameters; it must take one, the conflict as JSON (json, jsonb or text on PostgreSQL, VARCHAR or JSON on H2)");
+                + " parameters; it must take one, the conflict as JSON (json, jsonb or text on PostgreSQL, a Java String (VARCHAR) on H2)");
         }
         Optional<Argument> argument = argument(parameters.get(0));
         if (argument.isEmpty()) {
             throw new IllegalArgumentException("resolver sql-function: function '" + configured + "' takes a " + parameters.get(0)
-                + "; it must take the conflict as JSON (json, jsonb or text on PostgreSQL, VARCHAR or JSON on H2)");
+                + "; it must take the conflict as JSON (json, jsonb or text on PostgreSQL, a Java String (VARCHAR) on H2)");
         }
         if (argument(routine.returns()).isEmpty()) {
             throw new IllegalArgumentException("resolver sql-function: function '" + configured + "' returns " + routine.returns()

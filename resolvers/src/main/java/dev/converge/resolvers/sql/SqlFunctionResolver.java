@@ -22,8 +22,8 @@ import org.jooq.exception.DataAccessException;
  * decide) and returns its decision as JSON ({@link Answer}: {@code apply-remote}, {@code keep-local}, {@code merge}
  * with a row, {@code delete}, {@code park}, {@code ignore}).
  *
- * <p>The function runs in the apply transaction, so it sees the data as the apply does (rows written earlier in the
- * same ChangeSet included), under a savepoint that is rolled back after every call, answer or not: whatever the
+ * <p>The function runs in the apply transaction, so it sees the data as the apply does (the rows as they were before
+ * the ChangeSet: its conflicts are decided before any of its rows is written), under a savepoint that is rolled back after every call, answer or not: whatever the
  * function wrote is undone (the engine writes the decision, and a write of the function's own would reach no peer),
  * and on PostgreSQL a function that raises an error does not abort the apply transaction. A function that raises,
  * answers NULL, an unknown decision, text that is not JSON, or a merged row without the key or with unknown columns
