@@ -126,7 +126,7 @@ public final class Node implements AutoCloseable {
             if (bound.isLeft()) {
                 return Either.left(bound.getLeft());
             }
-            Either<ConfigError, Map<String, ConflictResolver>> resolvers = resolvers(config, bound.get());
+            Either<ConfigError, Map<String, ConflictResolver>> resolvers = resolvers(config, bound.get(), ctx);
             if (resolvers.isLeft()) {
                 return Either.left(resolvers.getLeft());
             }
@@ -142,8 +142,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Checks {@code config} against the database behind {@code db} as {@link #open} would — every table exists, has a
-     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters —
-     * without installing or changing anything. Each table is checked on its own, so every table's first problem is
+     * primary key, its column subset and row filter fit it, every resolver is registered and accepts its parameters, a
+     * function a resolver calls exists — without installing or changing anything. Each table is checked on its own, so every table's first problem is
      * reported; problems between tables (two names for one table) are looked for once every table fits.
      *
      * @return every problem found; empty if {@link #open} would accept the configuration
@@ -159,7 +159,7 @@ public final class Node implements AutoCloseable {
             if (problems.isEmpty()) {
                 TableCatalog.bind(ctx, config).swap().forEach(problems::add);
             }
-            ResolverRegistry registry = new ResolverRegistry();
+            ResolverRegistry registry = new ResolverRegistry(ctx);
             registry.lookup(config.defaultResolver(), "defaults.resolver").swap().forEach(problems::add);
             for (dev.converge.config.TableConfig table : config.tables()) {
                 registry.forTable(config, table.name()).swap().forEach(problems::add);
@@ -258,8 +258,9 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private static Either<ConfigError, Map<String, ConflictResolver>> resolvers(NodeConfig config, List<BoundTable> tables) {
-        ResolverRegistry registry = new ResolverRegistry();
+    /** Every table's resolver, bound to the database ({@code sql-function}'s function must exist there). */
+    private static Either<ConfigError, Map<String, ConflictResolver>> resolvers(NodeConfig config, List<BoundTable> tables, DSLContext ctx) {
+        ResolverRegistry registry = new ResolverRegistry(ctx);
         Map<String, ConflictResolver> out = new HashMap<>();
         Either<ConfigError, ConflictResolver> fallback = registry.lookup(config.defaultResolver(), "defaults.resolver");
         if (fallback.isLeft()) {

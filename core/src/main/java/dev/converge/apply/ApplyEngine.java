@@ -243,7 +243,7 @@ public final class ApplyEngine {
         Map<LocalRows.TableKey, LocalRow> locals = localRows.load(ctx, cs, initial);
         List<Plan> plans = new ArrayList<>();
         for (Change c : cs.changes()) {
-            plans.add(planner.plan(cs, c, locals.get(LocalRows.TableKey.of(c))));
+            plans.add(planner.plan(cs, c, locals.get(LocalRows.TableKey.of(c)), ctx));
         }
         return plans;
     }
@@ -355,7 +355,7 @@ public final class ApplyEngine {
         if (now == null || now.row().isEmpty()) {
             return Optional.empty();
         }
-        Plan again = planner.plan(cs, p.change(), now);
+        Plan again = planner.plan(cs, p.change(), now, ctx);
         if (again.write().isPresent() && !new RowWriter(connection, ctx).execute(List.of(again.write().get())).isEmpty()) {
             return Optional.empty();
         }

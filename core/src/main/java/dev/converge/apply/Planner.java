@@ -2,6 +2,7 @@ package dev.converge.apply;
 
 import dev.converge.catalog.BoundTable;
 import dev.converge.config.NodeConfig;
+import dev.converge.conflict.ApplyTransaction;
 import dev.converge.conflict.Conflict;
 import dev.converge.conflict.ConflictResolver;
 import dev.converge.conflict.ConflictStatus;
@@ -18,6 +19,7 @@ import java.util.List;
 import dev.converge.shadow.RowVersion;
 import java.util.Map;
 import java.util.Optional;
+import org.jooq.DSLContext;
 
 /**
  * The detect and resolve stages of apply, for one change: asks {@link Detection} whether the change meets a
@@ -50,7 +52,8 @@ final class Planner {
         this.records = records;
     }
 
-    Plan plan(ChangeSet cs, Change c, LocalRow local) {
+    /** Plans {@code c} of {@code cs} against the local row; {@code ctx} is the apply transaction, for a resolver that decides in it. */
+    Plan plan(ChangeSet cs, Change c, LocalRow local, DSLContext ctx) {
         BoundTable t = tables.get(c.table());
         ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
         boolean merging = resolver.merges();
@@ -74,7 +77,7 @@ final class Planner {
         }
         Resolution resolution;
         try {
-            resolution = call.resolve(resolver, subject);
+            resolution = call.resolve(resolver, subject, transaction(ctx));
         } catch (RuntimeException | LinkageError e) {
             String why = e instanceof ResolverCall.ResolverFailedException ? e.getMessage() : "failed: " + ConflictRecords.describe(e);
             return Plan.lost(c, records.resolverFailed(cs, subject, "resolver " + resolver.name() + " " + why));
@@ -108,17 +111,22 @@ final class Planner {
      * Two different rows cannot be merged: a merging resolver, or an answer that merges, decides by the latest write; a
      * resolver that fails parks the conflict.
      */
-    Resolution decideCollision(Conflict subject) {
+    Resolution decideCollision(Conflict subject, DSLContext ctx) {
         ConflictResolver resolver = resolvers.getOrDefault(subject.table(), resolvers.get(""));
         if (resolver.merges()) {
             return LATEST.resolve(subject);
         }
         try {
-            Resolution r = call.resolve(resolver, subject);
+            Resolution r = call.resolve(resolver, subject, transaction(ctx));
             return r == null ? Resolution.PARK : r instanceof Resolution.Merge ? LATEST.resolve(subject) : r;
         } catch (RuntimeException | LinkageError e) {
             return Resolution.PARK;
         }
+    }
+
+    /** The apply transaction as a resolver that decides in the database sees it. */
+    private ApplyTransaction transaction(DSLContext ctx) {
+        return new ApplyTransaction(ctx, config.resolverTimeLimit());
     }
 
     /**

@@ -94,7 +94,7 @@ final class UniqueCollisions {
                 break;
             }
             Conflict subject = planner.collision(cs, c, local);
-            Resolution r = planner.decideCollision(subject);
+            Resolution r = planner.decideCollision(subject, ctx);
             String columns = String.join(", ", x.get().columns());
             if (!(r instanceof Resolution.ApplyRemote)) {
                 connection.rollback(start);

@@ -1,6 +1,7 @@
 package dev.converge.conflict;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * within the limit the apply stops waiting: the conflict is parked with the error, the apply transaction goes on and
  * commits (its locks are never held past the limit for the resolver's sake), and the resolver's thread is interrupted
  * and abandoned — a Java call cannot be killed, so a resolver that ignores interruption keeps its thread (a daemon,
- * named {@code converge-resolver-N}) until it returns, and its late answer is discarded. Thread-safe.
+ * named {@code converge-resolver-N}) until it returns, and its late answer is discarded. A {@link DatabaseResolver}
+ * ({@code sql-function}) is called on the applying thread, inside the apply transaction; its statement carries the
+ * limit as its timeout. Thread-safe.
  */
 public final class ResolverCall {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -45,15 +48,40 @@ public final class ResolverCall {
             return builtIn(b.rule()) && b.byType().values().stream().allMatch(ResolverCall::builtIn);
         }
         String pkg = r.getClass().getPackageName();
-        return pkg.equals("dev.converge.conflict") || pkg.equals("dev.converge.resolvers");
+        return pkg.equals("dev.converge.conflict") || pkg.equals("dev.converge.resolvers") || pkg.equals("dev.converge.resolvers.sql");
     }
 
     /**
-     * The resolver's answer (null if it answered none).
+     * The resolver's answer (null if it answered none), for a conflict met outside an apply transaction: a resolver
+     * that decides in the database fails here.
      *
      * @throws ResolverFailedException if it threw, or did not answer within the limit
      */
     public Resolution resolve(ConflictResolver r, Conflict c) {
+        return resolve(r, c, Optional.empty());
+    }
+
+    /**
+     * The resolver's answer (null if it answered none) to a conflict met in {@code transaction}. Of a rule made of
+     * others (a tie rule, rules per conflict type) the one that decides {@code c} is picked here, on the applying thread,
+     * and called as itself: a built-in directly, a {@link DatabaseResolver} directly with the transaction, a user's
+     * Java resolver on a thread of its own within the limit.
+     *
+     * @throws ResolverFailedException if it threw, or did not answer within the limit
+     */
+    public Resolution resolve(ConflictResolver r, Conflict c, ApplyTransaction transaction) {
+        return resolve(r, c, Optional.of(transaction));
+    }
+
+    private Resolution resolve(ConflictResolver r, Conflict c, Optional<ApplyTransaction> transaction) {
+        ConflictResolver rule = r instanceof ResolverRegistry.Composite composite ? composite.ruleFor(c) : r;
+        if (rule instanceof DatabaseResolver d && builtIn(d)) {
+            return transaction.map(tx -> d.resolve(c, tx)).orElseGet(() -> d.resolve(c));
+        }
+        return call(rule, c);
+    }
+
+    private Resolution call(ConflictResolver r, Conflict c) {
         if (builtIn(r)) {
             return r.resolve(c);
         }

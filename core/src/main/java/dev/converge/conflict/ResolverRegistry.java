@@ -7,8 +7,10 @@ import io.vavr.control.Either;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import org.jooq.DSLContext;
 
 /**
  * Resolvers by name: the core's {@code timestamp} plus every {@link ConflictResolver} on the class path registered
@@ -20,8 +22,23 @@ import java.util.TreeMap;
  */
 public final class ResolverRegistry {
     private final Map<String, ConflictResolver> byName = new TreeMap<>();
+    private final Optional<DSLContext> database;
 
+    /** A registry that checks names and parameters only: a resolver that runs in the database is not bound to one. */
     public ResolverRegistry() {
+        this(Optional.empty());
+    }
+
+    /**
+     * A registry whose lookups also bind each {@link DatabaseResolver} to {@code database} (a function it calls must
+     * exist there): what a node does when it opens, and {@code converge config check}.
+     */
+    public ResolverRegistry(DSLContext database) {
+        this(Optional.of(database));
+    }
+
+    private ResolverRegistry(Optional<DSLContext> database) {
+        this.database = database;
         register(new TimestampResolver());
         for (ConflictResolver r : ServiceLoader.load(ConflictResolver.class)) {
             register(r);
@@ -60,14 +77,31 @@ public final class ResolverRegistry {
         }
         ConflictResolver configured;
         try {
-            configured = r.withParameters(spec.parameters());
+            ConflictResolver withParameters = r.withParameters(spec.parameters());
+            configured = withParameters instanceof DatabaseResolver d ? bind(d) : withParameters;
         } catch (IllegalArgumentException e) {
             return Either.left(new ConfigError(where, e.getMessage()));
+        }
+        if (spec.then().isPresent() && configured.merges()) {
+            // a tie would swap the merge for a pick: with delta, one of two increments lost
+            return Either.left(new ConfigError(where, "resolver " + spec.name() + " merges concurrent writes and settles exact ties itself "
+                + "(column by column, by each column's latest write: timestamp, then origin), so a tie rule would only replace a merge "
+                + "with a pick; remove 'then: " + spec.then().get().name() + "'"));
         }
         if (spec.then().isPresent()) {
             return lookup(spec.then().get(), where).flatMap(then -> Either.right(new TieBreak(configured, then)));
         }
         return Either.right(configured);
+    }
+
+    /** Binds a resolver that runs in the database, if there is a database; only Converge's own may (see {@link DatabaseResolver}). */
+    private ConflictResolver bind(DatabaseResolver d) {
+        if (!ResolverCall.builtIn(d)) {
+            throw new IllegalArgumentException("resolver " + d.name() + " (" + d.getClass().getName() + ") implements DatabaseResolver, "
+                + "which only Converge's own resolvers may: a Java resolver decides from the Conflict alone (write the logic in SQL and "
+                + "use sql-function instead)");
+        }
+        return database.<ConflictResolver>map(d::bindTo).orElse(d);
     }
 
     /**
@@ -113,16 +147,32 @@ public final class ResolverRegistry {
         return Either.right(byType.isEmpty() ? rule.get() : new ByConflictType(rule.get(), byType));
     }
 
+    /**
+     * A resolver made of others, each conflict decided by one of them: the engine asks {@link #ruleFor} and calls that
+     * one itself ({@link ResolverCall}), so that a user's Java rule runs on a thread of its own and a rule that runs in
+     * the database gets the apply transaction, whatever they are combined with.
+     */
+    sealed interface Composite extends ConflictResolver permits TieBreak, ByConflictType {
+        /** The rule that decides {@code c}: never a composite itself (nested ones are unwrapped). */
+        ConflictResolver ruleFor(Conflict c);
+
+        @Override
+        default Resolution resolve(Conflict c) {
+            return ruleFor(c).resolve(c);
+        }
+    }
+
     /** A resolver with a secondary rule consulted only for exact timestamp ties. */
-    record TieBreak(ConflictResolver first, ConflictResolver then) implements ConflictResolver {
+    record TieBreak(ConflictResolver first, ConflictResolver then) implements Composite {
         @Override
         public String name() {
             return first.name() + " then " + then.name();
         }
 
         @Override
-        public Resolution resolve(Conflict c) {
-            return c.remoteTimestamp().equals(c.localTimestamp()) ? then.resolve(c) : first.resolve(c);
+        public ConflictResolver ruleFor(Conflict c) {
+            ConflictResolver r = c.remoteTimestamp().equals(c.localTimestamp()) ? then : first;
+            return r instanceof Composite inner ? inner.ruleFor(c) : r;
         }
 
         @Override
@@ -136,7 +186,7 @@ public final class ResolverRegistry {
      * table keeps column stamps, and the rules that pick a side are also asked about writes that left equal rows (they
      * answer as for any other conflict, so such a write is recorded as a conflict instead of passing silently).
      */
-    record ByConflictType(ConflictResolver rule, Map<ConflictType, ConflictResolver> byType) implements ConflictResolver {
+    record ByConflictType(ConflictResolver rule, Map<ConflictType, ConflictResolver> byType) implements Composite {
         ByConflictType {
             byType = Map.copyOf(byType);
         }
@@ -147,8 +197,9 @@ public final class ResolverRegistry {
         }
 
         @Override
-        public Resolution resolve(Conflict c) {
-            return byType.getOrDefault(c.type(), rule).resolve(c);
+        public ConflictResolver ruleFor(Conflict c) {
+            ConflictResolver r = byType.getOrDefault(c.type(), rule);
+            return r instanceof Composite inner ? inner.ruleFor(c) : r;
         }
 
         @Override

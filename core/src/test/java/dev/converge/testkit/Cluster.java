@@ -44,6 +44,14 @@ public final class Cluster {
     public static Cluster ofEach(Dialect dialect, String name, List<String> ids, String schema, List<TableConfig> tables,
                                  java.util.function.BiFunction<String, NodeConfig.Builder, NodeConfig.Builder> tweak,
                                  UnaryOperator<DataSource> wrap) {
+        return ofEach(dialect, name, ids, id -> 0, schema, tables, tweak, wrap);
+    }
+
+    /** As above, each peer with the priority {@code priority} gives it, in its own configuration and its peers'. */
+    public static Cluster ofEach(Dialect dialect, String name, List<String> ids, java.util.function.ToIntFunction<String> priority,
+                                 String schema, List<TableConfig> tables,
+                                 java.util.function.BiFunction<String, NodeConfig.Builder, NodeConfig.Builder> tweak,
+                                 UnaryOperator<DataSource> wrap) {
         Cluster c = new Cluster();
         Map<String, DataSource> dbs = new LinkedHashMap<>();
         for (String id : ids) {
@@ -52,8 +60,8 @@ public final class Cluster {
             dbs.put(id, db);
         }
         for (String id : ids) {
-            NodeConfig.Builder b = NodeConfig.builder(id);
-            ids.stream().filter(p -> !p.equals(id)).forEach(b::peer);
+            NodeConfig.Builder b = NodeConfig.builder(id).priority(priority.applyAsInt(id));
+            ids.stream().filter(p -> !p.equals(id)).forEach(p -> b.peer(p, priority.applyAsInt(p)));
             tables.forEach(b::table);
             ManualTimeSource clock = new ManualTimeSource(NOON);
             Node node = Node.open(tweak.apply(id, b).build(), dbs.get(id), clock);

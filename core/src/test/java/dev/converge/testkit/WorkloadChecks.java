@@ -64,10 +64,19 @@ public final class WorkloadChecks {
 
     /** Every peer holds the same replicated rows. */
     public static void converged(WorkloadRunner r) {
+        divergence(r).ifPresent(d -> fail(d));
+    }
+
+    /** Which peers hold different replicated rows, with the run's account; empty if every peer holds the same. */
+    public static java.util.Optional<String> divergence(WorkloadRunner r) {
         var a = r.node("A").replicatedRows();
         for (String n : List.of("B", "C")) {
-            assertEquals(a, r.node(n).replicatedRows(), () -> "A and " + n + " diverge" + r.describe());
+            var other = r.node(n).replicatedRows();
+            if (!a.equals(other)) {
+                return java.util.Optional.of("A and " + n + " diverge: A holds " + a + ", " + n + " holds " + other + r.describe());
+            }
         }
+        return java.util.Optional.empty();
     }
 
     /** Every key holds what the latest write to it left, on every peer: nothing lost, nothing applied out of turn. */

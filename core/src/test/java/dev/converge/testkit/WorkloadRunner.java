@@ -32,10 +32,28 @@ public final class WorkloadRunner implements AutoCloseable {
     private final List<ReusingDataSource> pools = new ArrayList<>();
     private String current = "initial rows";
 
-    private WorkloadRunner(Dialect dialect, String name, ResolverSpec resolver) {
+    /**
+     * How the peers of a run are set up: the resolver every peer decides by, each peer's priority, and statements run on
+     * each peer's database before it opens (e.g. a function a resolver calls). Immutable.
+     */
+    public record Setup(ResolverSpec resolver, java.util.function.ToIntFunction<String> priority, List<String> statements) {
+        public Setup {
+            statements = List.copyOf(statements);
+        }
+
+        /** Every peer deciding by {@code resolver}, all of priority 0, nothing set up beforehand. */
+        public static Setup of(ResolverSpec resolver) {
+            return new Setup(resolver, id -> 0, List.of());
+        }
+    }
+
+    private WorkloadRunner(Dialect dialect, String name, Setup setup) {
         this.dialect = dialect;
-        this.cluster = Cluster.of(dialect, name, Workload.NODES, Workload.SCHEMA, List.of(TableConfig.of("t")),
-            b -> b.purgeGrace(java.time.Duration.ZERO).defaultResolver(resolver), db -> { // no grace: the workloads exercise purging
+        this.cluster = Cluster.ofEach(dialect, name, Workload.NODES, setup.priority(), Workload.SCHEMA, List.of(TableConfig.of("t")),
+            (id, b) -> b.purgeGrace(java.time.Duration.ZERO).defaultResolver(setup.resolver()), db -> { // no grace: the workloads exercise purging
+            if (!setup.statements().isEmpty()) {
+                Sql.on(db).execute(setup.statements().toArray(String[]::new));
+            }
             ReusingDataSource pool = new ReusingDataSource(db);
             pools.add(pool);
             return pool;
@@ -56,7 +74,12 @@ public final class WorkloadRunner implements AutoCloseable {
 
     /** As above, every peer deciding conflicts with {@code resolver}. */
     public static WorkloadRunner run(Dialect dialect, String name, Workload w, ResolverSpec resolver) {
-        WorkloadRunner r = new WorkloadRunner(dialect, name, resolver);
+        return run(dialect, name, w, Setup.of(resolver));
+    }
+
+    /** As above, the peers set up by {@code setup}. */
+    public static WorkloadRunner run(Dialect dialect, String name, Workload w, Setup setup) {
+        WorkloadRunner r = new WorkloadRunner(dialect, name, setup);
         try {
             if (w.initialRows() > 0) {
                 String[] rows = new String[w.initialRows()];

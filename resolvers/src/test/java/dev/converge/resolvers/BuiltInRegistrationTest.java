@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The built-ins are found by name through ServiceLoader, configured with their parameters, and chosen per conflict type. */
 class BuiltInRegistrationTest {
     private static final List<String> FORMAT_NAMES = List.of("timestamp", "earliest", "site-priority", "keep-local",
-        "apply-remote", "delete-wins", "column-merge", "delta", "manual", "ignore");
+        "apply-remote", "delete-wins", "column-merge", "delta", "manual", "ignore", "sql-function");
 
     @Test
     void everyNameTheScenarioFormatDocumentsIsRegistered() {
@@ -30,7 +30,8 @@ class BuiltInRegistrationTest {
     void eachNameFindsItsOwnClass() {
         ResolverRegistry registry = new ResolverRegistry();
         for (String name : FORMAT_NAMES) {
-            ResolverSpec spec = name.equals("delta") ? ResolverSpec.of(name).withParameter("columns", List.of("qty")) : ResolverSpec.of(name);
+            ResolverSpec spec = name.equals("delta") ? ResolverSpec.of(name).withParameter("columns", List.of("qty"))
+                : name.equals("sql-function") ? ResolverSpec.of(name).withParameter("function", List.of("resolve_stock")) : ResolverSpec.of(name);
             Either<ConfigError, ConflictResolver> r = registry.lookup(spec, "t");
             assertTrue(r.isRight(), () -> name + ": " + r.getLeft());
             assertEquals(name, r.get().name());
@@ -63,6 +64,33 @@ class BuiltInRegistrationTest {
         Conflicts tie = Conflicts.update(Conflicts.row("id", 1, "a", 1), Conflicts.row("id", 1, "a", 2), 1000);
         assertEquals(Resolution.KEEP_LOCAL, r.resolve(tie.build()), "B would win the tie by id; keep-local decides it");
         assertEquals(Resolution.APPLY_REMOTE, r.resolve(tie.localAt(500).build()), "not a tie: timestamp decides");
+    }
+
+    /** A merge settles ties column by column; a tie rule after one would swap it for a pick (delta: an increment lost). */
+    @Test
+    void aMergingResolverRefusesATieRule() {
+        ResolverSpec delta = ResolverSpec.of("delta").withParameter("columns", List.of("qty"));
+        for (ResolverSpec merging : List.of(delta, ResolverSpec.of("column-merge"),
+            ResolverSpec.of("sql-function").withParameter("function", List.of("f")).withParameter("merges", List.of("true")))) {
+            ConfigError e = new ResolverRegistry().lookup(merging.thenOnTies(ResolverSpec.of("site-priority")), "table stock resolver").getLeft();
+            assertTrue(e.problem().contains("merges concurrent writes and settles exact ties itself")
+                && e.problem().contains("remove 'then: site-priority'"), e.problem());
+        }
+        assertTrue(new ResolverRegistry().lookup(ResolverSpec.of("timestamp").thenOnTies(delta), "t").isRight(),
+            "a merge as the tie rule of a rule that picks is allowed: exact ties merge");
+        assertTrue(new ResolverRegistry().lookup(ResolverSpec.of("sql-function").withParameter("function", List.of("f"))
+            .thenOnTies(ResolverSpec.of("site-priority")), "t").isRight(), "a function that does not merge may have a tie rule");
+    }
+
+    @Test
+    void sqlFunctionNeedsOneFunctionAndTakesMerges() {
+        ConfigError none = new ResolverRegistry().lookup(ResolverSpec.of("sql-function"), "t").getLeft();
+        assertTrue(none.problem().contains("needs one function"), none.problem());
+        ConfigError other = new ResolverRegistry().lookup(ResolverSpec.of("sql-function").withParameter("function", List.of("f"))
+            .withParameter("procedure", List.of("g")), "t").getLeft();
+        assertTrue(other.problem().contains("takes the parameters function and merges, found procedure"), other.problem());
+        assertTrue(new ResolverRegistry().lookup(ResolverSpec.of("sql-function").withParameter("function", List.of("f"))
+            .withParameter("merges", List.of("true")), "t").get().merges());
     }
 
     @Test

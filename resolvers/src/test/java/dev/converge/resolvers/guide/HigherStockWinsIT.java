@@ -7,8 +7,6 @@ import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Cluster;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,10 +72,7 @@ class HigherStockWinsIT {
     /** The guide shows this example's source as it is: the code a reader copies is the code tested here. */
     @Test
     void theGuideShowsThisVeryCode() throws Exception {
-        String guide = Files.readString(Path.of("../docs/custom-resolvers.md"));
-        String source = Files.readString(Path.of("src/test/java/dev/converge/resolvers/guide/HigherStockWins.java"));
-        String shown = guide.substring(guide.indexOf("```java\npackage dev.converge.resolvers.guide;") + "```java\n".length());
-        shown = shown.substring(0, shown.indexOf("```"));
-        assertEquals(source, shown);
+        assertEquals(Guide.source(HigherStockWins.class), Guide.block("java", "package dev.converge.resolvers.guide;\n\nimport dev.converge.conflict.Conflict;"));
+        assertEquals(Guide.source(HigherStockWinsProperties.class), Guide.block("java", "package dev.converge.resolvers.guide;\n\nimport static"));
     }
 }

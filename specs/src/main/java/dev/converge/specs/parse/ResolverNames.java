@@ -11,9 +11,9 @@ import java.util.List;
  * resolver registered on the class path, by name or class name. Any other name is a typo, refused when the file is read.
  */
 public final class ResolverNames {
-    /** The format's "Resolver names (built in)", in its order. */
+    /** The format's "Resolver names (built in)", in its order, then {@code sql-function} (an extension: see the README's Scenarios). */
     public static final List<String> DOCUMENTED = List.of("timestamp", "earliest", "site-priority", "keep-local",
-        "apply-remote", "delete-wins", "column-merge", "delta", "manual", "ignore");
+        "apply-remote", "delete-wins", "column-merge", "delta", "manual", "ignore", "sql-function");
 
     private ResolverNames() {
     }

@@ -142,7 +142,7 @@ class ScenarioParserTest {
     void anUnknownResolverIsAnErrorThatListsTheKnownNames() {
         assertError(VALID + "defaults:\n  resolver: newest-wins\n", 11, "defaults.resolver: unknown resolver 'newest-wins' "
             + "(known: timestamp, earliest, site-priority, keep-local, apply-remote, delete-wins, column-merge, delta, "
-            + "manual, ignore, test-");
+            + "manual, ignore, sql-function, test-");
         assertError(VALID + "tables:\n  pers:\n    resolver: {name: timestamp, then: newest-wins}\n", 12,
             "tables.pers.resolver.then: unknown resolver 'newest-wins' (known: timestamp, earliest");
     }
