@@ -40,7 +40,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.Select;
@@ -114,7 +117,7 @@ class WorkbenchBrowserIT {
         b.get(base + "/login");
         b.findElement(By.id("name")).sendKeys(name);
         b.findElement(By.id("password")).sendKeys(PASSWORD);
-        b.findElement(By.id("login")).click();
+        navigate(b, By.id("login"));
     }
 
     static long conflictOnA() {
@@ -131,7 +134,7 @@ class WorkbenchBrowserIT {
         assertTrue(browser.getCurrentUrl().startsWith(base + "/login?then="), "Without a login: the login page, " + browser.getCurrentUrl());
         browser.findElement(By.id("name")).sendKeys("olga");
         browser.findElement(By.id("password")).sendKeys(PASSWORD);
-        browser.findElement(By.id("login")).click();
+        navigate(browser, By.id("login"));
         assertEquals(base + "/conflicts/" + id, browser.getCurrentUrl(), "After the login, the page asked for.");
         assertEquals("Conflict " + id, browser.findElement(By.tagName("h1")).getText());
     }
@@ -158,7 +161,7 @@ class WorkbenchBrowserIT {
         String before = items("A");
         // the form as another site would post it: everything but the session's token
         browser.executeScript("document.querySelector('#decide input[name=csrf]').remove()");
-        browser.findElement(By.id("delete")).click();
+        navigate(browser, By.id("delete"));
         assertEquals("This form cannot be accepted", browser.findElement(By.id("heading")).getText());
         assertEquals(before, items("A"), "Nothing changed: the row is still there.");
         assertTrue(RUNNING.get("A").node().conflict(id).orElseThrow().decision().isEmpty(), "Nothing was decided.");
@@ -171,25 +174,25 @@ class WorkbenchBrowserIT {
         assertEquals(base + "/conflicts", browser.getCurrentUrl(), "The login leads to the list.");
         new Select(browser.findElement(By.id("f-table"))).selectByValue("ITEM");
         browser.findElement(By.id("f-key")).sendKeys("1");
-        browser.findElement(By.id("apply")).click();
+        navigate(browser, By.id("apply"));
         assertTrue(browser.getCurrentUrl().contains("table=ITEM") && browser.getCurrentUrl().contains("key=1"), browser.getCurrentUrl());
         List<WebElement> links = browser.findElements(By.cssSelector("a[id^=conflict-]"));
         assertTrue(!links.isEmpty(), "The filtered list shows the conflict on row 1.");
         long id = conflictOnA();
-        browser.findElement(By.id("conflict-" + id)).click();
+        navigate(browser, By.id("conflict-" + id));
         assertTrue(browser.findElement(By.id("sides")).getText().contains("bolt-from-a"), "Both rows are shown side by side.");
 
-        browser.findElement(By.id("merge")).click();
+        navigate(browser, By.id("merge"));
         browser.findElement(By.cssSelector("input[name='pick:NAME'][value='local']")).click();
         browser.findElement(By.cssSelector("input[name='pick:QTY'][value='typed']")).click();
         browser.findElement(By.cssSelector("input[name='typed:QTY']")).sendKeys("42");
         browser.findElement(By.id("comment")).sendKeys("A's name, the counted quantity");
-        browser.findElement(By.id("preview")).click();
+        navigate(browser, By.id("preview"));
 
         String preview = browser.findElement(By.id("preview")).getText();
         assertTrue(preview.contains("bolt-from-a") && preview.contains("42"), "The preview shows the merged row: " + preview);
         assertTrue(items("B").contains("bolt-from-b"), "Nothing is written before the confirmation.");
-        browser.findElement(By.id("confirm")).click();
+        navigate(browser, By.id("confirm"));
 
         assertTrue(browser.findElement(By.id("flash")).getText().contains("replicates to every peer"), "The decision is confirmed.");
         assertTrue(browser.findElement(By.id("decision")).getText().contains("steward"), "The page says who decided.");
@@ -197,6 +200,17 @@ class WorkbenchBrowserIT {
             Duration.ofSeconds(30), "the merged row reaches B: " + items("B"));
         assertEquals(items("A"), items("B"), "A and B hold the merged row.");
         assertTrue(items("B").contains("42"), "B's quantity is the typed one: " + items("B"));
+    }
+
+    /**
+     * Clicks what leads to another page and waits until the browser has left this one: a click returns before a form's
+     * answer is loaded, and the next page may carry an element of the same id (the preview button, the preview).
+     */
+    static void navigate(WebDriver b, By what) {
+        WebElement element = b.findElement(what);
+        element.click();
+        new WebDriverWait(b, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(element));
+        new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     static int freePort() {
