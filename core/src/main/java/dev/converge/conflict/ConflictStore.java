@@ -96,8 +96,8 @@ public final class ConflictStore {
 
     /**
      * One page of the conflicts the query matches, in its order, starting after the record {@code after} (a previous
-     * page's {@link ConflictPage#next()}), at most {@code limit} records; with the counts of every match. Three
-     * statements in the caller's transaction (page, count, count per status), each served by an index on
+     * page's {@link ConflictPage#next()}), at most {@code limit} records; with the counts of every match. Two
+     * statements in the caller's transaction (page, count per status), each served by an index on
      * {@code cv_conflict}.
      */
     public ConflictPage page(DSLContext ctx, ConflictQuery query, Optional<Long> after, int limit) {
@@ -110,13 +110,15 @@ public final class ConflictStore {
         Condition seek = after.map(id -> seek(ctx, query.sort(), id)).orElse(DSL.noCondition());
         List<ConflictRecord> rows = select(ctx).where(where).and(seek).orderBy(order(query.sort())).limit(limit + 1).fetch(this::toRecord);
         Optional<Long> next = rows.size() > limit ? Optional.of(rows.get(limit - 1).id()) : Optional.empty();
-        long matching = ctx.fetchCount(CONFLICTS, where);
         Map<ConflictStatus, Long> byStatus = new EnumMap<>(ConflictStatus.class);
         for (ConflictStatus s : ConflictStatus.values()) {
             byStatus.put(s, 0L);
         }
         ctx.select(C_STATUS, DSL.count()).from(CONFLICTS).where(filters).groupBy(C_STATUS)
             .forEach(r -> byStatus.put(ConflictStatus.parse(r.value1()), r.value2().longValue()));
+        // the matches are the counts of the statuses the query takes: no count of their own
+        long matching = byStatus.entrySet().stream().filter(e -> query.statuses().isEmpty() || query.statuses().contains(e.getKey()))
+            .mapToLong(Map.Entry::getValue).sum();
         return new ConflictPage(rows.size() > limit ? rows.subList(0, limit) : rows, next, matching, byStatus);
     }
 

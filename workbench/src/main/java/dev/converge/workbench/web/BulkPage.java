@@ -45,18 +45,11 @@ final class BulkPage {
             message(ctx, s, 403, "Not allowed", "User " + s.user().name() + " is a viewer: only resolvers decide conflicts.", back);
             return;
         }
-        if (decision(rule).isEmpty()) {
-            message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
+        Optional<ConflictQuery> query = checked(ctx, s, filter, rule, back);
+        if (query.isEmpty()) {
             return;
         }
-        ConflictQuery query;
-        try {
-            query = filter.query(null, 1).query();
-        } catch (IllegalArgumentException e) {
-            message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
-            return;
-        }
-        long count = node.conflicts(query, Optional.empty(), 1).matching();
+        long count = node.conflicts(query.get(), Optional.empty(), 1).matching();
         List<Hidden> hidden = filter.values().entrySet().stream().map(e -> new Hidden(e.getKey(), e.getValue())).toList();
         String problem = count > LIMIT ? count + " conflicts match; one bulk decision takes at most " + LIMIT + ". Narrow the filter." : null;
         templates.page(ctx, 200, "bulk.jte", new BulkView(guard.frame(s, "Decide in bulk", "conflicts"), describe(filter), count, rule,
@@ -68,22 +61,15 @@ final class BulkPage {
         ListFilter filter = ListFilter.from(ctx::formParam);
         String rule = String.valueOf(ctx.formParam("rule"));
         Link back = new Link("Back to the list", filter.listLink(), false);
-        Optional<Decision> decision = decision(rule);
-        if (decision.isEmpty()) {
-            message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
+        Optional<ConflictQuery> query = checked(ctx, s, filter, rule, back);
+        if (query.isEmpty()) {
             return;
         }
-        ConflictQuery query;
-        try {
-            query = filter.query(null, 1).query();
-        } catch (IllegalArgumentException e) {
-            message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
-            return;
-        }
+        Decision decision = decision(rule).orElseThrow();
         String comment = Optional.ofNullable(ctx.formParam("comment")).orElse("").strip();
         Decisions.BulkResult result;
         try {
-            result = node.decisions().decideAll(query, decision.get(), s.user().name(), comment, LIMIT);
+            result = node.decisions().decideAll(query.get(), decision, s.user().name(), comment, LIMIT);
         } catch (IllegalArgumentException e) {
             message(ctx, s, 400, "Too many conflicts", e.getMessage(), back);
             return;
@@ -95,6 +81,20 @@ final class BulkPage {
             + (refusals.isEmpty() ? "" : " " + refusals.size() + " could not be decided:");
         templates.page(ctx, 200, "message.jte", new MessageView(guard.frame(s, "Bulk decision", "conflicts"), "Bulk decision done", text,
             refusals, refusals.isEmpty() ? "ok" : "refused", back));
+    }
+
+    /** The filter's query, if the rule is one a bulk decision takes and the filter reads; else answers why, and empty. */
+    private Optional<ConflictQuery> checked(Context ctx, WebSession s, ListFilter filter, String rule, Link back) {
+        if (decision(rule).isEmpty()) {
+            message(ctx, s, 400, "Choose a rule", "A bulk decision takes this node's row, takes the incoming row, or deletes.", back);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(filter.query(null, 1).query());
+        } catch (IllegalArgumentException e) {
+            message(ctx, s, 400, "The filter could not be used", String.valueOf(e.getMessage()), back);
+            return Optional.empty();
+        }
     }
 
     private static Optional<Decision> decision(String rule) {
