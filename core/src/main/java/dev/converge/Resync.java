@@ -132,9 +132,6 @@ final class Resync {
             origin = Optional.of(last.origin());
             sequence = last.sequence();
             progress.handled("inbox", "", stored);
-            if (page.size() < PAGE) {
-                return stored;
-            }
         }
     }
 }
