@@ -192,9 +192,12 @@ public final class SnapshotSource implements SnapshotFeed, AutoCloseable {
         try {
             try {
                 connection.rollback();
+                // the session outlives this use on a pooled connection: set back what every other use expects
                 if (ctx.dialect().family() == org.jooq.SQLDialect.H2) {
-                    // the session outlives this use on a pooled connection; set back what H2 runs at by default
                     ctx.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                } else {
+                    connection.setReadOnly(false);
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
                 }
             } finally {
                 connection.close();
