@@ -138,7 +138,8 @@ public final class NodeTls {
 
     /**
      * What a failed exchange with {@code url} means, in a person's words, when TLS is the cause (the certificate is not
-     * trusted, names another host, expired; the other side does not speak TLS); empty when it is not.
+     * trusted, names another host, expired; the other side does not speak TLS, or speaks it to a plain {@code http://}
+     * request); empty when it is not.
      */
     public static Optional<String> explain(Throwable failure, java.net.URI url) {
         java.util.List<Throwable> causes = new java.util.ArrayList<>();
@@ -161,8 +162,13 @@ public final class NodeTls {
                 return Optional.of("the certificate at " + url + " does not name the host " + url.getHost()
                     + " (its subject alternative names must include it): " + m);
             }
-            if (m.contains("Unsupported or unrecognized SSL message")) {
+            if (m.contains("nrecognized SSL message")) { // "Unrecognized SSL message, plaintext connection?" and older wordings
                 return Optional.of("nothing speaks HTTPS at " + url + " (is it a plain HTTP port? then write http://)");
+            }
+            if ("http".equals(url.getScheme()) && m.contains("status line")) {
+                // an HTTPS server answers a plain request with a TLS alert, which the client reads as a broken status line
+                return Optional.of("what answers at " + url + " does not speak plain HTTP (does it serve HTTPS? then write "
+                    + "https://): " + m);
             }
         }
         return causes.stream().anyMatch(t -> t instanceof javax.net.ssl.SSLException)
