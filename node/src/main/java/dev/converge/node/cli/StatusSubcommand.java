@@ -53,7 +53,8 @@ final class StatusSubcommand implements Callable<Integer> {
                 return 1;
             }
             java.net.URI url = LiveStatus.url(s.listen(), tls.get().scheme());
-            LiveStatus.Reading live = LiveStatus.read(url, java.time.Duration.ofSeconds(3), tls.get());
+            // a stopped node refuses the connection at once; the bound is for a first TLS handshake on a busy machine
+            LiveStatus.Reading live = LiveStatus.read(url, java.time.Duration.ofSeconds(10), tls.get());
             if (live.status().isPresent()) {
                 LiveStatus.lines(live.status().get(), url).forEach(out::println);
                 return 0;

@@ -74,11 +74,13 @@ public final class LiveStatus {
                 return new Reading(Optional.empty(), Optional.of(url + " answered " + r.statusCode()));
             }
             return new Reading(Optional.of(JSON.readValue(r.body(), NodeStatus.class)), Optional.empty());
-        } catch (ConnectException | HttpTimeoutException e) {
-            return new Reading(Optional.empty(), Optional.empty());
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            return new Reading(Optional.empty(), Optional.empty()); // nothing listens: the node is stopped
+        } catch (HttpTimeoutException e) {
+            return new Reading(Optional.empty(), Optional.of("no answer within " + timeout.toSeconds() + " s"));
         } catch (IOException e) {
-            // something answers, but not as a node does: a certificate not trusted says so, a stopped node says nothing
-            return new Reading(Optional.empty(), NodeTls.explain(e, url));
+            // something answers, but not as a node does: say what (a certificate not trusted, a broken answer)
+            return new Reading(Optional.empty(), Optional.of(NodeTls.explain(e, url).orElse(e.toString())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reading(Optional.empty(), Optional.empty());

@@ -153,6 +153,51 @@ class TlsCommandsTest {
         }
     }
 
+    /** The real command, as its own process: {@code run} serves HTTPS and says so; {@code status}, another process, reads it. */
+    @Test
+    void runServesHttpsAndStatusReadsItFromAnotherProcess() throws Exception {
+        TestCertificates certs = new TestCertificates(dir);
+        certs.keystore("a");
+        certs.truststore("trusts-a", "a");
+        int port = freePort();
+        Path file = file("a.yaml", port, "tls: {keystore: a.p12, password: \"${TLS_PASSWORD}\", truststore: trusts-a.p12, "
+            + "truststore_password: \"${TLS_PASSWORD}\"}");
+        Path log = dir.resolve("run.log");
+        Process run = command("run", "--config", file.toString()).redirectOutput(log.toFile()).start();
+        try {
+            String base = "https://127.0.0.1:" + port;
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+            while (!(Files.exists(log) && Files.readString(log).contains("  " + base + "/status"))) {
+                assertTrue(run.isAlive(), "run stopped: " + Files.readString(log));
+                assertTrue(System.nanoTime() < until, "run did not start within 90 s: " + Files.readString(log));
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains("node A runs on " + base + " "), Files.readString(log));
+            assertTrue(Files.readString(log).contains("  workbench: " + base + "/"), Files.readString(log));
+
+            Process status = command("status", "--config", file.toString()).start();
+            String said = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(status.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, status.exitValue(), said);
+            assertTrue(said.startsWith("node A is running (from " + base + "/status); its database is up"), said);
+            assertFalse(said.contains(TestCertificates.PASSWORD), said);
+        } finally {
+            run.destroy(); // SIGTERM: the node stops cleanly
+            assertTrue(run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "run stops on SIGTERM");
+        }
+        assertFalse(Files.readString(log).contains(TestCertificates.PASSWORD), "no password in run's output");
+    }
+
+    /** {@code converge ARGS} as a process of its own, with the stores' password in its environment only. */
+    private static ProcessBuilder command(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("TLS_PASSWORD", TestCertificates.PASSWORD);
+        return pb;
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
