@@ -19,7 +19,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The status of a running node, from its {@code GET /status} endpoint, as lines a person reads: per peer whether it is
+ * The status of a running node, from its {@code GET /status} endpoint (over HTTPS when the node serves it, verified
+ * with the node's {@link NodeTls} trust), as lines a person reads: per peer whether it is
  * reachable, what waits for it and since when, the last error; what was applied here, what is held back, the
  * conflicts. Used by {@code converge status} before it falls back to the database (a stopped node). Stateless.
  */

@@ -115,8 +115,8 @@ public final class NodeTls {
         // a connector of our own replaces Javalin's default one, so the port speaks nothing but TLS
         config.jetty.addConnector((server, http) -> {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
+            // the store is given opened (and checked), so Jetty needs only the keys' password, not a path to read again
             ssl.setKeyStore(keys.get());
-            ssl.setKeyStorePassword(new String(keyPassword));
             ssl.setKeyManagerPassword(new String(keyPassword));
             ssl.setIncludeProtocols(PROTOCOLS);
             HttpConfiguration https = new HttpConfiguration(http);
