@@ -18,7 +18,6 @@ import io.vavr.control.Either;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -355,7 +354,14 @@ final class NodeFileReader {
             }
             return Optional.of(Optional.empty());
         }
-        Optional<Path> path = text(fileNode.get(), s.path(fileKey)).map(p -> resolve(Path.of(p)));
+        Optional<Path> path = text(fileNode.get(), s.path(fileKey)).flatMap(p -> {
+            try {
+                return Optional.of(resolve(Path.of(p)));
+            } catch (java.nio.file.InvalidPathException e) {
+                problems.add(fileNode.get(), s.path(fileKey), "not a path: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
         // keytool refuses a store without a password, and without one nothing is checked: one is required
         Optional<Secret> password = s.required(passwordKey, "the " + fileKey + "'s password (write ${ENV_VAR})")
             .flatMap(n -> anyText(n, s.path(passwordKey))).map(Secret::of);
