@@ -125,7 +125,13 @@ final class CheckSubcommand implements Callable<Integer> {
             chosen.add(found.get());
         }
         List<TableRules> rules = here.bound().stream().map(t -> TableRules.of(s.core(), t.spec())).toList();
-        HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), rules), s.peers(), PeerLimits.DEFAULT);
+        io.vavr.control.Either<String, dev.converge.node.tls.NodeTls> tls = s.loadTls();
+        if (tls.isLeft()) {
+            out.println(s.file() + ": " + tls.getLeft());
+            return 1;
+        }
+        HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), rules), s.peers(), PeerLimits.DEFAULT,
+            tls.get());
         PeerDigests there = new PeerDigests(transport, other);
         boolean terminal = progress.equals("bar") || progress.equals("auto") && LiveLine.stdoutIsTerminal();
         ProgressBar bar = new ProgressBar();

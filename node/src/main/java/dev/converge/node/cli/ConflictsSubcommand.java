@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.converge.node.config.NodeSettings;
 import dev.converge.node.conflicts.ConflictText;
 import dev.converge.node.conflicts.WorkbenchClient;
+import dev.converge.node.tls.NodeTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -56,7 +57,8 @@ final class ConflictsSubcommand implements Runnable {
         @Option(names = "--config", paramLabel = "FILE", description = "The node's configuration file (its listen address is asked).")
         Path config;
 
-        @Option(names = "--url", paramLabel = "URL", description = "The node's base URL instead, e.g. http://10.0.0.5:7401.")
+        @Option(names = "--url", paramLabel = "URL", description = "The node's base URL instead, e.g. http://10.0.0.5:7401 (an https:// node is verified with"
+            + " the JDK's default trust; with --config, the file's tls.truststore).")
         URI url;
 
         @Option(names = "--user", paramLabel = "NAME", defaultValue = "${env:CONVERGE_USER}", description = "A workbench user (default: CONVERGE_USER).")
@@ -79,15 +81,23 @@ final class ConflictsSubcommand implements Runnable {
                 return Optional.empty();
             }
             URI base = url;
+            NodeTls tls = NodeTls.plain();
             if (base == null) {
                 Optional<NodeSettings> s = NodeFileArgument.read(config, out);
                 if (s.isEmpty()) {
                     return Optional.empty();
                 }
-                base = dev.converge.node.status.LiveStatus.url(s.get().listen()).resolve("/");
+                io.vavr.control.Either<String, NodeTls> loaded = s.get().loadTls();
+                if (loaded.isLeft()) {
+                    out.println(config + ": " + loaded.getLeft());
+                    return Optional.empty();
+                }
+                tls = loaded.get();
+                base = dev.converge.node.status.LiveStatus.url(s.get().listen(), tls.scheme()).resolve("/");
             }
             URI at = base;
-            return password(out).map(p -> new WorkbenchClient(at, user, p));
+            NodeTls trust = tls;
+            return password(out).map(p -> new WorkbenchClient(at, user, p, trust));
         }
 
         private Optional<char[]> password(PrintStream out) {

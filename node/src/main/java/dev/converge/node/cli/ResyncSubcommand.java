@@ -95,8 +95,14 @@ final class ResyncSubcommand implements Callable<Integer> {
     }
 
     private int resync(NodeSettings s, Node node, NodeId source, PrintStream out) throws InterruptedException {
+        io.vavr.control.Either<String, dev.converge.node.tls.NodeTls> tls = s.loadTls();
+        if (tls.isLeft()) {
+            out.println(file + ": " + tls.getLeft());
+            return 1;
+        }
+        // an https:// source is verified with this node's truststore, as its links to the peers are
         HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), node.replicationRules()), s.peers(),
-            PeerLimits.DEFAULT);
+            PeerLimits.DEFAULT, tls.get());
         boolean terminal = progress.equals("bar") || progress.equals("auto") && LiveLine.stdoutIsTerminal();
         ProgressBar bar = new ProgressBar();
         LiveLine line = new LiveLine(() -> bar.line(terminal), out, terminal, 5_000);

@@ -12,6 +12,8 @@ import dev.converge.node.database.H2TcpServer;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.run.RunningNode;
 import dev.converge.node.run.WorkbenchMount;
+import dev.converge.node.tls.NodeTls;
+import io.vavr.control.Either;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code converge run --config FILE}: the peer, in the foreground. Checks the configuration against the database,
- * opens the node (installing or bringing the installation up to date, as {@code init} does), starts its HTTP server and
+ * opens the node (installing or bringing the installation up to date, as {@code init} does), starts its HTTP server
+ * (HTTPS when the file's {@code tls} names a keystore) and
  * its links to the peers, logs to stdout, and runs until SIGTERM or Ctrl-C, when it stops its links (waiting for them),
  * then its server, then closes its connections. Exits 1 without starting if anything does not fit.
  */
@@ -51,9 +54,11 @@ final class RunSubcommand implements Callable<Integer> {
             return 1;
         }
         NodeSettings s = read.get();
-        if (s.tls().isPresent()) {
-            out.println(file + ": tls: HTTPS is not supported by this version yet; remove the tls section to run over HTTP"
-                + " (on a network you do not trust, put the node behind a TLS-terminating proxy)");
+        // the stores were checked as the file was read; opened again here, they may have changed since
+        Either<String, NodeTls> tls = s.loadTls();
+        if (tls.isLeft()) {
+            out.println(file + ": " + tls.getLeft());
+            out.println("node " + s.id() + " not started");
             return 1;
         }
         ConsoleLog.toStdout(Level.toLevel(logLevel, Level.INFO));
@@ -73,7 +78,7 @@ final class RunSubcommand implements Callable<Integer> {
                 tcp = H2TcpServer.start(s.database().url(), s.database().h2TcpPort().getAsInt());
             }
             WorkbenchMount workbench = s.users().isEmpty() ? null : new WorkbenchMount(node, s.users());
-            running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT,
+            running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT, tls.get(),
                 workbench == null ? List.of() : List.of(workbench.routes()));
             if (workbench != null) {
                 workbench.attach(running);
@@ -98,7 +103,7 @@ final class RunSubcommand implements Callable<Integer> {
             out.println("node " + s.id() + " stopped");
             stopped.countDown();
         }, "converge-shutdown"));
-        String base = "http://" + s.listen().getHostString() + ":" + running.port();
+        String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
         out.println("node " + s.id() + " runs on " + base + " (database " + s.database().safeUrl() + ", peers "
             + s.peers().stream().map(p -> p.id() + " at " + p.url()).toList() + ")");
         out.println("  " + base + "/status   " + base + "/metrics   " + base + "/health   — Ctrl-C or SIGTERM stops it");

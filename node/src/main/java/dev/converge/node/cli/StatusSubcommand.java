@@ -6,6 +6,7 @@ import dev.converge.node.status.DatabaseStatusSource;
 import dev.converge.node.status.LiveStatus;
 import dev.converge.node.status.StatusReport;
 import dev.converge.node.status.StatusSource;
+import dev.converge.node.tls.NodeTls;
 import io.vavr.control.Either;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -46,12 +47,19 @@ final class StatusSubcommand implements Callable<Integer> {
         }
         NodeSettings s = settings.get();
         if (!fromDatabase) {
-            java.net.URI url = LiveStatus.url(s.listen());
-            java.util.Optional<dev.converge.node.monitor.NodeStatus> live = LiveStatus.read(url, java.time.Duration.ofSeconds(3));
-            if (live.isPresent()) {
-                LiveStatus.lines(live.get(), url).forEach(out::println);
+            Either<String, NodeTls> tls = s.loadTls();
+            if (tls.isLeft()) {
+                out.println(file + ": " + tls.getLeft());
+                return 1;
+            }
+            java.net.URI url = LiveStatus.url(s.listen(), tls.get().scheme());
+            // a stopped node refuses the connection at once; the bound is for a first TLS handshake on a busy machine
+            LiveStatus.Reading live = LiveStatus.read(url, java.time.Duration.ofSeconds(10), tls.get());
+            if (live.status().isPresent()) {
+                LiveStatus.lines(live.status().get(), url).forEach(out::println);
                 return 0;
             }
+            live.problem().ifPresent(p -> out.println("cannot read the status from " + url + ": " + p + "; reading the database"));
         }
         return NodeFileArgument.withDatabase(s, out, "cannot read the status from",
             (read, pool, where) -> print(new DatabaseStatusSource(read.core(), pool, where), out));

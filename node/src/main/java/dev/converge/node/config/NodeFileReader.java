@@ -10,13 +10,14 @@ import dev.converge.conflict.ConflictType;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.PeerEndpoint;
 import dev.converge.node.peer.Secret;
+import dev.converge.node.tls.StoreFile;
+import dev.converge.node.tls.Stores;
 import dev.converge.specs.parse.RuleSyntax;
 import dev.converge.specs.parse.YamlNode;
 import io.vavr.control.Either;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class NodeFileReader {
     static final List<String> DATABASE = List.of("url", "user", "password", "h2_tcp_port");
     static final List<String> PEER = List.of("id", "url", "secret", "priority");
     static final List<String> LIMITS = List.of("batch_size", "max_backlog_rows", "max_backlog_age");
-    static final List<String> TLS = List.of("keystore", "password");
+    static final List<String> TLS = List.of("keystore", "password", "truststore", "truststore_password");
     static final List<String> WORKBENCH = List.of("users");
     static final List<String> USER = List.of("name", "role", "password_hash");
 
@@ -322,21 +323,62 @@ final class NodeFileReader {
         });
     }
 
+    /** A keystore (HTTPS is served), a truststore (whom clients trust), or both; each opened and checked now. */
     private Optional<TlsSettings> tls(YamlNode node) {
         return Section.of(node, "tls", TLS, problems).flatMap(s -> {
-            Optional<Path> keystore = s.required("keystore", "the path of a PKCS#12 or JKS keystore").flatMap(n ->
-                text(n, s.path("keystore")).map(p -> resolve(Path.of(p))).filter(p -> {
-                    if (!Files.isReadable(p)) {
-                        problems.add(n, s.path("keystore"), "no readable file " + p);
-                        return false;
-                    }
-                    return true;
-                }));
-            Optional<Secret> password = s.required("password", "the keystore's password (write ${ENV_VAR})")
-                .flatMap(n -> anyText(n, s.path("password"))).map(Secret::of);
-            return keystore.isPresent() && password.isPresent()
-                ? Optional.of(new TlsSettings(keystore.get(), password.get())) : Optional.empty();
+            if (s.get("keystore").isEmpty() && s.get("truststore").isEmpty()) {
+                problems.add(node, "tls", "expected keystore (to serve HTTPS) and/or truststore (whom to trust when calling "
+                    + "https:// peers), found neither");
+                return Optional.empty();
+            }
+            Optional<Optional<StoreFile>> keystore = store(s, "keystore", "password", f -> Stores.keys(f, java.time.Instant.now()).map(k -> f));
+            Optional<Optional<StoreFile>> truststore = store(s, "truststore", "truststore_password", f -> Stores.trust(f).map(k -> f));
+            return keystore.isPresent() && truststore.isPresent()
+                ? Optional.of(new TlsSettings(keystore.get(), truststore.get())) : Optional.empty();
         });
+    }
+
+    /**
+     * One store and its password: empty if the section names none (outer empty on a problem, noted at the file's key,
+     * or the password's when the password is the cause).
+     */
+    private Optional<Optional<StoreFile>> store(Section s, String fileKey, String passwordKey,
+                                                java.util.function.Function<StoreFile, Either<Stores.Problem, StoreFile>> check) {
+        Optional<YamlNode> fileNode = s.get(fileKey);
+        Optional<YamlNode> passwordNode = s.get(passwordKey);
+        if (fileNode.isEmpty()) {
+            if (passwordNode.isPresent()) {
+                problems.add(passwordNode.get(), s.path(passwordKey), "a password without a " + fileKey + " (add tls."
+                    + fileKey + ", or remove this key)");
+                return Optional.empty();
+            }
+            return Optional.of(Optional.empty());
+        }
+        Optional<Path> path = text(fileNode.get(), s.path(fileKey)).flatMap(p -> {
+            try {
+                return Optional.of(resolve(Path.of(p)));
+            } catch (java.nio.file.InvalidPathException e) {
+                problems.add(fileNode.get(), s.path(fileKey), "not a path: " + e.getMessage());
+                return Optional.empty();
+            }
+        });
+        // keytool refuses a store without a password, and without one nothing is checked: one is required
+        Optional<Secret> password = s.required(passwordKey, "the " + fileKey + "'s password (write ${ENV_VAR})")
+            .flatMap(n -> anyText(n, s.path(passwordKey))).map(Secret::of);
+        if (path.isEmpty() || password.isEmpty()) {
+            return Optional.empty();
+        }
+        Either<Stores.Problem, StoreFile> checked = check.apply(new StoreFile(path.get(), password.get()));
+        if (checked.isLeft()) {
+            Stores.Problem p = checked.getLeft();
+            if (p.aboutPassword()) {
+                problems.add(passwordNode.get(), s.path(passwordKey), p.message());
+            } else {
+                problems.add(fileNode.get(), s.path(fileKey), p.message());
+            }
+            return Optional.empty();
+        }
+        return Optional.of(Optional.of(checked.get()));
     }
 
     /** Relative paths in the file are relative to the file's folder, so a node folder can move as a whole. */

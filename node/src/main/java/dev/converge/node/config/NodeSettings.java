@@ -4,6 +4,8 @@ import dev.converge.workbench.user.WorkbenchUser;
 import dev.converge.config.NodeConfig;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.PeerEndpoint;
+import dev.converge.node.tls.NodeTls;
+import io.vavr.control.Either;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +24,7 @@ import java.util.Optional;
  * @param peers where each peer listens and the secret this node shares with it, in file order (the same ids as
  *     {@code core.peers()})
  * @param limits batch size and backlog bounds
- * @param tls the keystore for HTTPS, if the node serves HTTPS
+ * @param tls the keystore for HTTPS and the truststore for its clients, if the file has a {@code tls} section
  * @param users workbench users
  */
 public record NodeSettings(Path file, NodeConfig core, InetSocketAddress listen, DatabaseSettings database,
@@ -40,6 +42,14 @@ public record NodeSettings(Path file, NodeConfig core, InetSocketAddress listen,
 
     public NodeId id() {
         return core.id();
+    }
+
+    /**
+     * The node's TLS: as {@link #tls} says, or plain HTTP with the JDK's default trust for its clients. Opens the
+     * stores; the error says which store is wrong and why.
+     */
+    public Either<String, NodeTls> loadTls() {
+        return tls.map(TlsSettings::load).orElseGet(() -> Either.right(NodeTls.plain()));
     }
 
     /** The endpoint of one peer. */

@@ -2,6 +2,7 @@ package dev.converge.node.conflicts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.converge.node.tls.NodeTls;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -27,14 +28,21 @@ public final class WorkbenchClient {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+
+    /** As the full constructor, verifying an {@code https://} node with the JDK's default trust. */
+    public WorkbenchClient(URI base, String user, char[] password) {
+        this(base, user, password, NodeTls.plain());
+    }
 
     /**
-     * @param base the node's base URL, e.g. {@code http://127.0.0.1:7401}
+     * @param base the node's base URL, e.g. {@code http://127.0.0.1:7401} or {@code https://a.example:7401}
      * @param user a workbench user's name
      * @param password their password (kept only inside the Authorization header's value)
+     * @param tls whom to trust when {@code base} is {@code https://} (the certificate and its host name are verified)
      */
-    public WorkbenchClient(URI base, String user, char[] password) {
+    public WorkbenchClient(URI base, String user, char[] password, NodeTls tls) {
+        this.http = tls.configure(HttpClient.newBuilder()).connectTimeout(Duration.ofSeconds(5)).build();
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
@@ -73,7 +81,7 @@ public final class WorkbenchClient {
         } catch (HttpTimeoutException e) {
             throw new Failure(base + " did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
-            throw new Failure("cannot reach " + base + ": " + e.getMessage());
+            throw new Failure(NodeTls.explain(e, base).orElse("cannot reach " + base + ": " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted");

@@ -6,6 +6,7 @@ import dev.converge.Node;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
+import dev.converge.node.tls.NodeTls;
 import dev.converge.transport.Heartbeat;
 import dev.converge.transport.PeerUnavailableException;
 import dev.converge.transport.Receipt;
@@ -25,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends batches of ChangeSets to peers over HTTP with the JDK's {@link HttpClient} (one per node): JSON,
+ * Sends batches of ChangeSets to peers over HTTP or HTTPS (as each peer's URL says; the server's certificate verified
+ * with the node's {@link NodeTls} trust, its host name included) with the JDK's {@link HttpClient} (one per node): JSON,
  * gzip-compressed, each request signed with the pair's secret (see {@link Signature}) and numbered in a session the
  * peer opened on a signed hello (see {@link PeerReceiver}). The first send to a peer says hello; when the peer no
  * longer knows the session (it restarted), the sender says hello again at once and resends. Answers must be signed by
@@ -92,8 +94,14 @@ public final class HttpTransport implements Transport {
         }
     }
 
+    /** A transport of a running node that reaches {@code https://} peers with the JDK's default trust. */
     public HttpTransport(Node node, List<PeerEndpoint> peers, PeerLimits limits) {
-        this(node.id(), () -> Handshake.rules(node), peers, limits);
+        this(node, peers, limits, NodeTls.plain());
+    }
+
+    /** A transport of a running node that verifies {@code https://} peers with {@code tls}'s trust. */
+    public HttpTransport(Node node, List<PeerEndpoint> peers, PeerLimits limits, NodeTls tls) {
+        this(node.id(), () -> Handshake.rules(node), peers, limits, tls);
     }
 
     /**
@@ -103,12 +111,22 @@ public final class HttpTransport implements Transport {
      * @param rules the rules to say hello with ({@link #rules(dev.converge.config.NodeConfig, List)})
      */
     public HttpTransport(NodeId self, java.util.function.Supplier<ObjectNode> rules, List<PeerEndpoint> peers, PeerLimits limits) {
+        this(self, rules, peers, limits, NodeTls.plain());
+    }
+
+    /**
+     * As the constructor without {@code tls}, verifying {@code https://} peers with {@code tls}'s trust.
+     *
+     * @param tls whom to trust (only its client side is used: a transport serves nothing)
+     */
+    public HttpTransport(NodeId self, java.util.function.Supplier<ObjectNode> rules, List<PeerEndpoint> peers, PeerLimits limits,
+                         NodeTls tls) {
         this.self = self;
         this.rules = rules;
         this.limits = limits;
         peers.forEach(p -> channels.put(p.id(), new Channel(p)));
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(limits.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = tls.configure(HttpClient.newBuilder()).version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(limits.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     @Override
@@ -287,7 +305,9 @@ public final class HttpTransport implements Transport {
                 throw new PeerUnavailableException(peer.id(), "its answer exceeds " + MAX_ANSWER_BYTES + " bytes", null);
             }
         } catch (IOException e) {
-            throw new PeerUnavailableException(peer.id(), "cannot reach " + peer.url() + ": " + e, e);
+            // a TLS failure is said as what to fix (trust, the certificate's names), not as the handshake's exception
+            String why = NodeTls.explain(e, peer.url()).orElse("cannot reach " + peer.url() + ": " + e);
+            throw new PeerUnavailableException(peer.id(), why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerUnavailableException(peer.id(), "interrupted while sending", e);

@@ -27,6 +27,14 @@ public final class Secret {
         return bytes.clone();
     }
 
+    /**
+     * The secret as characters, for APIs that take a password ({@link java.security.KeyStore}); a fresh array the
+     * caller may clear.
+     */
+    public char[] chars() {
+        return new String(bytes, StandardCharsets.UTF_8).toCharArray();
+    }
+
     /** How many bytes it has (configuration checks refuse short secrets). */
     public int length() {
         return bytes.length;

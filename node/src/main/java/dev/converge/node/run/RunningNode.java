@@ -12,6 +12,7 @@ import dev.converge.node.peer.PeerEndpoint;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.PeerLinks;
 import dev.converge.node.peer.PeerReceiver;
+import dev.converge.node.tls.NodeTls;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node at work: its HTTP server (the peer routes, the consistency check's questions from peers, {@code /health}, {@code /status}, {@code /metrics}, and whatever
+ * A node at work: its HTTP or HTTPS server (the peer routes, the consistency check's questions from peers, {@code /health}, {@code /status}, {@code /metrics}, and whatever
  * routes the caller adds, e.g. the workbench's) on the listen address, and its links (a sender per peer, an apply
  * loop). What {@code converge run} and the demo start.
  *
@@ -42,11 +43,18 @@ public final class RunningNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final Javalin server;
     private final SnapshotAnswers snapshots;
+    private final NodeTls tls;
     private boolean closed;
 
     /** As the full constructor, without routes of the caller's. */
     public RunningNode(Node node, DataSource db, InetSocketAddress listen, List<PeerEndpoint> peers, PeerLimits limits) {
         this(node, db, listen, peers, limits, List.of());
+    }
+
+    /** As the full constructor, over plain HTTP (clients trusting the JDK's default CAs for {@code https://} peers). */
+    public RunningNode(Node node, DataSource db, InetSocketAddress listen, List<PeerEndpoint> peers, PeerLimits limits,
+                       List<Consumer<JavalinConfig>> routes) {
+        this(node, db, listen, peers, limits, NodeTls.plain(), routes);
     }
 
     /**
@@ -57,26 +65,27 @@ public final class RunningNode implements AutoCloseable {
      * @param listen where to listen; port 0 picks a free one ({@link #port()})
      * @param peers every peer of the node's configuration, with its URL and secret
      * @param limits body sizes, timeouts, backoff
+     * @param tls whether the server speaks HTTPS (then only HTTPS), and whom the links to the peers trust
      * @param routes more routes for the same server, added in order after the node's own
      * @throws IllegalArgumentException if the peers do not match the node's configured peers
      */
     public RunningNode(Node node, DataSource db, InetSocketAddress listen, List<PeerEndpoint> peers, PeerLimits limits,
-                       List<Consumer<JavalinConfig>> routes) {
+                       NodeTls tls, List<Consumer<JavalinConfig>> routes) {
         requireSamePeers(node, peers);
         this.node = node;
+        this.tls = tls;
         PeerLinks[] linksHolder = new PeerLinks[1];
         this.metrics = new NodeMetrics(node, () -> linksHolder[0].states());
         CheckAnswers check = new CheckAnswers(node.digests());
         this.snapshots = new SnapshotAnswers(node);
         PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics,
             (asker, question) -> SnapshotAnswers.asks(question) ? snapshots.answer(asker, question) : check.answer(asker, question));
-        this.links = new PeerLinks(node, new HttpTransport(node, peers, limits), node.peers(), limits, metrics);
+        this.links = new PeerLinks(node, new HttpTransport(node, peers, limits, tls), node.peers(), limits, metrics);
         linksHolder[0] = links;
         this.monitor = new Monitor(node, db, peers, links::states, receiver::lastRefusals, metrics);
         this.server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
-            config.jetty.host = listen.getHostString();
-            config.jetty.port = listen.getPort();
+            tls.listen(config, listen);
             // bodies are compressed and signed by the peer protocol itself; Javalin must not touch their bytes
             config.http.compressionStrategy = CompressionStrategy.NONE;
             config.http.maxRequestSize = limits.maxBodyBytes();
@@ -86,7 +95,7 @@ public final class RunningNode implements AutoCloseable {
         });
         server.start();
         links.start();
-        LOG.info("node {} listens on {}:{} with {} peer(s)", node.id(), listen.getHostString(), server.port(), peers.size());
+        LOG.info("node {} listens on {}:{} ({}) with {} peer(s)", node.id(), listen.getHostString(), server.port(), tls, peers.size());
     }
 
     private static void requireSamePeers(Node node, List<PeerEndpoint> peers) {
@@ -106,6 +115,11 @@ public final class RunningNode implements AutoCloseable {
     /** The port the server listens on (the one picked, if 0 was asked for). */
     public int port() {
         return server.port();
+    }
+
+    /** {@code https} if the server speaks HTTPS, else {@code http}. */
+    public String scheme() {
+        return tls.scheme();
     }
 
     /** What {@code GET /status} answers. */

@@ -3,6 +3,7 @@ package dev.converge.node.status;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.converge.node.monitor.NodeStatus;
+import dev.converge.node.tls.NodeTls;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -18,7 +19,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * The status of a running node, from its {@code GET /status} endpoint, as lines a person reads: per peer whether it is
+ * The status of a running node, from its {@code GET /status} endpoint (over HTTPS when the node serves it, verified
+ * with the node's {@link NodeTls} trust), as lines a person reads: per peer whether it is
  * reachable, what waits for it and since when, the last error; what was applied here, what is held back, the
  * conflicts. Used by {@code converge status} before it falls back to the database (a stopped node). Stateless.
  */
@@ -28,31 +30,61 @@ public final class LiveStatus {
     private LiveStatus() {
     }
 
-    /** The status URL of a node listening on {@code listen} (a wildcard address is asked on the loopback). */
+    /** The status URL of a node listening on {@code listen} over plain HTTP. */
     public static URI url(InetSocketAddress listen) {
+        return url(listen, "http");
+    }
+
+    /**
+     * The status URL of a node listening on {@code listen} with {@code scheme} ({@code http} or {@code https}). A
+     * wildcard address is asked on the loopback, 127.0.0.1: over HTTPS the node's certificate must then name that
+     * address (a subject alternative name {@code ip:127.0.0.1}).
+     */
+    public static URI url(InetSocketAddress listen, String scheme) {
         String host = listen.getHostString();
         if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
             host = "127.0.0.1";
         }
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.getPort() + "/status");
+        return URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + listen.getPort() + "/status");
     }
 
-    /** The running node's status, or empty if nothing answers there (the node is stopped). */
+    /**
+     * What asking a node for its status gave.
+     *
+     * @param status the status, if the node answered with one
+     * @param problem why not, when it is worth saying (TLS failed, an unexpected answer); empty when nothing answers
+     *     (the node is stopped)
+     */
+    public record Reading(Optional<NodeStatus> status, Optional<String> problem) {
+    }
+
+    /** The running node's status, or empty if nothing answers there (the node is stopped); plain HTTP trust. */
     public static Optional<NodeStatus> read(URI url, Duration timeout) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        return read(url, timeout, NodeTls.plain()).status();
+    }
+
+    /**
+     * Asks the node at {@code url}, verifying an HTTPS server with {@code tls}'s trust. Blocks up to about twice
+     * {@code timeout}.
+     */
+    public static Reading read(URI url, Duration timeout, NodeTls tls) {
+        HttpClient client = tls.configure(HttpClient.newBuilder()).connectTimeout(timeout).build();
         try {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(url).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                return Optional.empty();
+                return new Reading(Optional.empty(), Optional.of(url + " answered " + r.statusCode()));
             }
-            return Optional.of(JSON.readValue(r.body(), NodeStatus.class));
-        } catch (ConnectException | HttpTimeoutException e) {
-            return Optional.empty();
+            return new Reading(Optional.of(JSON.readValue(r.body(), NodeStatus.class)), Optional.empty());
+        } catch (ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            return new Reading(Optional.empty(), Optional.empty()); // nothing listens: the node is stopped
+        } catch (HttpTimeoutException e) {
+            return new Reading(Optional.empty(), Optional.of("no answer within " + timeout.toSeconds() + " s"));
         } catch (IOException e) {
-            return Optional.empty();
+            // something answers, but not as a node does: say what (a certificate not trusted, a broken answer)
+            return new Reading(Optional.empty(), Optional.of(NodeTls.explain(e, url).orElse(e.toString())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return new Reading(Optional.empty(), Optional.empty());
         }
     }
 

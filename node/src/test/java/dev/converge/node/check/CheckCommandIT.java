@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.converge.dialect.Dialect;
+import dev.converge.node.tls.TestCertificates;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Await;
 import java.io.ByteArrayOutputStream;
@@ -71,6 +72,26 @@ class CheckCommandIT {
             assertTrue(o.matches("(?s).*values differ\\s+\\{id=300}: name here 'changed at a', on B 'row 300'.*"), o);
             assertTrue(o.contains("A and B DIFFER: 4 keys in 1 of 1 tables"), o);
             assertFalse(o.contains("id=8}"), "no other key is named: " + o);
+        }
+    }
+
+    @Test
+    void aCheckAgainstAPeerServingHttpsVerifiesItsCertificate() {
+        TestCertificates certs = new TestCertificates(dir);
+        certs.truststore("a-trusts-a", "a");
+        certs.truststore("a-trusts-b", "b");
+        try (CheckPair pair = new CheckPair(Dialect.H2, "check_tls", certs.tls("a", "a", "b"), certs.tls("b", "a", "b"))) {
+            fill(pair, 50);
+            String tls = "tls: {keystore: a.p12, password: \"" + TestCertificates.PASSWORD + "\", truststore: %s, "
+                + "truststore_password: \"" + TestCertificates.PASSWORD + "\"}";
+            Path trusting = pair.configOfA(dir, "a.yaml", "", tls.formatted("a-trusts-b.p12"));
+            assertEquals(0, converge("check", "--config", trusting.toString(), "--peer", "B", "--progress", "none"), output());
+            assertTrue(output().contains("A and B hold the same rows in 1 table"), output());
+
+            Path untrusting = pair.configOfA(dir, "a-untrusting.yaml", "", tls.formatted("a-trusts-a.p12"));
+            assertEquals(1, converge("check", "--config", untrusting.toString(), "--peer", "B", "--progress", "none"), output());
+            assertTrue(output().contains("the certificate 127.0.0.1 presents is not trusted here"), output());
+            assertFalse(output().contains(TestCertificates.PASSWORD), output());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.converge.node.peer.PeerEndpoint;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.Secret;
 import dev.converge.node.run.RunningNode;
+import dev.converge.node.tls.NodeTls;
 import dev.converge.scratch.PostgresServer;
 import dev.converge.testkit.Sql;
 import java.io.IOException;
@@ -46,28 +47,41 @@ final class CheckPair implements AutoCloseable {
     private final Sql sqlA;
     private final Sql sqlB;
 
+    private final String scheme;
+
     CheckPair(Dialect dialect, String name) {
+        this(dialect, name, NodeTls.plain(), NodeTls.plain());
+    }
+
+    /** A pair whose nodes serve and trust as {@code tlsA} and {@code tlsB} say (both HTTPS, or both HTTP). */
+    CheckPair(Dialect dialect, String name, NodeTls tlsA, NodeTls tlsB) {
+        this.scheme = tlsB.scheme();
         this.urlA = url(dialect, name + "_a");
         this.urlB = url(dialect, name + "_b");
         this.sqlA = Sql.on(dataSource(urlA));
         this.sqlB = Sql.on(dataSource(urlB));
         sqlA.execute(SCHEMA);
         sqlB.execute(SCHEMA);
-        this.a = start("A", "B", urlA, portA, portB);
-        this.b = start("B", "A", urlB, portB, portA);
+        this.a = start("A", "B", urlA, portA, portB, tlsA);
+        this.b = start("B", "A", urlB, portB, portA, tlsB);
     }
 
-    private static RunningNode start(String id, String peer, String url, int port, int peerPort) {
+    private RunningNode start(String id, String peer, String url, int port, int peerPort, NodeTls tls) {
         NodeConfig config = NodeConfig.builder(id).peer(peer).table(TableConfig.of("item")).build();
         Node node = Node.open(config, dataSource(url), TimeSource.system());
-        PeerEndpoint endpoint = new PeerEndpoint(NodeId.of(peer), URI.create("http://127.0.0.1:" + peerPort), Secret.of(SECRET));
+        PeerEndpoint endpoint = new PeerEndpoint(NodeId.of(peer), URI.create(scheme + "://127.0.0.1:" + peerPort), Secret.of(SECRET));
         return new RunningNode(node, dataSource(url), new InetSocketAddress("127.0.0.1", port), List.of(endpoint),
-            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)));
+            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)), tls, List.of());
     }
 
     /** A's configuration file, replicating {@code item} with {@code tableSettings} under it (e.g. a filter). */
     Path configOfA(Path dir, String tableSettings) {
-        Path file = dir.resolve("a.yaml");
+        return configOfA(dir, "a.yaml", tableSettings, "");
+    }
+
+    /** A's configuration file {@code name}, with {@code more} lines at its end (e.g. a tls section). */
+    Path configOfA(Path dir, String name, String tableSettings, String more) {
+        Path file = dir.resolve(name);
         try {
             Files.writeString(file, String.join("\n",
                 "id: A",
@@ -76,10 +90,11 @@ final class CheckPair implements AutoCloseable {
                 "  url: \"" + urlA + "\"",
                 "peers:",
                 "  - id: B",
-                "    url: \"http://127.0.0.1:" + portB + "\"",
+                "    url: \"" + scheme + "://127.0.0.1:" + portB + "\"",
                 "    secret: \"" + SECRET + "\"",
                 "tables:",
                 "  item:" + tableSettings,
+                more,
                 ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -313,7 +313,7 @@ class ConfigFileTest {
     }
 
     @Test
-    void aTlsKeystoreIsResolvedAgainstTheFilesFolderAndMustExist() {
+    void aTlsKeystoreIsResolvedAgainstTheFilesFolderAndMustExist() { // more in TlsConfigTest
         String problem = only(VALID + "tls: {keystore: missing.p12, password: \"${DB_PASSWORD}\"}\n");
         assertTrue(problem.startsWith("conf/a.yaml:37:17: tls.keystore: no readable file "), problem);
         assertTrue(problem.endsWith(Path.of("conf/missing.p12").toAbsolutePath().toString()), problem);

@@ -7,6 +7,7 @@ import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.node.run.RunningNode;
+import dev.converge.node.tls.NodeTls;
 import dev.converge.testkit.Await;
 import dev.converge.testkit.Sql;
 import dev.converge.testkit.TestDatabases;
@@ -26,8 +27,8 @@ import java.util.function.BiFunction;
 import javax.sql.DataSource;
 
 /**
- * Real peers over real HTTP for a test: each node its own fresh database (one dialect, one schema), its own port on
- * 127.0.0.1, a secret per pair, the system clock. Nodes start running unless the test says otherwise; {@link #stop}
+ * Real peers over real HTTP (or HTTPS, per node: {@link #tls}) for a test: each node its own fresh database (one
+ * dialect, one schema), its own port on 127.0.0.1, a secret per pair, the system clock. Nodes start running unless the test says otherwise; {@link #stop}
  * and {@link #start} take one down and bring it back (reopened on its database, as a restart would).
  */
 final class PeerMesh implements AutoCloseable {
@@ -88,7 +89,8 @@ final class PeerMesh implements AutoCloseable {
         if (!nodes.containsKey(id)) {
             nodes.put(id, Node.open(configs.get(id), dbs.get(id), TimeSource.system()));
         }
-        RunningNode r = new RunningNode(nodes.get(id), dbs.get(id), new InetSocketAddress("127.0.0.1", ports.get(id)), endpoints(id), limits);
+        RunningNode r = new RunningNode(nodes.get(id), dbs.get(id), new InetSocketAddress("127.0.0.1", ports.get(id)), endpoints(id), limits,
+            tls(id), List.of());
         running.put(id, r);
         return r;
     }
@@ -134,7 +136,22 @@ final class PeerMesh implements AutoCloseable {
     }
 
     URI url(String id) {
-        return URI.create("http://127.0.0.1:" + ports.get(id));
+        return URI.create(tls(id).scheme() + "://127.0.0.1:" + ports.get(id));
+    }
+
+    private final Map<String, NodeTls> tls = new LinkedHashMap<>();
+
+    /**
+     * Makes node {@code id} serve and trust as {@code t} says from its next start (plain HTTP until then); its peers
+     * reach it at an {@code https://} URL when {@code t} serves HTTPS, from their next start.
+     */
+    PeerMesh tls(String id, NodeTls t) {
+        tls.put(id, t);
+        return this;
+    }
+
+    NodeTls tls(String id) {
+        return tls.getOrDefault(id, NodeTls.plain());
     }
 
     RunningNode running(String id) {

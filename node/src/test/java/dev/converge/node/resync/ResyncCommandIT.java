@@ -13,6 +13,8 @@ import dev.converge.node.peer.PeerEndpoint;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.Secret;
 import dev.converge.node.run.RunningNode;
+import dev.converge.node.tls.NodeTls;
+import dev.converge.node.tls.TestCertificates;
 import dev.converge.scratch.PostgresServer;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Sql;
@@ -38,8 +40,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@code converge resync --from A} over real HTTP: a node joins (an empty database) or comes back, loads the running
- * peer's snapshot while the peer keeps writing, and then replicates from the snapshot's position once it runs. Rows
- * are compared in SQL on both databases.
+ * peer's snapshot while the peer keeps writing, and then replicates from the snapshot's position once it runs; and over
+ * HTTPS. Rows are compared in SQL on both databases.
  */
 class ResyncCommandIT {
     static final String SCHEMA = "create table item (id int primary key, name varchar(100), qty int)";
@@ -108,6 +110,29 @@ class ResyncCommandIT {
         assertTrue(down.out().contains("run it again"), down.out());
     }
 
+    @org.junit.jupiter.api.Test
+    void aNodeLoadsASnapshotOverHttpsVerifyingThePeersCertificate() throws Exception {
+        TestCertificates certs = new TestCertificates(dir);
+        certs.keystore("b");
+        certs.truststore("b-trusts", "a");
+        NodeTls tlsA = certs.tls("a", "a", "b");
+        int portA = freePort();
+        int portB = freePort();
+        String urlA = url(Dialect.H2, "resync_tls_a");
+        String urlB = url(Dialect.H2, "resync_tls_b");
+        Sql a = Sql.on(dataSource(urlA)).execute(SCHEMA);
+        Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
+        try (RunningNode nodeA = start("A", "B", urlA, portA, portB, tlsA)) {
+            a.execute("insert into item values (1, 'one', 1), (2, 'two', 2), (3, 'three', 3)");
+            Path config = configOfB(urlB, portB, portA, "https", "tls: {keystore: b.p12, password: \"" + TestCertificates.PASSWORD
+                + "\", truststore: b-trusts.p12, truststore_password: \"" + TestCertificates.PASSWORD + "\"}");
+            Run resync = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "none");
+            assertEquals(0, resync.exit(), resync.out());
+            assertEquals(rows(a), rows(b), "B holds A's rows, loaded over HTTPS (compared in SQL)");
+            assertTrue(!resync.out().contains(TestCertificates.PASSWORD), resync.out());
+        }
+    }
+
     private record Run(int exit, String out) {
     }
 
@@ -133,14 +158,22 @@ class ResyncCommandIT {
     }
 
     private static RunningNode start(String id, String peer, String url, int port, int peerPort) {
+        return start(id, peer, url, port, peerPort, NodeTls.plain());
+    }
+
+    private static RunningNode start(String id, String peer, String url, int port, int peerPort, NodeTls tls) {
         NodeConfig config = NodeConfig.builder(id).peer(peer).table(TableConfig.of("item")).build();
         Node node = Node.open(config, dataSource(url), TimeSource.system());
         PeerEndpoint endpoint = new PeerEndpoint(NodeId.of(peer), URI.create("http://127.0.0.1:" + peerPort), Secret.of(SECRET));
         return new RunningNode(node, dataSource(url), new InetSocketAddress("127.0.0.1", port), List.of(endpoint),
-            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)));
+            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)), tls, List.of());
     }
 
     private Path configOfB(String urlB, int portB, int portA) throws IOException {
+        return configOfB(urlB, portB, portA, "http", "");
+    }
+
+    private Path configOfB(String urlB, int portB, int portA, String scheme, String tls) throws IOException {
         Path file = dir.resolve("b.yaml");
         Files.writeString(file, String.join("\n",
             "id: B",
@@ -149,10 +182,11 @@ class ResyncCommandIT {
             "  url: \"" + urlB + "\"",
             "peers:",
             "  - id: A",
-            "    url: \"http://127.0.0.1:" + portA + "\"",
+            "    url: \"" + scheme + "://127.0.0.1:" + portA + "\"",
             "    secret: \"" + SECRET + "\"",
             "tables:",
             "  item: {}",
+            tls,
             ""));
         return file;
     }
