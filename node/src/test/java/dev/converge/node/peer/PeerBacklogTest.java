@@ -65,6 +65,9 @@ class PeerBacklogTest {
                 && advice.endsWith("; on c run `converge resync --from a`"), String.valueOf(advice));
             assertEquals(0L, peer(status, "c").waitingChangeSets(), "nothing waits for a marked peer");
             assertTrue(LiveStatus.lines(status, URI.create("http://a/status")).contains("  " + advice), "the status lines show it");
+            NodeStatus live = LiveStatus.read(URI.create(mesh.url("a") + "/status"), Duration.ofSeconds(10)).orElseThrow();
+            assertEquals(advice, peer(live, "c").resync(), "converge status reads it from GET /status");
+            assertTrue(peer(live, "b").waitingRows() != null, "with the rows waiting");
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mesh.url("a") + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("converge_peer_marked_for_resync{peer=\"c\"} 1.0"), metrics);
