@@ -125,6 +125,16 @@ class PeerCommandTest {
         assertEquals(0, converge("peer", "remove", "C", "--config", file.toString()), output());
         assertTrue(outLines().get(0).startsWith("peer C was already removed from the mesh of node A"), output());
 
+        // what `run` prints at start while the file still lists the removed peer
+        dev.converge.node.config.NodeSettings settings = dev.converge.node.config.NodeFile.read(file).get();
+        try (var pool = dev.converge.node.database.ConnectionPool.open(settings.id(), settings.database())) {
+            dev.converge.Node node = dev.converge.Node.open(settings.core(), pool, dev.converge.clock.TimeSource.system());
+            ByteArrayOutputStream warned = new ByteArrayOutputStream();
+            PeerSubcommand.warnRemoved(node, file, new PrintStream(warned, true, StandardCharsets.UTF_8));
+            String line = warned.toString(StandardCharsets.UTF_8).strip();
+            assertTrue(line.startsWith("WARNING: peer C was removed from the mesh on ") && line.endsWith("(" + file + " still lists it)"), line);
+        }
+
         assertEquals(0, converge("status", "--config", file.toString(), "--from-database"), output());
         assertTrue(outLines().stream().anyMatch(l -> l.startsWith("  peer C was removed from the mesh on ")
             && l.endsWith("remove it from `peers` in the configuration file of every node")), output());
