@@ -370,6 +370,41 @@ public final class Node implements AutoCloseable {
         trim(History::afterHeartbeat);
     }
 
+    /**
+     * Opens a consistent snapshot of this node for a peer to resync from ({@code resync --from} this node): what was
+     * committed is sequenced first, then one read-only transaction holds the snapshot until the source is closed. The
+     * node keeps applying and capturing meanwhile.
+     */
+    public dev.converge.resync.SnapshotSource openSnapshot() {
+        delivery.sequence();
+        Connection c = tx.readSnapshot();
+        try {
+            return new dev.converge.resync.SnapshotSource(c, DSL.using(c, dialect.jooq()), config.id(), binding.follow().tables());
+        } catch (RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the snapshot failed already; that failure is the one to report
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a peer's snapshot into this node ({@code resync --from PEER}, or a node joining a running mesh) and moves
+     * this node's watermarks to the snapshot's position, so replication goes on from there with nothing lost and
+     * nothing applied twice. Rows this node changed concurrently are decided by the table's resolver and recorded as
+     * conflicts; see {@link dev.converge.resync}. Safe to run again after a failure. Blocking; pages of {@code feed} are
+     * merged in transactions of their own, serialised with apply.
+     *
+     * @throws MalformedChangeSetException if the snapshot's source is not a peer or replicates other tables
+     */
+    public dev.converge.resync.ResyncReport resync(dev.converge.resync.SnapshotFeed feed, dev.converge.resync.ResyncProgress progress) {
+        dev.converge.resync.ResyncReport report = new Resync(config.id(), peers, tx, binding).load(feed, progress);
+        applyPending(); // what the source had stored and this node had waiting may be ready now
+        return report;
+    }
+
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */
     public int applyPending() {
         return inbound.applyPending();

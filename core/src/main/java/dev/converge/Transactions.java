@@ -72,6 +72,36 @@ final class Transactions {
         return run(true, work);
     }
 
+    /**
+     * A connection in a read-only transaction at snapshot isolation, for a {@link dev.converge.resync.SnapshotSource}
+     * that holds it open while a peer pulls the snapshot: PostgreSQL's REPEATABLE READ (a snapshot taken at the first
+     * read), H2's SNAPSHOT. The caller closes it.
+     */
+    Connection readSnapshot() {
+        try {
+            Connection c = db.getConnection();
+            try {
+                c.setAutoCommit(false);
+                if (dialect == Dialect.POSTGRESQL) {
+                    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                    c.setReadOnly(true);
+                } else {
+                    // H2's REPEATABLE READ fixes a table's rows only once the transaction read that table; SNAPSHOT
+                    // fixes the whole database at the first statement (reset by SnapshotSource.close)
+                    try (var s = c.createStatement()) {
+                        s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SNAPSHOT");
+                    }
+                }
+                return c;
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new ConvergeException(self + ": cannot open a snapshot transaction: " + e.getMessage(), e);
+        }
+    }
+
     private <T> T run(boolean applying, ConnectionWork<T> work) {
         for (int attempt = 1; ; attempt++) {
             try {

@@ -73,12 +73,26 @@ public final class ApplyEngine {
         this.foreignKeys = new ForeignKeyConflicts(tables, records);
     }
 
+    /** The target side of a resync, merging a peer's snapshot with this engine's tables, resolvers and records. */
+    public SnapshotApply snapshots() {
+        return new SnapshotApply(config.id(), tables, localRows, records, conflicts, this);
+    }
+
     /** Applies {@code cs} whole (rows a resolver or the target refuses are left out and recorded) and advances its watermark. */
     public ApplyResult apply(Connection connection, DSLContext ctx, ChangeSet cs) throws SQLException {
         ClockRow clock = lockClock(ctx);
         ApplyResult result = applyChanges(connection, ctx, cs, clock.initial(), null);
         advance(ctx, cs, clock);
         return result;
+    }
+
+    /**
+     * Applies {@code cs} as {@link #apply} does — conflicts detected, resolved and recorded — but leaves its origin's
+     * watermark, the applied log and the clock alone: for a write that reaches this node outside its origin's order,
+     * a snapshot row that the target changed concurrently (see {@link SnapshotApply}).
+     */
+    ApplyResult applyOutOfOrder(Connection connection, DSLContext ctx, ChangeSet cs) throws SQLException {
+        return applyChanges(connection, ctx, cs, lockClock(ctx).initial(), null);
     }
 
     /**

@@ -11,7 +11,10 @@ import dev.converge.conflict.Outcome;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;
+import dev.converge.catalog.BoundTable;
+import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
+import dev.converge.model.RowKey;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -78,6 +81,18 @@ final class ConflictRecords {
     ConflictRecord refusedDecided(ChangeSet cs, Plan p, ConflictType type, Outcome outcome, ConflictStatus status, String detail) {
         // keeps the local write's sequence: with it the record names the same conflict as the other peers' records
         return refused(cs, p, type, detail).withOutcome(outcome, status);
+    }
+
+    /**
+     * A row a snapshot and this node both hold with different content and no version saying which came later (both
+     * from before replication started): this node's row is kept and the difference parked for a person.
+     */
+    ConflictRecord snapshotDifference(BoundTable t, RowKey key, RowImage local, Optional<RowImage> remote, NodeId source,
+                                      dev.converge.clock.HybridTimestamp at, long sequence, String detail) {
+        return new ConflictRecord(0, config.id(), ConflictType.INSERT_EXISTS, t.name(), Optional.of(key), Optional.of(local), remote,
+            Optional.empty(), Optional.empty(), Optional.empty(), at, source, new dev.converge.model.ChangeSetId(source, sequence),
+            config.scopeOf(t.name()), resolverName(t.name()), Outcome.KEPT_LOCAL, ConflictStatus.NEEDS_REVIEW, now(),
+            Optional.of(truncate(detail)));
     }
 
     /** A change whose resolver failed (threw, or answered nothing): parked with the error, the conflict's images kept. */

@@ -74,6 +74,22 @@ final class LocalRows {
         return out;
     }
 
+    /**
+     * What this node holds for {@code keys} of one table — rows locked, versions with the sequences of local writes
+     * filled in — for a snapshot page being merged (see {@link SnapshotApply}), which judges causality itself.
+     */
+    Map<RowKey, LocalRow> load(DSLContext ctx, BoundTable t, List<RowKey> keys, HybridTimestamp initial) {
+        Map<RowKey, RowImage> rows = rows(ctx, t, keys);
+        outbound.sequence(ctx);
+        Map<RowKey, RowVersion> versions = versions(ctx, t, keys);
+        Map<String, Long> localSeqs = localSequences(ctx, versions.values());
+        Map<RowKey, LocalRow> out = new HashMap<>();
+        for (RowKey k : keys) {
+            out.put(k, local(t, "", Map.of(), rows.get(k), versions.get(k), localSeqs, initial));
+        }
+        return out;
+    }
+
     private LocalRow local(BoundTable t, String writer, Map<String, Long> deps, RowImage row, RowVersion stored, Map<String, Long> localSeqs,
                            HybridTimestamp initial) {
         if (stored == null) {

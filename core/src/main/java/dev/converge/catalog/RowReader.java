@@ -43,6 +43,21 @@ public final class RowReader {
     }
 
     /**
+     * At most {@code limit} rows of {@code t} matching {@code where} whose key comes after {@code after} (from the first
+     * if empty), in key order: one page of a keyset scan, so a table of any size is read a page at a time (a snapshot
+     * for a peer's resync). The order is this database's own; the caller hands back the last key it got.
+     */
+    public static List<RowImage> page(DSLContext ctx, BoundTable t, Condition where, java.util.Optional<List<Object>> after, int limit) {
+        Condition from = after.map(k -> DSL.row(t.keyFields()).gt(DSL.row(k.stream().map(v -> DSL.val(v)).toList()))).orElse(DSL.noCondition());
+        if (t.dialect() == Dialect.POSTGRESQL) {
+            Field<String> image = DSL.field(PostgresImages.json(ctx, t, ctx.render(DSL.name(t.name()))), String.class);
+            return ctx.select(image).from(t.table()).where(where).and(from).orderBy(t.keyFields()).limit(limit).fetch(image).stream()
+                .map(json -> t.canonical(ChangeSetCodec.imageFromJson(json)).project(t.spec().columns())).toList();
+        }
+        return h2(ctx, ctx.select(t.replicatedFields()).from(t.table()).where(where).and(from).orderBy(t.keyFields()).limit(limit));
+    }
+
+    /**
      * Streams the rows of {@code t} matching {@code where}, projected to the replicated columns, in no particular order,
      * to {@code each}, one at a time: a cursor with a fetch size, so a table of any size costs the memory of one fetch.
      * On PostgreSQL the cursor needs the caller's transaction (autocommit off), or the driver reads the whole result.

@@ -150,7 +150,7 @@ public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
 
     // ---- steps ------------------------------------------------------------------------------------------------------
 
-    public sealed interface Step permits Write, Jump, Deliver, Scramble, Redeliver, Sync {
+    public sealed interface Step permits Write, Jump, Deliver, Scramble, Redeliver, Sync, Resync {
     }
 
     /**
@@ -208,6 +208,14 @@ public record Workload(Optional<Skew> skew, int initialRows, List<Step> steps) {
         @Override
         public String toString() {
             return "redeliver " + origin + "'s batch #" + index + " to " + to;
+        }
+    }
+
+    /** {@code target} loads a snapshot of {@code source} ({@code Node.resync}) and goes on from its position. */
+    public record Resync(String target, String source) implements Step {
+        @Override
+        public String toString() {
+            return target + " resyncs from " + source;
         }
     }
 

@@ -149,6 +149,10 @@ public final class WorkloadRunner implements AutoCloseable {
             scramble(s);
         } else if (step instanceof Workload.Redeliver rd) {
             redeliver(rd);
+        } else if (step instanceof Workload.Resync rs) {
+            try (dev.converge.resync.SnapshotSource snapshot = node(rs.source()).openSnapshot()) {
+                trace.add(rs + ": " + node(rs.target()).resync(snapshot, dev.converge.resync.ResyncProgress.NONE));
+            }
         } else {
             sync();
             trace.add("sync");

@@ -31,6 +31,18 @@ public final class Workloads {
     }
 
     /**
+     * As {@link #concurrent}, and now and then a peer loads another's snapshot ({@code resync --from}) in the middle of
+     * it all: with ChangeSets in flight both ways, stored out of order, and its own changes unsent.
+     */
+    public static Arbitrary<Workload> withResyncs(int maxSteps) {
+        Arbitrary<Step> resync = Arbitraries.of(PAIRS).map(p -> new Workload.Resync(p[0], p[1]));
+        Arbitrary<Step> steps = Arbitraries.frequencyOf(Tuple.of(8, step(Arbitraries.of(Workload.NODES))), Tuple.of(2, resync));
+        return Combinators.combine(skew(), initialRows(), steps.list().ofMinSize(1).ofMaxSize(maxSteps)
+            .withSizeDistribution(RandomDistribution.uniform()))
+            .as(Workload::new);
+    }
+
+    /**
      * As {@link #concurrent}, and every peer's wall clock is stepped forward and back at random moments, by seconds to
      * minutes: a peer's own writes must stay in its order whatever its clock does.
      */

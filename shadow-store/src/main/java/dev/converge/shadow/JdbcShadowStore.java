@@ -104,6 +104,17 @@ public final class JdbcShadowStore {
     }
 
     /**
+     * At most {@code limit} tombstones whose key comes after {@code after} (from the first if empty), in key order: one
+     * page of a keyset scan, for a snapshot a peer loads to resync.
+     */
+    public List<RowVersion> tombstonePage(DSLContext ctx, ShadowTable shadow, Optional<List<Object>> after, int limit) {
+        Condition from = after.map(k -> DSL.row(shadow.keyFields()).gt(DSL.row(k.stream().map(v -> DSL.val(v)).toList())))
+            .orElse(DSL.noCondition());
+        return ctx.select(selectList(shadow)).from(shadow.table()).where(TOMBSTONE).and(from)
+            .orderBy(shadow.keyFields()).limit(limit).fetch(r -> toVersion(shadow, r));
+    }
+
+    /**
      * Writes (inserts or replaces) the given versions, at most one per key, as one JDBC batch of a single prepared
      * upsert: one round trip, and the statement is parsed once (a many-row VALUES list is re-planned every time).
      */

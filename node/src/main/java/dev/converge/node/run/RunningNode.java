@@ -3,6 +3,7 @@ package dev.converge.node.run;
 import dev.converge.Node;
 import dev.converge.model.NodeId;
 import dev.converge.node.check.CheckAnswers;
+import dev.converge.node.resync.SnapshotAnswers;
 import dev.converge.node.monitor.Monitor;
 import dev.converge.node.monitor.NodeMetrics;
 import dev.converge.node.monitor.NodeStatus;
@@ -40,6 +41,7 @@ public final class RunningNode implements AutoCloseable {
     private final Monitor monitor;
     private final NodeMetrics metrics;
     private final Javalin server;
+    private final SnapshotAnswers snapshots;
     private boolean closed;
 
     /** As the full constructor, without routes of the caller's. */
@@ -64,7 +66,10 @@ public final class RunningNode implements AutoCloseable {
         this.node = node;
         PeerLinks[] linksHolder = new PeerLinks[1];
         this.metrics = new NodeMetrics(node, () -> linksHolder[0].states());
-        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics, new CheckAnswers(node.digests()));
+        CheckAnswers check = new CheckAnswers(node.digests());
+        this.snapshots = new SnapshotAnswers(node);
+        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics,
+            (asker, question) -> SnapshotAnswers.asks(question) ? snapshots.answer(asker, question) : check.answer(asker, question));
         this.links = new PeerLinks(node, new HttpTransport(node, peers, limits), node.peers(), limits, metrics);
         linksHolder[0] = links;
         this.monitor = new Monitor(node, db, peers, links::states, receiver::lastRefusals, metrics);
@@ -130,6 +135,7 @@ public final class RunningNode implements AutoCloseable {
         closed = true;
         links.close();
         server.stop();
+        snapshots.close();
         LOG.info("node {} stopped", node.id());
     }
 }

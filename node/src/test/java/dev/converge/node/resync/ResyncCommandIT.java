@@ -1,0 +1,185 @@
+package dev.converge.node.resync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.converge.Node;
+import dev.converge.clock.TimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.config.TableConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.NodeId;
+import dev.converge.node.peer.PeerEndpoint;
+import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.peer.Secret;
+import dev.converge.node.run.RunningNode;
+import dev.converge.scratch.PostgresServer;
+import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Sql;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * {@code converge resync --from A} over real HTTP: a node joins (an empty database) or comes back, loads the running
+ * peer's snapshot while the peer keeps writing, and then replicates from the snapshot's position once it runs. Rows
+ * are compared in SQL on both databases.
+ */
+class ResyncCommandIT {
+    static final String SCHEMA = "create table item (id int primary key, name varchar(100), qty int)";
+    private static final String SECRET = "resync-secret-" + UUID.randomUUID();
+
+    @TempDir
+    Path dir;
+
+    @AllDialects
+    void aNewNodeLoadsARunningPeersSnapshotAndReplicatesFromItsPosition(Dialect dialect) throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        String urlA = url(dialect, "resync_a");
+        String urlB = url(dialect, "resync_b");
+        Sql a = Sql.on(dataSource(urlA)).execute(SCHEMA);
+        Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
+        try (RunningNode nodeA = start("A", "B", urlA, portA, portB)) {
+            StringBuilder insert = new StringBuilder("insert into item values ");
+            for (int i = 1; i <= 1_200; i++) {
+                insert.append(i == 1 ? "" : ", ").append("(").append(i).append(", 'item ").append(i).append("', ").append(i % 7).append(")");
+            }
+            a.execute(insert.toString());
+            a.execute("delete from item where id between 100 and 149");
+            a.execute("update item set qty = qty + 1000 where id <= 10");
+
+            Path config = configOfB(urlB, portB, portA);
+            Run resync = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "plain");
+            assertEquals(0, resync.exit(), resync.out());
+            assertTrue(resync.out().contains("B loaded the snapshot of A"), resync.out());
+            assertEquals(rows(a), rows(b), "B holds A's rows (compared in SQL)");
+
+            Run again = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "none");
+            assertEquals(0, again.exit(), again.out());
+            assertTrue(again.out().contains(" 0 rows taken"), "A second resync takes nothing: " + again.out());
+
+            // B runs now; both keep writing, and replication goes on from the snapshot's position
+            try (RunningNode nodeB = start("B", "A", urlB, portB, portA)) {
+                a.execute("update item set name = 'after the snapshot' where id = 1");
+                b.execute("insert into item values (5000, 'written at B', 1)");
+                waitUntil(() -> rows(a).equals(rows(b)) && rows(a).size() == 1_151);
+                assertEquals("after the snapshot", b.scalar("select name from item where id = 1"));
+                assertEquals(1L, ((Number) a.scalar("select count(*) from item where id = 5000")).longValue());
+                assertTrue(nodeB.node().conflicts().isEmpty(), "Nothing B loaded arrives again as a conflict: " + nodeB.node().conflicts());
+                assertTrue(nodeA.node().conflicts().isEmpty(), "" + nodeA.node().conflicts());
+            }
+        }
+    }
+
+    @AllDialects
+    void aRunningNodeOrAStrangerIsRefusedWithAReason(Dialect dialect) throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        String urlB = url(dialect, "resync_refuse_b");
+        Sql.on(dataSource(urlB)).execute(SCHEMA);
+        Path config = configOfB(urlB, portB, portA);
+        Run stranger = converge("resync", "--config", config.toString(), "--from", "Z");
+        assertEquals(1, stranger.exit());
+        assertTrue(stranger.out().contains("Z is not a peer of B"), stranger.out());
+        try (ServerSocket busy = new ServerSocket(portB, 50, InetAddress.getLoopbackAddress())) {
+            Run running = converge("resync", "--config", config.toString(), "--from", "A");
+            assertEquals(1, running.exit());
+            assertTrue(running.out().contains("node B is running"), running.out());
+        }
+        Run down = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "none");
+        assertEquals(1, down.exit(), "A is not running: " + down.out());
+        assertTrue(down.out().contains("run it again"), down.out());
+    }
+
+    private record Run(int exit, String out) {
+    }
+
+    private static Run converge(String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int exit = dev.converge.node.cli.ConvergeCommand.execute(print, print, args);
+        return new Run(exit, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    private static List<Map<String, Object>> rows(Sql sql) {
+        return sql.query("select id, name, qty from item order by id");
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier done) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("not within 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static RunningNode start(String id, String peer, String url, int port, int peerPort) {
+        NodeConfig config = NodeConfig.builder(id).peer(peer).table(TableConfig.of("item")).build();
+        Node node = Node.open(config, dataSource(url), TimeSource.system());
+        PeerEndpoint endpoint = new PeerEndpoint(NodeId.of(peer), URI.create("http://127.0.0.1:" + peerPort), Secret.of(SECRET));
+        return new RunningNode(node, dataSource(url), new InetSocketAddress("127.0.0.1", port), List.of(endpoint),
+            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)));
+    }
+
+    private Path configOfB(String urlB, int portB, int portA) throws IOException {
+        Path file = dir.resolve("b.yaml");
+        Files.writeString(file, String.join("\n",
+            "id: B",
+            "listen: \"127.0.0.1:" + portB + "\"",
+            "database:",
+            "  url: \"" + urlB + "\"",
+            "peers:",
+            "  - id: A",
+            "    url: \"http://127.0.0.1:" + portA + "\"",
+            "    secret: \"" + SECRET + "\"",
+            "tables:",
+            "  item: {}",
+            ""));
+        return file;
+    }
+
+    private static String url(Dialect dialect, String name) {
+        String unique = name.toLowerCase(Locale.ROOT) + "_" + UUID.randomUUID().toString().substring(0, 8);
+        if (dialect == Dialect.H2) {
+            return "jdbc:h2:mem:" + unique + ";DB_CLOSE_DELAY=-1";
+        }
+        PostgresServer.shared().freshDatabase(unique);
+        return PostgresServer.shared().jdbcUrl(unique);
+    }
+
+    private static DataSource dataSource(String url) {
+        if (url.startsWith("jdbc:h2:")) {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL(url);
+            return ds;
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        return ds;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
