@@ -705,16 +705,15 @@ public final class Node implements AutoCloseable {
 
     /**
      * Records in the database behind {@code db}, without opening the node, that {@code peer} joins the mesh (a new node,
-     * or one removed before): nothing acknowledged, and marked for resync until it has loaded a snapshot
-     * ({@link #resynced}), so that it holds nothing back meanwhile. The peer must also be listed in the configuration.
+     * or one removed before): no longer removed, no resync mark, nothing acknowledged — so this node keeps everything
+     * for it from now on, while it loads a snapshot from any peer ({@code converge resync}). The peer must also be
+     * listed in the configuration.
      *
-     * @return true, or a problem if Converge is not installed there for this node or {@code peer} is this node
+     * @return whether it had been removed before, or a problem if Converge is not installed there for this node or
+     *     {@code peer} is this node
      */
     public static Either<ConfigError, Boolean> addPeer(NodeConfig config, DataSource db, NodeId peer) {
-        return changeStanding(config, db, peer, ctx -> {
-            PeerStandings.join(ctx, peer, java.time.Instant.now(), "it joined the mesh (converge peer add) and has not loaded a snapshot yet");
-            return true;
-        });
+        return changeStanding(config, db, peer, ctx -> PeerStandings.join(ctx, peer));
     }
 
     private static Either<ConfigError, Boolean> changeStanding(NodeConfig config, DataSource db, NodeId peer,

@@ -102,15 +102,18 @@ final class PeerStandings {
     }
 
     /**
-     * Records that the peer joins (or rejoins) the mesh: no longer departed, nothing acknowledged, and marked for resync
-     * at once — it holds nothing back until it has loaded a snapshot ({@link Node#resynced}).
+     * Records that the peer joins (or rejoins) the mesh: no longer departed, no mark either way, nothing acknowledged —
+     * so this node keeps everything for it from now on, until it has loaded a snapshot from any peer and acknowledges.
+     * Says whether it had been removed before.
      */
-    static void join(DSLContext ctx, NodeId peer, Instant when, String reason) {
+    static boolean join(DSLContext ctx, NodeId peer) {
         ensureRow(ctx, peer);
+        boolean wasRemoved = ctx.fetchExists(ctx.selectOne().from(PEERS).where(PEER_ID.eq(peer.value())).and(PEER_DEPARTED.isNotNull()));
         ctx.deleteFrom(HEARTBEATS).where(HB_PEER.eq(peer.value())).execute();
-        ctx.update(PEERS).set(PEER_DEPARTED, (Long) null).set(PEER_ACKED, 0L).set(PEER_RESYNC_SINCE, when.toEpochMilli())
-            .set(PEER_RESYNC_REASON, clip(reason)).set(PEER_TOLD_SINCE, (Long) null).set(PEER_TOLD_REASON, (String) null)
+        ctx.update(PEERS).set(PEER_DEPARTED, (Long) null).set(PEER_ACKED, 0L).set(PEER_RESYNC_SINCE, (Long) null)
+            .set(PEER_RESYNC_REASON, (String) null).set(PEER_TOLD_SINCE, (Long) null).set(PEER_TOLD_REASON, (String) null)
             .where(PEER_ID.eq(peer.value())).execute();
+        return wasRemoved;
     }
 
     private static String clip(String s) {

@@ -131,8 +131,8 @@ final class PeerSubcommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
         description = {"Records in this node's database that peer ID joins a running mesh (a new node, or one removed"
-            + " before): nothing acknowledged, and marked for resync until it has loaded a snapshot, so it holds nothing"
-            + " back meanwhile.",
+            + " before): no longer removed, nothing acknowledged, so this node keeps what it writes from now on for it"
+            + " while it loads a snapshot from any peer.",
             "The configuration file is not edited: the command prints the entry to add under peers (its secret as an"
                 + " environment variable), here and on every other node. The joining node loads its data with"
                 + " `converge resync --from PEER`.",
@@ -169,8 +169,9 @@ final class PeerSubcommand implements Runnable {
                     out.println("peer " + peer + " not added: " + done.getLeft().problem());
                     return 1;
                 }
-                out.println("peer " + peer + " added to the mesh of node " + s.id() + " (recorded in " + db + "): marked for resync"
-                    + " until it has loaded a snapshot, so it holds nothing back meanwhile");
+                out.println("peer " + peer + " added to the mesh of node " + s.id() + " (recorded in " + db + ")"
+                    + (done.get() ? ", where it had been removed before" : "") + ": " + s.id() + " keeps what it writes from now on for "
+                    + peer + ", until " + peer + " has loaded a snapshot and acknowledges");
                 String secret = "CONVERGE_" + (s.id().value() + peer.value()).toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_SECRET";
                 if (listed(s, peer).isPresent()) {
                     out.println("  " + file.getFileName() + " already lists it");

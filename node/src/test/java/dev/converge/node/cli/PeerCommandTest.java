@@ -141,19 +141,20 @@ class PeerCommandTest {
 
         assertEquals(0, converge("peer", "add", "D", "--url", "http://10.0.0.4:7404", "--priority", "5", "--config", file.toString()),
             output());
-        assertEquals(List.of("peer D added to the mesh of node A (recorded in " + shownUrl + "): marked for resync until it has loaded"
-                + " a snapshot, so it holds nothing back meanwhile",
+        assertEquals(List.of("peer D added to the mesh of node A (recorded in " + shownUrl + "): A keeps what it writes from now on"
+                + " for D, until D has loaded a snapshot and acknowledges",
             "  next: add it under peers in a.yaml (the secret this pair shares in CONVERGE_AD_SECRET, e.g. from `openssl rand"
                 + " -base64 32`; the same on D):",
             "    - {id: D, url: \"http://10.0.0.4:7404\", secret: \"${CONVERGE_AD_SECRET}\", priority: 5}",
             "  then restart the node (converge run) so that it connects to D",
             "  on D: list A and B, C under its peers, `converge init`, then `converge resync --from A`",
             "  on every other node (B, C): run `converge peer add D --url http://10.0.0.4:7404 --config FILE` too"), outLines());
-        assertEquals("-/resync", departed(url, user, password, "D"));
+        assertEquals("-/-", departed(url, user, password, "D"));
 
         assertEquals(0, converge("peer", "add", "C", "--url", "http://127.0.0.1:7403", "--config", file.toString()), output());
         assertTrue(outLines().contains("  a.yaml already lists it"), output());
-        assertEquals("-/resync", departed(url, user, password, "C"), "a removed peer that rejoins is marked until it resyncs");
+        assertTrue(outLines().get(0).contains(", where it had been removed before: "), output());
+        assertEquals("-/-", departed(url, user, password, "C"), "a removed peer that rejoins is kept again");
         assertFalse(output().contains(SECRET_B) || output().contains(SECRET_C) || output().contains(DB_PASSWORD), output());
     }
 
