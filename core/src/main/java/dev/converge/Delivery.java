@@ -67,12 +67,19 @@ final class Delivery {
         return pendingFor(peer, limit, 1);
     }
 
-    /** As {@link #pendingFor(NodeId, int)}, when the peer already stored the first {@code fromPart - 1} parts of the next one. */
+    /**
+     * As {@link #pendingFor(NodeId, int)}, when the peer already stored the first {@code fromPart - 1} parts of the next
+     * one. Nothing for a peer marked for resync or removed: what it lacks is no longer kept (it reloads from a snapshot).
+     */
     private List<ChangeSet> pendingFor(NodeId peer, int limit, int fromPart) {
         peers.requirePeer(peer);
         Binding.Bound bound = binding.follow();
         sequence(bound);
-        return tx.local(ctx -> bound.outbound().read(ctx, PeerLedger.acked(ctx, peer), fromPart, limit, OutboundQueue.CHANGES_PER_READ));
+        return tx.local(ctx -> {
+            java.util.OptionalLong acked = PeerLedger.ackedIfKept(ctx, peer);
+            return acked.isEmpty() ? List.<ChangeSet>of()
+                : bound.outbound().read(ctx, acked.getAsLong(), fromPart, limit, OutboundQueue.CHANGES_PER_READ);
+        });
     }
 
     /**

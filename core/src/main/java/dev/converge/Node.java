@@ -427,7 +427,8 @@ public final class Node implements AutoCloseable {
     /**
      * What {@code peer} has not acknowledged yet: how many local ChangeSets, and when the oldest of them was committed
      * (physical part of its hybrid timestamp). Sequences what committed since the last delivery first, so the count is
-     * current even while the peer is unreachable. A read for monitoring; a write transaction only to sequence.
+     * current even while the peer is unreachable. A read for monitoring; a write transaction only to sequence. Nothing
+     * for a peer marked for resync or removed: nothing is kept for it ({@link #standings}).
      *
      * @throws MalformedChangeSetException if {@code peer} is not a peer
      */
@@ -436,15 +437,28 @@ public final class Node implements AutoCloseable {
         delivery.sequence();
         return tx.local(ctx -> {
             long acked = PeerLedger.acked(ctx, peer);
+            if (PeerLedger.ackedIfKept(ctx, peer).isEmpty()) {
+                return new Backlog(peer, 0, java.util.Optional.empty(), 0); // marked or removed: nothing is kept for it
+            }
             var row = ctx.select(DSL.count(), DSL.min(OTX_TS)).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(acked)).fetchOne();
             Long oldest = row.value2();
             return new Backlog(peer, row.value1(), java.util.Optional.ofNullable(oldest)
-                .map(ts -> java.time.Instant.ofEpochMilli(HybridTimestamp.fromLong(ts).physicalMillis())));
+                .map(ts -> java.time.Instant.ofEpochMilli(HybridTimestamp.fromLong(ts).physicalMillis())),
+                dev.converge.queue.OutboundQueue.rowsAfter(ctx, acked));
         });
     }
 
-    /** What a peer has not acknowledged: see {@link #backlog}. */
-    public record Backlog(NodeId peer, long changeSets, java.util.Optional<java.time.Instant> oldestCommit) {
+    /**
+     * What a peer has not acknowledged: see {@link #backlog}.
+     *
+     * @param rows the row operations capture recorded in those ChangeSets (the measure of {@code max_backlog_rows};
+     *     ChangeSets sequenced before metadata version 3 count 0)
+     */
+    public record Backlog(NodeId peer, long changeSets, java.util.Optional<java.time.Instant> oldestCommit, long rows) {
+        /** A backlog whose rows were not counted (0). */
+        public Backlog(NodeId peer, long changeSets, java.util.Optional<java.time.Instant> oldestCommit) {
+            this(peer, changeSets, oldestCommit, 0);
+        }
     }
 
     /**
@@ -584,6 +598,145 @@ public final class Node implements AutoCloseable {
             .orElseThrow(() -> new IllegalArgumentException(table + " is not replicated by " + id()));
         delivery.sequence();
         return tx.local(ctx -> shadows.tombstones(ctx, t.shadow()));
+    }
+
+    // ---- backlog limits, resync marks and departures (see dev.converge.backlog) ----
+
+    /**
+     * Marks for resync every peer still kept whose backlog is past {@code limit} (captured rows, or the age of its
+     * oldest unacknowledged ChangeSet by this node's {@link TimeSource}), then trims what they no longer hold back.
+     * Cheap enough for a loop: per kept peer four look-ups by key (its row, and the first and last running row totals
+     * and the oldest timestamp after its acknowledgement), whatever the backlog; nothing is sequenced. A marked peer is
+     * no longer sent anything; what it lacks is no longer kept.
+     *
+     * @return the marks this call made (empty mostly), each logged as a warning with its advice
+     */
+    public List<dev.converge.backlog.ResyncMark> checkBacklog(dev.converge.backlog.BacklogLimit limit) {
+        if (!limit.bounded() || peers.peers().isEmpty()) {
+            return List.of();
+        }
+        java.time.Instant now = java.time.Instant.ofEpochMilli(time.currentTimeMillis());
+        List<dev.converge.backlog.ResyncMark> marked = tx.local(ctx -> {
+            List<dev.converge.backlog.ResyncMark> out = new java.util.ArrayList<>();
+            for (dev.converge.backlog.PeerStanding s : PeerStandings.read(ctx, id(), peers.peers()).values()) {
+                if (!s.kept()) {
+                    continue;
+                }
+                long acked = PeerLedger.acked(ctx, s.peer());
+                Long oldest = ctx.select(OTX_TS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(acked)).orderBy(OTX_SEQ).limit(1).fetchOne(OTX_TS);
+                java.util.Optional<java.time.Instant> since = java.util.Optional.ofNullable(oldest)
+                    .map(ts -> java.time.Instant.ofEpochMilli(HybridTimestamp.fromLong(ts).physicalMillis()));
+                long rows = limit.rows().isPresent() ? dev.converge.queue.OutboundQueue.rowsAfter(ctx, acked) : 0;
+                java.util.Optional<String> reason = limit.exceededBy(rows, since, now);
+                if (reason.isPresent() && PeerStandings.mark(ctx, s.peer(), now, reason.get())) {
+                    out.add(new dev.converge.backlog.ResyncMark(s.peer(), id(), now, reason.get()));
+                }
+            }
+            return out;
+        });
+        if (!marked.isEmpty()) {
+            marked.forEach(m -> org.slf4j.LoggerFactory.getLogger(Node.class).warn("{}: nothing is kept for it any more", m.advice()));
+            trim(History::purge); // what only the marked peers held back goes now
+        }
+        return marked;
+    }
+
+    /** Every configured peer's standing (marks either way, departure), in configuration order. Reads only. */
+    public Map<NodeId, dev.converge.backlog.PeerStanding> standings() {
+        return tx.local(ctx -> PeerStandings.read(ctx, id(), peers.peers()));
+    }
+
+    /**
+     * Records what {@code peer} said about this node: that it marked this node for resync ({@code mark}, whose
+     * {@link dev.converge.backlog.ResyncMark#peer} is this node), or that it has no mark on it (empty: a mark recorded
+     * before is cleared). Written only when it changed; a transport calls it on every answer that carries it.
+     *
+     * @return whether it changed what was recorded
+     * @throws MalformedChangeSetException if {@code peer} is not a peer
+     * @throws IllegalArgumentException if the mark names other nodes
+     */
+    public boolean markedByPeer(NodeId peer, java.util.Optional<dev.converge.backlog.ResyncMark> mark) {
+        peers.requirePeer(peer);
+        mark.ifPresent(m -> {
+            if (!m.peer().equals(id()) || !m.markedBy().equals(peer)) {
+                throw new IllegalArgumentException("a mark told by " + peer + " must be of " + id() + " by " + peer + ", not " + m);
+            }
+        });
+        boolean changed = tx.local(ctx -> PeerStandings.told(ctx, peer, mark));
+        if (changed) {
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Node.class);
+            mark.ifPresentOrElse(m -> log.warn("{} says: {}", peer, m.advice()), () -> log.info("{} no longer marks {} for resync", peer, id()));
+        }
+        return changed;
+    }
+
+    /**
+     * {@code peer} has loaded a snapshot of this node taken at this node's sequence {@code acknowledgedSequence}: its
+     * resync mark is cleared and what it has acknowledged of this node's ChangeSets is set to that sequence (even if
+     * lower than before), so delivery to it starts with the next one and it holds history back again.
+     *
+     * @throws MalformedChangeSetException if {@code peer} is not a peer
+     * @throws IllegalStateException if ChangeSets after {@code acknowledgedSequence} are no longer kept (trimmed while the
+     *     peer was marked): the snapshot is too old, take another
+     */
+    public void resynced(NodeId peer, long acknowledgedSequence) {
+        peers.requirePeer(peer);
+        if (acknowledgedSequence < 0) {
+            throw new IllegalArgumentException("a sequence is not negative: " + acknowledgedSequence);
+        }
+        tx.local(ctx -> {
+            long trimmed = dev.converge.queue.History.outboxTrimmedThrough(ctx);
+            if (acknowledgedSequence < trimmed) {
+                throw new IllegalStateException("node " + id() + " no longer keeps its ChangeSets after " + acknowledgedSequence
+                    + " (they were trimmed through " + trimmed + " while " + peer + " was marked for resync): load a newer snapshot");
+            }
+            PeerStandings.resynced(ctx, peer, acknowledgedSequence);
+            return null;
+        });
+        org.slf4j.LoggerFactory.getLogger(Node.class).info("{} resynced from {} at sequence {}: no longer marked", peer, id(), acknowledgedSequence);
+    }
+
+    /**
+     * Records in the database behind {@code db}, without opening the node (it may be stopped, or running: a running node
+     * reads it at its next backlog check), that {@code peer} left the mesh for good: what it acknowledged and told in
+     * heartbeats no longer counts, so nothing is kept for it, and its requests are refused.
+     *
+     * @return whether it was recorded now (false: it had been removed before), or a problem if Converge is not installed
+     *     there for this node or {@code peer} is this node
+     */
+    public static Either<ConfigError, Boolean> removePeer(NodeConfig config, DataSource db, NodeId peer) {
+        return changeStanding(config, db, peer, ctx -> PeerStandings.depart(ctx, peer, java.time.Instant.now()));
+    }
+
+    /**
+     * Records in the database behind {@code db}, without opening the node, that {@code peer} joins the mesh (a new node,
+     * or one removed before): no longer removed, no resync mark, nothing acknowledged — so this node keeps everything
+     * for it from now on, while it loads a snapshot from any peer ({@code converge resync}). The peer must also be
+     * listed in the configuration.
+     *
+     * @return whether it had been removed before, or a problem if Converge is not installed there for this node or
+     *     {@code peer} is this node
+     */
+    public static Either<ConfigError, Boolean> addPeer(NodeConfig config, DataSource db, NodeId peer) {
+        return changeStanding(config, db, peer, ctx -> PeerStandings.join(ctx, peer));
+    }
+
+    private static Either<ConfigError, Boolean> changeStanding(NodeConfig config, DataSource db, NodeId peer,
+                                                               java.util.function.Function<DSLContext, Boolean> change) {
+        if (peer.equals(config.id())) {
+            return Either.left(new ConfigError("peer", peer + " is this node"));
+        }
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, Dialect.of(c).jooq());
+            java.util.Optional<String> installed = StatusQuery.installedFor(ctx);
+            if (installed.isEmpty() || !installed.get().equals(config.id().value())) {
+                return Either.left(new ConfigError("database", installed.map(n -> "this database is installed for node " + n + ", not " + config.id())
+                    .orElse("Converge is not installed in this database (run converge init)")));
+            }
+            return Either.right(ctx.transactionResult(cfg -> change.apply(cfg.dsl())));
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot change the peers of node " + config.id() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Removes the capture triggers and every table Converge created in this database, and nothing else. */

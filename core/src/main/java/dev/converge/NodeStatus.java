@@ -34,11 +34,20 @@ public record NodeStatus(NodeId node, long notYetSequenced, List<PeerBacklog> pe
      * @param acknowledged the highest sequence of this node's ChangeSets the peer has acknowledged (0: none)
      * @param changeSetsWaiting sequenced ChangeSets of this node the peer has not acknowledged
      * @param oldestWaiting when the oldest of them was stamped (its hybrid timestamp's wall-clock part); empty if none
+     * @param rowsWaiting the row operations captured in those ChangeSets ({@code max_backlog_rows}'s measure)
+     * @param standing whether this node marked the peer for resync, the peer marked this node, or it was removed
      */
-    public record PeerBacklog(NodeId peer, long acknowledged, long changeSetsWaiting, Optional<Instant> oldestWaiting) {
+    public record PeerBacklog(NodeId peer, long acknowledged, long changeSetsWaiting, Optional<Instant> oldestWaiting,
+                              long rowsWaiting, dev.converge.backlog.PeerStanding standing) {
         public PeerBacklog {
             Objects.requireNonNull(peer);
             Objects.requireNonNull(oldestWaiting);
+            Objects.requireNonNull(standing);
+        }
+
+        /** A backlog of a peer in good standing whose rows were not counted. */
+        public PeerBacklog(NodeId peer, long acknowledged, long changeSetsWaiting, Optional<Instant> oldestWaiting) {
+            this(peer, acknowledged, changeSetsWaiting, oldestWaiting, 0, dev.converge.backlog.PeerStanding.ordinary(peer));
         }
     }
 

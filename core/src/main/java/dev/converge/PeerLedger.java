@@ -49,6 +49,18 @@ final class PeerLedger {
         return seq == null ? 0 : seq;
     }
 
+    /**
+     * What {@code peer} has acknowledged (0 if none), or empty if this node keeps nothing for it any more: marked for
+     * resync or removed from the mesh (see {@link dev.converge.backlog.PeerStanding#kept}). One look-up by key.
+     */
+    static java.util.OptionalLong ackedIfKept(DSLContext ctx, NodeId peer) {
+        var r = ctx.select(PEER_ACKED, PEER_RESYNC_SINCE, PEER_DEPARTED).from(PEERS).where(PEER_ID.eq(peer.value())).fetchOne();
+        if (r == null) {
+            return java.util.OptionalLong.of(0);
+        }
+        return r.value2() == null && r.value3() == null ? java.util.OptionalLong.of(r.value1()) : java.util.OptionalLong.empty();
+    }
+
     /** Raises what {@code peer} acknowledged to {@code sequence}; a lower value changes nothing. Says whether it moved. */
     static boolean acknowledge(DSLContext ctx, NodeId peer, long sequence) {
         int n = ctx.update(PEERS).set(PEER_ACKED, DSL.greatest(PEER_ACKED, DSL.val(sequence))).where(PEER_ID.eq(peer.value()))

@@ -16,6 +16,7 @@ import io.vavr.control.Either;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -40,8 +41,16 @@ final class StatusQuery {
                 + ", not " + config.id()));
         }
         List<NodeStatus.PeerBacklog> peers = new ArrayList<>();
+        List<NodeId> ids = config.peers().stream().map(PeerConfig::id).toList();
+        // a database the node has not opened since Converge was upgraded has no standings or row counts yet
+        boolean current = dev.converge.install.MetadataSchema.installed(ctx).orElse(0) >= 3;
+        Map<NodeId, dev.converge.backlog.PeerStanding> standings = new java.util.HashMap<>();
+        if (current) {
+            standings.putAll(PeerStandings.read(ctx, config.id(), ids));
+        }
+        ids.forEach(p -> standings.putIfAbsent(p, dev.converge.backlog.PeerStanding.ordinary(p)));
         for (PeerConfig peer : config.peers()) {
-            peers.add(backlog(ctx, peer.id()));
+            peers.add(backlog(ctx, peer.id(), standings.get(peer.id()), current));
         }
         List<NodeStatus.Watermark> applied = ctx.select(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS).from(APPLIED)
             .orderBy(APPLIED_ORIGIN).fetch(r -> new NodeStatus.Watermark(NodeId.of(r.value1()), r.value2(), instant(r.value3())));
@@ -59,11 +68,16 @@ final class StatusQuery {
         }
     }
 
-    private static NodeStatus.PeerBacklog backlog(DSLContext ctx, NodeId peer) {
+    /** What waits for one peer; nothing for a peer marked for resync or removed (nothing is kept for it). */
+    private static NodeStatus.PeerBacklog backlog(DSLContext ctx, NodeId peer, dev.converge.backlog.PeerStanding standing, boolean counted) {
         long acked = PeerLedger.acked(ctx, peer);
+        if (!standing.kept()) {
+            return new NodeStatus.PeerBacklog(peer, acked, 0, Optional.empty(), 0, standing);
+        }
         var waiting = ctx.select(DSL.count(), min(OTX_TS)).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(acked)).fetchOne();
         Optional<Instant> oldest = Optional.ofNullable(waiting.value2()).map(StatusQuery::instant);
-        return new NodeStatus.PeerBacklog(peer, acked, waiting.value1(), oldest);
+        return new NodeStatus.PeerBacklog(peer, acked, waiting.value1(), oldest,
+            counted ? dev.converge.queue.OutboundQueue.rowsAfter(ctx, acked) : 0, standing);
     }
 
     /** Captured transactions the sequencer has not turned into ChangeSets yet (as {@code OutboundQueue.sequence} finds them). */

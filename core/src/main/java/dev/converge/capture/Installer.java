@@ -115,10 +115,17 @@ public final class Installer {
                 outboxBefore(ctx.dialect()), outboxAfter(ctx.dialect()), outboxBeforeMatch(ctx.dialect()), outboxAfterMatch(ctx.dialect()))
             .constraints(constraint(name("cv_outbox_pk")).primaryKey(OUTBOX_ID)).execute();
         ctx.createIndexIfNotExists(name("cv_outbox_tx_idx")).on(OUTBOX, OUTBOX_TX).execute();
-        ctx.createTableIfNotExists(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS)
+        ctx.createTableIfNotExists(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS, OTX_ROWS, OTX_ROWS_THROUGH)
             .constraints(constraint(name("cv_outbox_tx_pk")).primaryKey(OTX_SEQ), constraint(name("cv_outbox_tx_key")).unique(OTX_TX)).execute();
         ctx.createTableIfNotExists(PEERS).columns(PEER_ID, PEER_ACKED)
             .constraints(constraint(name("cv_peer_pk")).primaryKey(PEER_ID)).execute();
+        // metadata version 3: backlog in rows, peers marked for resync, peers removed; added to older installs
+        for (var column : List.of(OTX_ROWS, OTX_ROWS_THROUGH)) {
+            ctx.alterTable(OUTBOX_TX_TABLE).addColumnIfNotExists(column).execute();
+        }
+        for (var column : List.of(PEER_RESYNC_SINCE, PEER_RESYNC_REASON, PEER_TOLD_SINCE, PEER_TOLD_REASON, PEER_DEPARTED)) {
+            ctx.alterTable(PEERS).addColumnIfNotExists(column).execute();
+        }
         ctx.createTableIfNotExists(HEARTBEATS).columns(HB_PEER, HB_SEQ, HB_APPLIED)
             .constraints(constraint(name("cv_heartbeat_pk")).primaryKey(HB_PEER)).execute();
         ctx.createTableIfNotExists(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS, APPLIED_DEPS)

@@ -100,6 +100,17 @@ public final class MetaTables {
     /** The transaction's hybrid timestamp, given at sequencing: its ChangeSet's, and every change's in it. */
     public static final Field<Long> OTX_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
     public static final Field<String> OTX_DEPS = field(name("deps"), SQLDataType.VARCHAR(4000).notNull());
+    /**
+     * How many row operations capture recorded for the transaction (the backlog's measure in rows); NULL for
+     * transactions sequenced before metadata version 3, and for the empty ChangeSets of a sequence catch-up.
+     */
+    public static final Field<Integer> OTX_ROWS = field(name("captured_rows"), SQLDataType.INTEGER.nullable(true));
+    /**
+     * The running total of {@code captured_rows} through this transaction, so that the rows a peer has not acknowledged
+     * are two look-ups by sequence, however long its backlog: the total at the last sequence minus the total before the
+     * first one it lacks. NULL where {@code captured_rows} is.
+     */
+    public static final Field<Long> OTX_ROWS_THROUGH = field(name("rows_through"), SQLDataType.BIGINT.nullable(true));
 
     /**
      * The net effect of a transaction too large to evaluate in memory (see {@code queue.NetSpool}), evaluated in the
@@ -138,6 +149,23 @@ public final class MetaTables {
     public static final Table<Record> PEERS = table(name("cv_peer"));
     public static final Field<String> PEER_ID = field(name("peer"), SQLDataType.VARCHAR(16).notNull());
     public static final Field<Long> PEER_ACKED = field(name("acked_seq"), SQLDataType.BIGINT.notNull());
+    /**
+     * When this node marked the peer for resync (epoch milliseconds; NULL: not marked): it stayed away past the backlog
+     * limit, so nothing is kept for it any more and it must reload its data from a snapshot (see
+     * {@code dev.converge.backlog}). Added in metadata version 3.
+     */
+    public static final Field<Long> PEER_RESYNC_SINCE = field(name("resync_since"), SQLDataType.BIGINT.nullable(true));
+    /** Why it was marked, as a sentence naming the limit ({@code it was away longer than max_backlog_age=2h}). */
+    public static final Field<String> PEER_RESYNC_REASON = field(name("resync_reason"), SQLDataType.VARCHAR(1000).nullable(true));
+    /** When the peer said it had marked this node for resync (epoch milliseconds, the peer's clock; NULL: it has not). */
+    public static final Field<Long> PEER_TOLD_SINCE = field(name("told_resync_since"), SQLDataType.BIGINT.nullable(true));
+    /** The peer's reason for that mark. */
+    public static final Field<String> PEER_TOLD_REASON = field(name("told_resync_reason"), SQLDataType.VARCHAR(1000).nullable(true));
+    /**
+     * When the peer was removed from the mesh for good ({@code converge peer remove}; epoch milliseconds; NULL: it was
+     * not): it holds nothing back and its requests are refused.
+     */
+    public static final Field<Long> PEER_DEPARTED = field(name("departed_since"), SQLDataType.BIGINT.nullable(true));
 
     /**
      * Per peer, its latest heartbeat ({@link dev.converge.transport.Heartbeat}): the last sequence it had given its own

@@ -26,6 +26,8 @@ import org.jooq.DSLContext;
  * <ul>
  *   <li><b>Outbox.</b> A local transaction every peer has acknowledged goes: its captured rows ({@code cv_outbox})
  *       and its sequence row ({@code cv_outbox_tx}), all but the last transaction's, which the next sequence follows.
+ *       A peer marked for resync or removed from the mesh is not waited for (here nor for tombstones): see
+ *       {@link dev.converge.backlog}.
  *       Local row versions carry their transaction's sequence (see {@link OutboundQueue}), so nothing else needs
  *       it.</li>
  *   <li><b>Applied log.</b> Summarised up to the applied count of the previous trim ({@link AppliedLog}): below it
@@ -128,14 +130,43 @@ public final class History {
         return new Purged(0, 0, 0, purgeTombstones(ctx, marks));
     }
 
+    /**
+     * The highest sequence every peer still kept has acknowledged. A peer marked for resync or removed from the mesh
+     * ({@code cv_peer.resync_since}, {@code departed_since}) holds nothing back; with no peer kept, everything sequenced
+     * may go.
+     */
     private long ackedByAll(DSLContext ctx) {
         Map<String, Long> acked = new HashMap<>();
-        ctx.select(PEER_ID, PEER_ACKED).from(PEERS).fetch().forEach(r -> acked.put(r.value1(), r.value2()));
+        java.util.Set<String> notKept = new java.util.HashSet<>();
+        ctx.select(PEER_ID, PEER_ACKED, PEER_RESYNC_SINCE, PEER_DEPARTED).from(PEERS).fetch().forEach(r -> {
+            acked.put(r.value1(), r.value2());
+            if (r.value3() != null || r.value4() != null) {
+                notKept.add(r.value1());
+            }
+        });
         long min = Long.MAX_VALUE;
         for (PeerConfig p : config.peers()) {
-            min = Math.min(min, acked.getOrDefault(p.id().value(), 0L));
+            if (!notKept.contains(p.id().value())) {
+                min = Math.min(min, acked.getOrDefault(p.id().value(), 0L));
+            }
         }
-        return min;
+        return min == Long.MAX_VALUE ? outbound.lastSequence(ctx) : min;
+    }
+
+    /** The peers this node no longer keeps anything for: marked for resync, or removed from the mesh. */
+    private static java.util.Set<NodeId> notKept(DSLContext ctx) {
+        java.util.Set<NodeId> out = new java.util.HashSet<>();
+        ctx.select(PEER_ID).from(PEERS).where(PEER_RESYNC_SINCE.isNotNull().or(PEER_DEPARTED.isNotNull())).fetch()
+            .forEach(r -> out.add(NodeId.of(r.value1())));
+        return out;
+    }
+
+    /**
+     * Through which sequence this node's ChangeSets are trimmed (a peer acknowledged below it can no longer be sent
+     * what it lacks): the outbox purge mark.
+     */
+    public static long outboxTrimmedThrough(DSLContext ctx) {
+        return PurgeMarks.read(ctx, PurgeMarks.OUTBOX);
     }
 
     private static long appliedN(DSLContext ctx) {
@@ -221,11 +252,13 @@ public final class History {
         List<NodeId> origins = new ArrayList<>();
         config.peers().forEach(p -> origins.add(p.id()));
         origins.add(config.id());
+        // a peer marked for resync or removed will not be judged against tombstones: it reloads from a snapshot, or is gone
+        java.util.Set<NodeId> notKept = notKept(ctx);
         Map<String, Long> out = new LinkedHashMap<>();
         for (NodeId origin : origins) {
             long through = Long.MAX_VALUE;
             for (PeerConfig p : config.peers()) {
-                if (!p.id().equals(origin)) {
+                if (!p.id().equals(origin) && !notKept.contains(p.id())) {
                     through = Math.min(through, seenBy.getOrDefault(p.id(), Map.of()).getOrDefault(origin, 0L));
                 }
             }

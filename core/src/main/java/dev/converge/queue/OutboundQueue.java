@@ -173,17 +173,18 @@ public final class OutboundQueue {
      * it meanwhile.
      */
     private int sequencePass(DSLContext tx) {
-        if (pending(tx, 1).isEmpty()) {
+        if (pending(tx, 1, false).isEmpty()) {
             return 0;
         }
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
-        var pending = pending(tx, TRANSACTIONS_PER_PASS);
+        var pending = pending(tx, TRANSACTIONS_PER_PASS, true);
         if (pending.isEmpty()) {
             return 0;
         }
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
+        long rowsThrough = rowsThrough(tx);
         int groupLimit = outboxRowsPerGroup(tx.dialect());
         Map<Long, Map<String, Long>> dependencies = AppliedLog.dependencies(tx, pending.getValues(3, Long.class));
         List<Sequenced> group = new ArrayList<>();
@@ -196,7 +197,9 @@ public final class OutboundQueue {
             // the stamp becomes the floor. Capture writes readings with counter 0; a row captured by an earlier version
             // holds max(wall, floor then + 1), and as the floor never goes down the stamp is still at least that
             floor = HybridClock.stamp(HybridTimestamp.fromLong(p.value3()).physicalMillis(), floor);
-            entries.add(new Object[] {next, p.value1(), floor.asLong(), deps});
+            int captured = p.value6() == null ? 0 : p.value6();
+            rowsThrough += captured;
+            entries.add(new Object[] {next, p.value1(), floor.asLong(), deps, captured, rowsThrough});
             if (!group.isEmpty() && groupRows + p.value5() > groupLimit) {
                 writeEntries(tx, entries);
                 writeVersions(tx, group);
@@ -224,32 +227,69 @@ public final class OutboundQueue {
         if (entries.isEmpty()) {
             return;
         }
-        var insert = tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS);
+        var insert = tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS, OTX_ROWS, OTX_ROWS_THROUGH);
         for (Object[] e : entries) {
-            insert = insert.values((Long) e[0], (String) e[1], (Long) e[2], (String) e[3]);
+            insert = insert.values((Long) e[0], (String) e[1], (Long) e[2], (String) e[3], (Integer) e[4], (Long) e[5]);
         }
         insert.execute();
         entries.clear();
     }
 
     /**
-     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
-     * row: key, last row id, last wall reading, last applied count, captured rows.
+     * The running total of captured rows through the last transaction that has one ({@code cv_outbox_tx.rows_through}),
+     * 0 if none: one look-up backwards on the primary key, which stops at the first counted transaction (only those
+     * sequenced before metadata version 3, or a catch-up's empty ones, have none).
      */
-    private static org.jooq.Result<org.jooq.Record5<String, Long, Long, Long, Integer>> pending(DSLContext tx, int limit) {
+    public static long rowsThrough(DSLContext ctx) {
+        Long through = ctx.select(OTX_ROWS_THROUGH).from(OUTBOX_TX_TABLE).where(OTX_ROWS_THROUGH.isNotNull())
+            .orderBy(OTX_SEQ.desc()).limit(1).fetchOne(OTX_ROWS_THROUGH);
+        return through == null ? 0 : through;
+    }
+
+    /**
+     * The captured rows of this node's ChangeSets after {@code acknowledged}: the running total at the last one minus
+     * the total before the first one after {@code acknowledged} — two look-ups on the primary key, whatever the backlog.
+     * Transactions sequenced before the counts were kept count 0.
+     */
+    public static long rowsAfter(DSLContext ctx, long acknowledged) {
+        Long before = ctx.select(OTX_ROWS_THROUGH.minus(OTX_ROWS)).from(OUTBOX_TX_TABLE).where(OTX_SEQ.gt(acknowledged))
+            .and(OTX_ROWS_THROUGH.isNotNull()).orderBy(OTX_SEQ).limit(1).fetchOne(0, Long.class);
+        return before == null ? 0 : Math.max(0, rowsThrough(ctx) - before);
+    }
+
+    /**
+     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
+     * row: key, last row id, last wall reading, last applied count, captured outbox rows, and — when {@code countRows}
+     * — the row operations they hold (on PostgreSQL an outbox row holds one statement's images, so they are counted in
+     * its JSON arrays; on H2 an outbox row is one operation). The probe before the lock does not count them.
+     */
+    private static org.jooq.Result<org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> pending(DSLContext tx, int limit,
+                                                                                                       boolean countRows) {
         var o = OUTBOX.as("o");
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
         Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
         Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
         Field<Integer> rows = DSL.count().as("outbox_rows");
-        return tx.select(oTx, lastId, lastWall, appliedN, rows)
+        Field<Integer> operations = (countRows ? capturedOperations(tx.dialect()) : DSL.inline(0)).as("operations");
+        return tx.select(oTx, lastId, lastWall, appliedN, rows, operations)
             .from(o)
             .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
             .orderBy(lastId)
             .limit(limit)
             .fetch();
+    }
+
+    /** The row operations a group of a transaction's outbox rows holds (see {@link #pending}). */
+    private static Field<Integer> capturedOperations(SQLDialect d) {
+        if (d.family() != SQLDialect.POSTGRES) {
+            return DSL.count();
+        }
+        Field<Object> images = DSL.coalesce(DSL.field(DSL.name("o", outboxAfter(d).getName())), DSL.field(DSL.name("o", outboxBefore(d).getName())));
+        // a decision's captured row has no images at all: NULL, which the sum skips
+        return DSL.coalesce(DSL.sum(DSL.field("json_array_length({0})", Integer.class, images)), DSL.inline(java.math.BigDecimal.ZERO))
+            .cast(Integer.class);
     }
 
     /**

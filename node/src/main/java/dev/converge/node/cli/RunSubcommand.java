@@ -83,6 +83,8 @@ final class RunSubcommand implements Callable<Integer> {
             if (workbench != null) {
                 workbench.attach(running);
             }
+            running.limitBacklog(s.limits().backlog());
+            PeerSubcommand.warnRemoved(node, file, out);
         } catch (RuntimeException | java.sql.SQLException e) {
             out.println("node " + s.id() + " not started: " + e.getMessage());
             if (tcp != null) {

@@ -51,19 +51,30 @@ final class KeyPositions {
         }
     }
 
-    /** The entry at a dotted key path such as {@code defaults.resolver}. */
+    /** The entry at a dotted key path such as {@code defaults.resolver} or {@code peers[1].id} (an item of a list). */
     private static Optional<YamlNode.Entry> path(YamlNode.Mapping root, String dotted) {
         YamlNode node = root;
         Optional<YamlNode.Entry> at = Optional.empty();
         for (String key : dotted.split("\\.")) {
-            at = entry(node, key);
+            java.util.regex.Matcher item = ITEM.matcher(key);
+            boolean indexed = item.matches();
+            at = entry(node, indexed ? item.group(1) : key);
             if (at.isEmpty()) {
                 return Optional.empty();
             }
             node = at.get().value();
+            if (indexed) {
+                int i = Integer.parseInt(item.group(2));
+                if (!(node instanceof YamlNode.Sequence seq) || i >= seq.items().size()) {
+                    return Optional.empty();
+                }
+                node = seq.items().get(i);
+            }
         }
         return at;
     }
+
+    private static final java.util.regex.Pattern ITEM = java.util.regex.Pattern.compile("(.+)\\[(\\d+)]");
 
     private static Optional<YamlNode.Entry> entry(YamlNode node, String key) {
         return node instanceof YamlNode.Mapping m ? Optional.ofNullable(m.entries().get(key)) : Optional.empty();

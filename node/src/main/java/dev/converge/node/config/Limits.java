@@ -19,6 +19,11 @@ public record Limits(int batchSize, OptionalLong maxBacklogRows, Optional<Durati
     public static final int DEFAULT_BATCH_SIZE = 200;
     public static final Limits DEFAULTS = new Limits(DEFAULT_BATCH_SIZE, OptionalLong.empty(), Optional.empty());
 
+    /** The backlog bounds as the engine takes them ({@link dev.converge.Node#checkBacklog}). */
+    public dev.converge.backlog.BacklogLimit backlog() {
+        return new dev.converge.backlog.BacklogLimit(maxBacklogRows, maxBacklogAge);
+    }
+
     public Limits {
         Objects.requireNonNull(maxBacklogRows);
         Objects.requireNonNull(maxBacklogAge);

@@ -86,7 +86,12 @@ public final class Monitor {
                 link.flatMap(LinkState::lastError).orElse(null),
                 refused.get(p.id()),
                 link.map(LinkState::delivered).orElse(0L),
-                backlog.map(dev.converge.NodeStatus.PeerBacklog::acknowledged).orElse(null)));
+                backlog.map(dev.converge.NodeStatus.PeerBacklog::acknowledged).orElse(null),
+                backlog.map(dev.converge.NodeStatus.PeerBacklog::rowsWaiting).orElse(null),
+                backlog.flatMap(b -> b.standing().marked()).map(dev.converge.backlog.ResyncMark::advice).orElse(null),
+                backlog.flatMap(b -> b.standing().markedByPeer()).map(dev.converge.backlog.ResyncMark::advice).orElse(null),
+                backlog.flatMap(b -> b.standing().departed())
+                    .map(t -> dev.converge.backlog.PeerStanding.departedAdvice(node.id(), p.id(), t)).orElse(null)));
         }
         Optional<List<dev.converge.conflict.ConflictCount>> conflicts = up ? read(node::conflictCounts) : Optional.empty();
         java.util.Map<String, Long> applied = new java.util.LinkedHashMap<>();

@@ -44,12 +44,13 @@ public final class NodeMetrics implements PeerEvents {
 
     /** The reasons the peer protocol refuses a request for (see {@code PeerReceiver}). */
     private static final List<String> REFUSAL_REASONS = List.of("malformed", "too-large", "unknown-sender", "wrong-receiver",
-        "bad-signature", "tampered", "unknown-session", "replayed", "protocol-version", "rules-differ", "busy");
+        "bad-signature", "tampered", "unknown-session", "replayed", "protocol-version", "rules-differ", "busy", "removed");
 
     private final Node node;
     private final Supplier<List<LinkState>> links;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<NodeId, Node.Backlog> backlogs = new ConcurrentHashMap<>();
+    private final Map<NodeId, dev.converge.backlog.PeerStanding> standings = new ConcurrentHashMap<>();
     private final Counter applied;
     private final MultiGauge conflicts;
     private volatile long needingReview;
@@ -71,6 +72,14 @@ public final class NodeMetrics implements PeerEvents {
                 .description("local ChangeSets the peer has not acknowledged").register(registry);
             Gauge.builder("converge.lag", () -> lagSeconds(peer)).tags(tags).baseUnit("seconds")
                 .description("age of the oldest ChangeSet the peer has not acknowledged").register(registry);
+            Gauge.builder("converge.queue.rows", () -> backlog(peer).rows()).tags(tags)
+                .description("row operations captured in the local ChangeSets the peer has not acknowledged").register(registry);
+            Gauge.builder("converge.peer.marked.for.resync", () -> standing(peer).marked().isPresent() ? 1 : 0).tags(tags)
+                .description("1 if this node marked the peer for resync (it keeps nothing for it; see converge status)").register(registry);
+            Gauge.builder("converge.marked.for.resync.by", () -> standing(peer).markedByPeer().isPresent() ? 1 : 0).tags(tags)
+                .description("1 if the peer said it marked this node for resync (run converge resync --from PEER here)").register(registry);
+            Gauge.builder("converge.peer.removed", () -> standing(peer).departed().isPresent() ? 1 : 0).tags(tags)
+                .description("1 if the peer was removed from the mesh (converge peer remove) but is still configured").register(registry);
             Gauge.builder("converge.peer.reachable", () -> reachable(peer)).tags(tags)
                 .description("1 if the last delivery attempt to the peer succeeded").register(registry);
             counter("converge.changesets.delivered", "peer", peer.value());
@@ -95,6 +104,7 @@ public final class NodeMetrics implements PeerEvents {
             for (NodeId peer : node.peers()) {
                 backlogs.put(peer, node.backlog(peer));
             }
+            standings.putAll(node.standings());
             List<dev.converge.conflict.ConflictCount> all = node.conflictCounts();
             Map<List<String>, Long> byTypeAndOutcome = all.stream()
                 .collect(Collectors.groupingBy(c -> List.of(c.type().word(), c.outcome().word()),
@@ -111,6 +121,10 @@ public final class NodeMetrics implements PeerEvents {
 
     private Node.Backlog backlog(NodeId peer) {
         return backlogs.getOrDefault(peer, new Node.Backlog(peer, 0, java.util.Optional.empty()));
+    }
+
+    private dev.converge.backlog.PeerStanding standing(NodeId peer) {
+        return standings.getOrDefault(peer, dev.converge.backlog.PeerStanding.ordinary(peer));
     }
 
     private double lagSeconds(NodeId peer) {

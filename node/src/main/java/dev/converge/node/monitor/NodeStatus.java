@@ -31,8 +31,22 @@ public record NodeStatus(String node, String database, List<PeerStatus> peers, L
      * @param lastRefusal the last request of this peer this node refused, since its last accepted one
      * @param delivered ChangeSets (or parts) delivered to it since this node started
      * @param acknowledged the highest sequence of this node's ChangeSets it has acknowledged
+     * @param waitingRows the row operations captured in the ChangeSets it has not acknowledged ({@code max_backlog_rows}'s
+     *     measure)
+     * @param resync this node marked the peer for resync: the advice ({@code peer C is marked for resync since ...; on C
+     *     run `converge resync --from A`}); null if not marked
+     * @param resyncOfThisNode the peer said it marked this node for resync: the same advice, as the peer gave it; null
+     *     if it did not
+     * @param removed the advice about a peer removed from the mesh ({@code converge peer remove}); null if it was not
      */
     public record PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
-                             String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged) {
+                             String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged,
+                             Long waitingRows, String resync, String resyncOfThisNode, String removed) {
+        /** A peer in good standing whose rows were not counted. */
+        public PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
+                          String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged) {
+            this(id, url, reachable, waitingChangeSets, oldestUnacknowledgedSeconds, lastSuccess, lastError, lastRefusal, delivered,
+                acknowledged, null, null, null, null);
+        }
     }
 }

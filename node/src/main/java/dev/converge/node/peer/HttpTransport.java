@@ -102,6 +102,7 @@ public final class HttpTransport implements Transport {
     /** A transport of a running node that verifies {@code https://} peers with {@code tls}'s trust. */
     public HttpTransport(Node node, List<PeerEndpoint> peers, PeerLimits limits, NodeTls tls) {
         this(node.id(), () -> Handshake.rules(node), peers, limits, tls);
+        this.told = node::markedByPeer;
     }
 
     /**
@@ -142,7 +143,9 @@ public final class HttpTransport implements Transport {
             if (answer.status() == 401 && "unknown-session".equals(answer.reason())) {
                 throw new SessionLost();
             }
-            return accepted(channel.peer.id(), answer);
+            JsonNode body = accepted(channel.peer.id(), answer);
+            notice(channel.peer.id(), body);
+            return body;
         });
     }
 
@@ -198,6 +201,22 @@ public final class HttpTransport implements Transport {
         return Handshake.rules(config, tables);
     }
 
+    /**
+     * Where a peer's resync notice goes ({@link ResyncNotice}): the node records it. A transport without a node
+     * ({@code converge check}) ignores it. Set once, in the constructor.
+     */
+    private java.util.function.BiConsumer<NodeId, java.util.Optional<dev.converge.backlog.ResyncMark>> told = (peer, mark) -> {
+    };
+
+    /** Hands on what an answer of {@code peer} says about a resync mark on this node, if it says anything. */
+    private void notice(NodeId peer, JsonNode answer) {
+        try {
+            ResyncNotice.read(answer, self, peer).ifPresent(mark -> told.accept(peer, mark));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record what {} said about resync: {}", peer, e.getMessage()); // replication goes on
+        }
+    }
+
     /** Says hello to the peer and keeps the session it opens. */
     private void hello(Channel channel) {
         PeerEndpoint peer = channel.peer;
@@ -229,6 +248,7 @@ public final class HttpTransport implements Transport {
             throw new PeerUnavailableException(peer.id(), "its hello answer has no session", null);
         }
         channel.session = session;
+        notice(peer.id(), body);
         LOG.info("{} said hello to {}: rules agree, session opened", self, peer.id());
     }
 

@@ -1,6 +1,7 @@
 package dev.converge.node.peer;
 
 import dev.converge.Node;
+import dev.converge.backlog.BacklogLimit;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.NodeId;
 import dev.converge.transport.Receipt;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * {@value #HEARTBEAT_MILLIS} ms ({@link Node#heartbeat}: what this node has applied, so that the peer may let go of
  * tombstones even if this node never writes), and learns from it too.
  *
+ * <p>The apply thread also checks the backlog limit every {@value #BACKLOG_CHECK_MILLIS} ms ({@link #limitBacklog},
+ * {@link Node#checkBacklog}): a peer away past it is marked for resync and sent nothing more (its sender finds nothing
+ * to send); the peer learns of the mark from this node's answers to its hello and heartbeats. A peer removed from the mesh while still configured gets an
+ * idle link, and a warning that says to remove it from the configuration.
+ *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
  * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
  */
@@ -40,6 +47,8 @@ public final class PeerLinks implements AutoCloseable {
     /** How often an idle link tells its peer what this node has applied ({@link Node#heartbeat}). */
     static final long HEARTBEAT_MILLIS = 5000;
     private static final long APPLY_MILLIS = 1000;
+    /** How often the apply thread checks the backlog limit and re-reads the peers' standing ({@link Node#checkBacklog}). */
+    static final long BACKLOG_CHECK_MILLIS = 5000;
     private static final long FIRST_BACKOFF_MILLIS = 100;
 
     private final Node node;
@@ -49,6 +58,10 @@ public final class PeerLinks implements AutoCloseable {
     private final List<Link> links = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private volatile BacklogLimit backlogLimit = BacklogLimit.NONE;
+    /** Peers removed from the mesh ({@code converge peer remove}) while still configured: their links stay idle. */
+    private volatile Set<NodeId> removed = Set.of();
+    private long lastBacklogCheck = System.nanoTime() - BACKLOG_CHECK_MILLIS * 1_000_000; // the apply thread's
 
     public PeerLinks(Node node, Transport transport, List<NodeId> peers, PeerLimits limits, PeerEvents events) {
         this.node = node;
@@ -68,6 +81,14 @@ public final class PeerLinks implements AutoCloseable {
         }
         threads.add(daemon("converge-apply", this::applyLoop));
         threads.forEach(Thread::start);
+    }
+
+    /**
+     * From now on, marks for resync a peer whose backlog passes {@code limit} ({@link BacklogLimit#NONE}: never, the
+     * default). Checked every {@value #BACKLOG_CHECK_MILLIS} ms on the apply thread. May be called from any thread.
+     */
+    public void limitBacklog(BacklogLimit limit) {
+        this.backlogLimit = java.util.Objects.requireNonNull(limit);
     }
 
     /** How each link stands, in the order of the peers. */
@@ -97,6 +118,7 @@ public final class PeerLinks implements AutoCloseable {
 
     private void applyLoop() {
         while (!stopping) {
+            checkBacklog();
             try {
                 int applied = node.applyPending();
                 if (applied > 0) {
@@ -111,6 +133,40 @@ public final class PeerLinks implements AutoCloseable {
             }
             if (!pause(APPLY_MILLIS)) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Every {@value #BACKLOG_CHECK_MILLIS} ms: marks the peers past the backlog limit (a few look-ups by key per peer)
+     * and re-reads which peers were removed, so that {@code converge peer remove} takes effect on a running node. Only on
+     * the apply thread.
+     */
+    private void checkBacklog() {
+        long now = System.nanoTime();
+        if (now - lastBacklogCheck < BACKLOG_CHECK_MILLIS * 1_000_000) {
+            return;
+        }
+        lastBacklogCheck = now;
+        try {
+            node.checkBacklog(backlogLimit); // logs each mark it makes
+            Set<NodeId> gone = new java.util.HashSet<>();
+            node.standings().forEach((peer, standing) -> standing.departed().ifPresent(since -> gone.add(peer)));
+            boolean newlyRemoved = false;
+            for (NodeId peer : gone) {
+                if (!removed.contains(peer)) {
+                    newlyRemoved = true;
+                    LOG.warn("{}", dev.converge.backlog.PeerStanding.departedAdvice(node.id(), peer,
+                        node.standings().get(peer).departed().orElseThrow()));
+                }
+            }
+            removed = Set.copyOf(gone);
+            if (newlyRemoved) {
+                node.purge(); // what only the removed peer held back goes now, not at the next acknowledgement
+            }
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                LOG.warn("{} cannot check the peers' backlog now: {}", node.id(), e.getMessage());
             }
         }
     }
@@ -149,6 +205,13 @@ public final class PeerLinks implements AutoCloseable {
             long lastHeartbeat = System.nanoTime() - HEARTBEAT_MILLIS * 1_000_000;
             while (!stopping) {
                 long wait = POLL_MILLIS;
+                if (removed.contains(peer)) {
+                    // removed from the mesh: nothing to send it, and a heartbeat would only be refused
+                    if (!pause(BACKLOG_CHECK_MILLIS)) {
+                        return;
+                    }
+                    continue;
+                }
                 try {
                     long now = System.nanoTime();
                     long seen = node.captureMark();

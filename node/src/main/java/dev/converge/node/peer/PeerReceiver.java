@@ -173,6 +173,7 @@ public final class PeerReceiver {
         if (!sender.value().equals(hello.path("sender").asText()) || !node.id().value().equals(hello.path("receiver").asText())) {
             throw Refusal.malformed("the hello's node ids do not match its headers");
         }
+        refuseIfRemoved(sender);
         ObjectNode mine = Handshake.rules(node);
         List<String> differences = Handshake.differences(node.id(), mine, sender, hello.path("rules"));
         if (!differences.isEmpty()) {
@@ -183,11 +184,23 @@ public final class PeerReceiver {
         answer.put("protocol", Wire.PROTOCOL_VERSION).put("receiver", node.id().value()).put("sender", sender.value())
             .put("session", sessions.open(sender));
         answer.set("rules", mine);
+        ResyncNotice.add(answer, node, sender);
         LOG.info("{} said hello to {}: rules agree, session opened", sender, node.id());
         return Wire.bytes(answer);
     }
 
+    /**
+     * A peer removed from the mesh ({@code converge peer remove}) but still in this node's configuration is refused
+     * with a message that says what to do, rather than taken as if nothing had happened.
+     */
+    private void refuseIfRemoved(NodeId sender) {
+        node.standings().get(sender).departed().ifPresent(since -> {
+            throw new Refusal(403, "removed", dev.converge.backlog.PeerStanding.departedAdvice(node.id(), sender, since));
+        });
+    }
+
     private byte[] changeSets(Request request) {
+        refuseIfRemoved(request.peer().id());
         List<ChangeSet> batch = Wire.batch(Wire.gunzip(request.body(), limits.maxInflatedBytes()));
         try {
             Receipt receipt = node.receive(request.peer().id(), batch);
@@ -201,13 +214,16 @@ public final class PeerReceiver {
     }
 
     private byte[] heartbeat(Request request) {
+        refuseIfRemoved(request.peer().id());
         Heartbeat hb = Wire.heartbeat(Wire.gunzip(request.body(), limits.maxInflatedBytes()));
         try {
             node.receiveHeartbeat(request.peer().id(), hb);
         } catch (MalformedChangeSetException e) {
             throw Refusal.malformed(e.getMessage());
         }
-        return Wire.bytes(ChangeSetCodec.mapper().createObjectNode().put("receiver", node.id().value()));
+        ObjectNode answer = ChangeSetCodec.mapper().createObjectNode().put("receiver", node.id().value());
+        ResyncNotice.add(answer, node, request.peer().id());
+        return Wire.bytes(answer);
     }
 
     private byte[] question(Request request) {

@@ -5,7 +5,8 @@
  * transport ({@link dev.converge.node.peer.HttpTransport}), the sender and apply threads ({@link
  * dev.converge.node.peer.PeerLinks}, whose {@link dev.converge.node.peer.LinkState} feeds {@code status}), the events
  * metrics listen to ({@link dev.converge.node.peer.PeerEvents}) and the refusal a sender meets ({@link
- * dev.converge.node.peer.PeerRefusedException}). Package-private: the wire format, signatures, sessions, the handshake.
+ * dev.converge.node.peer.PeerRefusedException}). Package-private: the wire format, signatures, sessions, the handshake,
+ * the resync notice in hello and heartbeat answers ({@code ResyncNotice}).
  *
  * <p>Security model: every request is signed with HMAC-SHA256 under the pair's shared secret, over the method, the
  * protocol path, both node ids, a session id and a counter, and the SHA-256 of the body as it travels. A sender opens

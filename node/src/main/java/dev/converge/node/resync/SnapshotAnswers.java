@@ -84,6 +84,7 @@ public final class SnapshotAnswers implements PeerQuestions, AutoCloseable {
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         SnapshotSource source = node.openSnapshot();
         open.put(asker, new Open(id, source));
+        takeBackIfMarked(asker, source.header().sequence());
         LOG.info("{} resyncs from this node: snapshot opened at sequence {}", asker, source.header().sequence());
         ObjectNode answer = ChangeSetCodec.mapper().createObjectNode().put("snapshot", id);
         answer.set("header", SnapshotWire.header(source.header()));
@@ -139,6 +140,18 @@ public final class SnapshotAnswers implements PeerQuestions, AutoCloseable {
             LOG.info("{} closed its snapshot without loading it", asker);
         }
         return ChangeSetCodec.mapper().createObjectNode().put("closed", true);
+    }
+
+    /**
+     * A peer this node had marked for resync is taken back as the snapshot opens ({@link Node#resynced}): its mark goes,
+     * and what it has acknowledged is set to the snapshot's sequence, so that nothing after it is trimmed while the peer
+     * loads (taken back only at the end, ChangeSets after the sequence could be gone by then). A load that dies leaves
+     * an ordinary backlog, marked again once past the limit.
+     */
+    private void takeBackIfMarked(NodeId asker, long sequence) {
+        if (node.standings().get(asker).marked().isPresent()) {
+            node.resynced(asker, sequence);
+        }
     }
 
     private Open find(NodeId asker, JsonNode q) {

@@ -132,6 +132,14 @@ public final class RunningNode implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * Marks for resync, from now on, a peer whose backlog passes {@code limit} (the configuration's
+     * {@code limits.max_backlog_rows} / {@code max_backlog_age}); without this call no peer is marked.
+     */
+    public void limitBacklog(dev.converge.backlog.BacklogLimit limit) {
+        links.limitBacklog(limit);
+    }
+
     /** Stops the links (waits for their threads), then the server. Idempotent. */
     @Override
     public synchronized void close() {

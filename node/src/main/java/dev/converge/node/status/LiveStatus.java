@@ -88,18 +88,35 @@ public final class LiveStatus {
         }
     }
 
+    /** The advice about a peer's standing (resync marks either way, removal), one line each; none for most peers. */
+    static List<String> standing(NodeStatus.PeerStatus p) {
+        List<String> out = new ArrayList<>();
+        if (p.resync() != null) {
+            out.add(p.resync());
+        }
+        if (p.resyncOfThisNode() != null) {
+            out.add(p.id() + " says: " + p.resyncOfThisNode());
+        }
+        if (p.removed() != null) {
+            out.add(p.removed());
+        }
+        return out;
+    }
+
     public static List<String> lines(NodeStatus s, URI from) {
         List<String> lines = new ArrayList<>();
         lines.add("node " + s.node() + " is running (from " + from + "); its database is " + s.database());
         for (NodeStatus.PeerStatus p : s.peers()) {
             String reach = p.reachable() == null ? "not tried yet" : p.reachable() ? "reachable" : "NOT reachable";
+            String rows = p.waitingRows() == null ? "" : " (" + StatusReport.rows(p.waitingRows()) + ")";
             String waiting = p.waitingChangeSets() == null ? "" : p.waitingChangeSets() == 0 ? ", nothing waiting"
-                : ", " + p.waitingChangeSets() + " ChangeSets waiting" + (p.oldestUnacknowledgedSeconds() == null ? ""
+                : ", " + p.waitingChangeSets() + " ChangeSets" + rows + " waiting" + (p.oldestUnacknowledgedSeconds() == null ? ""
                 : ", the oldest " + Math.round(p.oldestUnacknowledgedSeconds()) + "s old");
             String acked = p.acknowledged() == null ? "" : " (acknowledged up to " + p.acknowledged() + ")";
             String error = p.lastError() == null ? "" : "; last error: " + p.lastError();
             String refusal = p.lastRefusal() == null ? "" : "; its last request refused here: " + p.lastRefusal();
             lines.add("peer " + p.id() + " at " + p.url() + ": " + reach + waiting + acked + error + refusal);
+            standing(p).forEach(l -> lines.add("  " + l));
         }
         if (s.notYetSequenced() != null && s.notYetSequenced() > 0) {
             lines.add("captured, not yet sequenced: " + s.notYetSequenced() + " transactions");

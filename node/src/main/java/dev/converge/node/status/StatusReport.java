@@ -25,6 +25,7 @@ public final class StatusReport {
         lines.add("node " + status.node() + " (from " + source + ")");
         for (NodeStatus.PeerBacklog peer : status.peers()) {
             lines.add(peer(peer));
+            standing(status.node(), peer).forEach(l -> lines.add("  " + l));
         }
         if (status.notYetSequenced() > 0) {
             lines.add("captured, not yet sequenced: " + status.notYetSequenced()
@@ -44,7 +45,21 @@ public final class StatusReport {
             return "peer " + peer.peer() + ": nothing waiting (" + acked + ")";
         }
         String oldest = peer.oldestWaiting().map(t -> ", oldest from " + time(t) + " (" + age(t) + " ago)").orElse("");
-        return "peer " + peer.peer() + ": " + peer.changeSetsWaiting() + " ChangeSets waiting" + oldest + " (" + acked + ")";
+        return "peer " + peer.peer() + ": " + peer.changeSetsWaiting() + " ChangeSets (" + rows(peer.rowsWaiting()) + ") waiting" + oldest
+            + " (" + acked + ")";
+    }
+
+    /** The advice about a peer's standing (resync marks either way, removal), one line each; none for most peers. */
+    private static List<String> standing(dev.converge.model.NodeId self, NodeStatus.PeerBacklog peer) {
+        List<String> out = new ArrayList<>();
+        peer.standing().marked().ifPresent(m -> out.add(m.advice()));
+        peer.standing().markedByPeer().ifPresent(m -> out.add(peer.peer() + " says: " + m.advice()));
+        peer.standing().departed().ifPresent(t -> out.add(dev.converge.backlog.PeerStanding.departedAdvice(self, peer.peer(), t)));
+        return out;
+    }
+
+    static String rows(long n) {
+        return n + (n == 1 ? " row" : " rows");
     }
 
     private static String time(Instant t) {

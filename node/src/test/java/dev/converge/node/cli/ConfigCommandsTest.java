@@ -222,7 +222,7 @@ class ConfigCommandsTest {
         }
         assertEquals(0, converge("status", "--config", file.toString()), output());
         String peer = outLines().get(1);
-        assertTrue(peer.startsWith("peer B: 1 ChangeSets waiting, oldest from 20"), peer);
+        assertTrue(peer.startsWith("peer B: 1 ChangeSets (1 row) waiting, oldest from 20"), peer);
         assertTrue(peer.endsWith(" ago) (acknowledged up to 1)"), peer);
         assertEquals("applied here: nothing yet", outLines().get(2), "nothing is left unsequenced");
         assertNoSecret();

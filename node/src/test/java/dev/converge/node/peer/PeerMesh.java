@@ -162,6 +162,10 @@ final class PeerMesh implements AutoCloseable {
         return nodes.get(id);
     }
 
+    DataSource dataSource(String id) {
+        return dbs.get(id);
+    }
+
     Sql sql(String id) {
         return Sql.on(dbs.get(id));
     }

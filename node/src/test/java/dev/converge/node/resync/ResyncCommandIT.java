@@ -91,6 +91,34 @@ class ResyncCommandIT {
     }
 
     @AllDialects
+    void aPeerMarkedForResyncIsTakenBackWhenItLoadsTheSnapshot(Dialect dialect) throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        String urlA = url(dialect, "marked_a");
+        String urlB = url(dialect, "marked_b");
+        Sql a = Sql.on(dataSource(urlA)).execute(SCHEMA);
+        Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
+        try (RunningNode nodeA = start("A", "B", urlA, portA, portB)) {
+            nodeA.limitBacklog(new dev.converge.backlog.BacklogLimit(java.util.OptionalLong.of(3), java.util.Optional.empty()));
+            a.execute("insert into item values (1, 'one', 1), (2, 'two', 2), (3, 'three', 3), (4, 'four', 4)");
+            NodeId idB = NodeId.of("B");
+            waitUntil(() -> nodeA.node().standings().get(idB).marked().isPresent());
+            assertEquals(0L, ((Number) a.scalar("select count(*) from \"cv_outbox\"")).longValue(), "A keeps nothing for B");
+
+            Path config = configOfB(urlB, portB, portA);
+            Run resync = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "none");
+            assertEquals(0, resync.exit(), resync.out());
+            assertTrue(nodeA.node().standings().get(idB).kept(), "the resync took B back at A");
+            assertEquals(rows(a), rows(b));
+            try (RunningNode nodeB = start("B", "A", urlB, portB, portA)) {
+                a.execute("insert into item values (5, 'after the resync', 5)");
+                waitUntil(() -> rows(a).equals(rows(b)) && rows(b).size() == 5);
+                assertTrue(nodeB.node().standings().get(NodeId.of("A")).markedByPeer().isEmpty(), "B was never told of a mark now gone");
+            }
+        }
+    }
+
+    @AllDialects
     void aRunningNodeOrAStrangerIsRefusedWithAReason(Dialect dialect) throws Exception {
         int portA = freePort();
         int portB = freePort();
