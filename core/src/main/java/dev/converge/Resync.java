@@ -24,7 +24,7 @@ import java.util.Set;
 /**
  * Loads a peer's snapshot into this node (the target side of {@code resync --from PEER}, see {@link
  * dev.converge.resync}): each table's live rows, parents first, then the tombstones, children first, then the rows only
- * this node holds, each page merged in an apply transaction of its own ({@link SnapshotApply}); then the ChangeSets the
+ * this node holds (in tables that held rows before the load), each page merged in an apply transaction of its own ({@link SnapshotApply}); then the ChangeSets the
  * source stored but had not applied; last, in one transaction, the watermarks move to the snapshot's position.
  *
  * <p>Memory holds one page. Until the last step nothing says the snapshot was loaded, so a resync cut short by a crash
@@ -53,6 +53,13 @@ final class Resync {
         Binding.Bound bound = binding.follow();
         List<String> tables = tablesOf(header, bound.tables());
         SnapshotApply target = bound.engine().snapshots();
+        // a table empty before the load holds afterwards only snapshot rows and local writes made since: no orphans
+        Set<String> hadRows = new HashSet<>();
+        for (BoundTable t : bound.tables()) {
+            if (tx.local(ctx -> ctx.fetchExists(t.table()))) {
+                hadRows.add(t.name());
+            }
+        }
         SnapshotApply.Merged merged = SnapshotApply.Merged.NONE;
         long handled = 0;
         for (String table : tables) {
@@ -79,6 +86,9 @@ final class Resync {
         }
         int[] removed = {0};
         for (String table : childrenFirst) {
+            if (!hadRows.contains(table)) {
+                continue;
+            }
             Optional<RowKey> after = Optional.empty();
             do {
                 Optional<RowKey> from = after;
