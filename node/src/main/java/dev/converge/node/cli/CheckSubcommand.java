@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -76,14 +77,13 @@ final class CheckSubcommand implements Callable<Integer> {
         description = "How long to wait for both to catch up before differing keys are read again (default ${DEFAULT-VALUE}).")
     private int catchUp;
 
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-        description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.")
-    private String progress;
+    @Mixin
+    private ProgressOption progress;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintStream out = parent.out();
-        if (maxKeys < 0 || settle < 0 || catchUp < 0 || !List.of("auto", "bar", "plain", "none").contains(progress)) {
+        if (maxKeys < 0 || settle < 0 || catchUp < 0 || !progress.valid()) {
             out.println("--max-keys, --settle and --catch-up cannot be negative; --progress is auto, bar, plain or none");
             return 2;
         }
@@ -133,7 +133,7 @@ final class CheckSubcommand implements Callable<Integer> {
         HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), rules), s.peers(), PeerLimits.DEFAULT,
             tls.get());
         PeerDigests there = new PeerDigests(transport, other);
-        boolean terminal = progress.equals("bar") || progress.equals("auto") && LiveLine.stdoutIsTerminal();
+        boolean terminal = progress.terminal();
         ProgressBar bar = new ProgressBar();
         LiveLine line = new LiveLine(() -> bar.line(terminal), out, terminal, 5_000);
         Comparison.Settings settings = Comparison.Settings.DEFAULT.withWaits(Duration.ofSeconds(settle), Duration.ofSeconds(catchUp));
@@ -156,7 +156,7 @@ final class CheckSubcommand implements Callable<Integer> {
                 bar.step((table.isEmpty() ? "" : table + ": ") + what, 0);
             }
         };
-        if (!progress.equals("none")) {
+        if (progress.shown()) {
             line.start("converge-check-progress");
         }
         try (Comparison comparison = new Comparison(here, there, settings, listener)) {

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -53,14 +54,13 @@ final class ResyncSubcommand implements Callable<Integer> {
     @Option(names = "--from", required = true, paramLabel = "PEER", description = "The id of the running peer to load the snapshot from.")
     private String from;
 
-    @Option(names = "--progress", paramLabel = "WHEN", defaultValue = "auto",
-        description = "auto (a bar on a terminal, plain lines otherwise), bar, plain or none.")
-    private String progress;
+    @Mixin
+    private ProgressOption progress;
 
     @Override
     public Integer call() throws InterruptedException {
         PrintStream out = parent.out();
-        if (!List.of("auto", "bar", "plain", "none").contains(progress)) {
+        if (!progress.valid()) {
             out.println("--progress is auto, bar, plain or none");
             return 2;
         }
@@ -103,7 +103,7 @@ final class ResyncSubcommand implements Callable<Integer> {
         // an https:// source is verified with this node's truststore, as its links to the peers are
         HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), node.replicationRules()), s.peers(),
             PeerLimits.DEFAULT, tls.get());
-        boolean terminal = progress.equals("bar") || progress.equals("auto") && LiveLine.stdoutIsTerminal();
+        boolean terminal = progress.terminal();
         ProgressBar bar = new ProgressBar();
         LiveLine line = new LiveLine(() -> bar.line(terminal), out, terminal, 5_000);
         RemoteSnapshot snapshot = null;
@@ -117,7 +117,7 @@ final class ResyncSubcommand implements Callable<Integer> {
             snapshot = new RemoteSnapshot(transport, source);
             out.println("loading the snapshot of " + source + " at its sequence " + snapshot.header().sequence() + ": "
                 + String.join(", ", snapshot.header().tables()));
-            if (!progress.equals("none")) {
+            if (progress.shown()) {
                 line.start("converge-resync-progress");
             }
             String[] stage = {""};

@@ -1,5 +1,9 @@
 package dev.converge.node.check;
 
+import static dev.converge.node.testkit.NodeDatabases.dataSource;
+import static dev.converge.node.testkit.NodeDatabases.freePort;
+import static dev.converge.node.testkit.NodeDatabases.url;
+
 import dev.converge.Node;
 import dev.converge.clock.TimeSource;
 import dev.converge.config.NodeConfig;
@@ -11,22 +15,16 @@ import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.Secret;
 import dev.converge.node.run.RunningNode;
 import dev.converge.node.tls.NodeTls;
-import dev.converge.scratch.PostgresServer;
 import dev.converge.testkit.Sql;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
-import org.h2.jdbcx.JdbcDataSource;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Two peers A and B, each running ({@link RunningNode}) on its own database and port of 127.0.0.1, replicating
@@ -121,33 +119,5 @@ final class CheckPair implements AutoCloseable {
     public void close() {
         a.close();
         b.close();
-    }
-
-    private static String url(Dialect dialect, String name) {
-        String unique = name.toLowerCase(Locale.ROOT) + "_" + UUID.randomUUID().toString().substring(0, 8);
-        if (dialect == Dialect.H2) {
-            return "jdbc:h2:mem:" + unique + ";DB_CLOSE_DELAY=-1";
-        }
-        PostgresServer.shared().freshDatabase(unique);
-        return PostgresServer.shared().jdbcUrl(unique);
-    }
-
-    private static javax.sql.DataSource dataSource(String url) {
-        if (url.startsWith("jdbc:h2:")) {
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL(url);
-            return ds;
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        return ds;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

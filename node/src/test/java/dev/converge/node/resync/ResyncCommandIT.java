@@ -1,5 +1,9 @@
 package dev.converge.node.resync;
 
+import static dev.converge.node.testkit.NodeDatabases.dataSource;
+import static dev.converge.node.testkit.NodeDatabases.freePort;
+import static dev.converge.node.testkit.NodeDatabases.url;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +19,6 @@ import dev.converge.node.peer.Secret;
 import dev.converge.node.run.RunningNode;
 import dev.converge.node.tls.NodeTls;
 import dev.converge.node.tls.TestCertificates;
-import dev.converge.scratch.PostgresServer;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Sql;
 import java.io.ByteArrayOutputStream;
@@ -30,13 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * {@code converge resync --from A} over real HTTP: a node joins (an empty database) or comes back, loads the running
@@ -218,31 +217,5 @@ class ResyncCommandIT {
             tls,
             ""));
         return file;
-    }
-
-    private static String url(Dialect dialect, String name) {
-        String unique = name.toLowerCase(Locale.ROOT) + "_" + UUID.randomUUID().toString().substring(0, 8);
-        if (dialect == Dialect.H2) {
-            return "jdbc:h2:mem:" + unique + ";DB_CLOSE_DELAY=-1";
-        }
-        PostgresServer.shared().freshDatabase(unique);
-        return PostgresServer.shared().jdbcUrl(unique);
-    }
-
-    private static DataSource dataSource(String url) {
-        if (url.startsWith("jdbc:h2:")) {
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL(url);
-            return ds;
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        return ds;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }
