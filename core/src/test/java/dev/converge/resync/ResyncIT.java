@@ -109,6 +109,29 @@ class ResyncIT {
             + c.node("B").conflicts());
     }
 
+    @AllDialects
+    void aSurvivorTakesOverADepartedPeersWritesThatReachedOnlyAnother(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "resync_departed", List.of("A", "B", "C"), SCHEMA, TABLES);
+        c.write("A", "INSERT INTO supplier VALUES (1, 'S1')");
+        c.write("A", "INSERT INTO product VALUES (1, 1, 'from A', 0)");
+        c.deliver("A", "B"); // A's writes reach B only; then A is gone for good
+        c.write("B", "UPDATE product SET qty = 7 WHERE id = 1"); // depends on A's insert
+        c.deliver("B", "C");
+        assertEquals(0L, count(c, "C", "SELECT count(*) FROM product"), "B's update waits at C for A's insert, which never comes");
+
+        try (SnapshotSource snapshot = c.node("B").openSnapshot()) {
+            ResyncReport report = c.node("C").resync(snapshot, ResyncProgress.NONE);
+            assertTrue(report.moved().contains(A), "C's watermark for A rose to B's: " + report);
+        }
+        assertEquals(7L, count(c, "C", "SELECT qty FROM product WHERE id = 1"), "C holds A's rows and B's update of them");
+        c.write("B", "UPDATE product SET name = 'later' WHERE id = 1");
+        c.deliver("B", "C");
+        c.deliver("C", "B");
+        assertEquals("later", c.sql("C").scalar("SELECT name FROM product WHERE id = 1"), "B's later ChangeSets apply at C as usual");
+        assertEquals(c.data("B"), c.data("C"));
+        assertTrue(c.node("C").conflicts().isEmpty(), "" + c.node("C").conflicts());
+    }
+
     private static long count(Cluster c, String id, String sql) {
         return ((Number) c.sql(id).scalar(sql)).longValue();
     }
