@@ -1,6 +1,7 @@
 package dev.converge;
 
 import dev.converge.config.ConflictScope;
+import dev.converge.apply.ApplyEngine;
 import dev.converge.config.NodeConfig;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.MalformedChangeSetException;
@@ -91,8 +92,11 @@ final class Inbound {
             int next = 0;
             while (next < batch.size() && batch.get(next).part().isEmpty()) {
                 List<ChangeSet> group = group(batch, next);
-                Group done = group.size() > 1 ? applyGroup(group, bound) : Group.FAILED;
-                if (done == Group.FAILED) {
+                Group done = applyRun(group, bound);
+                if (done == Group.FAILED && group.size() > 1) {
+                    done = applyGroup(group, bound); // one by one in one transaction, each with its own statements
+                }
+                if (done == Group.FAILED || done == Group.ALONE) {
                     // alone, with its failure contained (or the group failed: its first goes alone, the rest group again)
                     Arrival a = applyIfReady(Incoming.whole(batch.get(next)), bound);
                     if (a == Arrival.WAITS) {
@@ -146,6 +150,71 @@ final class Inbound {
      */
     private record Group(int consumed, int applied, boolean waits) {
         static final Group FAILED = new Group(-1, 0, false);
+        /** The first ChangeSet is ready but cannot go in a run ({@link ApplyEngine#applyRun}): it is applied alone. */
+        static final Group ALONE = new Group(-2, 0, false);
+    }
+
+    /**
+     * Applies the ready ChangeSets at the head of {@code group} (one origin's, in sequence order) as one set-based run
+     * in one database transaction ({@link ApplyEngine#applyRun}): their rows loaded once, written once per table and
+     * kind, with one round of bookkeeping — the statements per ChangeSet that made small transactions slow are paid per
+     * run. Those already applied are skipped. Returns {@link Group#ALONE} when the first ready one cannot go in a run,
+     * and {@link Group#FAILED} (nothing of the run stays) when the run failed as a whole: the caller then applies the
+     * group one by one, where a failure is contained to its ChangeSet.
+     */
+    private Group applyRun(List<ChangeSet> group, Binding.Bound bound) {
+        try {
+            return tx.applying((connection, ctx) -> {
+                Ready ready = ready(ctx, group, bound);
+                if (ready.run().isEmpty()) {
+                    return ready.skipped() == 0 && !ready.waits() ? Group.ALONE : new Group(ready.skipped(), 0, ready.waits());
+                }
+                int applied = bound.engine().applyRun(connection, ctx, ready.run());
+                if (applied == 0) {
+                    return ready.skipped() == 0 ? Group.ALONE : new Group(ready.skipped(), 0, false);
+                }
+                ChangeSet first = ready.run().get(0);
+                inbox.removeRun(ctx, first.origin(), first.sequence(), ready.run().get(applied - 1).sequence());
+                return new Group(ready.skipped() + applied, applied, applied == ready.run().size() && ready.waits());
+            });
+        } catch (RuntimeException e) {
+            if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
+                throw e;
+            }
+            LOG.debug("{}: a run of {} ChangeSets from {} could not be applied as one ({}); applying them one by one", config.id(),
+                group.size(), group.get(0).id(), e.toString());
+            return Group.FAILED;
+        }
+    }
+
+    /** The ChangeSets of a group already applied here (at its head), and those after them that are ready now. */
+    private record Ready(int skipped, List<ChangeSet> run, boolean waits) {
+    }
+
+    /**
+     * Which ChangeSets at the head of {@code group} are already applied, and which follow them ready to apply (each its
+     * origin's next once those before it are applied, dependencies met, every column known here); {@code waits} if
+     * one after them must wait. Reads each watermark once.
+     */
+    private Ready ready(DSLContext ctx, List<ChangeSet> group, Binding.Bound bound) {
+        NodeId origin = group.get(0).origin();
+        long watermark = PeerLedger.watermark(ctx, origin);
+        int skipped = 0;
+        while (skipped < group.size() && group.get(skipped).sequence() <= watermark) {
+            skipped++;
+        }
+        Map<NodeId, Long> watermarks = new java.util.HashMap<>();
+        List<ChangeSet> run = new java.util.ArrayList<>();
+        for (ChangeSet cs : group.subList(skipped, group.size())) {
+            long through = watermark + run.size();
+            watermarks.put(origin, through);
+            if (cs.part().isPresent() || cs.sequence() != through + 1 || !dependenciesMet(ctx, cs, watermarks)
+                || binding.misfit(cs, bound).isPresent()) {
+                return new Ready(skipped, run, true);
+            }
+            run.add(cs);
+        }
+        return new Ready(skipped, run, false);
     }
 
     /** The whole ChangeSets from {@code from} that go in one apply transaction. */
@@ -208,13 +277,26 @@ final class Inbound {
         while (progress) {
             progress = false;
             for (NodeId origin : tx.local(inbox::origins)) {
-                while (applyNextStored(origin, bound)) {
-                    applied++;
+                for (int n; (n = applyStoredRun(origin, bound)) > 0 || applyNextStored(origin, bound); ) {
+                    applied += Math.max(n, 1);
                     progress = true;
                 }
             }
         }
         return applied;
+    }
+
+    /**
+     * Applies the stored ChangeSets of {@code origin} from its next one on as one run ({@link #applyRun}); returns how
+     * many, 0 if none could go that way (the next one is then tried alone).
+     */
+    private int applyStoredRun(NodeId origin, Binding.Bound bound) {
+        List<ChangeSet> stored = tx.local(ctx -> inbox.run(ctx, origin, PeerLedger.watermark(ctx, origin) + 1, GROUP, GROUP_CHANGES));
+        if (stored.isEmpty()) {
+            return 0;
+        }
+        Group done = applyRun(stored, bound);
+        return done == Group.FAILED || done == Group.ALONE ? 0 : done.applied();
     }
 
     private boolean applyNextStored(NodeId origin, Binding.Bound bound) {
@@ -309,8 +391,14 @@ final class Inbound {
     }
 
     private boolean dependenciesMet(DSLContext ctx, ChangeSet cs) {
+        return dependenciesMet(ctx, cs, new java.util.HashMap<>());
+    }
+
+    /** As above, reading each origin's watermark once into {@code watermarks} (which may hold some already). */
+    private boolean dependenciesMet(DSLContext ctx, ChangeSet cs, Map<NodeId, Long> watermarks) {
         for (Map.Entry<NodeId, Long> dep : cs.dependencies().entrySet()) {
-            if (!dep.getKey().equals(config.id()) && PeerLedger.watermark(ctx, dep.getKey()) < dep.getValue()) {
+            if (!dep.getKey().equals(config.id())
+                && watermarks.computeIfAbsent(dep.getKey(), o -> PeerLedger.watermark(ctx, o)) < dep.getValue()) {
                 return false;
             }
         }

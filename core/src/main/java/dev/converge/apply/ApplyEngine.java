@@ -56,6 +56,7 @@ public final class ApplyEngine {
     private final Planner planner;
     private final UniqueCollisions collisions;
     private final ForeignKeyConflicts foreignKeys;
+    private final RunApply runs;
 
     /**
      * @param outbound this node's outbound queue: local transactions that committed while the apply waited for its row
@@ -71,6 +72,36 @@ public final class ApplyEngine {
         this.planner = new Planner(config, tables, resolvers, records);
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
         this.foreignKeys = new ForeignKeyConflicts(tables, records);
+        this.runs = new RunApply(config, tables, localRows, planner);
+    }
+
+    /**
+     * Applies the leading ChangeSets of {@code run} — consecutive ChangeSets of one origin, each its origin's next and
+     * with its dependencies met — as one set-based unit (see {@link RunApply}): their keys loaded once, each judged
+     * exactly as alone, their rows, versions and conflict records written once per table, the watermark, applied log
+     * and clock advanced once. Returns how many it applied: none (and nothing written) when the first cannot go in a
+     * run; fewer than all when one of them must be judged alone. Throws, and the caller must roll back and apply the run
+     * one by one, when the target refuses one of the rows or writes one otherwise than the run judged it: refused rows
+     * are settled and recorded per ChangeSet there, and nothing of the run stays.
+     */
+    public int applyRun(Connection connection, DSLContext ctx, List<ChangeSet> run) throws SQLException {
+        if (run.isEmpty() || !runs.suitable(run.get(0))) {
+            return 0;
+        }
+        ClockRow clock = lockClock(ctx);
+        RunApply.Planned planned = runs.plan(ctx, run, clock.initial());
+        if (planned.count() == 0) {
+            return 0;
+        }
+        List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(planned.writes());
+        if (!refused.isEmpty()) {
+            throw new RunApply.Diverged("the target refused " + refused.size() + " row(s) of a run, first: " + refused.get(0).reason());
+        }
+        runs.verify(ctx, planned);
+        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
+        conflicts.record(ctx, planned.records());
+        advance(ctx, run.subList(0, planned.count()), clock);
+        return planned.count();
     }
 
     /** The target side of a resync, merging a peer's snapshot with this engine's tables, resolvers and records. */
@@ -428,6 +459,31 @@ public final class ApplyEngine {
         }
         ctx.insertInto(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N).values(cs.origin().value(), cs.sequence(), n).execute();
         // greatest in SQL: the sequencer may have raised the floor since it was read
+        ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, DSL.greatest(CLOCK_FLOOR, DSL.val(Math.max(clock.floor(), ts))))
+            .where(CLOCK_ID.eq(1)).execute();
+    }
+
+    /**
+     * {@link #advance(DSLContext, ChangeSet, ClockRow)} for a run of one origin's ChangeSets in sequence order, with one
+     * statement per table instead of three per ChangeSet: the same watermark, applied-log entries and clock as applying
+     * them one after another leaves.
+     */
+    private void advance(DSLContext ctx, List<ChangeSet> run, ClockRow clock) {
+        ChangeSet last = run.get(run.size() - 1);
+        String origin = last.origin().value();
+        long ts = run.stream().mapToLong(cs -> cs.timestamp().asLong()).max().orElseThrow();
+        String deps = dependencies(last);
+        int updated = ctx.update(APPLIED).set(APPLIED_SEQ, last.sequence()).set(APPLIED_TS, DSL.greatest(APPLIED_TS, DSL.val(ts)))
+            .set(APPLIED_DEPS, deps).where(APPLIED_ORIGIN.eq(origin)).execute();
+        if (updated == 0) {
+            ctx.insertInto(APPLIED).columns(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_TS, APPLIED_DEPS).values(origin, last.sequence(), ts, deps).execute();
+        }
+        var log = ctx.insertInto(APPLIED_LOG).columns(ALOG_ORIGIN, ALOG_SEQ, ALOG_N);
+        long n = clock.appliedN();
+        for (ChangeSet cs : run) {
+            log = log.values(origin, cs.sequence(), ++n);
+        }
+        log.execute();
         ctx.update(CLOCK).set(CLOCK_APPLIED_N, n).set(CLOCK_FLOOR, DSL.greatest(CLOCK_FLOOR, DSL.val(Math.max(clock.floor(), ts))))
             .where(CLOCK_ID.eq(1)).execute();
     }

@@ -48,27 +48,52 @@ final class LocalRows {
     }
 
     Map<TableKey, LocalRow> load(DSLContext ctx, ChangeSet cs, HybridTimestamp initial) {
-        Map<String, List<RowKey>> keysByTable = new LinkedHashMap<>();
+        Map<TableKey, Held> held = loadHeld(ctx, cs.changes());
+        Map<TableKey, LocalRow> out = new HashMap<>();
         for (Change c : cs.changes()) {
-            keysByTable.computeIfAbsent(tables.get(c.table()).name(), k -> new ArrayList<>()).add(c.key());
+            Held h = held.get(heldKey(c));
+            out.put(TableKey.of(c), judge(h.table(), cs, h.row(), h.version(), initial));
+        }
+        return out;
+    }
+
+    /**
+     * What this node holds for one key, before it is judged against a particular ChangeSet: the row (null if missing)
+     * and its version (null if none; a local write's version carries its sequence once it has one).
+     */
+    record Held(BoundTable table, RowImage row, RowVersion version) {
+    }
+
+    /** The key {@link #loadHeld} files a change's row under: its table's own name, so spellings of a name agree. */
+    TableKey heldKey(Change c) {
+        return new TableKey(tables.get(c.table()).name(), c.key());
+    }
+
+    /**
+     * The rows (locked) and versions of every key {@code changes} touch, by {@link #heldKey}: one query per table and
+     * chunk of keys for the rows, one sequencing pass, then one per table and chunk for the versions. A run of several
+     * ChangeSets loads its keys here once.
+     */
+    Map<TableKey, Held> loadHeld(DSLContext ctx, Collection<Change> changes) {
+        Map<String, java.util.LinkedHashSet<RowKey>> keysByTable = new LinkedHashMap<>();
+        for (Change c : changes) {
+            keysByTable.computeIfAbsent(tables.get(c.table()).name(), k -> new java.util.LinkedHashSet<>()).add(c.key());
         }
         Map<String, Map<RowKey, RowImage>> rowsByTable = new HashMap<>();
-        for (Map.Entry<String, List<RowKey>> e : keysByTable.entrySet()) {
-            rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), e.getValue()));
+        for (Map.Entry<String, java.util.LinkedHashSet<RowKey>> e : keysByTable.entrySet()) {
+            rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), new ArrayList<>(e.getValue())));
         }
         // a user transaction this apply waited for has committed its rows: its net effect gives them their versions
         outbound.sequence(ctx);
-        Map<TableKey, LocalRow> out = new HashMap<>();
-        Map<String, Long> deps = dependencies(cs);
-        for (Map.Entry<String, List<RowKey>> e : keysByTable.entrySet()) {
+        Map<TableKey, Held> out = new HashMap<>();
+        for (Map.Entry<String, java.util.LinkedHashSet<RowKey>> e : keysByTable.entrySet()) {
             BoundTable t = tables.get(e.getKey());
             Map<RowKey, RowImage> rows = rowsByTable.get(e.getKey());
-            Map<RowKey, RowVersion> versions = versions(ctx, t, e.getValue());
+            Map<RowKey, RowVersion> versions = versions(ctx, t, new ArrayList<>(e.getValue()));
             Map<String, Long> localSeqs = localSequences(ctx, versions.values());
-            for (Change c : cs.changes()) {
-                if (tables.get(c.table()) == t) {
-                    out.put(TableKey.of(c), local(t, cs.origin().value(), deps, rows.get(c.key()), versions.get(c.key()), localSeqs, initial));
-                }
+            for (RowKey key : e.getValue()) {
+                RowVersion v = versions.get(key);
+                out.put(new TableKey(t.name(), key), new Held(t, rows.get(key), v == null ? null : withSequence(v, localSeqs)));
             }
         }
         return out;
@@ -85,17 +110,21 @@ final class LocalRows {
         Map<String, Long> localSeqs = localSequences(ctx, versions.values());
         Map<RowKey, LocalRow> out = new HashMap<>();
         for (RowKey k : keys) {
-            out.put(k, local(t, "", Map.of(), rows.get(k), versions.get(k), localSeqs, initial));
+            RowVersion v = versions.get(k);
+            out.put(k, local(t, "", Map.of(), rows.get(k), v == null ? null : withSequence(v, localSeqs), initial));
         }
         return out;
     }
 
-    private LocalRow local(BoundTable t, String writer, Map<String, Long> deps, RowImage row, RowVersion stored, Map<String, Long> localSeqs,
-                           HybridTimestamp initial) {
-        if (stored == null) {
+    /** What {@code cs} meets at a key where this node holds {@code row} (null: missing) with {@code version} (null: none). */
+    LocalRow judge(BoundTable t, ChangeSet cs, RowImage row, RowVersion version, HybridTimestamp initial) {
+        return local(t, cs.origin().value(), dependencies(cs), row, version, initial);
+    }
+
+    private static LocalRow local(BoundTable t, String writer, Map<String, Long> deps, RowImage row, RowVersion v, HybridTimestamp initial) {
+        if (v == null) {
             return new LocalRow(Optional.ofNullable(row), Optional.empty(), initial, Optional.empty(), true, Optional.empty());
         }
-        RowVersion v = withSequence(stored, localSeqs);
         Optional<RowImage> shadow = v.deleted() ? v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t::canonical).map(t.spec()::project) : Optional.empty();
         return new LocalRow(Optional.ofNullable(row), shadow, HybridTimestamp.fromLong(v.timestamp()), Optional.of(NodeId.of(v.origin())),
             v.seenBy(writer, deps), Optional.of(v));

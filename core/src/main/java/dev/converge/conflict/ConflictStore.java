@@ -1,5 +1,8 @@
 package dev.converge.conflict;
 
+import dev.converge.shadow.Recordset;
+import org.jooq.Field;
+
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.clock.HybridTimestamp;
@@ -35,20 +38,38 @@ public final class ConflictStore {
         this.self = self;
     }
 
-    /** Writes the records (their ids are ignored and assigned by the database) in one statement. */
+    /**
+     * Writes the records (their ids are ignored and assigned by the database) in one statement: on PostgreSQL over a
+     * {@link Recordset} (one bound value however many records: a run of small ChangeSets records hundreds at once, and
+     * rendering as many rows of bound values cost more than the database's work), elsewhere as a multi-row insert.
+     */
     public void record(DSLContext ctx, List<ConflictRecord> records) {
         if (records.isEmpty()) {
             return;
         }
-        var insert = ctx.insertInto(CONFLICTS).columns(C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE,
-            C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL,
-            C_LOCAL_SEQ);
+        List<Field<?>> columns = List.of(C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW, C_LOCAL_TS, C_LOCAL_ORIGIN,
+            C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL, C_LOCAL_SEQ);
+        List<Object[]> rows = new java.util.ArrayList<>(records.size());
         for (ConflictRecord r : records) {
-            insert = insert.values(LocalDateTime.ofInstant(r.detectedTime(), ZoneOffset.UTC), r.type().word(), r.table(),
+            rows.add(new Object[] {LocalDateTime.ofInstant(r.detectedTime(), ZoneOffset.UTC), r.type().word(), r.table(),
                 r.key().map(k -> json(k.values())).orElse(null), image(r.localImage()), image(r.remoteImage()), image(r.shadowImage()),
                 r.localTimestamp().map(HybridTimestamp::asLong).orElse(null), r.localOrigin().map(NodeId::value).orElse(null),
                 r.remoteTimestamp().asLong(), r.remoteOrigin().value(), r.changeSet().sequence(), r.scope().word(), r.resolver(),
-                r.outcome().word(), r.status().word(), r.detail().orElse(null), r.localSequence().orElse(null));
+                r.outcome().word(), r.status().word(), r.detail().orElse(null), r.localSequence().orElse(null)});
+        }
+        if (records.size() > 1 && ctx.dialect().family() == org.jooq.SQLDialect.POSTGRES && records.size() <= Recordset.MAX_ROWS) {
+            java.util.Optional<String> json = Recordset.json(columns.stream().map(Field::getName).toList(), rows);
+            if (json.isPresent()) {
+                List<Field<?>> source = columns.stream().<Field<?>>map(f -> org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("cv_v", f.getName()),
+                    f.getDataType())).toList();
+                ctx.insertInto(CONFLICTS, columns).select(org.jooq.impl.DSL.select(source).from(Recordset.of(CONFLICTS, json.get(), "cv_v")))
+                    .execute();
+                return;
+            }
+        }
+        var insert = ctx.insertInto(CONFLICTS, columns);
+        for (Object[] row : rows) {
+            insert = insert.values(row);
         }
         insert.execute();
     }

@@ -106,6 +106,32 @@ public final class InboundQueue {
             .fetchOptional(INBOX_PAYLOAD).map(ChangeSetCodec::fromJson);
     }
 
+    /**
+     * The stored whole ChangeSets of {@code origin} from sequence {@code from} on without a gap, in order: at most
+     * {@code limit} of them, and no more once they hold {@code maxChanges} changes (the first is always taken). One
+     * query; empty if {@code from} is not stored whole.
+     */
+    public List<ChangeSet> run(DSLContext ctx, NodeId origin, long from, int limit, int maxChanges) {
+        List<ChangeSet> out = new java.util.ArrayList<>();
+        int changes = 0;
+        for (var r : ctx.select(INBOX_SEQ, INBOX_PAYLOAD).from(INBOX).where(INBOX_ORIGIN.eq(origin.value())).and(INBOX_SEQ.ge(from))
+            .and(INBOX_SEQ.lt(from + limit)).orderBy(INBOX_SEQ).fetch()) {
+            if (r.value1() != from + out.size() || (!out.isEmpty() && changes >= maxChanges)) {
+                break;
+            }
+            ChangeSet cs = ChangeSetCodec.fromJson(r.value2());
+            changes += cs.changes().size();
+            out.add(cs);
+        }
+        return out;
+    }
+
+    /** Removes ChangeSets {@code from} to {@code through} of {@code origin} (a run applied together), whole or in parts. */
+    public void removeRun(DSLContext ctx, NodeId origin, long from, long through) {
+        ctx.deleteFrom(INBOX).where(INBOX_ORIGIN.eq(origin.value())).and(INBOX_SEQ.between(from, through)).execute();
+        ctx.deleteFrom(INBOX_PARTS).where(IPART_ORIGIN.eq(origin.value())).and(IPART_SEQ.between(from, through)).execute();
+    }
+
     /** Removes ChangeSet {@code sequence} of {@code origin}, whole or every part of it. */
     public void remove(DSLContext ctx, NodeId origin, long sequence) {
         ctx.deleteFrom(INBOX).where(INBOX_ORIGIN.eq(origin.value())).and(INBOX_SEQ.eq(sequence)).execute();
