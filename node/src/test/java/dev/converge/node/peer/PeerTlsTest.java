@@ -82,8 +82,9 @@ class PeerTlsTest {
             mesh.sql("b").execute("insert into item values (100, 'from b', 1)");
             Await.until(() -> {
                 NodeStatus.PeerStatus b = mesh.running("a").status().peers().get(0);
-                return Boolean.FALSE.equals(b.reachable()) && b.lastError() != null;
-            }, BOUND, "a's link to b has failed");
+                // the first attempt may come before b listens (connection refused): wait for the certificate's refusal
+                return Boolean.FALSE.equals(b.reachable()) && b.lastError() != null && b.lastError().contains("not trusted here");
+            }, BOUND, "a's link to b has failed on b's certificate");
             NodeStatus.PeerStatus b = mesh.running("a").status().peers().get(0);
             assertTrue(b.lastError().contains("peer b is unavailable: the certificate 127.0.0.1 presents is not trusted here "
                 + "(add it, or the CA that signed it, to tls.truststore)"), b.lastError());
