@@ -90,11 +90,25 @@ final class Resync {
                 continue;
             }
             Optional<RowKey> after = Optional.empty();
-            do {
+            while (true) {
+                // read and ask outside the apply transaction: the source may be slow to answer, and nothing is locked meanwhile
                 Optional<RowKey> from = after;
-                after = tx.applying((c, ctx) -> target.orphans(c, ctx, table, from, PAGE, header, keys -> feed.known(table, keys), removed));
+                List<RowKey> keys = tx.local(ctx -> target.keyPage(ctx, table, from, PAGE));
+                if (keys.isEmpty()) {
+                    break;
+                }
+                Set<RowKey> theirs = feed.known(table, keys);
+                List<RowKey> unknown = keys.stream().filter(k -> !theirs.contains(k)).toList();
+                tx.applying((c, ctx) -> {
+                    target.removeOrphans(c, ctx, table, unknown, header, removed);
+                    return null;
+                });
                 progress.handled("orphans", table, handled);
-            } while (after.isPresent());
+                if (keys.size() < PAGE) {
+                    break;
+                }
+                after = Optional.of(keys.get(keys.size() - 1));
+            }
         }
         long stored = storeInbox(feed, progress);
         List<NodeId> moved = tx.applying((c, ctx) -> target.advance(ctx, header));

@@ -438,10 +438,15 @@ public final class ApplyEngine {
     // ---- the node's clock row and the origin's watermark ------------------------------------------------------------
 
     /** The clock row as read (and locked) at the start of an apply. */
-    private record ClockRow(long floor, long appliedN, HybridTimestamp initial) {
+    /** The clock row, read under its lock: the floor, the applied log's counter and the initial timestamp. */
+    record ClockRow(long floor, long appliedN, HybridTimestamp initial) {
     }
 
-    private static ClockRow lockClock(DSLContext ctx) {
+    /**
+     * Locks the clock row for the rest of the caller's transaction: every apply of this node (ChangeSets, runs,
+     * snapshot pages) takes it first, so two of them never interleave and the applied log's counter never races.
+     */
+    static ClockRow lockClock(DSLContext ctx) {
         Record clock = ctx.select(CLOCK_FLOOR, CLOCK_APPLIED_N, CLOCK_INITIAL).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         return new ClockRow(clock.get(CLOCK_FLOOR), clock.get(CLOCK_APPLIED_N), HybridTimestamp.fromLong(clock.get(CLOCK_INITIAL)));
     }

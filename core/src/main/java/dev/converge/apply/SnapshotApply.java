@@ -42,12 +42,12 @@ import org.jooq.impl.DSL;
  *       latest writer that had seen what the snapshot had, and the table's resolver decides, as when the write itself
  *       arrives (the conflict is detected, resolved and recorded by {@link ApplyEngine}).</li>
  * </ul>
- * A row here that the snapshot does not know at all ({@link #orphans}) was deleted at the source and its tombstone
+ * A row here that the snapshot does not know at all ({@link #removeOrphans}) was deleted at the source and its tombstone
  * purged if the source had every write of it (deleted here too); one written here since is kept (it replicates as
  * usual); one from before replication is kept and recorded for a person.
  *
- * <p>Stateless; every method runs in the caller's apply transaction (capture off) and locks the clock row first, as
- * apply does, so it never interleaves with an apply of this node. Thread-safe.
+ * <p>Stateless; every method but {@link #keyPage} (a plain read) runs in the caller's apply transaction (capture off)
+ * and locks the clock row first, as apply does, so it never interleaves with an apply of this node. Thread-safe.
  */
 public final class SnapshotApply {
     private final NodeId self;
@@ -80,7 +80,7 @@ public final class SnapshotApply {
     public Merged merge(Connection connection, DSLContext ctx, String table, List<SnapshotRow> page, SnapshotHeader header)
         throws SQLException {
         BoundTable t = tables.get(table);
-        HybridTimestamp initial = lockClock(ctx);
+        HybridTimestamp initial = ApplyEngine.lockClock(ctx).initial();
         Map<String, Long> here = appliedHere(ctx);
         Map<String, Long> seen = header.seen();
         Map<RowKey, LocalRow> locals = localRows.load(ctx, t, page.stream().map(SnapshotRow::key).toList(), initial);
@@ -147,48 +147,53 @@ public final class SnapshotApply {
     }
 
     /**
-     * Rows of {@code table} here that the snapshot does not know: reads a page of this node's rows after {@code after}
-     * (empty: from the first), asks {@code known} which of their keys the snapshot holds, and settles the others (see the
-     * class comment). Returns where the next page starts, empty after the last.
+     * One page of {@code table}'s keys here, in key order after {@code after}: what the orphan pass asks the source
+     * about. A plain read, outside any apply transaction, so that asking the source (over the network) holds no lock;
+     * {@link #removeOrphans} judges the keys the source does not know under the clock lock, reading them again.
      */
-    public Optional<RowKey> orphans(Connection connection, DSLContext ctx, String table, Optional<RowKey> after, int limit,
-                                    SnapshotHeader header, Function<List<RowKey>, Set<RowKey>> known, int[] removed) throws SQLException {
+    public List<RowKey> keyPage(DSLContext ctx, String table, Optional<RowKey> after, int limit) {
         BoundTable t = tables.get(table);
-        HybridTimestamp initial = lockClock(ctx);
-        List<RowImage> rows = RowReader.page(ctx, t, DSL.noCondition(), after.map(t::typedKey), limit);
-        if (rows.isEmpty()) {
-            return Optional.empty();
+        return RowReader.page(ctx, t, DSL.noCondition(), after.map(t::typedKey), limit).stream().map(t::keyOf).toList();
+    }
+
+    /**
+     * Judges rows here that the snapshot does not know ({@code unknown}, keys of {@code table} the source answered it
+     * does not hold, live or as a tombstone): one whose every write the source had was deleted there (and its tombstone
+     * purged), so it goes here too; one written here since the source's position is kept (it replicates as usual); one
+     * from before replication is kept and recorded for a person; one gone since the keys were read is skipped. Adds the
+     * rows deleted to {@code removed[0]}.
+     */
+    public void removeOrphans(Connection connection, DSLContext ctx, String table, List<RowKey> unknown, SnapshotHeader header,
+                              int[] removed) throws SQLException {
+        if (unknown.isEmpty()) {
+            return;
         }
-        List<RowKey> keys = rows.stream().map(t::keyOf).toList();
-        Set<RowKey> theirs = known.apply(keys);
-        List<RowKey> unknown = keys.stream().filter(k -> !theirs.contains(k)).toList();
-        if (!unknown.isEmpty()) {
-            Map<RowKey, LocalRow> locals = localRows.load(ctx, t, unknown, initial);
-            Map<String, Long> seen = header.seen();
-            List<RowWriter.Write> deletes = new ArrayList<>();
-            List<ConflictRecord> differences = new ArrayList<>();
-            for (RowKey k : unknown) {
-                LocalRow local = locals.get(k);
-                if (local.row().isEmpty()) {
-                    continue;
-                }
-                if (local.version().isEmpty()) {
-                    differences.add(records.snapshotDifference(t, k, local.row().get(), Optional.empty(), header.source(), initial,
-                        header.sequence(), "only this node holds this row, from before replication: kept here, not replicated"));
-                } else if (allIn(local.version().get(), seen)) {
-                    deletes.add(new RowWriter.DeleteRow(t, k)); // the source had it, deleted it, and forgot the tombstone
-                }
+        BoundTable t = tables.get(table);
+        HybridTimestamp initial = ApplyEngine.lockClock(ctx).initial();
+        Map<RowKey, LocalRow> locals = localRows.load(ctx, t, unknown, initial);
+        Map<String, Long> seen = header.seen();
+        List<RowWriter.Write> deletes = new ArrayList<>();
+        List<ConflictRecord> differences = new ArrayList<>();
+        for (RowKey k : unknown) {
+            LocalRow local = locals.get(k);
+            if (local.row().isEmpty()) {
+                continue;
             }
-            List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(deletes);
-            for (RowWriter.Rejection no : refused) {
-                RowKey k = ((RowWriter.DeleteRow) deletes.get(no.index())).key();
-                differences.add(records.snapshotDifference(t, k, locals.get(k).row().get(), Optional.empty(), header.source(), initial,
-                    header.sequence(), "deleted at " + header.source() + ", but this node refuses to delete it: " + no.reason()));
+            if (local.version().isEmpty()) {
+                differences.add(records.snapshotDifference(t, k, local.row().get(), Optional.empty(), header.source(), initial,
+                    header.sequence(), "only this node holds this row, from before replication: kept here, not replicated"));
+            } else if (allIn(local.version().get(), seen)) {
+                deletes.add(new RowWriter.DeleteRow(t, k)); // the source had it, deleted it, and forgot the tombstone
             }
-            conflicts.record(ctx, differences);
-            removed[0] += deletes.size() - refused.size();
         }
-        return rows.size() < limit ? Optional.empty() : Optional.of(keys.get(keys.size() - 1));
+        List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(deletes);
+        for (RowWriter.Rejection no : refused) {
+            RowKey k = ((RowWriter.DeleteRow) deletes.get(no.index())).key();
+            differences.add(records.snapshotDifference(t, k, locals.get(k).row().get(), Optional.empty(), header.source(), initial,
+                header.sequence(), "deleted at " + header.source() + ", but this node refuses to delete it: " + no.reason()));
+        }
+        conflicts.record(ctx, differences);
+        removed[0] += deletes.size() - refused.size();
     }
 
     /**
@@ -198,7 +203,7 @@ public final class SnapshotApply {
      * applied leave the inbox. Returns the origins moved.
      */
     public List<NodeId> advance(DSLContext ctx, SnapshotHeader header) {
-        lockClock(ctx);
+        ApplyEngine.lockClock(ctx);
         var clock = ctx.select(CLOCK_APPLIED_N, CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne();
         long n = clock.value1();
         Map<NodeId, SnapshotHeader.Applied> marks = new HashMap<>(header.applied());
@@ -289,8 +294,4 @@ public final class SnapshotApply {
             v.deletedImage(), v.concurrent(), v.columns(), v.decision());
     }
 
-    private static HybridTimestamp lockClock(DSLContext ctx) {
-        Long initial = ctx.select(CLOCK_INITIAL).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne(CLOCK_INITIAL);
-        return HybridTimestamp.fromLong(initial);
-    }
 }

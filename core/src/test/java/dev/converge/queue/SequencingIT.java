@@ -118,6 +118,9 @@ class SequencingIT {
         CountDownLatch start = new CountDownLatch(1);
         CountDownLatch sequencing = new CountDownLatch(1); // the writers start once the sequencer runs: they must overlap
         CountDownLatch done = new CountDownLatch(threads);
+        // halfway, each writer waits for a second sequencing pass, so that one surely runs among the writes even on a
+        // machine so loaded that the first pass would otherwise outlast every writer
+        java.util.concurrent.atomic.AtomicInteger passesDone = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {
             List<Future<?>> writers = new ArrayList<>();
@@ -129,6 +132,10 @@ class SequencingIT {
                         start.await();
                         sequencing.await();
                         for (int i = 0; i < perThread; i++) {
+                            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                            while (i == perThread / 2 && passesDone.get() < 2 && System.nanoTime() < deadline) {
+                                Thread.sleep(1);
+                            }
                             int key = thread * 1000 + i;
                             execute(conn, "INSERT INTO pers VALUES (" + key + ", 'w" + thread + "', 'MS')");
                             execute(conn, "UPDATE counter SET n = n + 1 WHERE id = 1");
@@ -146,6 +153,7 @@ class SequencingIT {
                 do {
                     a.outboundFor(B, 1);
                     passes++;
+                    passesDone.incrementAndGet();
                     sequencing.countDown();
                 } while (done.getCount() > 0);
                 return passes;
