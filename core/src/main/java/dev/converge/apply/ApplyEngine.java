@@ -71,7 +71,7 @@ public final class ApplyEngine {
         this.localRows = new LocalRows(tables, outbound);
         this.planner = new Planner(config, tables, resolvers, records);
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
-        this.foreignKeys = new ForeignKeyConflicts(tables, records);
+        this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records);
         this.runs = new RunApply(config, tables, localRows, planner);
     }
 
@@ -334,6 +334,7 @@ public final class ApplyEngine {
     private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
                               List<Deferred> deferred) throws SQLException {
         boolean whole = deferred == null;
+        Savepoint before = connection.setSavepoint();
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {
@@ -342,7 +343,6 @@ public final class ApplyEngine {
                 writers.add(p);
             });
         }
-        Savepoint before = connection.setSavepoint();
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         List<Plan> finals = new ArrayList<>(plans);
         List<Plan> refusedPlans = new ArrayList<>();
@@ -353,7 +353,7 @@ public final class ApplyEngine {
             // a part's refused row may be settled by a later part: collisions are judged for whole ChangeSets only
             Optional<Plan> collided = raced.isPresent() || !whole ? Optional.empty() : collisions.settle(connection, ctx, cs, p, initial);
             Optional<Plan> orphaned = raced.isPresent() || collided.isPresent() || !whole ? Optional.empty()
-                : foreignKeys.settle(connection, ctx, cs, p);
+                : foreignKeys.settle(connection, ctx, cs, p, initial);
             Plan replanned = raced.or(() -> collided).or(() -> orphaned).orElseGet(() -> refused(cs, p, r.reason()));
             if (!whole && replanned.lost() && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 deferred.add(new Deferred(cs.withChanges(List.of(p.change())), p)); // its order may lie in a later part
