@@ -335,6 +335,15 @@ public final class ApplyEngine {
                               List<Deferred> deferred) throws SQLException {
         boolean whole = deferred == null;
         Savepoint before = connection.setSavepoint();
+        if (whole) {
+            // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
+            List<Plan> judged = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial);
+            if (judged != plans && transactionScopeLoss(judged)) {
+                connection.rollback(before);
+                return reject(ctx, cs, judged, List.of());
+            }
+            plans = judged;
+        }
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {

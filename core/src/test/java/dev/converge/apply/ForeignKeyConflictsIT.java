@@ -184,6 +184,58 @@ class ForeignKeyConflictsIT {
         assertSameEverywhere(c);
     }
 
+    @AllDialects
+    void aCascadeDoesNotReachAConcurrentChildUnjudgedAndAWinningDeleteLeavesTheSameTombstonesEverywhere(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_cascade", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // takes product 1 with it at A
+        c.deliver("A", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "no product at " + node);
+        }
+        assertSameEverywhere(c);
+        ConflictRecord atB = constraintAt(c, "B");
+        assertEquals(Outcome.APPLIED_REMOTE, atB.outcome());
+        assertTrue(atB.detail().orElseThrow().toLowerCase(java.util.Locale.ROOT).contains("p {cod=1023}"), "the record names the product the delete took: " + atB.detail());
+
+        // the product's tombstone carries the delete's stamp everywhere: a late update of it is judged alike
+        c.tick(1000);
+        c.write("B", "INSERT INTO f VALUES (12, 'Scule SRL')");
+        c.sync();
+        assertSameEverywhere(c);
+    }
+
+    @AllDialects
+    void aCascadeLosesToAConcurrentLaterChildOnEveryPeer(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_cascade_child", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.tick(1000);
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1023)), upper(c.sql(node).query("SELECT cod FROM p")), "only the new product at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    @AllDialects
+    void setNullActsOnAConcurrentChildOnlyWhenTheDeleteWinsAndLeavesTheSameVersionsEverywhere(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_set_null", schemaOnDelete("SET NULL"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p WHERE f_id IS NOT NULL")).longValue(), node);
+            assertEquals(2L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "both products stay at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
     private static List<Map<String, Object>> upper(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> {
             Map<String, Object> out = new java.util.HashMap<>();
