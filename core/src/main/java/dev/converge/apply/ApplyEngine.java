@@ -150,7 +150,7 @@ public final class ApplyEngine {
                 written += r.rowsWritten();
                 recorded += r.conflicts();
             }
-            int refused = settleDeferred(connection, ctx, deferred);
+            int refused = settleDeferred(connection, ctx, deferred, clock.initial());
             written += deferred.size() - refused;
             recorded += refused;
         } catch (PartRejected rejected) {
@@ -173,35 +173,44 @@ public final class ApplyEngine {
 
     /**
      * Writes the deferred rows again, now that every part is written (settling them as one ChangeSet's rows are
-     * settled); records those still refused as constraint conflicts, or rejects the whole ChangeSet if one of them is
-     * of a table at transaction scope. Returns how many are still refused.
+     * settled); a row still refused by a foreign key between concurrent writes is decided as in a whole ChangeSet
+     * ({@link ForeignKeyConflicts}), now that the order within the transaction is no longer what refuses it. Records
+     * the others still refused as constraint conflicts, or rejects the whole ChangeSet if a row that lost or stays
+     * refused is of a table at transaction scope. Returns how many are not written.
      */
-    private int settleDeferred(Connection connection, DSLContext ctx, List<Deferred> deferred) throws SQLException {
+    private int settleDeferred(Connection connection, DSLContext ctx, List<Deferred> deferred, HybridTimestamp initial) throws SQLException {
         if (deferred.isEmpty()) {
             return 0;
         }
         List<RowWriter.Rejection> still = new RowWriter(connection, ctx).execute(deferred.stream().map(d -> d.plan().write().orElseThrow()).toList());
-        java.util.Set<Integer> refusedAt = new java.util.HashSet<>();
-        List<ConflictRecord> refused = new ArrayList<>();
+        Map<Integer, Plan> judged = new java.util.HashMap<>();
+        List<ConflictRecord> recorded = new ArrayList<>();
+        List<ConflictRecord> lost = new ArrayList<>();
+        int notWritten = 0;
         boolean transactionScope = false;
         for (RowWriter.Rejection r : still) {
             Deferred d = deferred.get(r.index());
-            refusedAt.add(r.index());
-            refused.add(refused(d.cs(), d.plan(), r.reason()).record().orElseThrow());
-            transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
+            Plan p = foreignKeys.settle(connection, ctx, d.cs(), d.plan(), initial).orElseGet(() -> refused(d.cs(), d.plan(), r.reason()));
+            judged.put(r.index(), p);
+            p.record().ifPresent(recorded::add);
+            if (p.lost() || p.record().isEmpty()) {
+                notWritten++; // lost, parked, or dropped unrecorded (ignore)
+            }
+            if (p.lost()) {
+                p.record().ifPresent(lost::add);
+                transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
+            }
         }
         if (transactionScope) {
-            throw new PartRejected(refused.stream().map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
+            throw new PartRejected(lost.stream().map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
         }
         List<Plan> settled = new ArrayList<>();
         for (int i = 0; i < deferred.size(); i++) {
-            if (!refusedAt.contains(i)) {
-                settled.add(deferred.get(i).plan());
-            }
+            settled.add(judged.getOrDefault(i, deferred.get(i).plan()));
         }
         writeVersions(ctx, settled);
-        conflicts.record(ctx, refused);
-        return refused.size();
+        conflicts.record(ctx, recorded);
+        return notWritten;
     }
 
     /**
@@ -335,15 +344,17 @@ public final class ApplyEngine {
                               List<Deferred> deferred) throws SQLException {
         boolean whole = deferred == null;
         Savepoint before = connection.setSavepoint();
-        if (whole) {
-            // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
-            List<Plan> judged = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial);
-            if (judged != plans && transactionScopeLoss(judged)) {
-                connection.rollback(before);
-                return reject(ctx, cs, judged, List.of());
+        // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
+        List<Plan> judged = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial);
+        if (judged != plans && transactionScopeLoss(judged)) {
+            connection.rollback(before);
+            if (!whole) {
+                throw new PartRejected(judged.stream().filter(Plan::lost).flatMap(p -> p.record().stream())
+                    .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
             }
-            plans = judged;
+            return reject(ctx, cs, judged, List.of());
         }
+        plans = judged;
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {

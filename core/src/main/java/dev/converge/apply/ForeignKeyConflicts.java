@@ -63,7 +63,8 @@ import org.jooq.impl.DSL;
  * its own version). {@code ignore} drops the incoming write unrecorded, {@code manual} parks it; a resolver that fails
  * parks it with the reason. Recorded as {@code constraint} conflicts of the incoming row, under the parent table's
  * rule, with what was done. Only keys that refer to a replicated table's primary key with {@code RESTRICT}, {@code NO
- * ACTION}, {@code CASCADE} or {@code SET NULL} are judged; a parent without a tombstone (deleted before replication, or
+ * ACTION}, {@code CASCADE} or {@code SET NULL} are judged (for a transaction in parts, its rows still refused after
+ * the last part, and its deletes part by part); a parent without a tombstone (deleted before replication, or
  * purged), a delete in the child's causal past, an {@code ON DELETE SET DEFAULT} key, or a row still refused after
  * this stays a parked {@code constraint} conflict. Undone as a whole (savepoint) when the row still cannot be written.
  *
@@ -111,15 +112,20 @@ final class ForeignKeyConflicts {
     List<Plan> beforeDeletes(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial)
         throws SQLException {
         List<Plan> out = null;
+        Set<List<Object>> written = null;
         for (int i = 0; i < plans.size(); i++) {
             Plan p = plans.get(i);
             if (!(p.write().orElse(null) instanceof RowWriter.DeleteRow d) || !actedOn.contains(d.table().name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
+            written = written == null ? written(plans) : written;
             Savepoint start = connection.setSavepoint();
-            Optional<Plan> judged = parentDelete(connection, ctx, cs, p, initial, Optional.of(written(plans)));
+            Optional<Plan> judged = parentDelete(connection, ctx, cs, p, initial, Optional.of(written));
             if (judged.isEmpty()) {
                 connection.rollback(start);
+            }
+            connection.releaseSavepoint(start); // one per delete: a large transaction must not pile them up
+            if (judged.isEmpty()) {
                 continue;
             }
             out = out == null ? new ArrayList<>(plans) : out;
