@@ -173,8 +173,8 @@ final class ForeignKeyConflicts {
             if (g.tomb() == null || !judged(r)) {
                 return Optional.empty(); // no concurrent delete to judge against, or a key this does not judge: a person decides
             }
-            Conflict subject = planner.parentConflict(cs, new Change.Insert(g.table().name(), g.key(), g.image(), c.timestamp()),
-                Optional.empty(), Optional.of(g.image()), g.deleteStamp());
+            Change kept = new Change.Insert(g.table().name(), g.key(), g.image(), c.timestamp());
+            Conflict subject = planner.parentConflict(cs, g.table().name(), kept, Optional.empty(), Optional.of(g.image()), g.deleteStamp());
             Planner.Verdict v = planner.decideConstraint(subject, ctx);
             resolver = resolver == null ? v.resolver() : resolver;
             Resolution answer = v.resolution();
@@ -337,7 +337,7 @@ final class ForeignKeyConflicts {
         if (parentRow.isEmpty()) {
             return Optional.empty();
         }
-        Conflict subject = planner.parentConflict(cs, c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
+        Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
         Planner.Verdict v = planner.decideConstraint(subject, ctx);
         String against = "row " + newest.get().describe() + " refers to it and was written concurrently (" + newest.get().stamp() + ")";
         if (v.failure().isPresent()) {

@@ -126,18 +126,17 @@ final class Planner {
 
     /**
      * A foreign-key conflict between a parent row's delete and a concurrent write of a row referring to it (see {@link
-     * ForeignKeyConflicts}), as the parent table's resolver sees it: a {@code constraint} conflict about the parent row,
+     * ForeignKeyConflicts}), as the resolver of the parent's {@code table} (its name as the node spells it) sees it: a {@code constraint} conflict about the parent row,
      * between the incoming write and the local one. The side that keeps the parent is a write of its image ({@code
      * remote} an insert of it, or {@code local} the row as it is), stamped with the referring row's write; the other
      * side is the delete ({@code remote} a delete, or {@code shadow} the deleted image with an empty {@code local}).
      */
-    Conflict parentConflict(ChangeSet cs, Change remote, Optional<RowImage> local, Optional<RowImage> shadow,
+    Conflict parentConflict(ChangeSet cs, String table, Change remote, Optional<RowImage> local, Optional<RowImage> shadow,
                             dev.converge.conflict.Stamp localWrite) {
-        BoundTable t = tables.get(remote.table());
         dev.converge.conflict.LocalVersion version = new dev.converge.conflict.LocalVersion(List.of(localWrite), Map.of(), localWrite);
-        return new Conflict(ConflictType.CONSTRAINT, t.name(), remote.key(), remote, cs.origin(), config.priorityOf(cs.origin()), local,
+        return new Conflict(ConflictType.CONSTRAINT, table, remote.key(), remote, cs.origin(), config.priorityOf(cs.origin()), local,
             shadow, localWrite.timestamp(), localWrite.origin(), localWrite.origin().map(config::priorityOf).orElse(0),
-            config.scopeOf(t.name()), version, cs.sequence());
+            config.scopeOf(table), version, cs.sequence());
     }
 
     /** What the table's resolver answered to a conflict, or why it answered nothing. */
