@@ -71,7 +71,7 @@ public final class ApplyEngine {
         this.localRows = new LocalRows(tables, outbound);
         this.planner = new Planner(config, tables, resolvers, records);
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
-        this.foreignKeys = new ForeignKeyConflicts(tables, records);
+        this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records);
         this.runs = new RunApply(config, tables, localRows, planner);
     }
 
@@ -150,7 +150,7 @@ public final class ApplyEngine {
                 written += r.rowsWritten();
                 recorded += r.conflicts();
             }
-            int refused = settleDeferred(connection, ctx, deferred);
+            int refused = settleDeferred(connection, ctx, deferred, clock.initial());
             written += deferred.size() - refused;
             recorded += refused;
         } catch (PartRejected rejected) {
@@ -173,35 +173,44 @@ public final class ApplyEngine {
 
     /**
      * Writes the deferred rows again, now that every part is written (settling them as one ChangeSet's rows are
-     * settled); records those still refused as constraint conflicts, or rejects the whole ChangeSet if one of them is
-     * of a table at transaction scope. Returns how many are still refused.
+     * settled); a row still refused by a foreign key between concurrent writes is decided as in a whole ChangeSet
+     * ({@link ForeignKeyConflicts}), now that the order within the transaction is no longer what refuses it. Records
+     * the others still refused as constraint conflicts, or rejects the whole ChangeSet if a row that lost or stays
+     * refused is of a table at transaction scope. Returns how many are not written.
      */
-    private int settleDeferred(Connection connection, DSLContext ctx, List<Deferred> deferred) throws SQLException {
+    private int settleDeferred(Connection connection, DSLContext ctx, List<Deferred> deferred, HybridTimestamp initial) throws SQLException {
         if (deferred.isEmpty()) {
             return 0;
         }
         List<RowWriter.Rejection> still = new RowWriter(connection, ctx).execute(deferred.stream().map(d -> d.plan().write().orElseThrow()).toList());
-        java.util.Set<Integer> refusedAt = new java.util.HashSet<>();
-        List<ConflictRecord> refused = new ArrayList<>();
+        Map<Integer, Plan> judged = new java.util.HashMap<>();
+        List<ConflictRecord> recorded = new ArrayList<>();
+        List<ConflictRecord> lost = new ArrayList<>();
+        int notWritten = 0;
         boolean transactionScope = false;
         for (RowWriter.Rejection r : still) {
             Deferred d = deferred.get(r.index());
-            refusedAt.add(r.index());
-            refused.add(refused(d.cs(), d.plan(), r.reason()).record().orElseThrow());
-            transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
+            Plan p = foreignKeys.settle(connection, ctx, d.cs(), d.plan(), initial).orElseGet(() -> refused(d.cs(), d.plan(), r.reason()));
+            judged.put(r.index(), p);
+            p.record().ifPresent(recorded::add);
+            if (p.lost() || p.record().isEmpty()) {
+                notWritten++; // lost, parked, or dropped unrecorded (ignore)
+            }
+            if (p.lost()) {
+                p.record().ifPresent(lost::add);
+                transactionScope |= config.scopeOf(d.plan().change().table()) == ConflictScope.TRANSACTION;
+            }
         }
         if (transactionScope) {
-            throw new PartRejected(refused.stream().map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
+            throw new PartRejected(lost.stream().map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
         }
         List<Plan> settled = new ArrayList<>();
         for (int i = 0; i < deferred.size(); i++) {
-            if (!refusedAt.contains(i)) {
-                settled.add(deferred.get(i).plan());
-            }
+            settled.add(judged.getOrDefault(i, deferred.get(i).plan()));
         }
         writeVersions(ctx, settled);
-        conflicts.record(ctx, refused);
-        return refused.size();
+        conflicts.record(ctx, recorded);
+        return notWritten;
     }
 
     /**
@@ -334,6 +343,18 @@ public final class ApplyEngine {
     private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
                               List<Deferred> deferred) throws SQLException {
         boolean whole = deferred == null;
+        Savepoint before = connection.setSavepoint();
+        // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
+        List<Plan> judged = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial);
+        if (judged != plans && transactionScopeLoss(judged)) {
+            connection.rollback(before);
+            if (!whole) {
+                throw new PartRejected(judged.stream().filter(Plan::lost).flatMap(p -> p.record().stream())
+                    .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
+            }
+            return reject(ctx, cs, judged, List.of());
+        }
+        plans = judged;
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
         for (Plan p : plans) {
@@ -342,7 +363,6 @@ public final class ApplyEngine {
                 writers.add(p);
             });
         }
-        Savepoint before = connection.setSavepoint();
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
         List<Plan> finals = new ArrayList<>(plans);
         List<Plan> refusedPlans = new ArrayList<>();
@@ -353,7 +373,7 @@ public final class ApplyEngine {
             // a part's refused row may be settled by a later part: collisions are judged for whole ChangeSets only
             Optional<Plan> collided = raced.isPresent() || !whole ? Optional.empty() : collisions.settle(connection, ctx, cs, p, initial);
             Optional<Plan> orphaned = raced.isPresent() || collided.isPresent() || !whole ? Optional.empty()
-                : foreignKeys.settle(connection, ctx, cs, p);
+                : foreignKeys.settle(connection, ctx, cs, p, initial);
             Plan replanned = raced.or(() -> collided).or(() -> orphaned).orElseGet(() -> refused(cs, p, r.reason()));
             if (!whole && replanned.lost() && replanned.record().map(x -> x.type() == ConflictType.CONSTRAINT).orElse(false)) {
                 deferred.add(new Deferred(cs.withChanges(List.of(p.change())), p)); // its order may lie in a later part

@@ -4,9 +4,12 @@ import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.Reference;
 import dev.converge.catalog.RowReader;
 import dev.converge.clock.HybridTimestamp;
+import dev.converge.conflict.Conflict;
+import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
+import dev.converge.conflict.Resolution;
 import dev.converge.conflict.Stamp;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
@@ -21,105 +24,252 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * Settles a row the target refused because of a foreign key between two peers' concurrent writes — the seed's
- * example: A deletes supplier 12 at 12:05 while B inserts product 1023 of supplier 12 at 12:07. Plain peer-to-peer
- * ends with A holding neither row and B both. Here the later write wins on every peer:
+ * Settles a foreign-key conflict between two peers' concurrent writes — the seed's example: A deletes supplier 12 at
+ * 12:05 while B inserts product 1023 of supplier 12 at 12:07. Plain peer-to-peer ends with A holding neither row and B
+ * both. Here the conflict is about the <em>parent</em> row — deleted by one write, kept alive by the other, which
+ * refers to it — and the parent table's resolver decides it (its rule for {@code constraint} conflicts first), as a
+ * {@link Conflict} between the delete and a write of the parent's image stamped with the referring row's write:
  * <ul>
- *   <li><b>A child whose parent is gone</b> (an insert or update refused because the row it refers to is missing): if
- *       the parent's shadow holds its tombstone and the child's write is later than the delete, the parent is
- *       <em>resurrected from its shadow</em> (its image as deleted) and the child written; if the delete is later, the
- *       child loses and is not here (an older image of it goes too).</li>
- *   <li><b>A parent delete refused by children</b> (a {@code RESTRICT} or {@code NO ACTION} key): if a child was
- *       written after the delete, the delete loses ({@code kept-local}); otherwise the children go with it, then the
- *       parent.</li>
+ *   <li><b>A child whose parent is gone</b> (an insert or update refused because the row it refers to was deleted here
+ *       by a write the child's origin had not seen): the remote side keeps the parent (an insert of its deleted image,
+ *       the child's stamp), the local side is the delete (the shadow). If the parent's side wins (or the resolver
+ *       merges: the parent is what both sides keep) the parent is <em>resurrected from its shadow</em> and the child
+ *       written; if the delete wins the child loses and is not here (an older image of it goes too) — or, under an
+ *       {@code ON DELETE SET NULL} key, is written with its reference set to NULL, as the delete did to the rows
+ *       referring to it.</li>
+ *   <li><b>A parent delete meeting children written concurrently</b> (refused under a {@code RESTRICT} or {@code NO
+ *       ACTION} key, or — before it is written — under a key that cascades or sets NULL, where the database would act
+ *       on them unjudged): the remote side is the delete, the local side the parent as it is, stamped with the newest
+ *       concurrent child's write. If the delete wins, the children go with it (deleted, or their reference set to NULL
+ *       under a SET NULL key); otherwise the delete loses ({@code kept-local}).</li>
  * </ul>
- * Each peer meets the same two writes and decides alike: the parent ends alive or deleted everywhere, with the same
- * version (a resurrected or kept parent carries the losing delete's stamp as a live version; a child removed with its
- * parent gets a tombstone with the delete's stamp). Both are recorded as {@code constraint} conflicts with the outcome
- * and what was done. Only keys that refer to a replicated table's primary key are judged; a parent without a tombstone
- * (deleted before replication, or purged), a key that cascades or sets on delete, or a row still refused after this
- * stays a parked {@code constraint} conflict. Undone as a whole (savepoint) when the row still cannot be written.
+ * Each peer meets the same two writes, one as local and one as remote, so a resolver that decides the same pair alike
+ * from either side ({@code timestamp}, {@code delete-wins}) keeps the mesh convergent: the parent ends alive or deleted
+ * everywhere with the same version (a resurrected or kept parent carries the losing delete's stamp as a live version;
+ * a child removed with its parent a tombstone with the delete's stamp; a child whose reference was set to NULL keeps
+ * its own version). {@code ignore} drops the incoming write unrecorded, {@code manual} parks it; a resolver that fails
+ * parks it with the reason. Recorded as {@code constraint} conflicts of the incoming row, under the parent table's
+ * rule, with what was done. Only keys that refer to a replicated table's primary key with {@code RESTRICT}, {@code NO
+ * ACTION}, {@code CASCADE} or {@code SET NULL} are judged (for a transaction in parts, its rows still refused after
+ * the last part, and its deletes part by part); a parent without a tombstone (deleted before replication, or
+ * purged), a delete in the child's causal past, an {@code ON DELETE SET DEFAULT} key, or a row still refused after
+ * this stays a parked {@code constraint} conflict. Undone as a whole (savepoint) when the row still cannot be written.
  *
  * <p>Stateless apart from its collaborators; used inside the apply transaction only.
  */
 final class ForeignKeyConflicts {
     private final Tables tables;
+    private final LocalRows localRows;
+    private final Planner planner;
     private final ConflictRecords records;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    /** Per parent table (lower case), whether a key that cascades or sets on delete refers to it. */
+    private final Set<String> actedOn = new HashSet<>();
 
-    ForeignKeyConflicts(Tables tables, ConflictRecords records) {
+    ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records) {
         this.tables = tables;
+        this.localRows = localRows;
+        this.planner = planner;
         this.records = records;
+        for (BoundTable t : tables.all()) {
+            t.references().stream().filter(r -> !r.restricts()).forEach(r -> actedOn.add(r.parentTable().toLowerCase(Locale.ROOT)));
+        }
     }
 
     /** The refused plan {@code p} of {@code cs} settled, or empty if its refusal is not a conflict this class judges. */
-    Optional<Plan> settle(Connection connection, DSLContext ctx, ChangeSet cs, Plan p) throws SQLException {
+    Optional<Plan> settle(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial) throws SQLException {
         if (p.write().isEmpty()) {
             return Optional.empty();
         }
         Savepoint start = connection.setSavepoint();
-        Optional<Plan> settled = p.change() instanceof Change.Delete ? parentDelete(connection, ctx, cs, p) : orphan(connection, ctx, cs, p);
+        Optional<Plan> settled = p.change() instanceof Change.Delete
+            ? parentDelete(connection, ctx, cs, p, initial, Optional.empty())
+            : orphan(connection, ctx, cs, p, initial);
         if (settled.isEmpty()) {
             connection.rollback(start);
         }
         return settled;
     }
 
-    // ---- a child whose parent is gone ------------------------------------------------------------------------------
-
-    private Optional<Plan> orphan(Connection connection, DSLContext ctx, ChangeSet cs, Plan p) throws SQLException {
-        Change c = p.change();
-        BoundTable t = tables.get(c.table());
-        RowImage row = c.after().orElseThrow();
-        Stamp childStamp = Stamp.of(c.timestamp(), cs.origin(), cs.sequence());
-        List<String> resurrected = new ArrayList<>();
-        for (Reference r : t.references()) {
-            Optional<BoundTable> parent = tables.find(r.parentTable());
-            Optional<List<Object>> parentKey = parent.flatMap(pt -> keyOf(pt, r, row));
-            if (parentKey.isEmpty() || exists(ctx, parent.get(), parentKey.get())) {
+    /**
+     * {@code plans} with every parent delete that a cascading or nulling key would carry to rows written concurrently
+     * here judged first (see the class comment); the same list if there is none. Called before the ChangeSet's rows are
+     * written; what it writes (the children of a delete that won) is undone with them.
+     */
+    List<Plan> beforeDeletes(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial)
+        throws SQLException {
+        List<Plan> out = null;
+        Set<List<Object>> written = null;
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            if (!(p.write().orElse(null) instanceof RowWriter.DeleteRow d) || !actedOn.contains(d.table().name().toLowerCase(Locale.ROOT))) {
                 continue;
             }
-            BoundTable pt = parent.get();
-            RowVersion tomb = shadows.versions(ctx, pt.shadow(), List.of(parentKey.get())).values().stream().findFirst().orElse(null);
-            if (tomb == null || !tomb.deleted() || tomb.deletedImage().isEmpty()) {
-                return Optional.empty(); // no delete to judge against: a person decides
+            written = written == null ? written(plans) : written;
+            Savepoint start = connection.setSavepoint();
+            Optional<Plan> judged = parentDelete(connection, ctx, cs, p, initial, Optional.of(written));
+            if (judged.isEmpty()) {
+                connection.rollback(start);
             }
-            Stamp deleteStamp = stamp(tomb);
-            RowKey parentRowKey = pt.keyOf(parentKey.get());
-            if (childStamp.compareTo(deleteStamp) < 0) {
-                LosingRow.remove(connection, ctx, t, c, tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
-                return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
-                    ConflictStatus.AUTO_RESOLVED, "its parent " + pt.name() + " " + parentRowKey + " was deleted by a later write ("
-                        + deleteStamp + "): this row lost and is not here (removed if it was)")));
+            connection.releaseSavepoint(start); // one per delete: a large transaction must not pile them up
+            if (judged.isEmpty()) {
+                continue;
             }
-            RowImage image = pt.spec().project(pt.canonical(ChangeSetCodec.imageFromJson(tomb.deletedImage().get())));
-            if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(pt, image))).isEmpty()) {
-                return Optional.empty();
-            }
-            shadows.write(ctx, pt.shadow(), List.of(aliveAt(tomb)));
-            resurrected.add(pt.name() + " " + parentRowKey);
+            out = out == null ? new ArrayList<>(plans) : out;
+            out.set(i, judged.get());
         }
-        if (resurrected.isEmpty() || !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
+        return out == null ? plans : out;
+    }
+
+    /** The rows {@code plans} write, by table (lower case) and key: their fate is their own conflicts', not a parent's. */
+    private static Set<List<Object>> written(List<Plan> plans) {
+        Set<List<Object>> out = new HashSet<>();
+        for (Plan p : plans) {
+            if (p.write().isPresent()) {
+                out.add(List.of(p.change().table().toLowerCase(Locale.ROOT), p.change().key()));
+            }
+        }
+        return out;
+    }
+
+    // ---- a child whose parent is gone ------------------------------------------------------------------------------
+
+    /** A parent a child refers to through a key, deleted here, with its tombstone's version and image. */
+    private record Gone(BoundTable table, Reference reference, RowKey key, RowVersion tomb, RowImage image) {
+        Stamp deleteStamp() {
+            return stamp(tomb);
+        }
+
+        String describe() {
+            return table.name() + " " + key;
+        }
+    }
+
+    private Optional<Plan> orphan(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial) throws SQLException {
+        Change c = p.change();
+        BoundTable t = tables.get(c.table());
+        List<Gone> resurrect = new ArrayList<>();
+        List<Gone> nulled = new ArrayList<>();
+        String resolver = null;
+        for (Reference r : t.references()) {
+            Optional<Gone> gone = gone(ctx, cs, r, c.after().orElseThrow(), initial);
+            if (gone.isEmpty()) {
+                continue;
+            }
+            Gone g = gone.get();
+            if (g.tomb() == null || !judged(r)) {
+                return Optional.empty(); // no concurrent delete to judge against, or a key this does not judge: a person decides
+            }
+            Change kept = new Change.Insert(g.table().name(), g.key(), g.image(), c.timestamp());
+            Conflict subject = planner.parentConflict(cs, g.table().name(), kept, Optional.empty(), Optional.of(g.image()), g.deleteStamp());
+            Planner.Verdict v = planner.decideConstraint(subject, ctx);
+            resolver = resolver == null ? v.resolver() : resolver;
+            Resolution answer = v.resolution();
+            if (v.failure().isEmpty() && (answer instanceof Resolution.ApplyRemote || answer instanceof Resolution.Merge)) {
+                resurrect.add(g); // a merged answer keeps what both sides have in common: the parent, as it was
+            } else if (v.failure().isEmpty() && answer instanceof Resolution.KeepLocal && setsNull(r)) {
+                nulled.add(g);
+            } else {
+                return Optional.of(childLost(connection, ctx, cs, p, g, v));
+            }
+        }
+        if (resurrect.isEmpty() && nulled.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Plan.conflict(c, Optional.empty(), p.version(), records.refusedDecided(cs, p, ConflictType.CONSTRAINT,
-            Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED, "its parent " + String.join(", ", resurrected)
-                + " was deleted by an earlier write: resurrected from its shadow, and this row written")));
+        for (Gone g : resurrect) {
+            if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(g.table(), g.image()))).isEmpty()) {
+                return Optional.empty();
+            }
+            shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
+        }
+        RowWriter.Write write = nulled.isEmpty() ? p.write().get() : withNulls(p.write().get(), nulled);
+        if (!new RowWriter(connection, ctx).execute(List.of(write)).isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> done = new ArrayList<>();
+        if (!resurrect.isEmpty()) {
+            done.add("its parent " + String.join(", ", resurrect.stream().map(Gone::describe).toList())
+                + " was deleted by a concurrent write that lost: resurrected from its shadow");
+        }
+        if (!nulled.isEmpty()) {
+            done.add("its parent " + String.join(", ", nulled.stream().map(Gone::describe).toList())
+                + " was deleted by a concurrent write that won: its reference set to NULL (ON DELETE SET NULL)");
+        }
+        Outcome outcome = nulled.isEmpty() ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL;
+        ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, outcome, ConflictStatus.AUTO_RESOLVED,
+            String.join("; ", done) + "; this row written").withResolver(resolver);
+        return Optional.of(Plan.conflict(c, Optional.of(write), p.version(), record));
+    }
+
+    /**
+     * The parent {@code row} refers to through {@code r}, if it is gone here: with its tombstone if a delete the write's
+     * origin had not seen removed it (else a null tombstone: nothing concurrent to judge).
+     */
+    private Optional<Gone> gone(DSLContext ctx, ChangeSet cs, Reference r, RowImage row, HybridTimestamp initial) {
+        Optional<BoundTable> parent = tables.find(r.parentTable());
+        Optional<List<Object>> parentKey = parent.flatMap(pt -> keyOf(pt, r, row));
+        if (parentKey.isEmpty() || exists(ctx, parent.get(), parentKey.get())) {
+            return Optional.empty();
+        }
+        BoundTable pt = parent.get();
+        RowKey key = pt.keyOf(parentKey.get());
+        LocalRow local = localRows.load(ctx, pt, List.of(key), initial).get(key);
+        Optional<RowVersion> tomb = local == null ? Optional.empty() : local.version();
+        if (tomb.isEmpty() || !tomb.get().deleted() || local.shadow().isEmpty()
+            || tomb.get().seenBy(cs.origin().value(), LocalRows.dependencies(cs))) {
+            return Optional.of(new Gone(pt, r, key, null, null));
+        }
+        return Optional.of(new Gone(pt, r, key, tomb.get(), local.shadow().get()));
+    }
+
+    /** The child lost to its parent's delete, or was parked or ignored by the resolver: not written here. */
+    private Plan childLost(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, Gone g, Planner.Verdict v) throws SQLException {
+        Change c = p.change();
+        String against = "its parent " + g.describe() + " was deleted by a concurrent write (" + g.deleteStamp() + ")";
+        if (v.failure().isPresent()) {
+            return Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get()).withResolver(v.resolver()));
+        }
+        if (v.resolution() instanceof Resolution.Ignore) {
+            return Plan.ignored(c);
+        }
+        if (!(v.resolution() instanceof Resolution.KeepLocal)) {
+            return Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; resolver " + v.resolver()
+                + " left it to a person").withResolver(v.resolver()));
+        }
+        BoundTable t = tables.get(c.table());
+        RowVersion tomb = g.tomb();
+        LosingRow.remove(connection, ctx, t, c, tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
+        return Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED,
+            against + " that won: this row lost and is not here (removed if it was)").withResolver(v.resolver()));
+    }
+
+    /** {@code w}'s row with the columns of each key in {@code nulled} set to NULL. */
+    private static RowWriter.Write withNulls(RowWriter.Write w, List<Gone> nulled) {
+        Map<String, Object> nulls = new LinkedHashMap<>();
+        nulled.forEach(g -> g.reference().columns().forEach(col -> nulls.put(col, null)));
+        if (w instanceof RowWriter.InsertRow i) {
+            return new RowWriter.InsertRow(i.table(), i.row().with(nulls));
+        }
+        RowWriter.UpdateRow u = (RowWriter.UpdateRow) w;
+        return new RowWriter.UpdateRow(u.table(), u.key(), u.row().with(nulls));
     }
 
     /** The parent's key a row refers to through {@code r} (to the parent's primary key), if every column is set. */
     private static Optional<List<Object>> keyOf(BoundTable parent, Reference r, RowImage row) {
-        if (!r.parentColumns().stream().map(String::toLowerCase).toList()
-            .equals(parent.spec().keyColumns().stream().map(String::toLowerCase).toList())) {
+        if (!toPrimaryKey(parent, r)) {
             return Optional.empty();
         }
         Map<String, Object> key = new LinkedHashMap<>();
@@ -133,78 +283,154 @@ final class ForeignKeyConflicts {
         return Optional.of(parent.typedKey(new RowKey(key)));
     }
 
-    // ---- a parent delete refused by its children -------------------------------------------------------------------
+    // ---- a parent delete meeting children written concurrently ------------------------------------------------------
 
-    private Optional<Plan> parentDelete(Connection connection, DSLContext ctx, ChangeSet cs, Plan p) throws SQLException {
+    /** A row referring to a parent through {@code reference}, with its version (empty: from before replication). */
+    private record Child(BoundTable table, Reference reference, RowKey key, RowImage row, Optional<RowVersion> version) {
+        Stamp stamp() {
+            return version.map(ForeignKeyConflicts::stamp).orElse(new Stamp(HybridTimestamp.fromLong(0), Optional.empty(), 0));
+        }
+
+        String describe() {
+            return table.name() + " " + key;
+        }
+    }
+
+    /**
+     * Judges the delete plan {@code p} against the rows referring to its row. {@code written} is empty for a delete the
+     * target refused (written after it, and its children are those still there); before the write, it holds the rows
+     * the ChangeSet writes itself, which are not the delete's concern, and a delete meeting no concurrent child is
+     * left to the database's own action (empty).
+     */
+    private Optional<Plan> parentDelete(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial,
+                                        Optional<Set<List<Object>>> written) throws SQLException {
         Change c = p.change();
         BoundTable pt = tables.get(c.table());
         List<Object> parentKey = pt.typedKey(c.key());
-        Stamp deleteStamp = Stamp.of(c.timestamp(), cs.origin(), cs.sequence());
         List<Child> children = new ArrayList<>();
         for (BoundTable t : tables.all()) {
             for (Reference r : t.references()) {
                 if (!r.parentTable().equalsIgnoreCase(pt.name())) {
                     continue;
                 }
-                if (!r.restricts()) {
-                    return Optional.empty(); // a cascading key: its effect is not judged here
+                if (!judged(r) || !toPrimaryKey(pt, r)) {
+                    return Optional.empty(); // a key this does not judge: its effect is left as it is
                 }
-                children.addAll(children(ctx, t, r, parentKey));
+                children.addAll(children(ctx, t, r, parentKey, initial));
             }
         }
+        written.ifPresent(w -> children.removeIf(ch -> w.contains(List.of(ch.table().name().toLowerCase(Locale.ROOT), ch.key()))));
         if (children.isEmpty()) {
-            return Optional.empty(); // refused for another reason
+            return Optional.empty(); // refused for another reason, or nothing for a cascade to reach
         }
-        Optional<Child> newer = children.stream().filter(ch -> ch.stamp().compareTo(deleteStamp) > 0).findFirst();
-        if (newer.isPresent()) {
-            shadows.write(ctx, pt.shadow(), List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
-            return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
-                ConflictStatus.AUTO_RESOLVED, "row " + newer.get().table().name() + " " + newer.get().key()
-                    + " refers to it and was written after this delete (" + newer.get().stamp() + "): the delete lost, the row stays")));
+        Map<String, Long> deps = LocalRows.dependencies(cs);
+        Optional<Child> newest = children.stream()
+            .filter(ch -> ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps))
+            .max(Comparator.comparing(Child::stamp));
+        if (newest.isEmpty()) {
+            if (written.isPresent()) {
+                return Optional.empty();
+            }
+            return removeChildren(connection, ctx, cs, p, children, true, Optional.empty());
         }
-        List<RowWriter.Write> deletes = new ArrayList<>();
-        List<String> gone = new ArrayList<>();
-        for (Child ch : children) {
-            deletes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));
-            shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
-                cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
-            gone.add(ch.table().name() + " " + ch.key());
-        }
-        if (!new RowWriter(connection, ctx).execute(deletes).isEmpty()
-            || !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
+        List<RowImage> parentRow = RowReader.read(ctx, pt, KeyConditions.in(pt.keyFields(), List.of(parentKey)), true, false);
+        if (parentRow.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Plan.conflict(c, Optional.empty(), p.version(), records.refusedDecided(cs, p, ConflictType.CONSTRAINT,
-            Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED, "the rows referring to it were all written before this delete"
-                + " and went with it: " + String.join(", ", gone))));
+        Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
+        Planner.Verdict v = planner.decideConstraint(subject, ctx);
+        String against = "row " + newest.get().describe() + " refers to it and was written concurrently (" + newest.get().stamp() + ")";
+        if (v.failure().isPresent()) {
+            return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get())
+                .withResolver(v.resolver())));
+        }
+        Resolution answer = v.resolution();
+        if (answer instanceof Resolution.ApplyRemote) {
+            return removeChildren(connection, ctx, cs, p, children, written.isEmpty(), Optional.of(v.resolver()));
+        }
+        if (answer instanceof Resolution.Ignore) {
+            return Optional.of(Plan.ignored(c));
+        }
+        if (answer instanceof Resolution.KeepLocal || answer instanceof Resolution.Merge) {
+            // the parent stays; on every peer with the losing delete's stamp, as a resurrected one gets it
+            shadows.write(ctx, pt.shadow(), List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
+            return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
+                ConflictStatus.AUTO_RESOLVED, against + ": the delete lost, the row stays").withResolver(v.resolver())));
+        }
+        return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; resolver " + v.resolver()
+            + " left it to a person").withResolver(v.resolver())));
     }
 
-    /** A row referring to a parent, with the stamp of its latest write. */
-    private record Child(BoundTable table, RowKey key, RowImage row, Stamp stamp) {
+    /**
+     * The delete won: its children go with it — deleted, with a tombstone carrying the delete's stamp, or their reference
+     * set to NULL under a SET NULL key (their version unchanged, as the peer that receives them writes them). The
+     * parent is deleted here if {@code deleteNow}, else by the ChangeSet's own write, after its other rows.
+     */
+    private Optional<Plan> removeChildren(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, List<Child> children,
+                                          boolean deleteNow, Optional<String> resolver) throws SQLException {
+        Change c = p.change();
+        List<RowWriter.Write> writes = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        List<String> nulled = new ArrayList<>();
+        for (Child ch : children) {
+            if (setsNull(ch.reference())) {
+                Map<String, Object> nulls = new LinkedHashMap<>();
+                ch.reference().columns().forEach(col -> nulls.put(col, null));
+                writes.add(new RowWriter.UpdateRow(ch.table(), ch.key(), ch.row().with(nulls)));
+                nulled.add(ch.describe());
+                continue;
+            }
+            writes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));
+            shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
+                cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
+            gone.add(ch.describe());
+        }
+        if (!new RowWriter(connection, ctx).execute(writes).isEmpty()
+            || deleteNow && !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
+            return Optional.empty();
+        }
+        String detail = (resolver.isEmpty() ? "the rows referring to it were all written before this delete, and"
+            : "rows referring to it were written concurrently; the delete won, and they") + " went with it:"
+            + (gone.isEmpty() ? "" : " deleted " + String.join(", ", gone)) + (nulled.isEmpty() ? "" : " set to NULL " + String.join(", ", nulled));
+        ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED, detail);
+        return Optional.of(Plan.conflict(c, deleteNow ? Optional.empty() : p.write(), p.version(),
+            resolver.map(record::withResolver).orElse(record)));
     }
 
-    private List<Child> children(DSLContext ctx, BoundTable t, Reference r, List<Object> parentKey) {
+    private List<Child> children(DSLContext ctx, BoundTable t, Reference r, List<Object> parentKey, HybridTimestamp initial) {
         List<Condition> match = new ArrayList<>();
         for (int i = 0; i < r.columns().size(); i++) {
             match.add(t.field(r.columns().get(i)).eq(DSL.val(parentKey.get(i), t.field(r.columns().get(i)))));
         }
         List<RowImage> rows = RowReader.read(ctx, t, DSL.and(match), true, true);
-        List<Child> out = new ArrayList<>();
         if (rows.isEmpty()) {
-            return out;
+            return List.of();
         }
-        List<List<Object>> keys = rows.stream().map(row -> t.typedKey(t.keyOf(row))).toList();
-        Map<RowKey, RowVersion> versions = new java.util.HashMap<>();
-        shadows.versions(ctx, t.shadow(), keys).values().forEach(v -> versions.put(t.keyOf(v.key()), v));
+        List<RowKey> keys = rows.stream().map(t::keyOf).toList();
+        Map<RowKey, LocalRow> held = localRows.load(ctx, t, keys, initial);
+        List<Child> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
-            RowVersion v = versions.get(t.keyOf(rows.get(i)));
-            Stamp s = v == null ? new Stamp(HybridTimestamp.fromLong(0), Optional.empty(), 0) : stamp(v);
-            out.add(new Child(t, t.keyOf(rows.get(i)), rows.get(i), s));
+            LocalRow l = held.get(keys.get(i));
+            out.add(new Child(t, r, keys.get(i), rows.get(i), l == null ? Optional.empty() : l.version()));
         }
         return out;
     }
 
     // ---- shared -----------------------------------------------------------------------------------------------------
+
+    /** Whether conflicts under {@code r} are judged here: every delete rule but SET DEFAULT. */
+    private static boolean judged(Reference r) {
+        return r.restricts() || r.deleteRule().equals("CASCADE") || setsNull(r);
+    }
+
+    private static boolean setsNull(Reference r) {
+        return r.deleteRule().equals("SET NULL");
+    }
+
+    private static boolean toPrimaryKey(BoundTable parent, Reference r) {
+        return r.parentColumns().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()
+            .equals(parent.spec().keyColumns().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
+    }
 
     private static boolean exists(DSLContext ctx, BoundTable t, List<Object> key) {
         return ctx.fetchExists(ctx.selectOne().from(t.table()).where(KeyConditions.in(t.keyFields(), List.of(key))));

@@ -124,6 +124,43 @@ final class Planner {
         }
     }
 
+    /**
+     * A foreign-key conflict between a parent row's delete and a concurrent write of a row referring to it (see {@link
+     * ForeignKeyConflicts}), as the resolver of the parent's {@code table} (its name as the node spells it) sees it: a {@code constraint} conflict about the parent row,
+     * between the incoming write and the local one. The side that keeps the parent is a write of its image ({@code
+     * remote} an insert of it, or {@code local} the row as it is), stamped with the referring row's write; the other
+     * side is the delete ({@code remote} a delete, or {@code shadow} the deleted image with an empty {@code local}).
+     */
+    Conflict parentConflict(ChangeSet cs, String table, Change remote, Optional<RowImage> local, Optional<RowImage> shadow,
+                            dev.converge.conflict.Stamp localWrite) {
+        dev.converge.conflict.LocalVersion version = new dev.converge.conflict.LocalVersion(List.of(localWrite), Map.of(), localWrite);
+        return new Conflict(ConflictType.CONSTRAINT, table, remote.key(), remote, cs.origin(), config.priorityOf(cs.origin()), local,
+            shadow, localWrite.timestamp(), localWrite.origin(), localWrite.origin().map(config::priorityOf).orElse(0),
+            config.scopeOf(table), version, cs.sequence());
+    }
+
+    /** What the table's resolver answered to a conflict, or why it answered nothing. */
+    record Verdict(Resolution resolution, String resolver, Optional<String> failure) {
+    }
+
+    /**
+     * The answer of {@code subject}'s table's resolver (its rule for {@code constraint} conflicts first), asked as for
+     * any conflict, merging or not: the caller decides what a merged row means. A resolver that throws, runs out of
+     * time or answers nothing gives a {@link Resolution#PARK} with the failure.
+     */
+    Verdict decideConstraint(Conflict subject, DSLContext ctx) {
+        ConflictResolver resolver = resolvers.getOrDefault(subject.table(), resolvers.get(""));
+        String name = config.resolverOf(subject.table(), subject.type()).toString();
+        try {
+            Resolution r = call.resolve(resolver, subject, transaction(ctx));
+            return r == null ? new Verdict(Resolution.PARK, name, Optional.of("resolver " + name + " returned no resolution"))
+                : new Verdict(r, name, Optional.empty());
+        } catch (RuntimeException | LinkageError e) {
+            String why = e instanceof ResolverCall.ResolverFailedException ? e.getMessage() : "failed: " + ConflictRecords.describe(e);
+            return new Verdict(Resolution.PARK, name, Optional.of("resolver " + name + " " + why));
+        }
+    }
+
     /** The apply transaction as a resolver that decides in the database sees it. */
     private ApplyTransaction transaction(DSLContext ctx) {
         return new ApplyTransaction(ctx, config.resolverTimeLimit());

@@ -3,28 +3,43 @@ package dev.converge.apply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.converge.config.ResolverSpec;
 import dev.converge.config.TableConfig;
+import dev.converge.conflict.Conflict;
 import dev.converge.conflict.ConflictRecord;
+import dev.converge.conflict.ConflictResolver;
+import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
+import dev.converge.conflict.Resolution;
 import dev.converge.dialect.Dialect;
 import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.BrokenResolvers;
 import dev.converge.testkit.Cluster;
+import dev.converge.testkit.DeleteWinsResolver;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The seed's supplier/product example in a mesh: the later write wins on every peer, and the peers end with the same
- * rows and the same versions, so that what comes later is judged alike everywhere. Compared in SQL, shadow tables
- * included.
+ * The seed's supplier/product example in a mesh: the suppliers' resolver decides (the later write by default) on every
+ * peer, and the peers end with the same rows and the same versions, so that what comes later is judged alike
+ * everywhere; under keys that restrict, cascade or set NULL. Compared in SQL, shadow tables included.
  */
 class ForeignKeyConflictsIT {
     static final String SCHEMA = "CREATE TABLE f (id INT PRIMARY KEY, name VARCHAR(40));\n"
         + "CREATE TABLE p (cod INT PRIMARY KEY, f_id INT NOT NULL REFERENCES f (id), den VARCHAR(40))";
 
     static Cluster mesh(Dialect dialect, String name) {
-        Cluster c = Cluster.of(dialect, name, List.of("A", "B", "C"), SCHEMA, List.of(TableConfig.of("f"), TableConfig.of("p")));
+        return mesh(dialect, name, SCHEMA, TableConfig.of("f"));
+    }
+
+    /** Three peers holding supplier 12 (and, with a key other than the plain one, its product 1). */
+    static Cluster mesh(Dialect dialect, String name, String schema, TableConfig suppliers) {
+        Cluster c = Cluster.of(dialect, name, List.of("A", "B", "C"), schema, List.of(suppliers, TableConfig.of("p")));
         c.write("A", "INSERT INTO f VALUES (12, 'Scule SRL')");
+        if (!schema.equals(SCHEMA)) {
+            c.write("A", "INSERT INTO p VALUES (1, 12, 'Clește')");
+        }
         c.sync();
         c.tick(60_000);
         return c;
@@ -77,5 +92,155 @@ class ForeignKeyConflictsIT {
                 node + " keeps the product's tombstone");
             assertEquals(versions(c, "A", "cv_shadow_p"), versions(c, node, "cv_shadow_p"), "the product's tombstone at " + node);
         }
+    }
+
+    static String schemaOnDelete(String action) {
+        return "CREATE TABLE f (id INT PRIMARY KEY, name VARCHAR(40));\n"
+            + "CREATE TABLE p (cod INT PRIMARY KEY, f_id INT REFERENCES f (id) ON DELETE " + action + ", den VARCHAR(40))";
+    }
+
+    static TableConfig suppliersDecidedBy(String resolver) {
+        return TableConfig.of("f").withResolver(ConflictType.CONSTRAINT, ResolverSpec.of(resolver));
+    }
+
+    static void assertSameEverywhere(Cluster c) {
+        for (String node : List.of("B", "C")) {
+            for (String q : List.of("SELECT id, name FROM f ORDER BY id", "SELECT cod, f_id, den FROM p ORDER BY cod")) {
+                assertEquals(c.sql("A").query(q), c.sql(node).query(q), q + " at " + node);
+            }
+            assertEquals(versions(c, "A", "cv_shadow_f"), versions(c, node, "cv_shadow_f"), "the suppliers' versions at " + node);
+            assertEquals(versions(c, "A", "cv_shadow_p"), versions(c, node, "cv_shadow_p"), "the products' versions at " + node);
+        }
+    }
+
+    static ConflictRecord constraintAt(Cluster c, String node) {
+        return c.node(node).conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT).findFirst()
+            .orElseThrow(() -> new AssertionError(node + " recorded no constraint conflict: " + c.node(node).conflicts()));
+    }
+
+    @AllDialects
+    void theSuppliersRuleDecidesAndDeleteWinsTakesALaterChildAwayOnEveryPeer(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_rule_delete_wins", SCHEMA, suppliersDecidedBy(DeleteWinsResolver.NAME));
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.tick(1000);
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.deliver("A", "C"); // C meets the product as A does, B meets the delete
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "the product is gone at " + node);
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM f")).longValue(), "the supplier is gone at " + node);
+        }
+        assertSameEverywhere(c);
+        ConflictRecord atA = constraintAt(c, "A");
+        assertEquals(Outcome.KEPT_LOCAL, atA.outcome(), "the product lost at A");
+        assertEquals(DeleteWinsResolver.NAME, atA.resolver(), "the record names the suppliers' rule for constraint conflicts");
+        assertEquals(Outcome.APPLIED_REMOTE, constraintAt(c, "B").outcome(), "the delete won at B");
+    }
+
+    @AllDialects
+    void aResolverThatThrowsParksBothSidesAndTheApplyGoesOn(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_rule_throws", SCHEMA, suppliersDecidedBy(BrokenResolvers.Throws.NAME));
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.tick(1000);
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("B", "INSERT INTO f VALUES (13, 'Unelte SRL')");
+        c.sync();
+        for (String node : List.of("A", "B")) {
+            ConflictRecord r = constraintAt(c, node);
+            assertEquals(Outcome.PARKED, r.outcome(), node);
+            assertEquals(ConflictStatus.NEEDS_REVIEW, r.status(), node);
+            assertTrue(r.detail().orElseThrow().contains("broken on purpose"), "the record says why: " + r.detail());
+        }
+        assertEquals(0L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM p")).longValue(), "nothing half-applied at A");
+        assertEquals(1L, ((Number) c.sql("B").scalar("SELECT COUNT(*) FROM f WHERE id = 12")).longValue(), "the supplier stays at B");
+        assertEquals(1L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM f WHERE id = 13")).longValue(), "later writes still apply at A");
+    }
+
+    /** Answers every conflict with a merged row: for a foreign-key conflict the parent is what both sides keep. */
+    public static final class MergesEverything implements ConflictResolver {
+        @Override
+        public String name() {
+            return "test-merges-everything";
+        }
+
+        @Override
+        public Resolution resolve(Conflict conflict) {
+            return new Resolution.Merge(conflict.local().or(conflict::shadow).orElseThrow());
+        }
+    }
+
+    @AllDialects
+    void aMergedAnswerKeepsTheParentOnEveryPeer(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_rule_merges", SCHEMA, suppliersDecidedBy(MergesEverything.class.getName()));
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // the later write, which timestamp would let win
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(1L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM f")).longValue(), "the supplier stays at " + node);
+            assertEquals(1L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "the product stays at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    @AllDialects
+    void aCascadeDoesNotReachAConcurrentChildUnjudgedAndAWinningDeleteLeavesTheSameTombstonesEverywhere(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_cascade", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // takes product 1 with it at A
+        c.deliver("A", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "no product at " + node);
+        }
+        assertSameEverywhere(c);
+        ConflictRecord atB = constraintAt(c, "B");
+        assertEquals(Outcome.APPLIED_REMOTE, atB.outcome());
+        assertTrue(atB.detail().orElseThrow().toLowerCase(java.util.Locale.ROOT).contains("p {cod=1023}"), "the record names the product the delete took: " + atB.detail());
+
+        // the product's tombstone carries the delete's stamp everywhere: a late update of it is judged alike
+        c.tick(1000);
+        c.write("B", "INSERT INTO f VALUES (12, 'Scule SRL')");
+        c.sync();
+        assertSameEverywhere(c);
+    }
+
+    @AllDialects
+    void aCascadeLosesToAConcurrentLaterChildOnEveryPeer(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_cascade_child", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.tick(1000);
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1023)), upper(c.sql(node).query("SELECT cod FROM p")), "only the new product at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    @AllDialects
+    void setNullActsOnAConcurrentChildOnlyWhenTheDeleteWinsAndLeavesTheSameVersionsEverywhere(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_set_null", schemaOnDelete("SET NULL"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (1023, 12, 'Ciocan')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p WHERE f_id IS NOT NULL")).longValue(), node);
+            assertEquals(2L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "both products stay at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    private static List<Map<String, Object>> upper(List<Map<String, Object>> rows) {
+        return rows.stream().map(r -> {
+            Map<String, Object> out = new java.util.HashMap<>();
+            r.forEach((k, v) -> out.put(k.toUpperCase(java.util.Locale.ROOT), ((Number) v).intValue()));
+            return out;
+        }).toList();
     }
 }

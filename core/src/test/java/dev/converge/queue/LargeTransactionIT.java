@@ -142,6 +142,54 @@ class LargeTransactionIT {
         assertSameInSql(c);
     }
 
+    /**
+     * A transaction in parts that deletes a parent while another peer concurrently added a child of it: after the last
+     * part the foreign-key conflict is decided as in a whole ChangeSet (the later write wins), not parked; under {@code
+     * onDelete}, the child being written before ({@code childFirst}) or after the delete.
+     */
+    private static void parentDeletedInParts(Dialect dialect, String name, String onDelete, boolean childFirst) {
+        Cluster c = Cluster.of(dialect, name, List.of("A", "B"),
+            "CREATE TABLE f (id INT PRIMARY KEY, name VARCHAR(40));"
+                + "CREATE TABLE p (cod INT PRIMARY KEY, f_id INT REFERENCES f (id) ON DELETE " + onDelete + ", den VARCHAR(40))",
+            List.of(TableConfig.of("f"), TableConfig.of("p")));
+        c.write("A", "INSERT INTO f VALUES (1, 'Unelte SRL')", "INSERT INTO f VALUES (12, 'Scule SRL')");
+        c.sync();
+        c.tick(60_000);
+        int rows = NetSpool.PART_CHANGES + 500;
+        String range = dialect == Dialect.H2 ? "SYSTEM_RANGE(1, " + rows + ") AS g(x)" : "generate_series(1, " + rows + ") AS g(x)";
+        if (childFirst) {
+            c.write("B", "INSERT INTO p VALUES (0, 12, 'Ciocan')");
+            c.tick(1000);
+        }
+        c.write("A", "INSERT INTO p (cod, f_id, den) SELECT x, 1, 'p' || x FROM " + range, "DELETE FROM f WHERE id = 12");
+        if (!childFirst) {
+            c.tick(1000);
+            c.write("B", "INSERT INTO p VALUES (0, 12, 'Ciocan')");
+        }
+        c.sync();
+        long expected = childFirst ? 0 : 1;
+        for (String node : List.of("A", "B")) {
+            assertEquals(expected, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM f WHERE id = 12")).longValue(),
+                "supplier 12 at " + node + " (the later write wins)");
+            assertEquals(expected, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p WHERE cod = 0")).longValue(),
+                "the concurrent product at " + node);
+            assertEquals((long) rows, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p WHERE f_id = 1")).longValue(),
+                "the large transaction's products at " + node);
+            assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM \"cv_conflict\" WHERE \"outcome\" = 'parked'")).longValue(),
+                "nothing parked at " + node);
+        }
+    }
+
+    @AllDialects
+    void aParentDeletedInPartsTakesAnEarlierConcurrentChildWithItUnderARestrictingKey(Dialect dialect) {
+        parentDeletedInParts(dialect, "large_tx_fk_restrict", "RESTRICT", true);
+    }
+
+    @AllDialects
+    void aParentDeletedInPartsDoesNotCascadeOverALaterConcurrentChild(Dialect dialect) {
+        parentDeletedInParts(dialect, "large_tx_fk_cascade", "CASCADE", false);
+    }
+
     private static long count(Cluster c, String node) {
         return ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM item")).longValue();
     }
