@@ -3,6 +3,7 @@ package dev.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.converge.config.NodeConfig;
 import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
@@ -75,6 +76,28 @@ class DepartedRelayIT {
         c.deliver("D", "C");
         assertEquals(c.data("B"), c.data("D"));
         assertEquals(c.data("C"), c.data("D"));
+    }
+
+    @AllDialects
+    void aSurvivorThatDroppedTheDepartedPeerFromItsConfigurationStillTakesItsChangeSets(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "relay_unlisted", List.of("A", "B", "C"), SCHEMA, TABLES);
+        c.write("A", "INSERT INTO supplier VALUES (1, 'S1')");
+        c.write("A", "INSERT INTO product VALUES (1, 1, 'from A', 0)");
+        c.deliver("A", "B");
+        c.write("B", "UPDATE product SET qty = 7 WHERE id = 1");
+        remove(c, A, "B", "C");
+        // C restarts with A's entry deleted from its file, as `peer remove` advises
+        NodeConfig.Builder b = NodeConfig.builder("C").peer("B");
+        TABLES.forEach(b::table);
+        Node restarted = Node.open(b.build(), c.member("C").db(), c.member("C").clock());
+        c.transport().register(restarted);
+
+        c.deliver("B", "C");
+        assertEquals(0L, count(c, "C", "SELECT count(*) FROM product"), "B's update, depending on A, is taken and waits at C");
+        assertEquals(2, c.node("B").relayTo(C, c.transport()), "A's ChangeSets are taken too, though C no longer lists A");
+        assertEquals(7L, count(c, "C", "SELECT qty FROM product WHERE id = 1"));
+        assertEquals(c.data("B"), restarted.replicatedRows());
+        assertTrue(restarted.conflicts().isEmpty(), "" + restarted.conflicts());
     }
 
     @AllDialects
