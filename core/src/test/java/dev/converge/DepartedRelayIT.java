@@ -3,13 +3,17 @@ package dev.converge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.converge.backlog.BacklogLimit;
 import dev.converge.config.NodeConfig;
 import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Cluster;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -98,6 +102,24 @@ class DepartedRelayIT {
         assertEquals(7L, count(c, "C", "SELECT qty FROM product WHERE id = 1"));
         assertEquals(c.data("B"), restarted.replicatedRows());
         assertTrue(restarted.conflicts().isEmpty(), "" + restarted.conflicts());
+    }
+
+    @AllDialects
+    void whatIsKeptForRelayingIsBoundedByTheBacklogLimit(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "relay_bound", List.of("A", "B", "C"), SCHEMA, TABLES);
+        c.write("A", "INSERT INTO supplier VALUES (1, 'S1')");
+        c.write("A", "INSERT INTO supplier VALUES (2, 'S2')", "INSERT INTO supplier VALUES (3, 'S3')");
+        c.write("A", "INSERT INTO supplier VALUES (4, 'S4')");
+        c.deliver("A", "B");
+        assertEquals(3, c.node("B").retained(A, 0, 10).size(), "B keeps A's three ChangeSets while C may lack them");
+
+        c.node("B").checkBacklog(new BacklogLimit(OptionalLong.of(3), Optional.empty()));
+        assertEquals(List.of(2L, 3L), c.node("B").retained(A, 0, 10).stream().map(cs -> cs.sequence()).toList(),
+            "Past max_backlog_rows=3 the oldest goes: the two kept hold three changes");
+        c.tick(Duration.ofHours(2).toMillis());
+        c.node("B").checkBacklog(new BacklogLimit(OptionalLong.empty(), Optional.of(Duration.ofHours(1))));
+        assertEquals(List.of(), c.node("B").retained(A, 0, 10), "Past max_backlog_age=1h nothing older is kept");
+        assertTrue(c.node("B").standings().get(C).kept(), "C is not marked for it: it lacks nothing of B's own");
     }
 
     @AllDialects

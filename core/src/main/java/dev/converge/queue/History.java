@@ -42,6 +42,9 @@ import org.jooq.DSLContext;
  *       at that peer that wrote the row before the delete reached it and commits later does not break this: applying
  *       the delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before
  *       it.) Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.</li>
+ *   <li><b>Kept for relaying.</b> Another origin's ChangeSets applied here ({@code cv_relay}, see
+ *       {@link dev.converge.relay}) go on the same horizon: once every other peer still kept is known to have applied
+ *       them, after applies, heartbeats and purges. One read when nothing is kept.</li>
  * </ul>
  *
  * <p><b>Incremental tombstones.</b> Purge {@code k} may remove the tombstones with {@code seq <= s_k} (per origin)
