@@ -49,6 +49,7 @@ final class Inbound {
     private final Transactions tx;
     private final Binding binding;
     private final InboundQueue inbox = new InboundQueue();
+    private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
     private final ReentrantLock applying = new ReentrantLock(true);
 
     Inbound(NodeConfig config, PeerLedger peers, Transactions tx, Binding binding) {
@@ -175,6 +176,9 @@ final class Inbound {
                 }
                 ChangeSet first = ready.run().get(0);
                 inbox.removeRun(ctx, first.origin(), first.sequence(), ready.run().get(applied - 1).sequence());
+                if (retains(first.origin())) {
+                    relay.retain(ctx, ready.run().subList(0, applied));
+                }
                 return new Group(ready.skipped() + applied, applied, applied == ready.run().size() && ready.waits());
             });
         } catch (RuntimeException e) {
@@ -252,6 +256,9 @@ final class Inbound {
                     if (readiness == null) {
                         bound.engine().apply(connection, ctx, cs);
                         inbox.remove(ctx, cs.origin(), cs.sequence());
+                        if (retains(cs.origin())) {
+                            relay.retain(ctx, List.of(cs));
+                        }
                         applied++;
                     }
                     consumed++;
@@ -339,9 +346,35 @@ final class Inbound {
                 return readiness;
             }
             step.run(connection, ctx);
+            retain(ctx, in);
             inbox.remove(ctx, cs.origin(), cs.sequence());
             return Arrival.APPLIED;
         });
+    }
+
+    /**
+     * Keeps what was just consumed (applied, or recorded as failed: either way its origin's later ChangeSets go on, so
+     * a peer that lacks it needs it as much) for relaying, if another peer may need it: a ChangeSet in parts is copied
+     * from the inbox before it leaves.
+     */
+    private void retain(DSLContext ctx, Incoming in) {
+        ChangeSet cs = in.first();
+        if (!retains(cs.origin())) {
+            return;
+        }
+        if (in.count() == 1 && cs.part().isEmpty()) {
+            relay.retain(ctx, List.of(cs));
+        } else {
+            relay.retainParts(ctx, cs.origin(), cs.sequence(), cs.timestamp().asLong());
+        }
+    }
+
+    /**
+     * Whether ChangeSets of {@code origin} applied here are kept for relaying: only if a peer other than their origin
+     * could lack them. Between two nodes nothing is kept, so a pair pays nothing for it.
+     */
+    private boolean retains(NodeId origin) {
+        return config.peers().stream().anyMatch(p -> !p.id().equals(origin));
     }
 
     /**
@@ -418,7 +451,7 @@ final class Inbound {
         if (origin.equals(config.id())) {
             throw new MalformedChangeSetException("node " + config.id() + " was sent its own changes by " + sender);
         }
-        if (!peers.isPeer(origin)) {
+        if (!known(origin)) {
             throw new MalformedChangeSetException(sender + " sent ChangeSet " + batch.get(0).id() + " of " + origin + ", which is not a peer of "
                 + config.id());
         }
@@ -443,7 +476,7 @@ final class Inbound {
             previousPart = part;
             previousCount = count;
             for (NodeId dep : cs.dependencies().keySet()) {
-                if (!dep.equals(config.id()) && !peers.isPeer(dep)) {
+                if (!dep.equals(config.id()) && !known(dep)) {
                     throw new MalformedChangeSetException("ChangeSet " + cs.id() + " depends on unknown node " + dep);
                 }
             }
@@ -455,6 +488,15 @@ final class Inbound {
             });
         }
         return origin;
+    }
+
+    /**
+     * Whether ChangeSets of {@code node}, or depending on it, may arrive: a configured peer, or one removed from the mesh
+     * ({@code converge peer remove}) and then from the configuration, whose ChangeSets survivors still relay and whose
+     * writes the others' ChangeSets depend on. The database is read only for a node that is not configured.
+     */
+    private boolean known(NodeId node) {
+        return peers.isPeer(node) || tx.local(ctx -> PeerLedger.departed(ctx, node));
     }
 
     private <T> T exclusively(java.util.function.Supplier<T> work) {

@@ -78,6 +78,7 @@ public final class Node implements AutoCloseable {
     private final PeerLedger peers;
     private final Delivery delivery;
     private final Inbound inbound;
+    private final Relay relay;
     private final AtomicBoolean trimming = new AtomicBoolean();
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
@@ -93,6 +94,7 @@ public final class Node implements AutoCloseable {
         this.binding = new Binding(config, tables, resolvers, time, tx, schema);
         this.delivery = new Delivery(config.id(), peers, tx, binding);
         this.inbound = new Inbound(config, peers, tx, binding);
+        this.relay = new Relay(config.id(), peers, tx);
         this.conflicts = new ConflictStore(config.id());
         this.decisions = new Decisions(config.id(), () -> binding.follow().tables(), new Decisions.LocalTransactions() {
             @Override
@@ -346,6 +348,33 @@ public final class Node implements AutoCloseable {
      */
     public int deliverTo(NodeId peer, Transport transport) {
         return delivery.deliverTo(peer, transport, () -> trim(History::afterAcknowledgement));
+    }
+
+    /**
+     * Sends {@code peer} the ChangeSets of every origin removed from the mesh ({@code converge peer remove}) that this
+     * node keeps ({@link #retained}) beyond what {@code peer} is known to have applied — from its heartbeats, its
+     * ChangeSets' dependencies and what it acknowledged of earlier relays — through {@code transport}, with this node as
+     * sender; returns how many ChangeSets (or parts) went. So what a departed peer sent to some survivors reaches the
+     * others, and what waited there on it applies. Two survivors relaying the same ChangeSets do no harm: the receiver
+     * applies each exactly once. Nothing while no peer was removed (one read), nor to a peer marked or removed. Call it
+     * now and then on every link (the node module does, every second); 0 at once if another thread relays to the same
+     * peer right now.
+     *
+     * @throws PeerUnavailableException if the transport cannot reach the peer; nothing is lost, call again later
+     * @throws MalformedChangeSetException if {@code peer} is not a peer
+     */
+    public int relayTo(NodeId peer, Transport transport) {
+        return relay.relayTo(peer, transport);
+    }
+
+    /**
+     * The ChangeSets of {@code origin} after sequence {@code after} that this node keeps for relaying, in sequence order
+     * (one that travelled in parts as its parts, in order), at most {@code limit}: every ChangeSet of another origin
+     * applied here stays until every other peer still kept is known to have applied it (see
+     * {@link dev.converge.relay}). Reads only.
+     */
+    public List<ChangeSet> retained(NodeId origin, long after, int limit) {
+        return relay.retained(origin, after, limit);
     }
 
     /**
@@ -638,7 +667,25 @@ public final class Node implements AutoCloseable {
             marked.forEach(m -> org.slf4j.LoggerFactory.getLogger(Node.class).warn("{}: nothing is kept for it any more", m.advice()));
             trim(History::purge); // what only the marked peers held back goes now
         }
+        boundRetention(limit, now);
         return marked;
+    }
+
+    /**
+     * Keeps what is retained for relaying within the backlog limit: ChangeSets older than {@code max_backlog_age} go,
+     * then the oldest until they hold at most {@code max_backlog_rows} changes. A peer that lacked them past the limit is
+     * behind on their origin as it would be on this node's own ChangeSets; should that origin leave, it takes them over
+     * from a snapshot ({@code converge resync}). Logged when anything goes.
+     */
+    private void boundRetention(dev.converge.backlog.BacklogLimit limit, java.time.Instant now) {
+        long oldest = limit.age().map(a -> HybridTimestamp.ofMillis(Math.max(0, now.minus(a).toEpochMilli())).asLong()).orElse(Long.MIN_VALUE);
+        long rows = limit.rows().orElse(Long.MAX_VALUE);
+        int dropped = tx.local(ctx -> new dev.converge.relay.RelayStore().bound(ctx, oldest, rows));
+        if (dropped > 0) {
+            org.slf4j.LoggerFactory.getLogger(Node.class).warn("{}: {} ChangeSets kept for relaying to peers not yet known to have them were"
+                + " dropped past the backlog limit; should their origin leave the mesh, a peer that lacks them takes them over with"
+                + " converge resync", id(), dropped);
+        }
     }
 
     /** Every configured peer's standing (marks either way, departure), in configuration order. Reads only. */

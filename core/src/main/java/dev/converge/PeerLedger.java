@@ -61,6 +61,33 @@ final class PeerLedger {
         return r.value2() == null && r.value3() == null ? java.util.OptionalLong.of(r.value1()) : java.util.OptionalLong.empty();
     }
 
+    /** Whether {@code node} was removed from the mesh ({@code cv_peer.departed_since}), configured or not. */
+    static boolean departed(DSLContext ctx, NodeId node) {
+        return ctx.fetchExists(ctx.selectOne().from(PEERS).where(PEER_ID.eq(node.value())).and(PEER_DEPARTED.isNotNull()));
+    }
+
+    /** Every node removed from the mesh, configured or not. */
+    static List<NodeId> departed(DSLContext ctx) {
+        return ctx.select(PEER_ID).from(PEERS).where(PEER_DEPARTED.isNotNull()).orderBy(PEER_ID).fetch(PEER_ID).stream().map(NodeId::of).toList();
+    }
+
+    /**
+     * What {@code peer} is known to have applied of {@code origin}: the larger of what its latest heartbeat said and what
+     * the latest ChangeSet of it applied here depended on (0 if neither says). A lower bound: it may have applied more.
+     */
+    static long appliedBy(DSLContext ctx, NodeId peer, NodeId origin) {
+        long known = 0;
+        String hb = ctx.select(HB_APPLIED).from(HEARTBEATS).where(HB_PEER.eq(peer.value())).fetchOne(HB_APPLIED);
+        if (hb != null) {
+            known = OutboundQueue.parseDeps(hb).getOrDefault(origin, 0L);
+        }
+        String deps = ctx.select(APPLIED_DEPS).from(APPLIED).where(APPLIED_ORIGIN.eq(peer.value())).fetchOne(APPLIED_DEPS);
+        if (deps != null) {
+            known = Math.max(known, OutboundQueue.parseDeps(deps).getOrDefault(origin, 0L));
+        }
+        return known;
+    }
+
     /** Raises what {@code peer} acknowledged to {@code sequence}; a lower value changes nothing. Says whether it moved. */
     static boolean acknowledge(DSLContext ctx, NodeId peer, long sequence) {
         int n = ctx.update(PEERS).set(PEER_ACKED, DSL.greatest(PEER_ACKED, DSL.val(sequence))).where(PEER_ID.eq(peer.value()))

@@ -135,6 +135,9 @@ public final class Installer {
             .constraints(constraint(name("cv_applied_log_pk")).primaryKey(ALOG_ORIGIN, ALOG_SEQ)).execute();
         ctx.createTableIfNotExists(INBOX).columns(INBOX_ORIGIN, INBOX_SEQ, INBOX_PAYLOAD)
             .constraints(constraint(name("cv_inbox_pk")).primaryKey(INBOX_ORIGIN, INBOX_SEQ)).execute();
+        // metadata version 4: other origins' ChangeSets kept for relaying (package relay); created in older installs
+        ctx.createTableIfNotExists(RELAY).columns(RELAY_ORIGIN, RELAY_SEQ, RELAY_PART, RELAY_TS, RELAY_CHANGES, RELAY_PAYLOAD)
+            .constraints(constraint(name("cv_relay_pk")).primaryKey(RELAY_ORIGIN, RELAY_SEQ, RELAY_PART)).execute();
         ctx.createTableIfNotExists(CONFLICTS).columns(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW,
                 C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
             .constraints(constraint(name("cv_conflict_pk")).primaryKey(C_ID)).execute();

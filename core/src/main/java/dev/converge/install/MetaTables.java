@@ -204,6 +204,23 @@ public final class MetaTables {
     public static final Field<String> INBOX_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
 
     /**
+     * ChangeSets of other origins applied here, kept as received (the codec's JSON, one row per whole ChangeSet, or per
+     * part of one that travelled in parts, {@code part} 0 for a whole one) until every other peer still kept is known to
+     * have applied them: so that if their origin leaves the mesh before reaching every peer, this node relays them to the
+     * survivors that lack them (see {@code dev.converge.relay}). Written in the apply transaction; trimmed by
+     * {@code queue.History}. Added in metadata version 4.
+     */
+    public static final Table<Record> RELAY = table(name("cv_relay"));
+    public static final Field<String> RELAY_ORIGIN = field(name("origin"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<Long> RELAY_SEQ = field(name("seq"), SQLDataType.BIGINT.notNull());
+    public static final Field<Integer> RELAY_PART = field(name("part"), SQLDataType.INTEGER.notNull());
+    /** The ChangeSet's hybrid timestamp: the age the backlog limit bounds retention by. */
+    public static final Field<Long> RELAY_TS = field(name("ts"), SQLDataType.BIGINT.notNull());
+    /** How many changes it holds: the rows the backlog limit bounds retention by. */
+    public static final Field<Integer> RELAY_CHANGES = field(name("changes"), SQLDataType.INTEGER.notNull());
+    public static final Field<String> RELAY_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
+
+    /**
      * How far each kind of bookkeeping has been trimmed, so that a purge starts where the last one ended (see
      * {@code queue.History}): {@code what} names the kind, {@code tbl} and {@code origin} narrow it where it is per
      * replicated table or per origin ({@code ''} where not), {@code mark} is the position (a sequence, an applied count or
@@ -272,7 +289,7 @@ public final class MetaTables {
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
         return List.of(SCHEMA, CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
-            INBOX_PARTS, HEARTBEATS, DECISIONS);
+            INBOX_PARTS, HEARTBEATS, DECISIONS, RELAY);
     }
 
     static DataType<Object> image(SQLDialect d) {

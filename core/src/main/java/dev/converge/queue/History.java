@@ -42,6 +42,9 @@ import org.jooq.DSLContext;
  *       at that peer that wrote the row before the delete reached it and commits later does not break this: applying
  *       the delete waits for that transaction's row lock, so no ChangeSet of the peer depends on the delete before
  *       it.) Tombstones also outlive the purge grace ({@link NodeConfig#purgeGrace()}), a margin only.</li>
+ *   <li><b>Kept for relaying.</b> Another origin's ChangeSets applied here ({@code cv_relay}, see
+ *       {@link dev.converge.relay}) go on the same horizon: once every other peer still kept is known to have applied
+ *       them, after applies, heartbeats and purges. One read when nothing is kept.</li>
  * </ul>
  *
  * <p><b>Incremental tombstones.</b> Purge {@code k} may remove the tombstones with {@code seq <= s_k} (per origin)
@@ -60,6 +63,7 @@ public final class History {
     private final OutboundQueue outbound;
     private final TimeSource time;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
 
     public History(NodeConfig config, List<BoundTable> tables, OutboundQueue outbound, TimeSource time) {
         this.config = config;
@@ -82,6 +86,7 @@ public final class History {
         OutboundQueue.Trimmed outbox = trimOutbox(ctx, marks);
         int log = trimLog(ctx, marks, appliedN(ctx));
         int tombstones = purgeTombstones(ctx, marks);
+        trimRelay(ctx);
         return new Purged(outbox.capturedRows(), outbox.transactions(), log, tombstones);
     }
 
@@ -117,6 +122,7 @@ public final class History {
         long appliedN = appliedN(ctx);
         int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
         int tombstones = purgeTombstones(ctx, marks);
+        trimRelay(ctx);
         return new Purged(0, 0, log, tombstones);
     }
 
@@ -127,7 +133,9 @@ public final class History {
         }
         PurgeMarks marks = PurgeMarks.read(ctx);
         adoptLegacyVersions(ctx, marks);
-        return new Purged(0, 0, 0, purgeTombstones(ctx, marks));
+        int tombstones = purgeTombstones(ctx, marks);
+        trimRelay(ctx);
+        return new Purged(0, 0, 0, tombstones);
     }
 
     /**
@@ -233,6 +241,14 @@ public final class History {
      * sequenced, for its own) — so that no tombstone can appear later at or below it.
      */
     private Map<String, Long> seenThrough(DSLContext ctx) {
+        List<NodeId> origins = new ArrayList<>();
+        config.peers().forEach(p -> origins.add(p.id()));
+        origins.add(config.id());
+        return seenThrough(ctx, origins);
+    }
+
+    /** As above, for {@code origins} (which may name peers removed from the configuration). */
+    private Map<String, Long> seenThrough(DSLContext ctx, List<NodeId> origins) {
         Map<NodeId, Map<NodeId, Long>> seenBy = new HashMap<>();
         Map<NodeId, Long> applied = new HashMap<>();
         ctx.select(APPLIED_ORIGIN, APPLIED_SEQ, APPLIED_DEPS).from(APPLIED).fetch().forEach(r -> {
@@ -249,9 +265,6 @@ public final class History {
                 seenBy.put(peer, merged);
             }
         });
-        List<NodeId> origins = new ArrayList<>();
-        config.peers().forEach(p -> origins.add(p.id()));
-        origins.add(config.id());
         // a peer marked for resync or removed will not be judged against tombstones: it reloads from a snapshot, or is gone
         java.util.Set<NodeId> notKept = notKept(ctx);
         Map<String, Long> out = new LinkedHashMap<>();
@@ -266,6 +279,25 @@ public final class History {
             out.put(origin.value(), Math.min(through, here));
         }
         return out;
+    }
+
+    /**
+     * Forgets the other origins' ChangeSets kept for relaying ({@code cv_relay}, see {@code dev.converge.relay}) that
+     * every other peer still kept has applied, as the dependencies of its ChangeSets and its heartbeats show (the
+     * horizon tombstones are judged by). One read when nothing is kept.
+     */
+    private int trimRelay(DSLContext ctx) {
+        List<NodeId> origins = relay.origins(ctx);
+        if (origins.isEmpty()) {
+            return 0;
+        }
+        int removed = 0;
+        for (Map.Entry<String, Long> e : seenThrough(ctx, origins).entrySet()) {
+            if (e.getValue() > 0) {
+                removed += relay.trim(ctx, NodeId.of(e.getKey()), e.getValue());
+            }
+        }
+        return removed;
     }
 
     /**

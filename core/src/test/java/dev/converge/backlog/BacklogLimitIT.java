@@ -172,7 +172,7 @@ class BacklogLimitIT {
             "status reads a version 2 install");
 
         Node a = c.reopen("A", List.of(TableConfig.of("pers")));
-        assertEquals(3, count(c, "A", "SELECT \"version\" FROM \"cv_schema\""));
+        assertEquals(dev.converge.install.MetadataSchema.CURRENT, count(c, "A", "SELECT \"version\" FROM \"cv_schema\""));
         assertEquals(0, a.backlog(C).rows(), "a ChangeSet sequenced before the upgrade counts no rows");
         c.write("A", "INSERT INTO pers VALUES (2, 'Ana')", "INSERT INTO pers VALUES (3, 'Dan')");
         assertEquals(2, a.backlog(C).rows(), "one sequenced after it counts its rows");

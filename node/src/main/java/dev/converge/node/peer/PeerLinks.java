@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p>The apply thread also checks the backlog limit every {@value #BACKLOG_CHECK_MILLIS} ms ({@link #limitBacklog},
  * {@link Node#checkBacklog}): a peer away past it is marked for resync and sent nothing more (its sender finds nothing
  * to send); the peer learns of the mark from this node's answers to its hello and heartbeats. A peer removed from the mesh while still configured gets an
- * idle link, and a warning that says to remove it from the configuration.
+ * idle link, and a warning that says to remove it from the configuration. Every {@value #RELAY_MILLIS} ms each link also
+ * relays to its peer the ChangeSets of removed origins that this node keeps and the peer is not known to have
+ * ({@link Node#relayTo}), so what a departed peer sent to some survivors reaches the others.
  *
  * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
  * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
@@ -46,6 +48,11 @@ public final class PeerLinks implements AutoCloseable {
     static final long IDLE_DELIVERY_MILLIS = 1000;
     /** How often an idle link tells its peer what this node has applied ({@link Node#heartbeat}). */
     static final long HEARTBEAT_MILLIS = 5000;
+    /**
+     * How often a link relays to its peer what departed origins' ChangeSets this node keeps and the peer lacks
+     * ({@link Node#relayTo}).
+     */
+    static final long RELAY_MILLIS = 1000;
     private static final long APPLY_MILLIS = 1000;
     /** How often the apply thread checks the backlog limit and re-reads the peers' standing ({@link Node#checkBacklog}). */
     static final long BACKLOG_CHECK_MILLIS = 5000;
@@ -203,6 +210,7 @@ public final class PeerLinks implements AutoCloseable {
             long mark = Long.MIN_VALUE;
             long lastAttempt = 0;
             long lastHeartbeat = System.nanoTime() - HEARTBEAT_MILLIS * 1_000_000;
+            long lastRelay = System.nanoTime() - RELAY_MILLIS * 1_000_000;
             while (!stopping) {
                 long wait = POLL_MILLIS;
                 if (removed.contains(peer)) {
@@ -219,6 +227,10 @@ public final class PeerLinks implements AutoCloseable {
                         lastAttempt = now;
                         int sent = node.deliverTo(peer, this::send);
                         mark = seen; // read before the delivery: a commit during it moves the mark again
+                        if (now - lastRelay >= RELAY_MILLIS * 1_000_000) {
+                            lastRelay = now;
+                            sent += node.relayTo(peer, this::send); // one read while no peer was removed
+                        }
                         if (sent > 0) {
                             lastHeartbeat = now; // a ChangeSet carries what a heartbeat says
                             continue;
