@@ -10,7 +10,7 @@ final class Guide {
     }
 
     static String text() throws IOException {
-        return Files.readString(Path.of("../docs/custom-resolvers.md"));
+        return Files.readString(Path.of("../../docs/custom-resolvers.md"));
     }
 
     /** The code block of {@code language} whose text starts with {@code start}: what a reader copies. */
@@ -25,8 +25,9 @@ final class Guide {
         return shown.substring(0, shown.indexOf("```"));
     }
 
-    /** The source of a class of this package, as the build compiles it. */
+    /** The source of a class of this package, as the build compiles it: the resolver's (src/main) or a test's. */
     static String source(Class<?> c) throws IOException {
-        return Files.readString(Path.of("src/test/java/dev/converge/resolvers/guide/" + c.getSimpleName() + ".java"));
+        Path main = Path.of("src/main/java/dev/converge/resolvers/guide/" + c.getSimpleName() + ".java");
+        return Files.readString(Files.exists(main) ? main : Path.of("src/test/java/dev/converge/resolvers/guide/" + c.getSimpleName() + ".java"));
     }
 }
