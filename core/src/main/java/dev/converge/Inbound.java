@@ -51,6 +51,8 @@ final class Inbound {
     private final InboundQueue inbox = new InboundQueue();
     private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
     private final ReentrantLock applying = new ReentrantLock(true);
+    /** Nodes found removed from the mesh (see {@link #known}); thread-safe. */
+    private final java.util.Set<NodeId> departed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Inbound(NodeConfig config, PeerLedger peers, Transactions tx, Binding binding) {
         this.config = config;
@@ -496,7 +498,16 @@ final class Inbound {
      * writes the others' ChangeSets depend on. The database is read only for a node that is not configured.
      */
     private boolean known(NodeId node) {
-        return peers.isPeer(node) || tx.local(ctx -> PeerLedger.departed(ctx, node));
+        if (peers.isPeer(node) || departed.contains(node)) {
+            return true;
+        }
+        // after a removal every ChangeSet depends on the departed node: read the database once for it, not per ChangeSet
+        // (a removal is for good, so a yes stays true; a no is not kept, it only ever precedes a refusal)
+        boolean gone = tx.local(ctx -> PeerLedger.departed(ctx, node));
+        if (gone) {
+            departed.add(node);
+        }
+        return gone;
     }
 
     private <T> T exclusively(java.util.function.Supplier<T> work) {

@@ -33,6 +33,9 @@ final class Relay {
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
     /** Per peer and origin, how far the peer has stored what this node relayed to it (its receipts). */
     private final Map<List<NodeId>, Position> stored = new ConcurrentHashMap<>();
+    /** Gaps already warned of (peer, origin, where the gap starts), so that the warning is logged once, not every second. */
+    private final java.util.Set<List<String>> warnedGaps = ConcurrentHashMap.newKeySet();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relay.class);
 
     /** A point in an origin's ChangeSets: after the whole of {@code sequence} ({@code part} 0) or after that part of it. */
     private record Position(long sequence, int part) implements Comparable<Position> {
@@ -83,6 +86,24 @@ final class Relay {
         }
     }
 
+    /**
+     * Says once, per peer, origin and gap, that the peer lacks ChangeSets of a departed origin that this node no longer
+     * keeps (applied here before the node kept them, dropped past the backlog limit, or skipped by a resync): another
+     * survivor may still send them; if none does, the peer holds back everything that depends on them (its status shows
+     * them as held back) until it is resynced. Relaying goes on regardless: what follows the gap waits there in order.
+     */
+    private void warnOfGap(NodeId origin, NodeId peer, Position from, ChangeSet first) {
+        int firstPart = first.part().map(ChangeSet.Part::index).orElse(0);
+        boolean continues = from.part() > 0
+            ? first.sequence() == from.sequence() && firstPart == from.part() + 1
+            : first.sequence() == from.sequence() + 1 && firstPart <= 1;
+        if (!continues && warnedGaps.add(List.of(peer.value(), origin.value(), Long.toString(from.sequence())))) {
+            LOG.warn("node {}: peer {} lacks ChangeSets {} to {} of departed node {}, which this node does not keep; unless "
+                    + "another survivor holds them, {} holds back what depends on them until `converge resync` loads it from a "
+                    + "peer that has them", self, peer, from.sequence() + 1, first.sequence() - 1, origin, peer);
+        }
+    }
+
     /** Sends {@code peer} the kept ChangeSets of {@code origin} it lacks, batch by batch, until it has them all. */
     private int relay(NodeId origin, NodeId peer, Transport transport) {
         List<NodeId> key = List.of(peer, origin);
@@ -94,6 +115,7 @@ final class Relay {
             if (batch.isEmpty()) {
                 return sent;
             }
+            warnOfGap(origin, peer, from, batch.get(0));
             Receipt receipt = transport.send(self, peer, batch);
             sent += batch.size();
             // the receiver stores all it is sent (applied, or in its inbox until what it waits for comes): a gap before

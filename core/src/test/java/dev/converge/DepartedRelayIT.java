@@ -10,6 +10,7 @@ import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.testkit.AllDialects;
 import dev.converge.testkit.Cluster;
+import dev.converge.testkit.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -120,6 +121,27 @@ class DepartedRelayIT {
         c.node("B").checkBacklog(new BacklogLimit(OptionalLong.empty(), Optional.of(Duration.ofHours(1))));
         assertEquals(List.of(), c.node("B").retained(A, 0, 10), "Past max_backlog_age=1h nothing older is kept");
         assertTrue(c.node("B").standings().get(C).kept(), "C is not marked for it: it lacks nothing of B's own");
+    }
+
+    @AllDialects
+    void aGapNoSurvivorKeepsIsSaidOnceAndWhatFollowsItWaitsInOrder(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "relay_gap", List.of("A", "B", "C"), SCHEMA, TABLES);
+        c.write("A", "INSERT INTO supplier VALUES (1, 'S1')");
+        c.write("A", "INSERT INTO supplier VALUES (2, 'S2')");
+        c.deliver("A", "B");
+        c.node("B").checkBacklog(new BacklogLimit(OptionalLong.of(1), Optional.empty()));
+        assertEquals(List.of(2L), c.node("B").retained(A, 0, 10).stream().map(cs -> cs.sequence()).toList(),
+            "Past max_backlog_rows=1 B keeps only A's second ChangeSet");
+        remove(c, A, "B", "C");
+        try (LogCapture log = LogCapture.of(Relay.class)) {
+            assertEquals(1, c.node("B").relayTo(C, c.transport()), "B relays what it keeps");
+            c.node("B").relayTo(C, c.transport());
+            c.node("B").relayTo(C, c.transport());
+            List<String> gaps = log.messages().stream().filter(m -> m.contains("lacks ChangeSets 1 to 1 of departed node A")).toList();
+            assertEquals(1, gaps.size(), "The gap is said once, with the remedy: " + log.messages());
+            assertTrue(gaps.get(0).contains("converge resync"), gaps.get(0));
+        }
+        assertEquals(0L, count(c, "C", "SELECT count(*) FROM supplier"), "A's second ChangeSet waits at C for the first, not applied out of order");
     }
 
     @AllDialects

@@ -202,6 +202,31 @@ public final class PeerLinks implements AutoCloseable {
             this.peer = peer;
         }
 
+        /** The last relay failure logged, so that one that repeats every second is logged once. */
+        private String relayFailure;
+
+        /**
+         * Relays departed origins' ChangeSets to the peer ({@link Node#relayTo}). Its failure is not the link's: the
+         * peer took this node's own ChangeSets a moment ago, so a refusal here (the peer no longer knows the departed
+         * node, or is busy with another survivor's relay) neither marks the peer unreachable nor slows delivery; it is
+         * logged once and tried again at the next relay interval.
+         */
+        private int relay() {
+            try {
+                int sent = node.relayTo(peer, this::send);
+                relayFailure = null;
+                return sent;
+            } catch (RuntimeException e) {
+                String why = String.valueOf(e.getMessage());
+                if (!why.equals(relayFailure)) {
+                    relayFailure = why;
+                    LOG.warn("node {}: relaying a departed node's ChangeSets to {} failed, tried again in {} s: {}", node.id(), peer,
+                        RELAY_MILLIS / 1000, why);
+                }
+                return 0;
+            }
+        }
+
         LinkState state() {
             return new LinkState(peer, reachable, Optional.ofNullable(lastSuccess), Optional.ofNullable(lastError), failures, delivered);
         }
@@ -229,7 +254,7 @@ public final class PeerLinks implements AutoCloseable {
                         mark = seen; // read before the delivery: a commit during it moves the mark again
                         if (now - lastRelay >= RELAY_MILLIS * 1_000_000) {
                             lastRelay = now;
-                            sent += node.relayTo(peer, this::send); // one read while no peer was removed
+                            sent += relay(); // one read while no peer was removed
                         }
                         if (sent > 0) {
                             lastHeartbeat = now; // a ChangeSet carries what a heartbeat says
