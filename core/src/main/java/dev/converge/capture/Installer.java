@@ -50,6 +50,7 @@ public final class Installer {
             Installer in = new Installer(cfg.dsl(), dialect);
             java.util.OptionalInt before = dev.converge.install.MetadataSchema.installed(cfg.dsl());
             dev.converge.install.MetadataSchema.requireKnown(before);
+            in.lockReplicatedTables(tables);
             in.createMetaTables();
             in.initClock(node, initialTimestamp);
             in.removeUnconfigured(node, tables);
@@ -62,6 +63,22 @@ public final class Installer {
                 LOG.info("node {}: metadata upgraded from version {} to {}", node, before.getAsInt(), dev.converge.install.MetadataSchema.CURRENT);
             }
         });
+    }
+
+    /**
+     * On PostgreSQL, takes each replicated table's lock for replacing its triggers (SHARE ROW EXCLUSIVE, in name order)
+     * before the metadata tables are touched. An application writing meanwhile locks its table, then, through the
+     * capture trigger, {@code cv_outbox}; installing would otherwise lock {@code cv_outbox} (its index) first and then
+     * the table, and a node (re)started under load would deadlock with a writer. Taken first, the install waits for
+     * open writes to commit and new ones wait for the install: both in the same order. H2 needs nothing of the kind
+     * (its DDL commits and waits by itself).
+     */
+    private void lockReplicatedTables(List<BoundTable> tables) {
+        if (dialect != Dialect.POSTGRESQL) {
+            return;
+        }
+        tables.stream().sorted(java.util.Comparator.comparing(BoundTable::name))
+            .forEach(t -> ctx.execute("LOCK TABLE {0} IN SHARE ROW EXCLUSIVE MODE", t.table()));
     }
 
     /**
