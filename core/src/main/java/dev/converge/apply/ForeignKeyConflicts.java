@@ -7,6 +7,7 @@ import dev.converge.clock.HybridTimestamp;
 import dev.converge.conflict.Conflict;
 import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictStatus;
+import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
@@ -47,7 +48,8 @@ import org.jooq.impl.DSL;
  *       by a write the child's origin had not seen): the remote side keeps the parent (an insert of its deleted image,
  *       the child's stamp), the local side is the delete (the shadow). If the parent's side wins (or the resolver
  *       merges: the parent is what both sides keep) the parent is <em>resurrected from its shadow</em> and the child
- *       written; if the delete wins the child loses and is not here (an older image of it goes too) — or, under an
+ *       written — and so are the children that lost to that delete here earlier, with their own versions: the delete
+ *       has lost, and a peer that met the writes in another order kept them ({@code restoreLost}); if the delete wins the child loses and is not here (an older image of it goes too) — or, under an
  *       {@code ON DELETE SET NULL} key, is written with its reference set to NULL, as the delete did to the rows
  *       referring to it.</li>
  *   <li><b>A parent delete meeting children written concurrently</b> (refused under a {@code RESTRICT} or {@code NO
@@ -75,12 +77,14 @@ final class ForeignKeyConflicts {
     private final LocalRows localRows;
     private final Planner planner;
     private final ConflictRecords records;
+    private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
     /** Per parent table (lower case), whether a key that cascades or sets on delete refers to it. */
     private final Set<String> actedOn = new HashSet<>();
 
-    ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records) {
+    ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records, ConflictStore conflicts) {
         this.tables = tables;
+        this.conflicts = conflicts;
         this.localRows = localRows;
         this.planner = planner;
         this.records = records;
@@ -189,11 +193,17 @@ final class ForeignKeyConflicts {
         if (resurrect.isEmpty() && nulled.isEmpty()) {
             return Optional.empty();
         }
+        List<String> restored = new ArrayList<>();
         for (Gone g : resurrect) {
             if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(g.table(), g.image()))).isEmpty()) {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
+            Optional<List<String>> back = restoreLost(connection, ctx, g, c);
+            if (back.isEmpty()) {
+                return Optional.empty();
+            }
+            restored.addAll(back.get());
         }
         RowWriter.Write write = nulled.isEmpty() ? p.write().get() : withNulls(p.write().get(), nulled);
         if (!new RowWriter(connection, ctx).execute(List.of(write)).isEmpty()) {
@@ -204,6 +214,9 @@ final class ForeignKeyConflicts {
             done.add("its parent " + String.join(", ", resurrect.stream().map(Gone::describe).toList())
                 + " was deleted by a concurrent write that lost: resurrected from its shadow");
         }
+        if (!restored.isEmpty()) {
+            done.add("the rows that had lost to that delete restored: " + String.join(", ", restored));
+        }
         if (!nulled.isEmpty()) {
             done.add("its parent " + String.join(", ", nulled.stream().map(Gone::describe).toList())
                 + " was deleted by a concurrent write that won: its reference set to NULL (ON DELETE SET NULL)");
@@ -212,6 +225,51 @@ final class ForeignKeyConflicts {
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, outcome, ConflictStatus.AUTO_RESOLVED,
             String.join("; ", done) + "; this row written").withResolver(resolver);
         return Optional.of(Plan.conflict(c, Optional.of(write), p.version(), record));
+    }
+
+    /**
+     * Brings back the rows referring to the resurrected parent {@code g} that lost to its delete here (see {@link
+     * #childLost}): the delete has now lost, so their only fault is gone, and a peer that met the writes in another
+     * order holds them. Found exactly and only on this path: their tombstones carry the delete's stamp (an indexed
+     * lookup), and their {@code constraint} record, which says they lost to it, holds their own write — each comes back
+     * with its latest lost image and its original version, as the peers that kept it hold it. A tombstone with the
+     * delete's stamp but no such record is a row the delete itself removed: it stays. Empty if a row cannot be written.
+     */
+    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Gone g, Change incoming) throws SQLException {
+        RowVersion tomb = g.tomb();
+        List<Object> parentKey = g.table().typedKey(g.key());
+        String lostTo = "(" + g.deleteStamp() + ") that won";
+        List<String> out = new ArrayList<>();
+        for (BoundTable t : tables.all()) {
+            for (Reference r : t.references()) {
+                if (!r.parentTable().equalsIgnoreCase(g.table().name()) || !judged(r) || setsNull(r)) {
+                    continue;
+                }
+                for (RowVersion child : shadows.tombstonesOf(ctx, t.shadow(), tomb.origin(), tomb.originSequence().orElse(0L), tomb.timestamp())) {
+                    RowImage image = ChangeSetCodec.imageFromJson(child.deletedImage().orElseThrow());
+                    RowKey key = t.keyOf(image);
+                    if (!keyOf(g.table(), r, image).map(parentKey::equals).orElse(false)
+                        || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
+                        continue;
+                    }
+                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key, Outcome.KEPT_LOCAL).stream()
+                        .filter(rec -> rec.detail().map(d -> d.contains(lostTo)).orElse(false)).toList();
+                    if (lost.isEmpty()) {
+                        continue;
+                    }
+                    ConflictRecord last = lost.get(lost.size() - 1);
+                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, last.remoteImage().orElse(image)))).isEmpty()) {
+                        return Optional.empty();
+                    }
+                    shadows.write(ctx, t.shadow(), List.of(RowVersion.live(child.key(), last.remoteTimestamp().asLong(),
+                        last.remoteOrigin().value(), last.changeSet().sequence())));
+                    conflicts.amend(ctx, last.id(), Outcome.APPLIED_REMOTE, "restored: the delete it lost to lost later, to a write of "
+                        + incoming.table() + " " + incoming.key());
+                    out.add(t.name() + " " + key);
+                }
+            }
+        }
+        return Optional.of(out);
     }
 
     /**

@@ -238,6 +238,21 @@ public final class ConflictStore {
             .where(C_ID.in(ids)).execute();
     }
 
+    /**
+     * The {@code constraint} records of the row {@code key} of {@code table} (as the node spells it) with the outcome
+     * {@code outcome}, oldest first. In the caller's transaction.
+     */
+    public List<ConflictRecord> constraintsOf(DSLContext ctx, String table, RowKey key, Outcome outcome) {
+        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values())))
+            .and(C_OUTCOME.eq(outcome.word())));
+    }
+
+    /** Appends {@code detail} to the record {@code id}'s and gives it {@code outcome}: what happened to its row later. */
+    public void amend(DSLContext ctx, long id, Outcome outcome, String detail) {
+        ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word())
+            .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
+    }
+
     private static Optional<RowImage> imageOf(String json) {
         return Optional.ofNullable(json).map(ChangeSetCodec::imageFromJson);
     }

@@ -236,6 +236,78 @@ class ForeignKeyConflictsIT {
         assertSameEverywhere(c);
     }
 
+    /**
+     * Issue 9: the older child reaches A before the later one exists. It loses to A's newer delete; the later child then
+     * beats the delete, which has lost: the parent comes back and so does the older child, with its own version, as
+     * the peers that kept it hold it.
+     */
+    @AllDialects
+    void aChildThatLostToADeleteThatLaterLostComesBackWithItsOwnVersion(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_all");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.deliver("B", "A"); // the older child loses at A
+        assertEquals(0L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM p")).longValue(), "the older child lost at A");
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, B has not seen the delete
+        c.deliver("B", "C"); // C holds both children when the delete arrives
+        c.deliver("B", "A"); // the later child beats the delete at A
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(1L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM f")).longValue(), "the supplier at " + node);
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+        List<ConflictRecord> atA = c.node("A").conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT).toList();
+        assertEquals(Outcome.APPLIED_REMOTE, atA.get(0).outcome(), "the older child's record at A says it is back: " + atA);
+        assertTrue(atA.get(0).detail().orElseThrow().contains("restored"), atA.get(0).detail().orElseThrow());
+        assertTrue(atA.get(1).detail().orElseThrow().contains("restored"), "the later child's record names what came back: " + atA.get(1));
+    }
+
+    /** Issue 9, the other order: the later child (of another peer) reaches A first; the older one finds its parent back. */
+    @AllDialects
+    void theLaterChildArrivingFirstLeavesTheSameRowsAndVersions(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_first");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.write("C", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, C has seen neither
+        c.deliver("C", "A");
+        c.deliver("B", "A");
+        c.deliver("C", "B");
+        c.deliver("A", "B");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    /** Issue 9 under a cascading key: the child the delete beat at A comes back when a later child beats the delete. */
+    @AllDialects
+    void underCascadeAChildThatLostComesBackWhenTheDeleteLoses(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_cascade", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Clește')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // takes product 1 with it at A
+        c.tick(1000);
+        c.deliver("B", "A");
+        c.write("B", "INSERT INTO p VALUES (3, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 2), Map.of("COD", 3)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "the concurrent products at " + node + " (product 1 went with the delete's own cascade, which it had seen)");
+        }
+        assertSameEverywhere(c);
+    }
+
     private static List<Map<String, Object>> upper(List<Map<String, Object>> rows) {
         return rows.stream().map(r -> {
             Map<String, Object> out = new java.util.HashMap<>();
