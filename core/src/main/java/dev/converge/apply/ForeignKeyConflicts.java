@@ -252,19 +252,26 @@ final class ForeignKeyConflicts {
                         || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
                         continue;
                     }
-                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key, Outcome.KEPT_LOCAL).stream()
+                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key).stream()
                         .filter(rec -> rec.detail().map(d -> d.contains(lostTo)).orElse(false)).toList();
                     if (lost.isEmpty()) {
                         continue;
                     }
                     ConflictRecord last = lost.get(lost.size() - 1);
-                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, last.remoteImage().orElse(image)))).isEmpty()) {
+                    // the row arrived and lost (its write is the record's remote side), or was here and went with the
+                    // delete (the remote side is the delete; its write is the local side)
+                    boolean arrived = !last.remoteOrigin().value().equals(tomb.origin()) || last.changeSet().sequence() != tomb.originSequence().orElse(0L);
+                    RowImage row = (arrived ? last.remoteImage() : last.localImage()).orElse(image);
+                    RowVersion version = arrived
+                        ? RowVersion.live(child.key(), last.remoteTimestamp().asLong(), last.remoteOrigin().value(), last.changeSet().sequence())
+                        : RowVersion.live(child.key(), last.localTimestamp().orElseThrow().asLong(), last.localOrigin().orElseThrow().value(),
+                            last.localSequence().orElse(0L));
+                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
                         return Optional.empty();
                     }
-                    shadows.write(ctx, t.shadow(), List.of(RowVersion.live(child.key(), last.remoteTimestamp().asLong(),
-                        last.remoteOrigin().value(), last.changeSet().sequence())));
-                    conflicts.amend(ctx, last.id(), Outcome.APPLIED_REMOTE, "restored: the delete it lost to lost later, to a write of "
-                        + incoming.table() + " " + incoming.key());
+                    shadows.write(ctx, t.shadow(), List.of(version));
+                    conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
+                        "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
                 }
             }
@@ -430,6 +437,8 @@ final class ForeignKeyConflicts {
         List<RowWriter.Write> writes = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<String> nulled = new ArrayList<>();
+        List<ConflictRecord> lost = new ArrayList<>();
+        Map<String, Long> deps = LocalRows.dependencies(cs);
         for (Child ch : children) {
             if (setsNull(ch.reference())) {
                 Map<String, Object> nulls = new LinkedHashMap<>();
@@ -439,6 +448,12 @@ final class ForeignKeyConflicts {
                 continue;
             }
             writes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));
+            if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
+                // its own record, holding its write: should the delete lose later, it comes back as it was (restoreLost)
+                lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
+                    "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                        + ") that won: this row went with it"));
+            }
             shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
                 cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
             gone.add(ch.describe());
@@ -447,12 +462,17 @@ final class ForeignKeyConflicts {
             || deleteNow && !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
             return Optional.empty();
         }
+        conflicts.record(ctx, lost);
         String detail = (resolver.isEmpty() ? "the rows referring to it were all written before this delete, and"
             : "rows referring to it were written concurrently; the delete won, and they") + " went with it:"
             + (gone.isEmpty() ? "" : " deleted " + String.join(", ", gone)) + (nulled.isEmpty() ? "" : " set to NULL " + String.join(", ", nulled));
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED, detail);
         return Optional.of(Plan.conflict(c, deleteNow ? Optional.empty() : p.write(), p.version(),
             resolver.map(record::withResolver).orElse(record)));
+    }
+
+    private String pt(Change c) {
+        return tables.get(c.table()).name() + " " + c.key();
     }
 
     private List<Child> children(DSLContext ctx, BoundTable t, Reference r, List<Object> parentKey, HybridTimestamp initial) {

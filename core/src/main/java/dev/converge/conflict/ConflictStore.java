@@ -239,12 +239,11 @@ public final class ConflictStore {
     }
 
     /**
-     * The {@code constraint} records of the row {@code key} of {@code table} (as the node spells it) with the outcome
-     * {@code outcome}, oldest first. In the caller's transaction.
+     * The {@code constraint} records of the row {@code key} of {@code table} (as the node spells it), oldest first. In
+     * the caller's transaction.
      */
-    public List<ConflictRecord> constraintsOf(DSLContext ctx, String table, RowKey key, Outcome outcome) {
-        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values())))
-            .and(C_OUTCOME.eq(outcome.word())));
+    public List<ConflictRecord> constraintsOf(DSLContext ctx, String table, RowKey key) {
+        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values()))));
     }
 
     /** Appends {@code detail} to the record {@code id}'s and gives it {@code outcome}: what happened to its row later. */

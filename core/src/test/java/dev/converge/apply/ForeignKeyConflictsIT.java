@@ -113,6 +113,12 @@ class ForeignKeyConflictsIT {
         }
     }
 
+    /** The first constraint record of {@code table} at {@code node}. */
+    static ConflictRecord constraintAt(Cluster c, String node, String table) {
+        return c.node(node).conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT && r.table().equalsIgnoreCase(table))
+            .findFirst().orElseThrow(() -> new AssertionError(node + " recorded no constraint conflict of " + table + ": " + c.node(node).conflicts()));
+    }
+
     static ConflictRecord constraintAt(Cluster c, String node) {
         return c.node(node).conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT).findFirst()
             .orElseThrow(() -> new AssertionError(node + " recorded no constraint conflict: " + c.node(node).conflicts()));
@@ -134,7 +140,7 @@ class ForeignKeyConflictsIT {
         ConflictRecord atA = constraintAt(c, "A");
         assertEquals(Outcome.KEPT_LOCAL, atA.outcome(), "the product lost at A");
         assertEquals(DeleteWinsResolver.NAME, atA.resolver(), "the record names the suppliers' rule for constraint conflicts");
-        assertEquals(Outcome.APPLIED_REMOTE, constraintAt(c, "B").outcome(), "the delete won at B");
+        assertEquals(Outcome.APPLIED_REMOTE, constraintAt(c, "B", "f").outcome(), "the delete won at B");
     }
 
     @AllDialects
@@ -196,7 +202,7 @@ class ForeignKeyConflictsIT {
             assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "no product at " + node);
         }
         assertSameEverywhere(c);
-        ConflictRecord atB = constraintAt(c, "B");
+        ConflictRecord atB = constraintAt(c, "B", "f");
         assertEquals(Outcome.APPLIED_REMOTE, atB.outcome());
         assertTrue(atB.detail().orElseThrow().toLowerCase(java.util.Locale.ROOT).contains("p {cod=1023}"), "the record names the product the delete took: " + atB.detail());
 
@@ -286,6 +292,34 @@ class ForeignKeyConflictsIT {
                 "both children at " + node);
         }
         assertSameEverywhere(c);
+    }
+
+    /**
+     * Issue 9, the mirror: C holds the older child when the delete reaches it; the delete wins there and takes it away.
+     * The later child then beats the delete at C: the parent comes back and so does the older child, as it was.
+     */
+    @AllDialects
+    void aChildThatWentWithAWinningDeleteComesBackWhenTheDeleteLosesLater(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_mirror");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.deliver("B", "C");
+        c.deliver("A", "C"); // the delete wins at C and takes the older child
+        assertEquals(0L, ((Number) c.sql("C").scalar("SELECT COUNT(*) FROM p")).longValue(), "the older child went with the delete at C");
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, B has not seen the delete
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+        ConflictRecord removed = constraintAt(c, "C", "p");
+        assertEquals(Outcome.KEPT_LOCAL, removed.outcome(), "the older child's record at C says it is back: " + removed);
+        assertTrue(removed.detail().orElseThrow().contains("restored"), removed.detail().orElseThrow());
     }
 
     /** Issue 9 under a cascading key: the child the delete beat at A comes back when a later child beats the delete. */
