@@ -79,6 +79,8 @@ final class ForeignKeyConflicts {
     private final ConflictRecords records;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    /** How a record says a row's reference was set to NULL by a delete that won, after the delete's stamp. */
+    private static final String NULLED = ") that won: its reference set to NULL (ON DELETE SET NULL)";
     /** Per parent table (lower case), whether a key that cascades or sets on delete refers to it. */
     private final Set<String> actedOn = new HashSet<>();
 
@@ -218,8 +220,8 @@ final class ForeignKeyConflicts {
             done.add("the rows that had lost to that delete restored: " + String.join(", ", restored));
         }
         if (!nulled.isEmpty()) {
-            done.add("its parent " + String.join(", ", nulled.stream().map(Gone::describe).toList())
-                + " was deleted by a concurrent write that won: its reference set to NULL (ON DELETE SET NULL)");
+            done.add(String.join("; ", nulled.stream().map(g -> "its parent " + g.describe() + " was deleted by a concurrent write ("
+                + g.deleteStamp() + NULLED).toList()));
         }
         Outcome outcome = nulled.isEmpty() ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL;
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, outcome, ConflictStatus.AUTO_RESOLVED,
@@ -242,7 +244,11 @@ final class ForeignKeyConflicts {
         List<String> out = new ArrayList<>();
         for (BoundTable t : tables.all()) {
             for (Reference r : t.references()) {
-                if (!r.parentTable().equalsIgnoreCase(g.table().name()) || !judged(r) || setsNull(r)) {
+                if (!r.parentTable().equalsIgnoreCase(g.table().name()) || !judged(r)) {
+                    continue;
+                }
+                if (setsNull(r)) {
+                    out.addAll(referBack(ctx, t, r, g, incoming));
                     continue;
                 }
                 for (RowVersion child : shadows.tombstonesOf(ctx, t.shadow(), tomb.origin(), tomb.originSequence().orElse(0L), tomb.timestamp())) {
@@ -277,6 +283,40 @@ final class ForeignKeyConflicts {
             }
         }
         return Optional.of(out);
+    }
+
+    /**
+     * Under a SET NULL key, gives the rows whose reference to {@code g} its delete set to NULL here (their records say
+     * so, with the delete's stamp) their reference back, if nothing changed them since: the row keeps its version, as
+     * the peers where the delete lost hold it.
+     */
+    private List<String> referBack(DSLContext ctx, BoundTable t, Reference r, Gone g, Change incoming) {
+        List<String> out = new ArrayList<>();
+        for (ConflictRecord rec : conflicts.constraintsSaying(ctx, t.name(), "(" + g.deleteStamp() + NULLED)) {
+            RowKey key = rec.key().orElseThrow();
+            boolean arrived = !rec.remoteOrigin().value().equals(g.tomb().origin());
+            Optional<RowImage> was = arrived ? rec.remoteImage() : rec.localImage();
+            long ts = arrived ? rec.remoteTimestamp().asLong() : rec.localTimestamp().orElseThrow().asLong();
+            String origin = arrived ? rec.remoteOrigin().value() : rec.localOrigin().orElseThrow().value();
+            RowVersion now = shadows.versions(ctx, t.shadow(), List.of(t.typedKey(key))).get(t.typedKey(key));
+            if (was.isEmpty() || now == null || now.deleted() || now.timestamp() != ts || !now.origin().equals(origin)
+                || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
+                continue; // written again since: that write decided its reference
+            }
+            List<Condition> set = new ArrayList<>();
+            Map<org.jooq.Field<?>, Object> values = new LinkedHashMap<>();
+            for (String col : r.columns()) {
+                values.put(t.field(col), was.get().get(col));
+                set.add(t.field(col).isNull());
+            }
+            int changed = ctx.update(t.table()).set(values).where(KeyConditions.in(t.keyFields(), List.of(t.typedKey(key)))).and(DSL.and(set)).execute();
+            if (changed > 0) {
+                conflicts.amend(ctx, rec.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
+                    "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key() + "; its reference is back");
+                out.add(t.name() + " " + key);
+            }
+        }
+        return out;
     }
 
     /**
@@ -445,6 +485,11 @@ final class ForeignKeyConflicts {
                 ch.reference().columns().forEach(col -> nulls.put(col, null));
                 writes.add(new RowWriter.UpdateRow(ch.table(), ch.key(), ch.row().with(nulls)));
                 nulled.add(ch.describe());
+                if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
+                    lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
+                        "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                            + NULLED));
+                }
                 continue;
             }
             writes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));

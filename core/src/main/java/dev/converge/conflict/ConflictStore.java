@@ -246,6 +246,11 @@ public final class ConflictStore {
         return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values()))));
     }
 
+    /** The {@code constraint} records of {@code table} whose detail contains {@code text}, oldest first. */
+    public List<ConflictRecord> constraintsSaying(DSLContext ctx, String table, String text) {
+        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_DETAIL.contains(text)));
+    }
+
     /** Appends {@code detail} to the record {@code id}'s and gives it {@code outcome}: what happened to its row later. */
     public void amend(DSLContext ctx, long id, Outcome outcome, String detail) {
         ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word())

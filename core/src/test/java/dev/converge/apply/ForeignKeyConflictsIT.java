@@ -322,6 +322,32 @@ class ForeignKeyConflictsIT {
         assertTrue(removed.detail().orElseThrow().contains("restored"), removed.detail().orElseThrow());
     }
 
+    /**
+     * Issue 9 under SET NULL: the older product's reference, set to NULL by the delete that won at A (the product
+     * arrived after it) and at C (it was there before), is back on both once a later product beats the delete.
+     */
+    @AllDialects
+    void underSetNullAReferenceTheLosingDeleteNulledIsBack(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_set_null", schemaOnDelete("SET NULL"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Clește')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // sets product 1's reference to NULL at A
+        c.tick(1000);
+        c.deliver("B", "A");
+        c.deliver("B", "C");
+        c.deliver("A", "C");
+        assertEquals(0L, ((Number) c.sql("C").scalar("SELECT COUNT(*) FROM p WHERE f_id IS NOT NULL")).longValue(), "the delete won at C");
+        c.write("B", "INSERT INTO p VALUES (3, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 2), Map.of("COD", 3)), upper(c.sql(node).query("SELECT cod FROM p WHERE f_id = 12 ORDER BY cod")),
+                "the concurrent products refer to the supplier at " + node + " (product 1 was nulled by the delete's own action, which it had seen)");
+        }
+        assertSameEverywhere(c);
+    }
+
     /** Issue 9 under a cascading key: the child the delete beat at A comes back when a later child beats the delete. */
     @AllDialects
     void underCascadeAChildThatLostComesBackWhenTheDeleteLoses(Dialect dialect) {
