@@ -49,14 +49,17 @@ import org.jooq.impl.DSL;
  *       the child's stamp), the local side is the delete (the shadow). If the parent's side wins (or the resolver
  *       merges: the parent is what both sides keep) the parent is <em>resurrected from its shadow</em> and the child
  *       written — and so are the children that lost to that delete here earlier, with their own versions: the delete
- *       has lost, and a peer that met the writes in another order kept them ({@code restoreLost}); if the delete wins the child loses and is not here (an older image of it goes too) — or, under an
+ *       has lost, and a peer that met the writes in another order kept them ({@code restoreLost}); if the delete wins
+ *       the child loses and is not here (an older image of it goes too) — or, under an
  *       {@code ON DELETE SET NULL} key, is written with its reference set to NULL, as the delete did to the rows
  *       referring to it.</li>
  *   <li><b>A parent delete meeting children written concurrently</b> (refused under a {@code RESTRICT} or {@code NO
  *       ACTION} key, or — before it is written — under a key that cascades or sets NULL, where the database would act
  *       on them unjudged): the remote side is the delete, the local side the parent as it is, stamped with the newest
  *       concurrent child's write. If the delete wins, the children go with it (deleted, or their reference set to NULL
- *       under a SET NULL key); otherwise the delete loses ({@code kept-local}).</li>
+ *       under a SET NULL key), each concurrent one with its own record holding its write, so that it can come back
+ *       as it was if the delete loses later to another child ({@code restoreLost}); otherwise the delete loses
+ *       ({@code kept-local}).</li>
  * </ul>
  * Each peer meets the same two writes, one as local and one as remote, so a resolver that decides the same pair alike
  * from either side ({@code timestamp}, {@code delete-wins}) keeps the mesh convergent: the parent ends alive or deleted
