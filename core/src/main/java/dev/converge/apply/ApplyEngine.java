@@ -71,7 +71,7 @@ public final class ApplyEngine {
         this.localRows = new LocalRows(tables, outbound);
         this.planner = new Planner(config, tables, resolvers, records);
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
-        this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records);
+        this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records, conflicts);
         this.runs = new RunApply(config, tables, localRows, planner);
     }
 

@@ -84,6 +84,19 @@ final class ConflictRecords {
     }
 
     /**
+     * A row written concurrently with the incoming parent {@code delete} of {@code cs}, which won and took it away
+     * (see {@link ForeignKeyConflicts}): the local side is the row as it was, with its own write ({@code version}), so
+     * that it can come back as it was if the delete loses later to another child. Applied-remote, decided.
+     */
+    ConflictRecord childRemoved(ChangeSet cs, Change delete, BoundTable t, RowKey key, RowImage row,
+                                dev.converge.shadow.RowVersion version, String resolver, String detail) {
+        return new ConflictRecord(0, config.id(), ConflictType.CONSTRAINT, t.name(), Optional.of(key), Optional.of(row), Optional.empty(),
+            Optional.empty(), Optional.of(dev.converge.clock.HybridTimestamp.fromLong(version.timestamp())), Optional.of(NodeId.of(version.origin())),
+            delete.timestamp(), cs.origin(), cs.id(), config.scopeOf(t.name()), resolver, Outcome.APPLIED_REMOTE,
+            ConflictStatus.AUTO_RESOLVED, now(), Optional.of(truncate(detail))).withLocalSequence(version.originSequence());
+    }
+
+    /**
      * A row a snapshot and this node both hold with different content and no version saying which came later (both
      * from before replication started): this node's row is kept and the difference parked for a person.
      */

@@ -7,6 +7,7 @@ import dev.converge.clock.HybridTimestamp;
 import dev.converge.conflict.Conflict;
 import dev.converge.conflict.ConflictRecord;
 import dev.converge.conflict.ConflictStatus;
+import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
@@ -47,14 +48,18 @@ import org.jooq.impl.DSL;
  *       by a write the child's origin had not seen): the remote side keeps the parent (an insert of its deleted image,
  *       the child's stamp), the local side is the delete (the shadow). If the parent's side wins (or the resolver
  *       merges: the parent is what both sides keep) the parent is <em>resurrected from its shadow</em> and the child
- *       written; if the delete wins the child loses and is not here (an older image of it goes too) — or, under an
+ *       written — and so are the children that lost to that delete here earlier, with their own versions: the delete
+ *       has lost, and a peer that met the writes in another order kept them ({@code restoreLost}); if the delete wins
+ *       the child loses and is not here (an older image of it goes too) — or, under an
  *       {@code ON DELETE SET NULL} key, is written with its reference set to NULL, as the delete did to the rows
  *       referring to it.</li>
  *   <li><b>A parent delete meeting children written concurrently</b> (refused under a {@code RESTRICT} or {@code NO
  *       ACTION} key, or — before it is written — under a key that cascades or sets NULL, where the database would act
  *       on them unjudged): the remote side is the delete, the local side the parent as it is, stamped with the newest
  *       concurrent child's write. If the delete wins, the children go with it (deleted, or their reference set to NULL
- *       under a SET NULL key); otherwise the delete loses ({@code kept-local}).</li>
+ *       under a SET NULL key), each concurrent one with its own record holding its write, so that it can come back
+ *       as it was if the delete loses later to another child ({@code restoreLost}); otherwise the delete loses
+ *       ({@code kept-local}).</li>
  * </ul>
  * Each peer meets the same two writes, one as local and one as remote, so a resolver that decides the same pair alike
  * from either side ({@code timestamp}, {@code delete-wins}) keeps the mesh convergent: the parent ends alive or deleted
@@ -75,12 +80,16 @@ final class ForeignKeyConflicts {
     private final LocalRows localRows;
     private final Planner planner;
     private final ConflictRecords records;
+    private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
+    /** How a record says a row's reference was set to NULL by a delete that won, after the delete's stamp. */
+    private static final String NULLED = ") that won: its reference set to NULL (ON DELETE SET NULL)";
     /** Per parent table (lower case), whether a key that cascades or sets on delete refers to it. */
     private final Set<String> actedOn = new HashSet<>();
 
-    ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records) {
+    ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records, ConflictStore conflicts) {
         this.tables = tables;
+        this.conflicts = conflicts;
         this.localRows = localRows;
         this.planner = planner;
         this.records = records;
@@ -189,11 +198,17 @@ final class ForeignKeyConflicts {
         if (resurrect.isEmpty() && nulled.isEmpty()) {
             return Optional.empty();
         }
+        List<String> restored = new ArrayList<>();
         for (Gone g : resurrect) {
             if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(g.table(), g.image()))).isEmpty()) {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
+            Optional<List<String>> back = restoreLost(connection, ctx, g, c);
+            if (back.isEmpty()) {
+                return Optional.empty();
+            }
+            restored.addAll(back.get());
         }
         RowWriter.Write write = nulled.isEmpty() ? p.write().get() : withNulls(p.write().get(), nulled);
         if (!new RowWriter(connection, ctx).execute(List.of(write)).isEmpty()) {
@@ -204,14 +219,107 @@ final class ForeignKeyConflicts {
             done.add("its parent " + String.join(", ", resurrect.stream().map(Gone::describe).toList())
                 + " was deleted by a concurrent write that lost: resurrected from its shadow");
         }
+        if (!restored.isEmpty()) {
+            done.add("the rows that had lost to that delete restored: " + String.join(", ", restored));
+        }
         if (!nulled.isEmpty()) {
-            done.add("its parent " + String.join(", ", nulled.stream().map(Gone::describe).toList())
-                + " was deleted by a concurrent write that won: its reference set to NULL (ON DELETE SET NULL)");
+            done.add(String.join("; ", nulled.stream().map(g -> "its parent " + g.describe() + " was deleted by a concurrent write ("
+                + g.deleteStamp() + NULLED).toList()));
         }
         Outcome outcome = nulled.isEmpty() ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL;
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, outcome, ConflictStatus.AUTO_RESOLVED,
             String.join("; ", done) + "; this row written").withResolver(resolver);
         return Optional.of(Plan.conflict(c, Optional.of(write), p.version(), record));
+    }
+
+    /**
+     * Brings back the rows referring to the resurrected parent {@code g} that lost to its delete here (see {@link
+     * #childLost}): the delete has now lost, so their only fault is gone, and a peer that met the writes in another
+     * order holds them. Found exactly and only on this path: their tombstones carry the delete's stamp (an indexed
+     * lookup), and their {@code constraint} record, which says they lost to it, holds their own write — each comes back
+     * with its latest lost image and its original version, as the peers that kept it hold it. A tombstone with the
+     * delete's stamp but no such record is a row the delete itself removed: it stays. Empty if a row cannot be written.
+     */
+    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Gone g, Change incoming) throws SQLException {
+        RowVersion tomb = g.tomb();
+        List<Object> parentKey = g.table().typedKey(g.key());
+        String lostTo = "(" + g.deleteStamp() + ") that won";
+        List<String> out = new ArrayList<>();
+        for (BoundTable t : tables.all()) {
+            for (Reference r : t.references()) {
+                if (!r.parentTable().equalsIgnoreCase(g.table().name()) || !judged(r)) {
+                    continue;
+                }
+                if (setsNull(r)) {
+                    out.addAll(referBack(ctx, t, r, g, incoming));
+                    continue;
+                }
+                for (RowVersion child : shadows.tombstonesOf(ctx, t.shadow(), tomb.origin(), tomb.originSequence().orElse(0L), tomb.timestamp())) {
+                    RowImage image = ChangeSetCodec.imageFromJson(child.deletedImage().orElseThrow());
+                    RowKey key = t.keyOf(image);
+                    if (!keyOf(g.table(), r, image).map(parentKey::equals).orElse(false)
+                        || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
+                        continue;
+                    }
+                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key).stream()
+                        .filter(rec -> rec.detail().map(d -> d.contains(lostTo)).orElse(false)).toList();
+                    if (lost.isEmpty()) {
+                        continue;
+                    }
+                    ConflictRecord last = lost.get(lost.size() - 1);
+                    // the row arrived and lost (its write is the record's remote side), or was here and went with the
+                    // delete (the remote side is the delete; its write is the local side)
+                    boolean arrived = !last.remoteOrigin().value().equals(tomb.origin()) || last.changeSet().sequence() != tomb.originSequence().orElse(0L);
+                    RowImage row = (arrived ? last.remoteImage() : last.localImage()).orElse(image);
+                    RowVersion version = arrived
+                        ? RowVersion.live(child.key(), last.remoteTimestamp().asLong(), last.remoteOrigin().value(), last.changeSet().sequence())
+                        : RowVersion.live(child.key(), last.localTimestamp().orElseThrow().asLong(), last.localOrigin().orElseThrow().value(),
+                            last.localSequence().orElse(0L));
+                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
+                        return Optional.empty();
+                    }
+                    shadows.write(ctx, t.shadow(), List.of(version));
+                    conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
+                        "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
+                    out.add(t.name() + " " + key);
+                }
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * Under a SET NULL key, gives the rows whose reference to {@code g} its delete set to NULL here (their records say
+     * so, with the delete's stamp) their reference back, if nothing changed them since: the row keeps its version, as
+     * the peers where the delete lost hold it.
+     */
+    private List<String> referBack(DSLContext ctx, BoundTable t, Reference r, Gone g, Change incoming) {
+        List<String> out = new ArrayList<>();
+        for (ConflictRecord rec : conflicts.constraintsSaying(ctx, t.name(), "(" + g.deleteStamp() + NULLED)) {
+            RowKey key = rec.key().orElseThrow();
+            boolean arrived = !rec.remoteOrigin().value().equals(g.tomb().origin());
+            Optional<RowImage> was = arrived ? rec.remoteImage() : rec.localImage();
+            long ts = arrived ? rec.remoteTimestamp().asLong() : rec.localTimestamp().orElseThrow().asLong();
+            String origin = arrived ? rec.remoteOrigin().value() : rec.localOrigin().orElseThrow().value();
+            RowVersion now = shadows.versions(ctx, t.shadow(), List.of(t.typedKey(key))).get(t.typedKey(key));
+            if (was.isEmpty() || now == null || now.deleted() || now.timestamp() != ts || !now.origin().equals(origin)
+                || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
+                continue; // written again since: that write decided its reference
+            }
+            List<Condition> set = new ArrayList<>();
+            Map<org.jooq.Field<?>, Object> values = new LinkedHashMap<>();
+            for (String col : r.columns()) {
+                values.put(t.field(col), was.get().get(col));
+                set.add(t.field(col).isNull());
+            }
+            int changed = ctx.update(t.table()).set(values).where(KeyConditions.in(t.keyFields(), List.of(t.typedKey(key)))).and(DSL.and(set)).execute();
+            if (changed > 0) {
+                conflicts.amend(ctx, rec.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
+                    "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key() + "; its reference is back");
+                out.add(t.name() + " " + key);
+            }
+        }
+        return out;
     }
 
     /**
@@ -372,15 +480,28 @@ final class ForeignKeyConflicts {
         List<RowWriter.Write> writes = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         List<String> nulled = new ArrayList<>();
+        List<ConflictRecord> lost = new ArrayList<>();
+        Map<String, Long> deps = LocalRows.dependencies(cs);
         for (Child ch : children) {
             if (setsNull(ch.reference())) {
                 Map<String, Object> nulls = new LinkedHashMap<>();
                 ch.reference().columns().forEach(col -> nulls.put(col, null));
                 writes.add(new RowWriter.UpdateRow(ch.table(), ch.key(), ch.row().with(nulls)));
                 nulled.add(ch.describe());
+                if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
+                    lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
+                        "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                            + NULLED));
+                }
                 continue;
             }
             writes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));
+            if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
+                // its own record, holding its write: should the delete lose later, it comes back as it was (restoreLost)
+                lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
+                    "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                        + ") that won: this row went with it"));
+            }
             shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
                 cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
             gone.add(ch.describe());
@@ -389,12 +510,17 @@ final class ForeignKeyConflicts {
             || deleteNow && !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
             return Optional.empty();
         }
+        conflicts.record(ctx, lost);
         String detail = (resolver.isEmpty() ? "the rows referring to it were all written before this delete, and"
             : "rows referring to it were written concurrently; the delete won, and they") + " went with it:"
             + (gone.isEmpty() ? "" : " deleted " + String.join(", ", gone)) + (nulled.isEmpty() ? "" : " set to NULL " + String.join(", ", nulled));
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.APPLIED_REMOTE, ConflictStatus.AUTO_RESOLVED, detail);
         return Optional.of(Plan.conflict(c, deleteNow ? Optional.empty() : p.write(), p.version(),
             resolver.map(record::withResolver).orElse(record)));
+    }
+
+    private String pt(Change c) {
+        return tables.get(c.table()).name() + " " + c.key();
     }
 
     private List<Child> children(DSLContext ctx, BoundTable t, Reference r, List<Object> parentKey, HybridTimestamp initial) {

@@ -238,6 +238,25 @@ public final class ConflictStore {
             .where(C_ID.in(ids)).execute();
     }
 
+    /**
+     * The {@code constraint} records of the row {@code key} of {@code table} (as the node spells it), oldest first. In
+     * the caller's transaction.
+     */
+    public List<ConflictRecord> constraintsOf(DSLContext ctx, String table, RowKey key) {
+        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values()))));
+    }
+
+    /** The {@code constraint} records of {@code table} whose detail contains {@code text}, oldest first. */
+    public List<ConflictRecord> constraintsSaying(DSLContext ctx, String table, String text) {
+        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_DETAIL.contains(text)));
+    }
+
+    /** Appends {@code detail} to the record {@code id}'s and gives it {@code outcome}: what happened to its row later. */
+    public void amend(DSLContext ctx, long id, Outcome outcome, String detail) {
+        ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word())
+            .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
+    }
+
     private static Optional<RowImage> imageOf(String json) {
         return Optional.ofNullable(json).map(ChangeSetCodec::imageFromJson);
     }

@@ -113,6 +113,12 @@ class ForeignKeyConflictsIT {
         }
     }
 
+    /** The first constraint record of {@code table} at {@code node}. */
+    static ConflictRecord constraintAt(Cluster c, String node, String table) {
+        return c.node(node).conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT && r.table().equalsIgnoreCase(table))
+            .findFirst().orElseThrow(() -> new AssertionError(node + " recorded no constraint conflict of " + table + ": " + c.node(node).conflicts()));
+    }
+
     static ConflictRecord constraintAt(Cluster c, String node) {
         return c.node(node).conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT).findFirst()
             .orElseThrow(() -> new AssertionError(node + " recorded no constraint conflict: " + c.node(node).conflicts()));
@@ -134,7 +140,7 @@ class ForeignKeyConflictsIT {
         ConflictRecord atA = constraintAt(c, "A");
         assertEquals(Outcome.KEPT_LOCAL, atA.outcome(), "the product lost at A");
         assertEquals(DeleteWinsResolver.NAME, atA.resolver(), "the record names the suppliers' rule for constraint conflicts");
-        assertEquals(Outcome.APPLIED_REMOTE, constraintAt(c, "B").outcome(), "the delete won at B");
+        assertEquals(Outcome.APPLIED_REMOTE, constraintAt(c, "B", "f").outcome(), "the delete won at B");
     }
 
     @AllDialects
@@ -196,7 +202,7 @@ class ForeignKeyConflictsIT {
             assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "no product at " + node);
         }
         assertSameEverywhere(c);
-        ConflictRecord atB = constraintAt(c, "B");
+        ConflictRecord atB = constraintAt(c, "B", "f");
         assertEquals(Outcome.APPLIED_REMOTE, atB.outcome());
         assertTrue(atB.detail().orElseThrow().toLowerCase(java.util.Locale.ROOT).contains("p {cod=1023}"), "the record names the product the delete took: " + atB.detail());
 
@@ -232,6 +238,132 @@ class ForeignKeyConflictsIT {
         for (String node : List.of("A", "B", "C")) {
             assertEquals(0L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p WHERE f_id IS NOT NULL")).longValue(), node);
             assertEquals(2L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM p")).longValue(), "both products stay at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    /**
+     * Issue 9: the older child reaches A before the later one exists. It loses to A's newer delete; the later child then
+     * beats the delete, which has lost: the parent comes back and so does the older child, with its own version, as
+     * the peers that kept it hold it.
+     */
+    @AllDialects
+    void aChildThatLostToADeleteThatLaterLostComesBackWithItsOwnVersion(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_all");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.deliver("B", "A"); // the older child loses at A
+        assertEquals(0L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM p")).longValue(), "the older child lost at A");
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, B has not seen the delete
+        c.deliver("B", "C"); // C holds both children when the delete arrives
+        c.deliver("B", "A"); // the later child beats the delete at A
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(1L, ((Number) c.sql(node).scalar("SELECT COUNT(*) FROM f")).longValue(), "the supplier at " + node);
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+        List<ConflictRecord> atA = c.node("A").conflicts().stream().filter(r -> r.type() == ConflictType.CONSTRAINT).toList();
+        assertEquals(Outcome.APPLIED_REMOTE, atA.get(0).outcome(), "the older child's record at A says it is back: " + atA);
+        assertTrue(atA.get(0).detail().orElseThrow().contains("restored"), atA.get(0).detail().orElseThrow());
+        assertTrue(atA.get(1).detail().orElseThrow().contains("restored"), "the later child's record names what came back: " + atA.get(1));
+    }
+
+    /** Issue 9, the other order: the later child (of another peer) reaches A first; the older one finds its parent back. */
+    @AllDialects
+    void theLaterChildArrivingFirstLeavesTheSameRowsAndVersions(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_first");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.write("C", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, C has seen neither
+        c.deliver("C", "A");
+        c.deliver("B", "A");
+        c.deliver("C", "B");
+        c.deliver("A", "B");
+        c.deliver("B", "C");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+    }
+
+    /**
+     * Issue 9, the mirror: C holds the older child when the delete reaches it; the delete wins there and takes it away.
+     * The later child then beats the delete at C: the parent comes back and so does the older child, as it was.
+     */
+    @AllDialects
+    void aChildThatWentWithAWinningDeleteComesBackWhenTheDeleteLosesLater(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_mirror");
+        c.write("B", "INSERT INTO p VALUES (1, 12, 'Clește')"); // t3
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // t5
+        c.tick(1000);
+        c.deliver("B", "C");
+        c.deliver("A", "C"); // the delete wins at C and takes the older child
+        assertEquals(0L, ((Number) c.sql("C").scalar("SELECT COUNT(*) FROM p")).longValue(), "the older child went with the delete at C");
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Ciocan')"); // t7, B has not seen the delete
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 1), Map.of("COD", 2)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "both children at " + node);
+        }
+        assertSameEverywhere(c);
+        ConflictRecord removed = constraintAt(c, "C", "p");
+        assertEquals(Outcome.KEPT_LOCAL, removed.outcome(), "the older child's record at C says it is back: " + removed);
+        assertTrue(removed.detail().orElseThrow().contains("restored"), removed.detail().orElseThrow());
+    }
+
+    /**
+     * Issue 9 under SET NULL: the older product's reference, set to NULL by the delete that won at A (the product
+     * arrived after it) and at C (it was there before), is back on both once a later product beats the delete.
+     */
+    @AllDialects
+    void underSetNullAReferenceTheLosingDeleteNulledIsBack(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_set_null", schemaOnDelete("SET NULL"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Clește')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // sets product 1's reference to NULL at A
+        c.tick(1000);
+        c.deliver("B", "A");
+        c.deliver("B", "C");
+        c.deliver("A", "C");
+        assertEquals(0L, ((Number) c.sql("C").scalar("SELECT COUNT(*) FROM p WHERE f_id IS NOT NULL")).longValue(), "the delete won at C");
+        c.write("B", "INSERT INTO p VALUES (3, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 2), Map.of("COD", 3)), upper(c.sql(node).query("SELECT cod FROM p WHERE f_id = 12 ORDER BY cod")),
+                "the concurrent products refer to the supplier at " + node + " (product 1 was nulled by the delete's own action, which it had seen)");
+        }
+        assertSameEverywhere(c);
+    }
+
+    /** Issue 9 under a cascading key: the child the delete beat at A comes back when a later child beats the delete. */
+    @AllDialects
+    void underCascadeAChildThatLostComesBackWhenTheDeleteLoses(Dialect dialect) {
+        Cluster c = mesh(dialect, "fk_resurrect_cascade", schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("B", "INSERT INTO p VALUES (2, 12, 'Clește')");
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id = 12"); // takes product 1 with it at A
+        c.tick(1000);
+        c.deliver("B", "A");
+        c.write("B", "INSERT INTO p VALUES (3, 12, 'Ciocan')");
+        c.deliver("B", "C");
+        c.deliver("B", "A");
+        c.sync();
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(Map.of("COD", 2), Map.of("COD", 3)), upper(c.sql(node).query("SELECT cod FROM p ORDER BY cod")),
+                "the concurrent products at " + node + " (product 1 went with the delete's own cascade, which it had seen)");
         }
         assertSameEverywhere(c);
     }

@@ -104,6 +104,15 @@ public final class JdbcShadowStore {
     }
 
     /**
+     * The tombstones stamped with one write ({@code origin}, {@code sequence}, {@code timestamp}): found through the
+     * tombstones' (origin, sequence) index, so asking costs a lookup, not a scan.
+     */
+    public List<RowVersion> tombstonesOf(DSLContext ctx, ShadowTable shadow, String origin, long sequence, long timestamp) {
+        return ctx.select(selectList(shadow)).from(shadow.table()).where(TOMBSTONE).and(ShadowTable.ORIGIN.eq(origin))
+            .and(ShadowTable.SEQ.eq(sequence)).and(ShadowTable.TS.eq(timestamp)).fetch(r -> toVersion(shadow, r));
+    }
+
+    /**
      * At most {@code limit} tombstones whose key comes after {@code after} (from the first if empty), in key order: one
      * page of a keyset scan, for a snapshot a peer loads to resync.
      */
