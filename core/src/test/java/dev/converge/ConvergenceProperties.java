@@ -22,7 +22,7 @@ import net.jqwik.api.statistics.Statistics;
  */
 class ConvergenceProperties {
 
-    @Property(tries = 200, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 150, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
     void peersConvergeOnH2(@ForAll("concurrent") Workload w) {
         convergence(Dialect.H2, w);
     }
