@@ -24,7 +24,7 @@ class PeerHandshakeTest {
              PeerMesh mesh = PeerMesh.of(Dialect.H2, "mismatch", List.of("a", "b"), (id, b) -> id.equals("a")
                  ? b : rebuilt(b)).startAll()) {
             mesh.sql("a").execute("insert into item values (1, 'from a', 1)");
-            Await.until(() -> mesh.running("a").status().peers().get(0).lastError() != null, BOUND, "a's status says why b refuses");
+            awaitRefusal(mesh);
             NodeStatus.PeerStatus b = mesh.running("a").status().peers().get(0);
             String said = b.lastError();
             assertTrue(said.contains("412") && said.contains("rules-differ"), "a's status gives status and reason: " + said);
@@ -58,13 +58,21 @@ class PeerHandshakeTest {
         try (RootLogs logs = new RootLogs();
              PeerMesh mesh = PeerMesh.of(Dialect.H2, "miskeyed", List.of("a", "b")).miskey("a", "b", "w0rng-s3cr3t-of-a-for-b").startAll()) {
             mesh.sql("a").execute("insert into item values (1, 'from a', 1)");
-            Await.until(() -> mesh.running("a").status().peers().get(0).lastError() != null, BOUND, "a's status says why b refuses");
+            awaitRefusal(mesh);
             String said = mesh.running("a").status().peers().get(0).lastError();
             assertTrue(said.contains("peer b") && said.contains("401 bad-signature"), "a's status names the peer, status and reason: " + said);
             assertEquals(0, ((Number) mesh.sql("b").scalar("select count(*) from item")).intValue(), "nothing went to b");
             logs.lines().forEach(l -> assertTrue(!l.contains("w0rng-s3cr3t") && mesh.secrets().stream().noneMatch(l::contains),
                 "no secret in the log: " + l));
         }
+    }
+
+    /** Waits for a's link to b to fail on b's answer; the first attempt may come before b listens (connection refused). */
+    private static void awaitRefusal(PeerMesh mesh) {
+        Await.until(() -> {
+            String e = mesh.running("a").status().peers().get(0).lastError();
+            return e != null && !e.contains("cannot reach");
+        }, BOUND, "a's status says why b refuses");
     }
 
     private static dev.converge.config.NodeConfig.Builder rebuilt(dev.converge.config.NodeConfig.Builder b) {
