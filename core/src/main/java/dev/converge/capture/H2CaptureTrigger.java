@@ -60,6 +60,8 @@ public final class H2CaptureTrigger extends TriggerAdapter {
         }
     }
 
+    private static final String UNSEQUENCED_MERGE = "MERGE INTO \"cv_unsequenced\" KEY (\"tx_key\") VALUES (?)";
+
     @Override
     public void init(Connection conn, String schemaName, String triggerName, String tableName, boolean before, int type)
         throws SQLException {
@@ -107,6 +109,12 @@ public final class H2CaptureTrigger extends TriggerAdapter {
             ps.setString(7, newRow == null ? null : "[" + json(newRow) + "]");
             ps.setString(8, oldRow == null || filterSql == null ? null : "[" + beforeMatch + "]");
             ps.setString(9, newRow == null || filterSql == null ? null : "[" + afterMatch + "]");
+            ps.executeUpdate();
+        }
+        // registered for the sequencer with every row, not once per transaction: a rollback to a savepoint may have taken
+        // the first registration back while keeping the transaction (MERGE by key: one look-up when it is there)
+        try (PreparedStatement ps = conn.prepareStatement(UNSEQUENCED_MERGE)) {
+            ps.setString(1, tx);
             ps.executeUpdate();
         }
         // no shadow version here: the sequencer writes versions from the transaction's net effect (OutboundQueue)

@@ -155,6 +155,9 @@ public final class Installer {
         // metadata version 4: other origins' ChangeSets kept for relaying (package relay); created in older installs
         ctx.createTableIfNotExists(RELAY).columns(RELAY_ORIGIN, RELAY_SEQ, RELAY_PART, RELAY_TS, RELAY_CHANGES, RELAY_PAYLOAD)
             .constraints(constraint(name("cv_relay_pk")).primaryKey(RELAY_ORIGIN, RELAY_SEQ, RELAY_PART)).execute();
+        // metadata version 5: the transactions waiting for the sequencer (filled for an older install by its first pass)
+        ctx.createTableIfNotExists(UNSEQUENCED).columns(UNSEQ_TX)
+            .constraints(constraint(name("cv_unsequenced_pk")).primaryKey(UNSEQ_TX)).execute();
         ctx.createTableIfNotExists(CONFLICTS).columns(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW,
                 C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
             .constraints(constraint(name("cv_conflict_pk")).primaryKey(C_ID)).execute();

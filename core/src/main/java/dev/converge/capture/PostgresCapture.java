@@ -103,6 +103,8 @@ final class PostgresCapture {
             + "  IF current_setting('converge.applying', true) = 'on' THEN RETURN NULL; END IF;\n"
             + "  SELECT * INTO cv_s FROM " + q(STAMP_FUNCTION) + "();\n"
             + body
+            // registered for the sequencer, in the statement's own (sub)transaction: rolled back with its rows
+            + "  IF FOUND THEN INSERT INTO " + q("cv_unsequenced") + " (tx_key) VALUES (cv_s.tx) ON CONFLICT DO NOTHING; END IF;\n"
             + "  RETURN NULL;\n"
             + "END $cv$";
     }

@@ -370,6 +370,9 @@ public final class Decisions {
         long appliedN = ctx.select(CLOCK_APPLIED_N).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_APPLIED_N);
         ctx.insertInto(OUTBOX).columns(OUTBOX_TX, OUTBOX_TABLE, OUTBOX_OP, OUTBOX_WALL, OUTBOX_APPLIED_N)
             .values(txKey, table, "U", dev.converge.clock.HybridTimestamp.ofMillis(wall).asLong(), appliedN).execute();
+        // registered for the sequencer as capture registers (already, if the decision's writes were captured first)
+        ctx.insertInto(UNSEQUENCED).columns(UNSEQ_TX).select(org.jooq.impl.DSL.select(org.jooq.impl.DSL.val(txKey))
+            .whereNotExists(org.jooq.impl.DSL.selectOne().from(UNSEQUENCED).where(UNSEQ_TX.eq(txKey)))).execute();
         ctx.insertInto(DECISIONS).columns(D_TX, D_CONFLICT, D_METADATA, D_ROWS)
             .values(txKey, r.id(), DecisionMarks.json(new DecisionNote(identity, d).toMetadata()), DecisionMarks.rowsJson(decided)).execute();
         List<ConflictRecord> same = new ArrayList<>(DecisionAudit.recordsOf(ctx, conflicts, identity));

@@ -204,6 +204,17 @@ public final class MetaTables {
     public static final Field<String> INBOX_PAYLOAD = field(name("payload"), SQLDataType.CLOB.notNull());
 
     /**
+     * The local transactions capture recorded and the sequencer has not numbered yet, one row each, written by capture
+     * in the transaction itself (with its first captured row; on PostgreSQL once per statement, a second time doing
+     * nothing) and deleted by the sequencing pass that numbers it. So the sequencer finds what waits by reading this
+     * small table instead of grouping the whole outbox, which holds every ChangeSet some peer has not acknowledged: a
+     * pass costs what is new, not what the slowest peer lags by. A transaction rolled back, or rolled back to a savepoint
+     * before its rows, takes its row with it. Added in metadata version 5.
+     */
+    public static final Table<Record> UNSEQUENCED = table(name("cv_unsequenced"));
+    public static final Field<String> UNSEQ_TX = field(name("tx_key"), SQLDataType.VARCHAR(64).notNull());
+
+    /**
      * ChangeSets of other origins applied here, kept as received (the codec's JSON, one row per whole ChangeSet, or per
      * part of one that travelled in parts, {@code part} 0 for a whole one) until every other peer still kept is known to
      * have applied them: so that if their origin leaves the mesh before reaching every peer, this node relays them to the
@@ -289,7 +300,7 @@ public final class MetaTables {
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
         return List.of(SCHEMA, CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
-            INBOX_PARTS, HEARTBEATS, DECISIONS, RELAY);
+            INBOX_PARTS, HEARTBEATS, DECISIONS, RELAY, UNSEQUENCED);
     }
 
     static DataType<Object> image(SQLDialect d) {

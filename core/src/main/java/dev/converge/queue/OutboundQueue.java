@@ -173,15 +173,20 @@ public final class OutboundQueue {
      * it meanwhile.
      */
     private int sequencePass(DSLContext tx) {
-        if (pending(tx, 1, false).isEmpty()) {
+        if (!registeredAll) {
+            registerUnlisted(tx);
+        }
+        if (!tx.fetchExists(UNSEQUENCED)) {
             return 0;
         }
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
-        var pending = pending(tx, TRANSACTIONS_PER_PASS, true);
+        var pending = pending(tx, TRANSACTIONS_PER_PASS);
         if (pending.isEmpty()) {
+            forgetEmpty(tx);
             return 0;
         }
+        tx.deleteFrom(UNSEQUENCED).where(UNSEQ_TX.in(pending.getValues(0, String.class))).execute();
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         long rowsThrough = rowsThrough(tx);
@@ -258,22 +263,58 @@ public final class OutboundQueue {
     }
 
     /**
-     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
-     * row: key, last row id, last wall reading, last applied count, captured outbox rows, and — when {@code countRows}
-     * — the row operations they hold (on PostgreSQL an outbox row holds one statement's images, so they are counted in
-     * its JSON arrays; on H2 an outbox row is one operation). The probe before the lock does not count them.
+     * Whether this queue has made sure that every committed transaction waiting is registered in {@code cv_unsequenced}
+     * (see {@link #registerUnlisted}): once per queue, so once per node opened and per rebinding.
      */
-    private static org.jooq.Result<org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> pending(DSLContext tx, int limit,
-                                                                                                       boolean countRows) {
+    private volatile boolean registeredAll;
+
+    /**
+     * Registers every captured transaction that is neither sequenced nor registered: those an install older than
+     * metadata version 5 captured before it was upgraded (its triggers did not register), once, by the full look at the
+     * outbox that every pass made before. Under the clock's lock, so two sequencers do not both insert.
+     */
+    private void registerUnlisted(DSLContext tx) {
+        tx.select(CLOCK_ID).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetch();
+        Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
+        tx.insertInto(UNSEQUENCED).columns(UNSEQ_TX)
+            .select(DSL.selectDistinct(oTx).from(OUTBOX.as("o"))
+                .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(OTX_TX.eq(oTx))))
+                .and(notExists(selectOne().from(UNSEQUENCED).where(UNSEQ_TX.eq(oTx)))))
+            .execute();
+        registeredAll = true;
+    }
+
+    /**
+     * Deletes registrations whose transactions left no captured row (their rows were discarded with a table removed
+     * from the configuration) or are sequenced already, so the look before the lock does not keep finding them.
+     */
+    private static void forgetEmpty(DSLContext tx) {
+        tx.deleteFrom(UNSEQUENCED)
+            .where(notExists(selectOne().from(OUTBOX).where(OUTBOX_TX.eq(UNSEQUENCED_TX_KEY))))
+            .or(DSL.exists(selectOne().from(OUTBOX_TX_TABLE).where(OTX_TX.eq(UNSEQUENCED_TX_KEY))))
+            .execute();
+    }
+
+    private static final Field<String> UNSEQUENCED_TX_KEY = DSL.field(DSL.name(UNSEQUENCED.getName(), UNSEQ_TX.getName()), String.class);
+
+    /**
+     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
+     * row: key, last row id, last wall reading, last applied count, captured outbox rows, and the row operations they
+     * hold (on PostgreSQL an outbox row holds one statement's images, so they are counted in its JSON arrays; on H2 an
+     * outbox row is one operation). Found through {@code cv_unsequenced}, so the look reads the waiting transactions'
+     * outbox rows only (by {@code cv_outbox_tx_idx}), not the backlog kept for peers. A registered transaction that
+     * is somehow sequenced already is left out.
+     */
+    private static org.jooq.Result<org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> pending(DSLContext tx, int limit) {
         var o = OUTBOX.as("o");
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
         Field<Long> lastWall = max(DSL.field(DSL.name("o", OUTBOX_WALL.getName()), Long.class)).as("last_wall");
         Field<Long> appliedN = max(DSL.field(DSL.name("o", OUTBOX_APPLIED_N.getName()), Long.class)).as("last_applied_n");
         Field<Integer> rows = DSL.count().as("outbox_rows");
-        Field<Integer> operations = (countRows ? capturedOperations(tx.dialect()) : DSL.inline(0)).as("operations");
+        Field<Integer> operations = capturedOperations(tx.dialect()).as("operations");
         return tx.select(oTx, lastId, lastWall, appliedN, rows, operations)
-            .from(o)
+            .from(UNSEQUENCED).join(o).on(oTx.eq(UNSEQUENCED_TX_KEY))
             .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
             .orderBy(lastId)

@@ -192,6 +192,28 @@ class CaptureIT {
     }
 
     @AllDialects
+    void aTransactionWhoseFirstRowsWereRolledBackToASavepointIsStillSequenced(Dialect dialect) throws SQLException {
+        // capture registers a transaction for the sequencer with its first row; that registration goes back with it
+        Cluster c = cluster(dialect, "capture_savepoint_first", PERS, TableConfig.of("pers"));
+        c.node("A").publishWallClock();
+        try (Connection tx = c.member("A").db().getConnection()) {
+            tx.setAutoCommit(false);
+            try (Statement s = tx.createStatement()) {
+                var first = tx.setSavepoint();
+                s.execute("INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+                tx.rollback(first);
+                s.execute("INSERT INTO pers VALUES (2, 'Ana', 'CJ')");
+            }
+            tx.commit();
+        }
+        assertEquals(1, c.deliver("A", "B"), "A ships the transaction whose first row was rolled back to a savepoint.");
+        assertEquals(List.of(2), c.sql("B").query("SELECT marca FROM pers ORDER BY marca").stream()
+            .map(r -> ((Number) r.values().iterator().next()).intValue()).toList(), "B holds row 2 only, like A.");
+        assertEquals(0L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM \"cv_unsequenced\"")).longValue(),
+            "Nothing is left registered once it is sequenced.");
+    }
+
+    @AllDialects
     void writesOfTheApplyEngineAreNotCapturedButLaterLocalWritesAre(Dialect dialect) {
         Cluster c = cluster(dialect, "capture_echo", PERS, TableConfig.of("pers"));
         c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')", "INSERT INTO pers VALUES (2, 'Ana', 'CJ')");

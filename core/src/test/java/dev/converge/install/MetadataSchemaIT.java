@@ -36,6 +36,16 @@ class MetadataSchemaIT {
         c.sync();
         assertEquals("changed", c.sql("B").scalar("SELECT v FROM t WHERE id = 1"), "What waited before the upgrade still ships.");
 
+        // an install of version 4 whose triggers did not register transactions for the sequencer (cv_unsequenced)
+        c.write("A", "UPDATE t SET v = 'by version 4' WHERE id = 1");
+        c.sql("A").execute("DELETE FROM \"cv_unsequenced\"");
+        c.sql("A").execute("UPDATE \"cv_schema\" SET \"version\" = 4");
+        c.reopen("A", List.of(TableConfig.of("t")));
+        assertEquals(MetadataSchema.CURRENT, version(c, "A"), "Opening upgrades version 4.");
+        c.sync();
+        assertEquals("by version 4", c.sql("B").scalar("SELECT v FROM t WHERE id = 1"),
+            "A transaction captured before the upgrade, and not registered, is still sequenced and shipped.");
+
         c.sql("A").execute("UPDATE \"cv_schema\" SET \"version\" = 99");
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> c.reopen("A", List.of(TableConfig.of("t"))));
         assertTrue(refused.getMessage().contains("version 99") && refused.getMessage().contains("up to " + MetadataSchema.CURRENT),
