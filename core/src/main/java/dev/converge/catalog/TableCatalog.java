@@ -141,6 +141,24 @@ public final class TableCatalog {
             uniques(t, key, columns.get()), references(ctx, t)));
     }
 
+    /**
+     * The foreign keys of the current schema's tables other than {@code replicated} (names as the database spells them,
+     * matched ignoring case) that refer to one of {@code replicated}, by referring table: such a table, which Converge
+     * does not replicate, can refuse a replicated row's delete. Reads the whole catalog: for a rare path, not per row.
+     */
+    public static Map<String, List<Reference>> referencesFromOtherTables(DSLContext ctx, java.util.Collection<String> replicated) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        replicated.forEach(n -> names.add(n.toLowerCase(java.util.Locale.ROOT)));
+        String schema = currentSchema(ctx);
+        Map<String, List<Reference>> out = new LinkedHashMap<>();
+        ctx.meta().getSchemas().stream().filter(s -> s.getName().equalsIgnoreCase(schema)).flatMap(s -> s.getTables().stream())
+            .filter(t -> !names.contains(t.getName().toLowerCase(java.util.Locale.ROOT)))
+            .filter(t -> t.getReferences().stream().anyMatch(fk -> names.contains(fk.getKey().getTable().getName().toLowerCase(java.util.Locale.ROOT))))
+            .forEach(t -> out.put(t.getName(), references(ctx, t).stream()
+                .filter(r -> names.contains(r.parentTable().toLowerCase(java.util.Locale.ROOT))).toList()));
+        return out;
+    }
+
     /** The foreign keys of {@code t}, with their delete rules from the standard views (jOOQ's meta has no rule). */
     static List<Reference> references(DSLContext ctx, Table<?> t) {
         List<Reference> out = new ArrayList<>();
