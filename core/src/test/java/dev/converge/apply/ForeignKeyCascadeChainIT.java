@@ -132,6 +132,64 @@ class ForeignKeyCascadeChainIT {
     }
 
     /**
+     * The line's key restricts (no action) while the product's cascades from the supplier: A must delete its lines
+     * before the supplier, and the supplier's cascade would be refused at B by the concurrent line. The delete is judged
+     * against the line it would meet; under {@code timestamp} the later write decides on every peer, in either order.
+     */
+    @AllDialects
+    void aRestrictingKeyBelowACascadeIsJudgedAlike(Dialect dialect) {
+        String schema = CHAIN.replace("REFERENCES p (cod) ON DELETE CASCADE", "REFERENCES p (cod)");
+        for (boolean lineLater : List.of(true, false)) {
+            Cluster c = Cluster.of(dialect, "fk_chain_restrict_" + lineLater, List.of("A", "B", "C"), schema,
+                List.of(TableConfig.of("f"), TableConfig.of("p"), TableConfig.of("g")));
+            c.write("A", "INSERT INTO f VALUES (12, 'Scule SRL')", "INSERT INTO p VALUES (1, 12, 'Clește')", "INSERT INTO g VALUES (10, 1, 'first')");
+            c.sync();
+            c.tick(60_000);
+            if (!lineLater) {
+                c.write("B", "INSERT INTO g VALUES (11, 1, 'earlier')");
+                c.tick(1000);
+            }
+            c.write("A", "DELETE FROM g WHERE gid = 10", "DELETE FROM f WHERE id = 12");
+            if (lineLater) {
+                c.tick(1000);
+                c.write("B", "INSERT INTO g VALUES (11, 1, 'later')");
+            }
+            deliverAll(c, "A");
+            if (lineLater) {
+                assertSameEverywhere(c, List.of(12), List.of(1), List.of(11));
+            } else {
+                assertSameEverywhere(c, List.of(), List.of(), List.of());
+            }
+        }
+    }
+
+    /**
+     * FK4: one transaction deletes three suppliers under a cascading key; their products are read together, one read for
+     * all three. Only the supplier with a concurrent (later) product stays, with it; the others go with the products
+     * the delete had seen — judged per parent exactly as one delete at a time, on every peer.
+     */
+    @AllDialects
+    void aBatchOfParentDeletesIsJudgedParentByParent(Dialect dialect) {
+        Cluster c = ForeignKeyConflictsIT.mesh(dialect, "fk_batch", ForeignKeyConflictsIT.schemaOnDelete("CASCADE"), TableConfig.of("f"));
+        c.write("A", "INSERT INTO f VALUES (13, 'Unelte SRL')", "INSERT INTO f VALUES (14, 'Cuie SRL')",
+            "INSERT INTO p VALUES (2, 13, 'Cleste')", "INSERT INTO p VALUES (3, 14, 'Patent')");
+        c.sync();
+        c.tick(1000);
+        c.write("A", "DELETE FROM f WHERE id IN (12, 13, 14)");
+        c.tick(1000);
+        c.write("B", "INSERT INTO p VALUES (1023, 13, 'Ciocan')");
+        deliverAll(c, "A");
+        for (String node : List.of("A", "B", "C")) {
+            assertEquals(List.of(13), ids(c, node, "SELECT id FROM f ORDER BY id"), "only supplier 13 stays at " + node);
+            assertEquals(List.of(1023), ids(c, node, "SELECT cod FROM p ORDER BY cod"), "only the concurrent product stays at " + node);
+        }
+        ForeignKeyConflictsIT.assertSameEverywhere(c);
+        List<ConflictRecord> atB = constraints(c, "B", "f");
+        assertEquals(1, atB.size(), "B judged one delete, supplier 13's: " + c.node("B").conflicts());
+        assertEquals(Outcome.KEPT_LOCAL, atB.get(0).outcome());
+    }
+
+    /**
      * FK3: the supplier's delete beats a concurrent product under a cascading key at B, but a table B does not
      * replicate refers to the supplier and refuses the delete. Nothing of the decision is half-applied: the product
      * stays with its own version, no record says it went, and the delete is parked naming the local table.
