@@ -342,10 +342,23 @@ public final class ApplyEngine {
 
     private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
                               List<Deferred> deferred) throws SQLException {
+        return write(connection, ctx, cs, plans, initial, deferred, new java.util.IdentityHashMap<>());
+    }
+
+    /**
+     * {@link #write(Connection, DSLContext, ChangeSet, List, HybridTimestamp, List)}, with {@code refusedDeletes} (by
+     * identity of the change, with the reason) parked before anything is judged: parent deletes that won over rows
+     * written concurrently here and took them, and that the target then refused (a table Converge does not replicate
+     * restricts them). Such a refusal undoes the whole write and starts it again with that delete parked, so that the
+     * rows it took stay as they were: nothing of the decision is half-applied. Each round parks one more delete.
+     */
+    private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
+                              List<Deferred> deferred, Map<Change, String> refusedDeletes) throws SQLException {
         boolean whole = deferred == null;
         Savepoint before = connection.setSavepoint();
         // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
-        List<Plan> judged = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial);
+        ForeignKeyConflicts.Judged judgedDeletes = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial, refusedDeletes);
+        List<Plan> judged = judgedDeletes.plans();
         if (judged != plans && transactionScopeLoss(judged)) {
             connection.rollback(before);
             if (!whole) {
@@ -354,6 +367,7 @@ public final class ApplyEngine {
             }
             return reject(ctx, cs, judged, List.of());
         }
+        List<Plan> originals = plans;
         plans = judged;
         List<RowWriter.Write> writes = new ArrayList<>();
         List<Plan> writers = new ArrayList<>();
@@ -364,6 +378,16 @@ public final class ApplyEngine {
             });
         }
         List<RowWriter.Rejection> rejections = new RowWriter(connection, ctx).execute(writes);
+        for (RowWriter.Rejection r : rejections) {
+            Plan p = writers.get(r.index());
+            if (judgedDeletes.acted().contains(p.change())) {
+                String why = foreignKeys.refusedAfterJudging(ctx, p, r.reason());
+                connection.rollback(before);
+                Map<Change, String> again = new java.util.IdentityHashMap<>(refusedDeletes);
+                again.put(p.change(), why);
+                return write(connection, ctx, cs, originals, initial, deferred, again);
+            }
+        }
         List<Plan> finals = new ArrayList<>(plans);
         List<Plan> refusedPlans = new ArrayList<>();
         int kept = 0;

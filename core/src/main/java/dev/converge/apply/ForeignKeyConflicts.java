@@ -60,6 +60,11 @@ import org.jooq.impl.DSL;
  *       under a SET NULL key), each concurrent one with its own record holding its write, so that it can come back
  *       as it was if the delete loses later to another child ({@code restoreLost}); otherwise the delete loses
  *       ({@code kept-local}).</li>
+ *   <li><b>Chains of cascades</b> (parent → child → grandchild, both {@code ON DELETE CASCADE}): a delete is judged
+ *       against every row its cascade would reach, at any depth ({@link CascadeReach}), the deletes of one ChangeSet
+ *       lowest first, so a row whose own delete lost stops the delete above it too; where the deletes were written,
+ *       a row arriving for a parent that is gone brings back the rows above it as well, each judged by its own
+ *       table's rule, top first ({@code above}).</li>
  * </ul>
  * Each peer meets the same two writes, one as local and one as remote, so a resolver that decides the same pair alike
  * from either side ({@code timestamp}, {@code delete-wins}) keeps the mesh convergent: the parent ends alive or deleted
@@ -86,6 +91,8 @@ final class ForeignKeyConflicts {
     private static final String NULLED = ") that won: its reference set to NULL (ON DELETE SET NULL)";
     /** Per parent table (lower case), whether a key that cascades or sets on delete refers to it. */
     private final Set<String> actedOn = new HashSet<>();
+    /** Per parent table (lower case), whether a key this does not judge refers to it: its deletes are left as they are. */
+    private final Set<String> unjudgedUnder = new HashSet<>();
 
     ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records, ConflictStore conflicts) {
         this.tables = tables;
@@ -95,6 +102,12 @@ final class ForeignKeyConflicts {
         this.records = records;
         for (BoundTable t : tables.all()) {
             t.references().stream().filter(r -> !r.restricts()).forEach(r -> actedOn.add(r.parentTable().toLowerCase(Locale.ROOT)));
+            for (Reference r : t.references()) {
+                Optional<BoundTable> parent = tables.find(r.parentTable());
+                if (parent.isPresent() && (!judged(r) || !toPrimaryKey(parent.get(), r))) {
+                    unjudgedUnder.add(r.parentTable().toLowerCase(Locale.ROOT));
+                }
+            }
         }
     }
 
@@ -105,7 +118,7 @@ final class ForeignKeyConflicts {
         }
         Savepoint start = connection.setSavepoint();
         Optional<Plan> settled = p.change() instanceof Change.Delete
-            ? parentDelete(connection, ctx, cs, p, initial, Optional.empty())
+            ? parentDelete(connection, ctx, cs, p, initial)
             : orphan(connection, ctx, cs, p, initial);
         if (settled.isEmpty()) {
             connection.rollback(start);
@@ -114,44 +127,154 @@ final class ForeignKeyConflicts {
     }
 
     /**
-     * {@code plans} with every parent delete that a cascading or nulling key would carry to rows written concurrently
-     * here judged first (see the class comment); the same list if there is none. Called before the ChangeSet's rows are
-     * written; what it writes (the children of a delete that won) is undone with them.
+     * What {@link #beforeDeletes} made of a ChangeSet's plans: the plans, and the deletes whose judgment removed rows
+     * here or set their reference to NULL ({@code acted}, by identity of the change). Should the target then refuse
+     * one of those deletes (a table Converge does not replicate restricts it), the caller undoes the whole write and
+     * plans again with that delete parked: nothing of it half-applied.
      */
-    List<Plan> beforeDeletes(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial)
-        throws SQLException {
-        List<Plan> out = null;
-        Set<List<Object>> written = null;
-        for (int i = 0; i < plans.size(); i++) {
-            Plan p = plans.get(i);
-            if (!(p.write().orElse(null) instanceof RowWriter.DeleteRow d) || !actedOn.contains(d.table().name().toLowerCase(Locale.ROOT))) {
+    record Judged(List<Plan> plans, Set<Change> acted) {
+    }
+
+    /**
+     * {@code plans} with every parent delete that a cascading or nulling key would carry to rows written concurrently
+     * here — at any depth of a chain of {@code ON DELETE CASCADE} keys — judged first (see the class comment and {@link
+     * CascadeReach}); the same list if there is none. {@code refusedHere} holds the deletes the target refused in an
+     * earlier attempt after a judgment took rows for them, with the reason: they are parked, not judged, and take
+     * nothing. Called before the ChangeSet's rows are written; what it writes (the rows of a delete that won) is
+     * undone with them. Costs one locking read per referring table and level for all the ChangeSet's deletes together,
+     * and a savepoint only for a delete that meets a concurrent write.
+     */
+    Judged beforeDeletes(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
+                         Map<Change, String> refusedHere) throws SQLException {
+        Set<Change> acted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Plan> out = new ArrayList<>(plans);
+        boolean changed = false;
+        for (int i = 0; i < out.size(); i++) {
+            String why = refusedHere.get(out.get(i).change());
+            if (why != null) {
+                out.set(i, Plan.lost(out.get(i).change(), records.refused(cs, out.get(i), ConflictType.CONSTRAINT, why)));
+                changed = true;
+            }
+        }
+        List<Integer> roots = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).write().orElse(null) instanceof RowWriter.DeleteRow d && actedOn.contains(d.table().name().toLowerCase(Locale.ROOT))
+                && judgedUnder(d.table())) {
+                roots.add(i);
+            }
+        }
+        if (roots.isEmpty()) {
+            return new Judged(changed ? out : plans, acted);
+        }
+        CascadeReach reach = CascadeReach.load(ctx, tables, localRows, out, roots, initial);
+        if (!reach.meetsUnwritten()) {
+            return new Judged(changed ? out : plans, acted); // every row the deletes reach is the ChangeSet's own: the database acts
+        }
+        Map<String, Long> deps = LocalRows.dependencies(cs);
+        for (int i : reach.order()) {
+            Plan p = out.get(i);
+            if (p.write().isEmpty()) {
                 continue;
             }
-            written = written == null ? written(plans) : written;
+            List<CascadeReach.Subject> subjects = reach.subjects(i, out);
+            Optional<CascadeReach.Subject> newest = subjects.stream().filter(s -> s.concurrent(cs, deps))
+                .max(Comparator.comparing(CascadeReach.Subject::stamp));
+            if (newest.isEmpty()) {
+                continue; // nothing concurrent: the database's own action is what the origin's was
+            }
             Savepoint start = connection.setSavepoint();
-            Optional<Plan> judged = parentDelete(connection, ctx, cs, p, initial, Optional.of(written));
+            Optional<Plan> judged = judgeReach(connection, ctx, cs, p, subjects, newest.get(), deps);
             if (judged.isEmpty()) {
                 connection.rollback(start);
             }
-            connection.releaseSavepoint(start); // one per delete: a large transaction must not pile them up
-            if (judged.isEmpty()) {
-                continue;
+            connection.releaseSavepoint(start);
+            if (judged.isPresent()) {
+                out.set(i, judged.get());
+                changed = true;
+                if (judged.get().write().isPresent()) {
+                    acted.add(p.change());
+                    subjects.forEach(s -> s.node().removed = true);
+                }
             }
-            out = out == null ? new ArrayList<>(plans) : out;
-            out.set(i, judged.get());
         }
-        return out == null ? plans : out;
+        return new Judged(changed ? out : plans, acted);
     }
 
-    /** The rows {@code plans} write, by table (lower case) and key: their fate is their own conflicts', not a parent's. */
-    private static Set<List<Object>> written(List<Plan> plans) {
-        Set<List<Object>> out = new HashSet<>();
-        for (Plan p : plans) {
-            if (p.write().isPresent()) {
-                out.add(List.of(p.change().table().toLowerCase(Locale.ROOT), p.change().key()));
+    /**
+     * The reason to park a parent delete that won over rows written concurrently here but that the target then refused
+     * ({@code refusal}, the database's words): the tables Converge does not replicate that hold rows referring to the
+     * deleted row under a restricting key, by name, when the catalog shows them.
+     */
+    String refusedAfterJudging(DSLContext ctx, Plan p, String refusal) {
+        BoundTable pt = tables.get(p.change().table());
+        List<Object> key = pt.typedKey(p.change().key());
+        List<String> restricting = new ArrayList<>();
+        Map<String, List<Reference>> others = dev.converge.catalog.TableCatalog.referencesFromOtherTables(ctx,
+            tables.all().stream().map(BoundTable::name).toList());
+        others.forEach((table, refs) -> {
+            for (Reference r : refs) {
+                if (r.parentTable().equalsIgnoreCase(pt.name()) && r.restricts() && toPrimaryKey(pt, r)) {
+                    List<Condition> match = new ArrayList<>();
+                    for (int i = 0; i < r.columns().size(); i++) {
+                        match.add(DSL.field(DSL.name(table, r.columns().get(i))).eq(DSL.val(key.get(i))));
+                    }
+                    if (ctx.fetchExists(ctx.selectOne().from(DSL.table(DSL.name(table))).where(DSL.and(match)))) {
+                        restricting.add("table " + table + " (key " + r.name() + ", ON DELETE " + r.deleteRule() + ")");
+                    }
+                }
             }
+        });
+        String by = restricting.isEmpty() ? "the target refused it: " + refusal
+            : String.join(", ", restricting) + ", which Converge does not replicate, refers to it and refuses the delete";
+        return "rows referring to it were written concurrently and the delete won over them, but " + by
+            + "; nothing of the delete is applied: the rows it would have taken stay as they were";
+    }
+
+    /** Whether every key referring to {@code t} is one this judges (else a delete's effect is left as it is). */
+    private boolean judgedUnder(BoundTable t) {
+        return !unjudgedUnder.contains(t.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The delete plan {@code p} judged against the rows its cascade would reach ({@code subjects}), {@code newest}
+     * being the newest of them written concurrently: if the delete wins they go (deleted with a tombstone carrying its
+     * stamp, or their reference set to NULL) and the delete is written with the ChangeSet's other rows; otherwise it
+     * loses and its row stays. Empty if what it must write is refused (the caller rolls back).
+     */
+    private Optional<Plan> judgeReach(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, List<CascadeReach.Subject> subjects,
+                                      CascadeReach.Subject newest, Map<String, Long> deps) throws SQLException {
+        Change c = p.change();
+        BoundTable pt = tables.get(c.table());
+        List<Object> parentKey = pt.typedKey(c.key());
+        List<RowImage> parentRow = RowReader.read(ctx, pt, KeyConditions.in(pt.keyFields(), List.of(parentKey)), true, false);
+        if (parentRow.isEmpty()) {
+            return Optional.empty();
         }
-        return out;
+        Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.stamp());
+        Planner.Verdict v = planner.decideConstraint(subject, ctx);
+        String against = "row " + newest.describe() + (newest.depth() > 1 ? ", which its cascade reaches," : "")
+            + " refers to it and was written concurrently (" + newest.stamp() + ")";
+        if (v.failure().isPresent()) {
+            return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get())
+                .withResolver(v.resolver())));
+        }
+        Resolution answer = v.resolution();
+        if (answer instanceof Resolution.ApplyRemote) {
+            List<Child> children = subjects.stream().map(s -> new Child(s.table(), s.reference(), s.key(), s.row(),
+                s.concurrent(cs, deps) ? s.version() : Optional.empty(), s.depth(), s.above())).toList();
+            return removeChildren(connection, ctx, cs, p, children, false, Optional.of(v.resolver()));
+        }
+        if (answer instanceof Resolution.Ignore) {
+            return Optional.of(Plan.ignored(c));
+        }
+        if (answer instanceof Resolution.KeepLocal || answer instanceof Resolution.Merge) {
+            // the parent stays; on every peer with the losing delete's stamp, as a resurrected one gets it
+            shadows.write(ctx, pt.shadow(), List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
+            return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
+                ConflictStatus.AUTO_RESOLVED, against + ": the delete lost, the row stays").withResolver(v.resolver())));
+        }
+        return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; resolver " + v.resolver()
+            + " left it to a person").withResolver(v.resolver())));
     }
 
     // ---- a child whose parent is gone ------------------------------------------------------------------------------
@@ -188,7 +311,15 @@ final class ForeignKeyConflicts {
             resolver = resolver == null ? v.resolver() : resolver;
             Resolution answer = v.resolution();
             if (v.failure().isEmpty() && (answer instanceof Resolution.ApplyRemote || answer instanceof Resolution.Merge)) {
-                resurrect.add(g); // a merged answer keeps what both sides have in common: the parent, as it was
+                // a merged answer keeps what both sides have in common: the parent, as it was; and the rows it needs
+                List<Gone> chain = new ArrayList<>();
+                Optional<Above> refused = above(ctx, cs, c, g, initial, chain, new HashSet<>(List.of(g.describe())));
+                if (refused.isPresent()) {
+                    return refused.get().park() ? Optional.empty()
+                        : Optional.of(childLost(connection, ctx, cs, p, refused.get().lostTo(), refused.get().verdict()));
+                }
+                chain.stream().filter(up -> resurrect.stream().noneMatch(x -> x.describe().equals(up.describe()))).forEach(resurrect::add);
+                resurrect.add(g);
             } else if (v.failure().isEmpty() && answer instanceof Resolution.KeepLocal && setsNull(r)) {
                 nulled.add(g);
             } else {
@@ -215,9 +346,11 @@ final class ForeignKeyConflicts {
             return Optional.empty();
         }
         List<String> done = new ArrayList<>();
-        if (!resurrect.isEmpty()) {
-            done.add("its parent " + String.join(", ", resurrect.stream().map(Gone::describe).toList())
-                + " was deleted by a concurrent write that lost: resurrected from its shadow");
+        if (resurrect.size() == 1) {
+            done.add("its parent " + resurrect.get(0).describe() + " was deleted by a concurrent write that lost: resurrected from its shadow");
+        } else if (!resurrect.isEmpty()) {
+            done.add("the rows it depends on, " + String.join(", ", resurrect.stream().map(Gone::describe).toList())
+                + ", were deleted by concurrent writes that lost: resurrected from their shadows, in that order");
         }
         if (!restored.isEmpty()) {
             done.add("the rows that had lost to that delete restored: " + String.join(", ", restored));
@@ -230,6 +363,44 @@ final class ForeignKeyConflicts {
         ConflictRecord record = records.refusedDecided(cs, p, ConflictType.CONSTRAINT, outcome, ConflictStatus.AUTO_RESOLVED,
             String.join("; ", done) + "; this row written").withResolver(resolver);
         return Optional.of(Plan.conflict(c, Optional.of(write), p.version(), record));
+    }
+
+    /** Why the rows above a parent to resurrect cannot all come back: a delete that won ({@code lostTo}), or nothing to judge ({@code park}). */
+    private record Above(Gone lostTo, Planner.Verdict verdict, boolean park) {
+    }
+
+    /**
+     * Adds to {@code chain}, top first, the rows above the parent {@code g} (the rows it refers to, and theirs) that are
+     * gone too, each judged as {@code g} was — its table's rule, its delete against a write of its image stamped with
+     * the incoming change — so that a parent deleted by a cascade two levels deep comes back with the rows it needs, as
+     * the peer where that delete met the incoming write keeps them ({@link #beforeDeletes}). Empty if all can come back;
+     * else the delete that won, or a park: a row above gone without a concurrent delete, or under a key this does not
+     * judge or that sets NULL. {@code visiting} breaks cycles of keys.
+     */
+    private Optional<Above> above(DSLContext ctx, ChangeSet cs, Change c, Gone g, HybridTimestamp initial, List<Gone> chain,
+                                  Set<String> visiting) {
+        for (Reference r : g.table().references()) {
+            Optional<Gone> gone = gone(ctx, cs, r, g.image(), initial);
+            if (gone.isEmpty() || !visiting.add(gone.get().describe())) {
+                continue;
+            }
+            Gone up = gone.get();
+            if (up.tomb() == null || !judged(r) || setsNull(r)) {
+                return Optional.of(new Above(null, null, true));
+            }
+            Change kept = new Change.Insert(up.table().name(), up.key(), up.image(), c.timestamp());
+            Conflict subject = planner.parentConflict(cs, up.table().name(), kept, Optional.empty(), Optional.of(up.image()), up.deleteStamp());
+            Planner.Verdict v = planner.decideConstraint(subject, ctx);
+            if (v.failure().isPresent() || !(v.resolution() instanceof Resolution.ApplyRemote || v.resolution() instanceof Resolution.Merge)) {
+                return Optional.of(new Above(up, v, false));
+            }
+            Optional<Above> higher = above(ctx, cs, c, up, initial, chain, visiting);
+            if (higher.isPresent()) {
+                return higher;
+            }
+            chain.add(up);
+        }
+        return Optional.empty();
     }
 
     /**
@@ -376,7 +547,7 @@ final class ForeignKeyConflicts {
     }
 
     /** The parent's key a row refers to through {@code r} (to the parent's primary key), if every column is set. */
-    private static Optional<List<Object>> keyOf(BoundTable parent, Reference r, RowImage row) {
+    static Optional<List<Object>> keyOf(BoundTable parent, Reference r, RowImage row) {
         if (!toPrimaryKey(parent, r)) {
             return Optional.empty();
         }
@@ -393,8 +564,12 @@ final class ForeignKeyConflicts {
 
     // ---- a parent delete meeting children written concurrently ------------------------------------------------------
 
-    /** A row referring to a parent through {@code reference}, with its version (empty: from before replication). */
-    private record Child(BoundTable table, Reference reference, RowKey key, RowImage row, Optional<RowVersion> version) {
+    /**
+     * A row referring to a parent through {@code reference}, with its version (empty: from before replication, or not
+     * concurrent with the delete), {@code depth} levels below the deleted row ({@code above}: the row it refers to).
+     */
+    private record Child(BoundTable table, Reference reference, RowKey key, RowImage row, Optional<RowVersion> version, int depth,
+                         String above) {
         Stamp stamp() {
             return version.map(ForeignKeyConflicts::stamp).orElse(new Stamp(HybridTimestamp.fromLong(0), Optional.empty(), 0));
         }
@@ -405,13 +580,11 @@ final class ForeignKeyConflicts {
     }
 
     /**
-     * Judges the delete plan {@code p} against the rows referring to its row. {@code written} is empty for a delete the
-     * target refused (written after it, and its children are those still there); before the write, it holds the rows
-     * the ChangeSet writes itself, which are not the delete's concern, and a delete meeting no concurrent child is
-     * left to the database's own action (empty).
+     * Judges the delete plan {@code p}, which the target refused (it is written after the ChangeSet's other rows, so its
+     * children are those still there), against the rows referring to its row.
      */
-    private Optional<Plan> parentDelete(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial,
-                                        Optional<Set<List<Object>>> written) throws SQLException {
+    private Optional<Plan> parentDelete(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial)
+        throws SQLException {
         Change c = p.change();
         BoundTable pt = tables.get(c.table());
         List<Object> parentKey = pt.typedKey(c.key());
@@ -427,7 +600,6 @@ final class ForeignKeyConflicts {
                 children.addAll(children(ctx, t, r, parentKey, initial));
             }
         }
-        written.ifPresent(w -> children.removeIf(ch -> w.contains(List.of(ch.table().name().toLowerCase(Locale.ROOT), ch.key()))));
         if (children.isEmpty()) {
             return Optional.empty(); // refused for another reason, or nothing for a cascade to reach
         }
@@ -436,9 +608,6 @@ final class ForeignKeyConflicts {
             .filter(ch -> ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps))
             .max(Comparator.comparing(Child::stamp));
         if (newest.isEmpty()) {
-            if (written.isPresent()) {
-                return Optional.empty();
-            }
             return removeChildren(connection, ctx, cs, p, children, true, Optional.empty());
         }
         List<RowImage> parentRow = RowReader.read(ctx, pt, KeyConditions.in(pt.keyFields(), List.of(parentKey)), true, false);
@@ -454,7 +623,7 @@ final class ForeignKeyConflicts {
         }
         Resolution answer = v.resolution();
         if (answer instanceof Resolution.ApplyRemote) {
-            return removeChildren(connection, ctx, cs, p, children, written.isEmpty(), Optional.of(v.resolver()));
+            return removeChildren(connection, ctx, cs, p, children, true, Optional.of(v.resolver()));
         }
         if (answer instanceof Resolution.Ignore) {
             return Optional.of(Plan.ignored(c));
@@ -478,6 +647,8 @@ final class ForeignKeyConflicts {
                                           boolean deleteNow, Optional<String> resolver) throws SQLException {
         Change c = p.change();
         List<RowWriter.Write> writes = new ArrayList<>();
+        // deeper rows first: a row the cascade would reach through one above it is deleted, with its tombstone, itself
+        java.util.TreeMap<Integer, List<RowWriter.Write>> deletes = new java.util.TreeMap<>(Comparator.reverseOrder());
         List<String> gone = new ArrayList<>();
         List<String> nulled = new ArrayList<>();
         List<ConflictRecord> lost = new ArrayList<>();
@@ -490,24 +661,31 @@ final class ForeignKeyConflicts {
                 nulled.add(ch.describe());
                 if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
                     lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
-                        "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                        parentOf(ch, c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
                             + NULLED));
                 }
                 continue;
             }
-            writes.add(new RowWriter.DeleteRow(ch.table(), ch.key()));
+            deletes.computeIfAbsent(ch.depth(), d -> new ArrayList<>()).add(new RowWriter.DeleteRow(ch.table(), ch.key()));
             if (resolver.isPresent() && ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps)) {
                 // its own record, holding its write: should the delete lose later, it comes back as it was (restoreLost)
                 lost.add(records.childRemoved(cs, c, ch.table(), ch.key(), ch.row(), ch.version().get(), resolver.get(),
-                    "its parent " + pt(c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
+                    parentOf(ch, c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
                         + ") that won: this row went with it"));
             }
             shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
                 cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
             gone.add(ch.describe());
         }
-        if (!new RowWriter(connection, ctx).execute(writes).isEmpty()
-            || deleteNow && !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
+        if (!new RowWriter(connection, ctx).execute(writes).isEmpty()) {
+            return Optional.empty();
+        }
+        for (List<RowWriter.Write> level : deletes.values()) {
+            if (!new RowWriter(connection, ctx).execute(level).isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        if (deleteNow && !new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
             return Optional.empty();
         }
         conflicts.record(ctx, lost);
@@ -521,6 +699,11 @@ final class ForeignKeyConflicts {
 
     private String pt(Change c) {
         return tables.get(c.table()).name() + " " + c.key();
+    }
+
+    /** How a record names what a removed row lost with: its parent, or the row above it that the delete's cascade took. */
+    private String parentOf(Child ch, Change delete) {
+        return ch.depth() <= 1 ? "its parent " + pt(delete) : "its parent " + ch.above() + ", reached by the cascade of the delete of " + pt(delete) + ",";
     }
 
     private List<Child> children(DSLContext ctx, BoundTable t, Reference r, List<Object> parentKey, HybridTimestamp initial) {
@@ -537,7 +720,7 @@ final class ForeignKeyConflicts {
         List<Child> out = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             LocalRow l = held.get(keys.get(i));
-            out.add(new Child(t, r, keys.get(i), rows.get(i), l == null ? Optional.empty() : l.version()));
+            out.add(new Child(t, r, keys.get(i), rows.get(i), l == null ? Optional.empty() : l.version(), 1, ""));
         }
         return out;
     }
@@ -545,7 +728,7 @@ final class ForeignKeyConflicts {
     // ---- shared -----------------------------------------------------------------------------------------------------
 
     /** Whether conflicts under {@code r} are judged here: every delete rule but SET DEFAULT. */
-    private static boolean judged(Reference r) {
+    static boolean judged(Reference r) {
         return r.restricts() || r.deleteRule().equals("CASCADE") || setsNull(r);
     }
 
@@ -553,7 +736,7 @@ final class ForeignKeyConflicts {
         return r.deleteRule().equals("SET NULL");
     }
 
-    private static boolean toPrimaryKey(BoundTable parent, Reference r) {
+    static boolean toPrimaryKey(BoundTable parent, Reference r) {
         return r.parentColumns().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList()
             .equals(parent.spec().keyColumns().stream().map(s -> s.toLowerCase(Locale.ROOT)).toList());
     }
@@ -562,7 +745,7 @@ final class ForeignKeyConflicts {
         return ctx.fetchExists(ctx.selectOne().from(t.table()).where(KeyConditions.in(t.keyFields(), List.of(key))));
     }
 
-    private static Stamp stamp(RowVersion v) {
+    static Stamp stamp(RowVersion v) {
         return Stamp.of(HybridTimestamp.fromLong(v.timestamp()), NodeId.of(v.origin()), v.originSequence().orElse(0L));
     }
 

@@ -38,6 +38,8 @@ import org.jooq.UniqueKey;
  * <p>Stateless; thread-safe; works in the caller's transaction.
  */
 public final class TableCatalog {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TableCatalog.class);
+
     private TableCatalog() {
     }
 
@@ -62,7 +64,74 @@ public final class TableCatalog {
             out.add(bound.get());
         }
         Optional<ConfigError> collision = GeneratedNames.collision(out, ctx.dialect());
-        return collision.isPresent() ? Either.left(collision.get()) : Either.right(out);
+        if (collision.isPresent()) {
+            return Either.left(collision.get());
+        }
+        if (ctx.dialect().family() == SQLDialect.POSTGRES) {
+            unindexedReads(tables, out).forEach(LOG::warn); // H2 indexes every foreign key's columns itself
+        }
+        return Either.right(out);
+    }
+
+    /**
+     * The foreign keys between {@code bound} tables that the apply reads by their referring columns before a parent's
+     * delete is written — every key referring to a table that a cascading or nulling key refers to, or that such a
+     * cascade reaches (see {@code apply.CascadeReach}) — whose referring columns lead no index of their table, each as
+     * a sentence for a warning at open: each such read scans the table. For PostgreSQL, which does not index a
+     * foreign key's columns itself (H2 does, with an index jOOQ's meta does not show). {@code meta} is the schema's
+     * tables as jOOQ reads them.
+     */
+    static List<String> unindexedReads(List<Table<?>> meta, List<BoundTable> bound) {
+        java.util.Set<String> replicated = new java.util.HashSet<>();
+        bound.forEach(b -> replicated.add(b.name().toLowerCase(java.util.Locale.ROOT)));
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        for (BoundTable b : bound) {
+            b.references().stream().filter(r -> r.deleteRule().equals("CASCADE") || r.deleteRule().equals("SET NULL"))
+                .map(r -> r.parentTable().toLowerCase(java.util.Locale.ROOT)).filter(replicated::contains).forEach(reached::add);
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (BoundTable b : bound) {
+                boolean below = b.references().stream().anyMatch(r -> r.deleteRule().equals("CASCADE")
+                    && reached.contains(r.parentTable().toLowerCase(java.util.Locale.ROOT)));
+                grew |= below && reached.add(b.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (BoundTable b : bound) {
+            Optional<Table<?>> table = meta.stream().filter(t -> t.getName().equals(b.name())).findFirst();
+            for (Reference r : b.references()) {
+                if (table.isEmpty() || r.deleteRule().equals("SET DEFAULT") || !reached.contains(r.parentTable().toLowerCase(java.util.Locale.ROOT))
+                    || indexed(table.get(), r.columns())) {
+                    continue;
+                }
+                out.add("table " + b.name() + ": no index leads with the columns " + r.columns() + " of its foreign key " + r.name()
+                    + " to " + r.parentTable() + ", which Converge reads before writing a delete of " + r.parentTable()
+                    + " that a cascading or nulling key could carry to rows written concurrently: each such read scans " + b.name()
+                    + "; an index on " + r.columns() + " makes it a look-up");
+            }
+        }
+        return out;
+    }
+
+    /** Whether an index, the primary key or a unique key of {@code t} leads with {@code columns} (in any order). */
+    private static boolean indexed(Table<?> t, List<String> columns) {
+        java.util.Set<String> wanted = new java.util.HashSet<>();
+        columns.forEach(c -> wanted.add(c.toLowerCase(java.util.Locale.ROOT)));
+        List<List<String>> leads = new ArrayList<>();
+        t.getIndexes().forEach(i -> leads.add(i.getFields().stream().map(org.jooq.SortField::getName).toList()));
+        t.getKeys().forEach(k -> leads.add(k.getFields().stream().map(Field::getName).toList()));
+        for (List<String> lead : leads) {
+            if (lead.size() >= wanted.size()) {
+                java.util.Set<String> head = new java.util.HashSet<>();
+                lead.subList(0, wanted.size()).forEach(c -> head.add(c.toLowerCase(java.util.Locale.ROOT)));
+                if (head.equals(wanted)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String configuredName(NodeConfig config, BoundTable t) {
@@ -139,6 +208,24 @@ public final class TableCatalog {
         Generated generated = Generated.read(ctx, currentSchema(ctx), t.getName());
         return Either.right(new BoundTable(spec, (Table<Record>) table(name(t.getName())), fields, shadow, generated, types, dialect,
             uniques(t, key, columns.get()), references(ctx, t)));
+    }
+
+    /**
+     * The foreign keys of the current schema's tables other than {@code replicated} (names as the database spells them,
+     * matched ignoring case) that refer to one of {@code replicated}, by referring table: such a table, which Converge
+     * does not replicate, can refuse a replicated row's delete. Reads the whole catalog: for a rare path, not per row.
+     */
+    public static Map<String, List<Reference>> referencesFromOtherTables(DSLContext ctx, java.util.Collection<String> replicated) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        replicated.forEach(n -> names.add(n.toLowerCase(java.util.Locale.ROOT)));
+        String schema = currentSchema(ctx);
+        Map<String, List<Reference>> out = new LinkedHashMap<>();
+        ctx.meta().getSchemas().stream().filter(s -> s.getName().equalsIgnoreCase(schema)).flatMap(s -> s.getTables().stream())
+            .filter(t -> !names.contains(t.getName().toLowerCase(java.util.Locale.ROOT)))
+            .filter(t -> t.getReferences().stream().anyMatch(fk -> names.contains(fk.getKey().getTable().getName().toLowerCase(java.util.Locale.ROOT))))
+            .forEach(t -> out.put(t.getName(), references(ctx, t).stream()
+                .filter(r -> names.contains(r.parentTable().toLowerCase(java.util.Locale.ROOT))).toList()));
+        return out;
     }
 
     /** The foreign keys of {@code t}, with their delete rules from the standard views (jOOQ's meta has no rule). */

@@ -46,7 +46,7 @@ class ForeignKeyConflictsIT {
     }
 
     static List<Map<String, Object>> versions(Cluster c, String node, String shadow) {
-        return c.sql(node).query("SELECT \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_deleted\" FROM \"" + shadow + "\" ORDER BY \"cv_ts\"");
+        return c.sql(node).query("SELECT \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_deleted\" FROM \"" + shadow + "\" ORDER BY \"cv_ts\", \"cv_origin\", \"cv_seq\", \"cv_deleted\"");
     }
 
     @AllDialects
