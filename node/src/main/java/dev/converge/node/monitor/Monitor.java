@@ -28,7 +28,8 @@ public final class Monitor {
 
     private final Node node;
     private final DataSource db;
-    private final List<PeerEndpoint> peers;
+    /** The configured peers; replaced whole by {@link #reconfigure}. */
+    private volatile List<PeerEndpoint> peers;
     private final Supplier<List<LinkState>> links;
     private final Supplier<Map<NodeId, String>> refusals;
     private final NodeMetrics metrics;
@@ -45,6 +46,11 @@ public final class Monitor {
         this.links = links;
         this.refusals = refusals;
         this.metrics = metrics;
+    }
+
+    /** Reports on {@code endpoints} from now on (a running node reloaded its configuration). */
+    public void reconfigure(List<PeerEndpoint> endpoints) {
+        this.peers = List.copyOf(endpoints);
     }
 
     /** Adds {@code /health}, {@code /status} and {@code /metrics} to a Javalin configuration. */
