@@ -92,7 +92,15 @@ public final class ConfigReload {
         }
         NodeSettings next = read.get();
         List<String> lines = new ArrayList<>(needsRestart(inForce, next));
-        lines.addAll(applyPeers(next));
+        try {
+            lines.addAll(applyPeers(next));
+        } catch (RuntimeException e) {
+            // not expected (the file was checked); said rather than thrown, so SIGHUP's thread and the route answer alike
+            String line = "reload failed while changing the peers: " + e.getMessage() + "; restart node " + inForce.id()
+                + " to be sure what is in force";
+            LOG.error("reload: {}", line, e);
+            return new Outcome(false, List.of(line));
+        }
         if (!next.limits().backlog().equals(inForce.limits().backlog())) {
             running.limitBacklog(next.limits().backlog());
             lines.add("limits.max_backlog_rows / max_backlog_age: applied (" + next.limits().backlog() + ")");

@@ -221,6 +221,38 @@ class ConfigReloadTest {
         awaitItems(List.of("a", "b"), 1);
     }
 
+    @Test
+    void theReloadRouteTakesOnlyTheNodesKey() throws Exception {
+        ports("a", "b", "c");
+        write("a", "b");
+        write("b", "a");
+        start("a");
+        start("b");
+        write("a", "b", "c");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + ports.get("a") + ReloadEndpoint.PATH);
+        for (String authorization : List.of("", "Bearer ", "Bearer AAAA", "Basic YTpi")) {
+            java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(url).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+            if (!authorization.isEmpty()) {
+                request.header("Authorization", authorization);
+            }
+            java.net.http.HttpResponse<String> answer = http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, answer.statusCode(), "refused: '" + authorization + "'");
+        }
+        assertEquals(List.of(NodeId.of("B")), node("a").peers(), "nothing was reloaded");
+        Path key = ReloadKey.fileFor(file("a"));
+        if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())));
+        }
+        assertFalse(Files.readString(key).contains(secret("a", "b")), "the key file holds no secret of the configuration");
+        String answer = reloadCommand("a", 0);
+        assertTrue(answer.contains("peer C added"), answer);
+        nodes.remove("a").close();
+        assertFalse(Files.exists(key), "a stopped node leaves no key");
+        assertTrue(reloadCommand("a", 1).contains("no node runs with " + file("a")), "and converge reload says so");
+    }
+
     // ---- the nodes ------------------------------------------------------------------------------------------------
 
     private void ports(String... ids) throws IOException {
