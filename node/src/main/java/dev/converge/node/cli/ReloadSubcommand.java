@@ -2,11 +2,9 @@ package dev.converge.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.converge.node.config.NodeSettings;
 import dev.converge.node.run.ReloadEndpoint;
 import dev.converge.node.run.ReloadKey;
 import dev.converge.node.tls.NodeTls;
-import io.vavr.control.Either;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
@@ -26,9 +24,10 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code converge reload --config FILE}: asks the node running with that file to read it again, as SIGHUP does, and
- * prints what it applied, what needs a restart, or the file's problems. The file is read here first: one with problems
- * is said at once and the node is not asked (it would refuse it the same way). The node is found, and the request
- * authenticated, by the {@link ReloadKey} file it wrote as it started, which only its operating-system user can read.
+ * prints what it applied, what needs a restart, or the file's problems (which the node logs too). The file is read by
+ * the node, not here: the node is found, the request authenticated and its HTTPS certificate pinned by the
+ * {@link ReloadKey} file it wrote as it started, which only its operating-system user can read. So a file with
+ * problems is answered by the node, and no node means no reload: start one with {@code converge run}.
  */
 @Command(name = "reload", mixinStandardHelpOptions = true,
     description = {"Asks the node running with this configuration file to read it again (as SIGHUP does): new peers are"
@@ -50,16 +49,6 @@ final class ReloadSubcommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream out = parent.out();
-        Optional<NodeSettings> read = NodeFileArgument.read(file, out);
-        if (read.isEmpty()) {
-            out.println("nothing reloaded: the node was not asked, and runs on as before");
-            return 1;
-        }
-        Either<String, NodeTls> tls = read.get().loadTls();
-        if (tls.isLeft()) {
-            out.println(file + ": " + tls.getLeft());
-            return 1;
-        }
         Optional<ReloadKey.Target> target;
         try {
             target = ReloadKey.read(file);
@@ -70,15 +59,19 @@ final class ReloadSubcommand implements Callable<Integer> {
         }
         if (target.isEmpty()) {
             out.println("no node runs with " + file + " as " + System.getProperty("user.name") + " on this machine (converge run writes "
-                + ReloadKey.fileFor(file) + " as it starts)");
+                + ReloadKey.fileFor(file) + " as it starts); nothing reloaded");
             return 1;
         }
-        return ask(target.get(), tls.get(), out);
+        return ask(target.get(), out);
     }
 
-    private int ask(ReloadKey.Target target, NodeTls tls, PrintStream out) {
+    private int ask(ReloadKey.Target target, PrintStream out) {
         URI url = target.base().resolve(ReloadEndpoint.PATH);
-        HttpClient client = tls.configure(HttpClient.newBuilder()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (!target.certificates().isEmpty()) {
+            NodeTls.pinned(builder, target.certificates());
+        }
+        HttpClient client = builder.build();
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT)
             .header("Authorization", "Bearer " + Base64.getUrlEncoder().withoutPadding().encodeToString(target.key()))
             .POST(HttpRequest.BodyPublishers.noBody()).build();

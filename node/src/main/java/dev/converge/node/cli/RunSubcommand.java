@@ -104,7 +104,7 @@ final class RunSubcommand implements Callable<Integer> {
         String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
         ConfigReload reload = new ConfigReload(running, s);
         boolean hangup = ReloadSignal.install(reload::reload);
-        ReloadKey key = reloadKey(s, running, out);
+        ReloadKey key = reloadKey(s, running, tls.get(), out);
         if (key != null) {
             reloads.attach(reload, key);
         }
@@ -142,11 +142,11 @@ final class RunSubcommand implements Callable<Integer> {
      * Writes the key {@code converge reload} presents ({@link ReloadKey}), with the URL it asks at (the loopback for a
      * wildcard address, as {@code status} does); null, after saying why, if it cannot be written.
      */
-    private ReloadKey reloadKey(NodeSettings s, RunningNode running, PrintStream out) {
+    private ReloadKey reloadKey(NodeSettings s, RunningNode running, NodeTls tls, PrintStream out) {
         java.net.InetSocketAddress at = new java.net.InetSocketAddress(s.listen().getHostString(), running.port());
         java.net.URI base = dev.converge.node.status.LiveStatus.url(at, running.scheme()).resolve("/");
         try {
-            return ReloadKey.write(file, base);
+            return ReloadKey.write(file, base, tls.servedCertificates());
         } catch (java.io.IOException | RuntimeException e) {
             out.println("converge reload cannot reach this node: cannot write its key (" + e.getMessage() + "); SIGHUP still reloads");
             return null;

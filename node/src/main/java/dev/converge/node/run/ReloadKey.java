@@ -29,7 +29,9 @@ import java.util.Set;
  *
  * <p>The file is {@code <java.io.tmpdir>/converge-<user>/<hash of the configuration file's real path>.reload}, in a
  * folder of mode 700 that must belong to the user (one that another user made first is refused, not used), the file
- * itself of mode 600. It holds the node's base URL and a random 256-bit key, never a secret of the configuration.
+ * itself of mode 600. It holds the node's base URL, a random 256-bit key, and, when the node serves HTTPS, the SHA-256
+ * digests of its certificates, which the client pins (so it needs no truststore, and no configuration file that reads);
+ * never a secret of the configuration.
  * Immutable once written; thread-safe.
  */
 public final class ReloadKey implements AutoCloseable {
@@ -72,7 +74,7 @@ public final class ReloadKey implements AutoCloseable {
      * @throws IOException if the folder or file cannot be written, or the folder belongs to another user or is open to
      *     others
      */
-    public static ReloadKey write(Path config, URI base) throws IOException {
+    public static ReloadKey write(Path config, URI base, java.util.List<String> certificates) throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path file = fileFor(config);
@@ -81,6 +83,7 @@ public final class ReloadKey implements AutoCloseable {
         p.setProperty("url", base.toString());
         p.setProperty("key", Base64.getUrlEncoder().withoutPadding().encodeToString(key));
         p.setProperty("config", config.toAbsolutePath().normalize().toString());
+        p.setProperty("certificates", String.join(",", certificates));
         Path temp = Files.createTempFile(file.getParent(), "key", ".tmp");
         try {
             restrict(temp, OWNER_ONLY_FILE);
@@ -94,8 +97,11 @@ public final class ReloadKey implements AutoCloseable {
         return new ReloadKey(file, key);
     }
 
-    /** What {@code converge reload} needs: the node's base URL and its key. */
-    public record Target(URI base, byte[] key) {
+    /**
+     * What {@code converge reload} needs: the node's base URL, its key, and the SHA-256 digests of the certificates it
+     * serves (empty for plain HTTP).
+     */
+    public record Target(URI base, byte[] key, java.util.List<String> certificates) {
     }
 
     /**
@@ -118,7 +124,9 @@ public final class ReloadKey implements AutoCloseable {
             throw new IOException(file + " is not a reload key file (no url or key)");
         }
         try {
-            return Optional.of(new Target(URI.create(url), Base64.getUrlDecoder().decode(key)));
+            String pins = p.getProperty("certificates", "");
+            return Optional.of(new Target(URI.create(url), Base64.getUrlDecoder().decode(key),
+                pins.isEmpty() ? java.util.List.of() : java.util.List.of(pins.split(","))));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is not a reload key file: " + e.getMessage());
         }

@@ -253,6 +253,27 @@ class ConfigReloadTest {
         assertTrue(reloadCommand("a", 1).contains("no node runs with " + file("a")), "and converge reload says so");
     }
 
+    @Test
+    void convergeReloadPinsTheCertificateOfANodeThatServesHttps() throws Exception {
+        ports("a", "b", "c");
+        write("a", "b");
+        write("b", "a");
+        dev.converge.node.tls.TestCertificates certs = new dev.converge.node.tls.TestCertificates(Files.createDirectories(dir.resolve("tls")));
+        start("a", certs.tls("a", "a")); // converge reload trusts the certificate a wrote into its key file, not a's truststore
+        start("b");
+        write("a", "b", "c");
+        Path key = ReloadKey.fileFor(file("a"));
+        String pinned = Files.readString(key);
+        assertTrue(java.util.regex.Pattern.compile("(?m)^certificates=[0-9a-f]{64}$").matcher(pinned).find(), pinned);
+        Files.writeString(key, pinned.replaceAll("certificates=[0-9a-f]+", "certificates=" + "00".repeat(32)));
+        String refused = reloadCommand("a", 1);
+        assertTrue(refused.contains("cannot reach https://127.0.0.1:" + ports.get("a")), refused);
+        assertEquals(List.of(NodeId.of("B")), node("a").peers(), "nothing reloaded through a server whose certificate is not pinned");
+        Files.writeString(key, pinned);
+        String answer = reloadCommand("a", 0);
+        assertTrue(answer.contains("peer C added"), answer);
+    }
+
     // ---- the nodes ------------------------------------------------------------------------------------------------
 
     private void ports(String... ids) throws IOException {
@@ -294,14 +315,20 @@ class ConfigReloadTest {
 
     /** Starts node {@code id} from its file as {@code converge run} does (without the console and the signal). */
     private void start(String id) throws Exception {
+        start(id, NodeTls.plain());
+    }
+
+    /** As above, serving (and trusting) as {@code tls} says rather than as the file does. */
+    private void start(String id, NodeTls tls) throws Exception {
         NodeSettings s = NodeFile.read(file(id)).getOrElseThrow(p -> new AssertionError(p.toString()));
         HikariDataSource pool = ConnectionPool.open(s.id(), s.database());
         Sql.on(pool).execute("create table item (id int primary key, name varchar(100), qty int)");
         Node node = Node.open(s.core(), pool, TimeSource.system());
         ReloadEndpoint endpoint = new ReloadEndpoint();
-        RunningNode running = new RunningNode(node, pool, s.listen(), s.peers(), LIMITS, NodeTls.plain(), List.of(endpoint.routes()));
+        RunningNode running = new RunningNode(node, pool, s.listen(), s.peers(), LIMITS, tls, List.of(endpoint.routes()));
         ConfigReload reload = new ConfigReload(running, s);
-        ReloadKey key = ReloadKey.write(file(id), java.net.URI.create("http://127.0.0.1:" + running.port() + "/"));
+        ReloadKey key = ReloadKey.write(file(id), java.net.URI.create(tls.scheme() + "://127.0.0.1:" + running.port() + "/"),
+            tls.servedCertificates());
         endpoint.attach(reload, key);
         nodes.put(id, new Started(s, pool, running, reload, key));
     }
