@@ -209,7 +209,10 @@ class ConfigReloadTest {
         ConfigReload.Outcome outcome = nodes.get("a").reload().reload();
         assertTrue(outcome.lines().size() == 1 && outcome.lines().get(0).startsWith("peer B is no longer in the file: its link is stopped")
             && outcome.lines().get(0).contains("converge peer remove B"), outcome.lines().toString());
-        assertEquals(List.of(), nodes.get("a").running().status().peers(), "status no longer lists B");
+        NodeStatus.PeerStatus unlinked = nodes.get("a").running().status().peers().get(0);
+        assertEquals("B", unlinked.id());
+        assertTrue(unlinked.unlinked() != null && unlinked.unlinked().startsWith("peer B is no longer in the configuration file: unlinked"),
+            "status says B is unlinked, not removed: " + unlinked);
         sql("a").execute("insert into item values (1, 'kept for b', 1)");
         Await.until(() -> node("a").backlog(NodeId.of("B")).changeSets() == 1, BOUND, "a keeps its ChangeSet for b");
         node("a").purge();
@@ -218,6 +221,7 @@ class ConfigReloadTest {
 
         write("a", "b");
         assertEquals(List.of("peer B is listed again: linked at http://127.0.0.1:" + ports.get("b")), nodes.get("a").reload().reload().lines());
+        assertEquals(null, nodes.get("a").running().status().peers().get(0).unlinked(), "B is linked again");
         awaitItems(List.of("a", "b"), 1);
     }
 
