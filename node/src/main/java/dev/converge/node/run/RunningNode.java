@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * loop). What {@code converge run} and the demo start.
  *
  * <p>Lifecycle: the constructor starts everything (and, if the server cannot bind, stops what it started and throws);
+ * {@link #reconfigure} changes the peers while it runs (a reload of its file, see {@link ConfigReload});
  * {@link #close} stops the links (interrupts and joins their threads), then the server. The node itself and its
  * {@link DataSource} stay the caller's. Thread-safe.
  */
