@@ -31,7 +31,8 @@ final class Binding {
     record Bound(List<BoundTable> tables, OutboundQueue outbound, ApplyEngine engine) {
     }
 
-    private final NodeConfig config;
+    /** Replaced (under the watch's lock) when a running node's peers change: priorities decide conflicts. */
+    private volatile NodeConfig config;
     private final Map<String, ConflictResolver> resolvers;
     private final TimeSource time;
     private final Transactions tx;
@@ -81,6 +82,18 @@ final class Binding {
                 // transient: go on with the binding in force; the next call looks again
             }
             return current.get();
+        }
+    }
+
+    /**
+     * Binds the same tables again under {@code changed} (its peers and their priorities differ): what applies from now
+     * on judges conflicts with them; an apply already running finishes with the binding it took, as after a schema
+     * change.
+     */
+    void reconfigure(NodeConfig changed) {
+        synchronized (watch) {
+            config = changed;
+            current.set(bind(current.get().tables()));
         }
     }
 

@@ -376,7 +376,7 @@ final class Inbound {
      * could lack them. Between two nodes nothing is kept, so a pair pays nothing for it.
      */
     private boolean retains(NodeId origin) {
-        return config.peers().stream().anyMatch(p -> !p.id().equals(origin));
+        return peers.peers().stream().anyMatch(p -> !p.equals(origin)); // the peers as now, which a reload may change
     }
 
     /**

@@ -70,7 +70,8 @@ public final class Node implements AutoCloseable {
         System.setProperty("org.jooq.no-tips", System.getProperty("org.jooq.no-tips", "true"));
     }
 
-    private final NodeConfig config;
+    /** Replaced only by {@link #replacePeers}: every other part of it stays as the node was opened with. */
+    private volatile NodeConfig config;
     private final TimeSource time;
     private final Dialect dialect;
     private final Binding binding;
@@ -289,6 +290,23 @@ public final class Node implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * Makes {@code others} (ids and priorities) this node's peers from now on, without reopening it: what a running node
+     * does when its configuration file lists other peers. A new peer is kept from now on as at a start with it
+     * configured (what it has not acknowledged is held for it, its ChangeSets and heartbeats are taken); a peer left
+     * out no longer holds anything back and its ChangeSets are refused, as at a start without it — so a caller that
+     * only stops talking to a peer for a while keeps it in the list. Conflicts judged from now on see the new
+     * priorities. Nothing stored changes. Thread-safe; a delivery or apply already running finishes as it began.
+     *
+     * @throws IllegalArgumentException if a peer is this node or is listed twice
+     */
+    public synchronized void replacePeers(List<dev.converge.config.PeerConfig> others) {
+        NodeConfig changed = config.withPeers(others);
+        peers.replace(changed);
+        binding.reconfigure(changed);
+        config = changed;
     }
 
     /** Peers of this node, for transports that loop over them. */

@@ -18,14 +18,19 @@ import org.jooq.impl.DSL;
 /**
  * Who this node talks to, what each of them has acknowledged ({@code cv_peer}) and told in its latest heartbeat
  * ({@code cv_heartbeat}), and what this node has applied ({@code cv_applied}).
- * Acknowledgements only move forward: a late or repeated one is harmless. Stateless apart from the configuration;
- * thread-safe; every method works in the caller's transaction.
+ * Acknowledgements only move forward: a late or repeated one is harmless. Stateless apart from the configuration,
+ * whose peers a running node may replace ({@link #replace}); thread-safe; every method works in the caller's transaction.
  */
 final class PeerLedger {
-    private final NodeConfig config;
+    private volatile NodeConfig config;
 
     PeerLedger(NodeConfig config) {
         this.config = config;
+    }
+
+    /** From now on, the peers are {@code changed}'s. */
+    void replace(NodeConfig changed) {
+        this.config = changed;
     }
 
     List<NodeId> peers() {

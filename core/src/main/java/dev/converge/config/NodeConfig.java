@@ -52,6 +52,26 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             resolverTimeLimit);
     }
 
+    /**
+     * The same configuration with {@code others} as its peers (ids and priorities), for a running node that reloads its
+     * peers ({@code Node.replacePeers}).
+     *
+     * @throws IllegalArgumentException if a peer is this node or is listed twice
+     */
+    public NodeConfig withPeers(List<PeerConfig> others) {
+        java.util.Set<NodeId> seen = new java.util.HashSet<>();
+        for (PeerConfig p : others) {
+            if (p.id().equals(id)) {
+                throw new IllegalArgumentException("node " + id + " cannot be its own peer");
+            }
+            if (!seen.add(p.id())) {
+                throw new IllegalArgumentException("peer " + p.id() + " is listed twice");
+            }
+        }
+        return new NodeConfig(id, priority, others, tables, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation,
+            resolverTimeLimit);
+    }
+
     public static Builder builder(String id) {
         return new Builder(NodeId.of(id));
     }

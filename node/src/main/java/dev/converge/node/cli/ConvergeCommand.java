@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "converge", mixinStandardHelpOptions = true, versionProvider = ConvergeCommand.Version.class,
     description = "Multi-master database synchronization: peers that all accept writes, and converge.",
-    subcommands = {DemoSubcommand.class, ConfigSubcommand.class, InitSubcommand.class, RunSubcommand.class, StatusSubcommand.class, CheckSubcommand.class, ResyncSubcommand.class, ConflictsSubcommand.class,
+    subcommands = {DemoSubcommand.class, ConfigSubcommand.class, InitSubcommand.class, RunSubcommand.class, ReloadSubcommand.class, StatusSubcommand.class, CheckSubcommand.class, ResyncSubcommand.class, ConflictsSubcommand.class,
         PeerSubcommand.class, UninstallSubcommand.class, UserSubcommand.class, SpecSubcommand.class, BenchSubcommand.class, HelpCommand.class})
 public final class ConvergeCommand implements Runnable {
     private final PrintStream out;

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  * metadata ({@code cv_peer}, see {@link Node#removePeer} and {@link Node#addPeer}). The configuration file is not
  * edited: rewriting YAML would lose its comments, layout and {@code ${VAR}} references, so each command prints exactly
  * what to change, where, and on which other nodes to run it. Works whether the node runs or not: a running node reads a
- * removal within seconds (its backlog check); an added peer needs the file to list it and the node to be restarted.
+ * removal within seconds (its backlog check); an added peer needs the file to list it, which a running node reads on
+ * {@code converge reload} or SIGHUP.
  */
 @Command(name = "peer", mixinStandardHelpOptions = true,
     description = "Records that a peer leaves the mesh for good (remove) or joins a running mesh (add), in this node's database.",
@@ -115,7 +116,8 @@ final class PeerSubcommand implements Runnable {
                     out.println("  next: delete its entry from " + file.getFileName() + ", here:");
                     out.println("    " + NodeFile.locate(file, new ConfigError("peers[" + at.get() + "].id", "delete this entry (peer "
                         + peer + " was removed)")));
-                    out.println("  then restart the node; until then it keeps the link to " + peer + " idle");
+                    out.println("  then `converge reload --config " + file + "` (or SIGHUP) if the node runs; until then it keeps the link to "
+                        + peer + " idle");
                 } else {
                     out.println("  " + file.getFileName() + " does not list it: nothing to change here");
                 }
@@ -180,7 +182,8 @@ final class PeerSubcommand implements Runnable {
                         + ", e.g. from `openssl rand -base64 32`; the same on " + peer + "):");
                     out.println("    - {id: " + peer + ", url: \"" + where + "\", secret: \"${" + secret + "}\""
                         + (priority == 0 ? "" : ", priority: " + priority) + "}");
-                    out.println("  then restart the node (converge run) so that it connects to " + peer);
+                    out.println("  then `converge reload --config " + file + "` (or SIGHUP) if the node runs, so that it connects to " + peer
+                        + " at once");
                 }
                 String others = others(s, peer);
                 out.println("  on " + peer + ": list " + s.id() + (others.isEmpty() ? "" : " and " + others) + " under its peers, `converge init`,"

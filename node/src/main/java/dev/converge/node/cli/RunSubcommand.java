@@ -10,6 +10,10 @@ import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.database.H2TcpServer;
 import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.run.ConfigReload;
+import dev.converge.node.run.ReloadEndpoint;
+import dev.converge.node.run.ReloadKey;
+import dev.converge.node.run.ReloadSignal;
 import dev.converge.node.run.RunningNode;
 import dev.converge.node.run.WorkbenchMount;
 import dev.converge.node.tls.NodeTls;
@@ -29,12 +33,14 @@ import picocli.CommandLine.ParentCommand;
  * opens the node (installing or bringing the installation up to date, as {@code init} does), starts its HTTP server
  * (HTTPS when the file's {@code tls} names a keystore) and
  * its links to the peers, logs to stdout, and runs until SIGTERM or Ctrl-C, when it stops its links (waiting for them),
- * then its server, then closes its connections. Exits 1 without starting if anything does not fit.
+ * then its server, then closes its connections. SIGHUP, or {@code converge reload}, reads the file again and applies
+ * what can change while it runs ({@link ConfigReload}). Exits 1 without starting if anything does not fit.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Runs the node in the foreground: its HTTP server (peers, /health, /status, /metrics) and its links to"
         + " every peer. Logs to stdout. Installs Converge first if needed, as init does. Stops cleanly on SIGTERM or"
-        + " Ctrl-C.", "Exits 1 without starting if the configuration does not fit the database or the port is taken."})
+        + " Ctrl-C. SIGHUP (or converge reload) reads the file again: peers and backlog limits change at once; other"
+        + " changed keys are said to need a restart.", "Exits 1 without starting if the configuration does not fit the database or the port is taken."})
 final class RunSubcommand implements Callable<Integer> {
     @ParentCommand
     private ConvergeCommand parent;
@@ -65,6 +71,7 @@ final class RunSubcommand implements Callable<Integer> {
         HikariDataSource pool = ConnectionPool.open(s.id(), s.database());
         RunningNode running;
         H2TcpServer tcp = null;
+        ReloadEndpoint reloads = new ReloadEndpoint();
         try {
             List<ConfigError> problems = Node.validate(s.core(), pool);
             if (!problems.isEmpty()) {
@@ -79,7 +86,7 @@ final class RunSubcommand implements Callable<Integer> {
             }
             WorkbenchMount workbench = s.users().isEmpty() ? null : new WorkbenchMount(node, s.users());
             running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT, tls.get(),
-                workbench == null ? List.of() : List.of(workbench.routes()));
+                workbench == null ? List.of(reloads.routes()) : List.of(reloads.routes(), workbench.routes()));
             if (workbench != null) {
                 workbench.attach(running);
             }
@@ -94,9 +101,19 @@ final class RunSubcommand implements Callable<Integer> {
             return 1;
         }
         H2TcpServer served = tcp;
+        String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
+        ConfigReload reload = new ConfigReload(running, s);
+        boolean hangup = ReloadSignal.install(reload::reload);
+        ReloadKey key = reloadKey(s, running, tls.get(), out);
+        if (key != null) {
+            reloads.attach(reload, key);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("node " + s.id() + " stopping");
+            if (key != null) {
+                key.close();
+            }
             running.close();
             if (served != null) {
                 served.close();
@@ -105,10 +122,11 @@ final class RunSubcommand implements Callable<Integer> {
             out.println("node " + s.id() + " stopped");
             stopped.countDown();
         }, "converge-shutdown"));
-        String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
         out.println("node " + s.id() + " runs on " + base + " (database " + s.database().safeUrl() + ", peers "
             + s.peers().stream().map(p -> p.id() + " at " + p.url()).toList() + ")");
         out.println("  " + base + "/status   " + base + "/metrics   " + base + "/health   — Ctrl-C or SIGTERM stops it");
+        out.println("  " + (hangup ? "SIGHUP or " : "") + (key != null ? "converge reload --config " + file : "")
+            + ((hangup || key != null) ? " reloads the configuration" : "the configuration cannot be reloaded: restart to change it"));
         if (!s.users().isEmpty()) {
             out.println("  workbench: " + base + "/   (log in as one of the workbench users: " + s.users().stream()
                 .map(u -> u.name() + " (" + u.role().word() + ")").collect(java.util.stream.Collectors.joining(", ")) + ")");
@@ -118,5 +136,20 @@ final class RunSubcommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Writes the key {@code converge reload} presents ({@link ReloadKey}), with the URL it asks at (the loopback for a
+     * wildcard address, as {@code status} does); null, after saying why, if it cannot be written.
+     */
+    private ReloadKey reloadKey(NodeSettings s, RunningNode running, NodeTls tls, PrintStream out) {
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(s.listen().getHostString(), running.port());
+        java.net.URI base = dev.converge.node.status.LiveStatus.url(at, running.scheme()).resolve("/");
+        try {
+            return ReloadKey.write(file, base, tls.servedCertificates());
+        } catch (java.io.IOException | RuntimeException e) {
+            out.println("converge reload cannot reach this node: cannot write its key (" + e.getMessage() + "); SIGHUP still reloads");
+            return null;
+        }
     }
 }

@@ -28,7 +28,8 @@ public final class Monitor {
 
     private final Node node;
     private final DataSource db;
-    private final List<PeerEndpoint> peers;
+    /** The configured peers; replaced whole by {@link #reconfigure}. */
+    private volatile List<PeerEndpoint> peers;
     private final Supplier<List<LinkState>> links;
     private final Supplier<Map<NodeId, String>> refusals;
     private final NodeMetrics metrics;
@@ -45,6 +46,26 @@ public final class Monitor {
         this.links = links;
         this.refusals = refusals;
         this.metrics = metrics;
+    }
+
+    /**
+     * Peers no longer in the configuration file that the node still keeps (unlinked by a reload), with the URL they
+     * had; replaced whole by {@link #reconfigure}.
+     */
+    private volatile List<PeerEndpoint> unlinked = List.of();
+
+    /**
+     * Reports on {@code endpoints} from now on (a running node reloaded its configuration); a peer reported before and
+     * not among them is reported as unlinked for as long as the node still keeps it ({@link Node#peers}).
+     */
+    public synchronized void reconfigure(List<PeerEndpoint> endpoints) {
+        java.util.Set<NodeId> linked = new java.util.HashSet<>();
+        endpoints.forEach(p -> linked.add(p.id()));
+        List<PeerEndpoint> left = new ArrayList<>();
+        java.util.stream.Stream.concat(unlinked.stream(), peers.stream())
+            .filter(p -> !linked.contains(p.id()) && left.stream().noneMatch(l -> l.id().equals(p.id()))).forEach(left::add);
+        this.unlinked = List.copyOf(left);
+        this.peers = List.copyOf(endpoints);
     }
 
     /** Adds {@code /health}, {@code /status} and {@code /metrics} to a Javalin configuration. */
@@ -73,7 +94,9 @@ public final class Monitor {
         // one set of counts from the database (the same a stopped node's `converge status` reads)
         Optional<dev.converge.NodeStatus> stored = up ? read(() -> Node.status(node.config(), db).getOrNull()) : Optional.empty();
         List<NodeStatus.PeerStatus> out = new ArrayList<>();
-        for (PeerEndpoint p : peers) {
+        List<PeerEndpoint> kept = unlinked.stream().filter(p -> node.peers().contains(p.id())).toList();
+        for (PeerEndpoint p : java.util.stream.Stream.concat(peers.stream(), kept.stream()).toList()) {
+            boolean linked = !kept.contains(p);
             Optional<LinkState> link = links.get().stream().filter(l -> l.peer().equals(p.id())).findFirst();
             Optional<dev.converge.NodeStatus.PeerBacklog> backlog = stored.flatMap(s -> s.peers().stream()
                 .filter(b -> b.peer().equals(p.id())).findFirst());
@@ -91,7 +114,8 @@ public final class Monitor {
                 backlog.flatMap(b -> b.standing().marked()).map(dev.converge.backlog.ResyncMark::advice).orElse(null),
                 backlog.flatMap(b -> b.standing().markedByPeer()).map(dev.converge.backlog.ResyncMark::advice).orElse(null),
                 backlog.flatMap(b -> b.standing().departed())
-                    .map(t -> dev.converge.backlog.PeerStanding.departedAdvice(node.id(), p.id(), t)).orElse(null)));
+                    .map(t -> dev.converge.backlog.PeerStanding.departedAdvice(node.id(), p.id(), t)).orElse(null),
+                linked ? null : unlinkedAdvice(node.id(), p.id())));
         }
         Optional<List<dev.converge.conflict.ConflictCount>> conflicts = up ? read(node::conflictCounts) : Optional.empty();
         java.util.Map<String, Long> applied = new java.util.LinkedHashMap<>();
@@ -100,6 +124,13 @@ public final class Monitor {
             stored.map(dev.converge.NodeStatus::conflictsToReview).orElse(null), Instant.now().toString(),
             stored.map(dev.converge.NodeStatus::notYetSequenced).orElse(null), stored.map(dev.converge.NodeStatus::heldBack).orElse(null),
             stored.isPresent() ? applied : null);
+    }
+
+    /** What to know about a peer only missing from the file: it is unlinked, not removed. */
+    static String unlinkedAdvice(NodeId self, NodeId peer) {
+        return "peer " + peer + " is no longer in the configuration file: unlinked since the last reload, but " + self
+            + " still keeps what it has not acknowledged; `converge peer remove " + peer + "` removes it for good, listing it"
+            + " again and reloading links it again";
     }
 
     private static <T> Optional<T> read(Supplier<T> query) {

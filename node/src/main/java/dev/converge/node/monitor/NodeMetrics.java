@@ -54,6 +54,7 @@ public final class NodeMetrics implements PeerEvents {
     private final Counter applied;
     private final MultiGauge conflicts;
     private volatile long needingReview;
+    private final java.util.Set<NodeId> metered = new java.util.HashSet<>();
 
     public NodeMetrics(Node node, Supplier<List<LinkState>> links) {
         this.node = node;
@@ -66,26 +67,35 @@ public final class NodeMetrics implements PeerEvents {
         for (String reason : REFUSAL_REASONS) {
             counter("converge.requests.refused", "reason", reason); // at 0 from the start, so dashboards find every series
         }
-        for (NodeId peer : node.peers()) {
-            Tags tags = Tags.of("peer", peer.value());
-            Gauge.builder("converge.queue.changesets", () -> backlog(peer).changeSets()).tags(tags)
-                .description("local ChangeSets the peer has not acknowledged").register(registry);
-            Gauge.builder("converge.lag", () -> lagSeconds(peer)).tags(tags).baseUnit("seconds")
-                .description("age of the oldest ChangeSet the peer has not acknowledged").register(registry);
-            Gauge.builder("converge.queue.rows", () -> backlog(peer).rows()).tags(tags)
-                .description("row operations captured in the local ChangeSets the peer has not acknowledged").register(registry);
-            Gauge.builder("converge.peer.marked.for.resync", () -> standing(peer).marked().isPresent() ? 1 : 0).tags(tags)
-                .description("1 if this node marked the peer for resync (it keeps nothing for it; see converge status)").register(registry);
-            Gauge.builder("converge.marked.for.resync.by", () -> standing(peer).markedByPeer().isPresent() ? 1 : 0).tags(tags)
-                .description("1 if the peer said it marked this node for resync (run converge resync --from PEER here)").register(registry);
-            Gauge.builder("converge.peer.removed", () -> standing(peer).departed().isPresent() ? 1 : 0).tags(tags)
-                .description("1 if the peer was removed from the mesh (converge peer remove) but is still configured").register(registry);
-            Gauge.builder("converge.peer.reachable", () -> reachable(peer)).tags(tags)
-                .description("1 if the last delivery attempt to the peer succeeded").register(registry);
-            counter("converge.changesets.delivered", "peer", peer.value());
-            counter("converge.changesets.received", "peer", peer.value());
-            counter("converge.delivery.retries", "peer", peer.value());
+        node.peers().forEach(this::addPeer);
+    }
+
+    /**
+     * Registers the meters of {@code peer} (at 0), unless they are: for a peer a running node's configuration gained on
+     * a reload. The meters of a peer no longer configured stay (at their last values), so a series does not vanish.
+     */
+    public synchronized void addPeer(NodeId peer) {
+        if (!metered.add(peer)) {
+            return;
         }
+        Tags tags = Tags.of("peer", peer.value());
+        Gauge.builder("converge.queue.changesets", () -> backlog(peer).changeSets()).tags(tags)
+            .description("local ChangeSets the peer has not acknowledged").register(registry);
+        Gauge.builder("converge.lag", () -> lagSeconds(peer)).tags(tags).baseUnit("seconds")
+            .description("age of the oldest ChangeSet the peer has not acknowledged").register(registry);
+        Gauge.builder("converge.queue.rows", () -> backlog(peer).rows()).tags(tags)
+            .description("row operations captured in the local ChangeSets the peer has not acknowledged").register(registry);
+        Gauge.builder("converge.peer.marked.for.resync", () -> standing(peer).marked().isPresent() ? 1 : 0).tags(tags)
+            .description("1 if this node marked the peer for resync (it keeps nothing for it; see converge status)").register(registry);
+        Gauge.builder("converge.marked.for.resync.by", () -> standing(peer).markedByPeer().isPresent() ? 1 : 0).tags(tags)
+            .description("1 if the peer said it marked this node for resync (run converge resync --from PEER here)").register(registry);
+        Gauge.builder("converge.peer.removed", () -> standing(peer).departed().isPresent() ? 1 : 0).tags(tags)
+            .description("1 if the peer was removed from the mesh (converge peer remove) but is still configured").register(registry);
+        Gauge.builder("converge.peer.reachable", () -> reachable(peer)).tags(tags)
+            .description("1 if the last delivery attempt to the peer succeeded").register(registry);
+        counter("converge.changesets.delivered", "peer", peer.value());
+        counter("converge.changesets.received", "peer", peer.value());
+        counter("converge.delivery.retries", "peer", peer.value());
     }
 
     /** The registry, for code that adds meters of its own (the workbench). */

@@ -38,15 +38,17 @@ public record NodeStatus(String node, String database, List<PeerStatus> peers, L
      * @param resyncOfThisNode the peer said it marked this node for resync: the same advice, as the peer gave it; null
      *     if it did not
      * @param removed the advice about a peer removed from the mesh ({@code converge peer remove}); null if it was not
+     * @param unlinked the advice about a peer only missing from the configuration file since a reload (unlinked, its
+     *     queue still kept); null if the file lists it
      */
     public record PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
                              String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged,
-                             Long waitingRows, String resync, String resyncOfThisNode, String removed) {
+                             Long waitingRows, String resync, String resyncOfThisNode, String removed, String unlinked) {
         /** A peer in good standing whose rows were not counted. */
         public PeerStatus(String id, String url, Boolean reachable, Long waitingChangeSets, Double oldestUnacknowledgedSeconds,
                           String lastSuccess, String lastError, String lastRefusal, long delivered, Long acknowledged) {
             this(id, url, reachable, waitingChangeSets, oldestUnacknowledgedSeconds, lastSuccess, lastError, lastRefusal, delivered,
-                acknowledged, null, null, null, null);
+                acknowledged, null, null, null, null, null);
         }
     }
 }

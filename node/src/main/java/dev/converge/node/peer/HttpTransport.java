@@ -51,7 +51,7 @@ public final class HttpTransport implements Transport {
     private final java.util.function.Supplier<ObjectNode> rules;
     private final PeerLimits limits;
     private final HttpClient client;
-    private final Map<NodeId, Channel> channels = new LinkedHashMap<>();
+    private final Map<NodeId, Channel> channels = new java.util.concurrent.ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
     /** The state of the link to one peer: its session and the last counter used in it. Guarded by itself. */
@@ -128,6 +128,19 @@ public final class HttpTransport implements Transport {
         peers.forEach(p -> channels.put(p.id(), new Channel(p)));
         this.client = tls.configure(HttpClient.newBuilder()).version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(limits.connectTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * Reaches {@code peers} from now on (a running node reloaded its configuration): a peer whose URL and secret are
+     * unchanged keeps its session; a new or changed one gets a fresh channel, so its next exchange says hello at its
+     * URL, signed with its secret; a peer not listed is no longer reached. An exchange already running finishes on the
+     * channel it began with.
+     */
+    public void reconfigure(List<PeerEndpoint> peers) {
+        Map<NodeId, PeerEndpoint> wanted = new java.util.HashMap<>();
+        peers.forEach(p -> wanted.put(p.id(), p));
+        channels.keySet().removeIf(id -> !wanted.containsKey(id));
+        wanted.forEach((id, p) -> channels.compute(id, (k, c) -> c != null && c.peer.equals(p) ? c : new Channel(p)));
     }
 
     @Override
@@ -286,8 +299,9 @@ public final class HttpTransport implements Transport {
             throw refused(peer, answer.status(), answer.reason(), answer.message());
         }
         if (!answer.signed()) {
+            Channel c = channels.get(peer);
             throw new PeerUnavailableException(peer, "its answer is not signed with the secret of this pair (is something else listening at "
-                + channels.get(peer).peer.url() + "?)", null);
+                + (c == null ? "its URL" : c.peer.url()) + "?)", null);
         }
         JsonNode body = answer.json();
         if (body.isEmpty()) {

@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * relays to its peer the ChangeSets of removed origins that this node keeps and the peer is not known to have
  * ({@link Node#relayTo}), so what a departed peer sent to some survivors reaches the others.
  *
- * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). Threads are
- * daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may be called from any thread.
+ * <p>Lifecycle: {@link #start} once, {@link #close} once (interrupts the threads and waits for them). In between,
+ * {@link #reconfigure} starts links to new peers and stops or rebuilds others (a running node reloaded its
+ * configuration). Threads are daemons named {@code converge-send-PEER} and {@code converge-apply}. {@link #states} may
+ * be called from any thread.
  */
 public final class PeerLinks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLinks.class);
@@ -62,8 +64,10 @@ public final class PeerLinks implements AutoCloseable {
     private final Transport transport;
     private final PeerLimits limits;
     private final PeerEvents events;
-    private final List<Link> links = new ArrayList<>();
+    /** Guarded by {@code this}: the running links in the order of the peers, and every thread started. */
+    private final java.util.Map<NodeId, Link> links = new java.util.LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
+    private boolean started;
     private volatile boolean stopping;
     private volatile BacklogLimit backlogLimit = BacklogLimit.NONE;
     /** Peers removed from the mesh ({@code converge peer remove}) while still configured: their links stay idle. */
@@ -75,19 +79,51 @@ public final class PeerLinks implements AutoCloseable {
         this.transport = transport;
         this.limits = limits;
         this.events = events;
-        peers.forEach(p -> links.add(new Link(p)));
+        peers.forEach(p -> links.put(p, new Link(p)));
     }
 
     /** Starts the sender threads and the apply thread. */
     public synchronized void start() {
-        if (!threads.isEmpty()) {
+        if (started) {
             throw new IllegalStateException("links of " + node.id() + " were already started");
         }
-        for (Link link : links) {
-            threads.add(daemon("converge-send-" + link.peer, link::run));
+        started = true;
+        links.values().forEach(this::startLink);
+        Thread apply = daemon("converge-apply", this::applyLoop);
+        threads.add(apply);
+        apply.start();
+    }
+
+    private void startLink(Link link) {
+        Thread t = daemon("converge-send-" + link.peer, link::run);
+        threads.add(t);
+        t.start();
+    }
+
+    /**
+     * Links to {@code peers} from now on, in this order: a new peer gets a link (started at once if the links run); a
+     * peer no longer listed has its link stopped; a peer in {@code rebuild} (its URL, secret or priority changed) gets a
+     * new link, so its next exchange starts afresh (a new hello, no backoff left over). A stopped link's thread is not
+     * interrupted: a delivery it is making finishes (or fails and is sent again by the new link), since only
+     * acknowledged ChangeSets are ever forgotten; it then ends. Returns at once.
+     */
+    public synchronized void reconfigure(List<NodeId> peers, Set<NodeId> rebuild) {
+        java.util.Map<NodeId, Link> before = new java.util.LinkedHashMap<>(links);
+        links.clear();
+        for (NodeId peer : peers) {
+            Link kept = before.remove(peer);
+            if (kept != null && rebuild.contains(peer)) {
+                kept.stop();
+                kept = null;
+            }
+            Link link = kept != null ? kept : new Link(peer);
+            links.put(peer, link);
+            if (kept == null && started && !stopping) {
+                startLink(link);
+            }
         }
-        threads.add(daemon("converge-apply", this::applyLoop));
-        threads.forEach(Thread::start);
+        before.values().forEach(Link::stop);
+        threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
     }
 
     /**
@@ -99,15 +135,19 @@ public final class PeerLinks implements AutoCloseable {
     }
 
     /** How each link stands, in the order of the peers. */
-    public List<LinkState> states() {
-        return links.stream().map(Link::state).toList();
+    public synchronized List<LinkState> states() {
+        return links.values().stream().map(Link::state).toList();
     }
 
     @Override
-    public synchronized void close() {
-        stopping = true;
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
+    public void close() {
+        List<Thread> all;
+        synchronized (this) {
+            stopping = true;
+            all = List.copyOf(threads);
+        }
+        all.forEach(Thread::interrupt);
+        for (Thread t : all) {
             try {
                 t.join(10_000);
             } catch (InterruptedException e) {
@@ -197,9 +237,32 @@ public final class PeerLinks implements AutoCloseable {
         volatile String lastError;
         volatile int failures;
         volatile long delivered;
+        /** Set once by {@link #stop}: this link's thread ends after its current step. */
+        private volatile boolean stopped;
 
         Link(NodeId peer) {
             this.peer = peer;
+        }
+
+        /** Ends this link (its peer left the configuration, or its link is rebuilt) and wakes it if it waits. */
+        synchronized void stop() {
+            stopped = true;
+            notifyAll();
+        }
+
+        /** Waits, woken early by {@link #stop}; false if the link or all links are stopping. */
+        private boolean rest(long millis) {
+            synchronized (this) {
+                if (!stopped && millis > 0) {
+                    try {
+                        wait(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+            return !stopped && !stopping;
         }
 
         /** The last relay failure logged, so that one that repeats every second is logged once. */
@@ -236,11 +299,11 @@ public final class PeerLinks implements AutoCloseable {
             long lastAttempt = 0;
             long lastHeartbeat = System.nanoTime() - HEARTBEAT_MILLIS * 1_000_000;
             long lastRelay = System.nanoTime() - RELAY_MILLIS * 1_000_000;
-            while (!stopping) {
+            while (!stopping && !stopped) {
                 long wait = POLL_MILLIS;
                 if (removed.contains(peer)) {
                     // removed from the mesh: nothing to send it, and a heartbeat would only be refused
-                    if (!pause(BACKLOG_CHECK_MILLIS)) {
+                    if (!rest(BACKLOG_CHECK_MILLIS)) {
                         return;
                     }
                     continue;
@@ -272,7 +335,7 @@ public final class PeerLinks implements AutoCloseable {
                 } catch (RuntimeException e) {
                     wait = failed("delivery to " + peer + " failed: " + e.getMessage());
                 }
-                if (!pause(wait)) {
+                if (!rest(wait)) {
                     return;
                 }
             }
@@ -299,7 +362,7 @@ public final class PeerLinks implements AutoCloseable {
 
         /** Records a failure; returns how long to wait before the next attempt. */
         private long failed(String message) {
-            if (stopping) {
+            if (stopping || stopped) {
                 return 0;
             }
             if (reachable.orElse(true) || !message.equals(lastError)) {

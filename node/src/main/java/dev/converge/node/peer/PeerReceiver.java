@@ -39,7 +39,8 @@ public final class PeerReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(PeerReceiver.class);
 
     private final Node node;
-    private final Map<NodeId, PeerEndpoint> peers = new LinkedHashMap<>();
+    /** The configured peers; replaced whole by {@link #reconfigure}. */
+    private volatile Map<NodeId, PeerEndpoint> peers = Map.of();
     private final PeerLimits limits;
     private final PeerEvents events;
     private final Sessions sessions;
@@ -56,7 +57,7 @@ public final class PeerReceiver {
     public PeerReceiver(Node node, List<PeerEndpoint> peers, PeerLimits limits, PeerEvents events, PeerQuestions questions) {
         this.node = node;
         this.questions = questions;
-        peers.forEach(p -> this.peers.put(p.id(), p));
+        this.peers = byId(peers);
         this.limits = limits;
         this.events = events;
         this.sessions = new Sessions(limits.sessionsPerPeer());
@@ -68,6 +69,28 @@ public final class PeerReceiver {
         config.routes.post(Wire.CHANGESETS, ctx -> handle(ctx, Wire.CHANGESETS, this::changeSets));
         config.routes.post(Wire.HEARTBEAT, ctx -> handle(ctx, Wire.HEARTBEAT, this::heartbeat));
         config.routes.post(Wire.QUESTION, ctx -> handle(ctx, Wire.QUESTION, this::question));
+    }
+
+    /**
+     * Takes requests from {@code endpoints} from now on (a running node reloaded its configuration): a peer not among
+     * them is refused as {@code unknown-sender}; one whose URL or secret changed must say hello again, and its requests
+     * are verified with the new secret. A request being handled finishes with the peer as it began.
+     */
+    public void reconfigure(List<PeerEndpoint> endpoints) {
+        Map<NodeId, PeerEndpoint> before = peers;
+        Map<NodeId, PeerEndpoint> after = byId(endpoints);
+        before.forEach((id, p) -> {
+            if (!p.equals(after.get(id))) {
+                sessions.forget(id);
+            }
+        });
+        peers = after;
+    }
+
+    private static Map<NodeId, PeerEndpoint> byId(List<PeerEndpoint> endpoints) {
+        Map<NodeId, PeerEndpoint> out = new LinkedHashMap<>();
+        endpoints.forEach(p -> out.put(p.id(), p));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The last refusal of each peer's requests since its last accepted one, as {@code status reason: message}. */

@@ -38,6 +38,11 @@ final class Sessions {
         return session;
     }
 
+    /** Closes every session of {@code peer} (its secret or URL changed: it must say hello again). */
+    synchronized void forget(NodeId peer) {
+        byPeer.remove(peer);
+    }
+
     /**
      * Accepts {@code counter} in {@code session} of {@code peer} if it is greater than any seen there, and remembers it.
      * Call only once the request's signature is verified (otherwise a forger could push the counter up).

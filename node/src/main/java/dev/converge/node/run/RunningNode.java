@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * loop). What {@code converge run} and the demo start.
  *
  * <p>Lifecycle: the constructor starts everything (and, if the server cannot bind, stops what it started and throws);
+ * {@link #reconfigure} changes the peers while it runs (a reload of its file, see {@link ConfigReload});
  * {@link #close} stops the links (interrupts and joins their threads), then the server. The node itself and its
  * {@link DataSource} stay the caller's. Thread-safe.
  */
@@ -39,6 +40,8 @@ public final class RunningNode implements AutoCloseable {
 
     private final Node node;
     private final PeerLinks links;
+    private final HttpTransport transport;
+    private final PeerReceiver receiver;
     private final Monitor monitor;
     private final NodeMetrics metrics;
     private final Javalin server;
@@ -78,9 +81,10 @@ public final class RunningNode implements AutoCloseable {
         this.metrics = new NodeMetrics(node, () -> linksHolder[0].states());
         CheckAnswers check = new CheckAnswers(node.digests());
         this.snapshots = new SnapshotAnswers(node);
-        PeerReceiver receiver = new PeerReceiver(node, peers, limits, metrics,
+        this.receiver = new PeerReceiver(node, peers, limits, metrics,
             (asker, question) -> SnapshotAnswers.asks(question) ? snapshots.answer(asker, question) : check.answer(asker, question));
-        this.links = new PeerLinks(node, new HttpTransport(node, peers, limits, tls), node.peers(), limits, metrics);
+        this.transport = new HttpTransport(node, peers, limits, tls);
+        this.links = new PeerLinks(node, transport, node.peers(), limits, metrics);
         linksHolder[0] = links;
         this.monitor = new Monitor(node, db, peers, links::states, receiver::lastRefusals, metrics);
         this.server = Javalin.create(config -> {
@@ -138,6 +142,35 @@ public final class RunningNode implements AutoCloseable {
      */
     public void limitBacklog(dev.converge.backlog.BacklogLimit limit) {
         links.limitBacklog(limit);
+    }
+
+    /**
+     * Changes the peers while the node runs (its configuration file was reloaded): the node knows {@code known} from
+     * now on ({@link Node#replacePeers}: ids and priorities), and links with, takes requests from and reports on
+     * {@code linked}. A peer in {@code known} but not in {@code linked} is kept without a link: what it has not
+     * acknowledged is held for it, but nothing is sent to it and its requests are refused ({@code unknown-sender}).
+     * A peer in {@code rebuild} gets a fresh link and must say hello again (its URL, secret or priority changed).
+     * Queues are not touched: a delivery in progress finishes, or is sent again.
+     *
+     * @param linked the peers to link with, as the file now lists them
+     * @param known every peer the node keeps: {@code linked}'s with their priorities, and those kept without a link
+     * @param rebuild peers of {@code linked} whose link starts afresh
+     * @throws IllegalArgumentException if a linked peer is not known, or a peer is this node or listed twice
+     */
+    public synchronized void reconfigure(List<PeerEndpoint> linked, List<dev.converge.config.PeerConfig> known, Set<NodeId> rebuild) {
+        Set<NodeId> knownIds = new HashSet<>();
+        known.forEach(p -> knownIds.add(p.id()));
+        for (PeerEndpoint p : linked) {
+            if (!knownIds.contains(p.id())) {
+                throw new IllegalArgumentException("peer " + p.id() + " is linked but not known to node " + node.id());
+            }
+        }
+        node.replacePeers(known); // first: the links and the receiver below ask the node about their peers
+        linked.forEach(p -> metrics.addPeer(p.id()));
+        transport.reconfigure(linked);
+        receiver.reconfigure(linked);
+        monitor.reconfigure(linked);
+        links.reconfigure(linked.stream().map(PeerEndpoint::id).toList(), rebuild);
     }
 
     /** Stops the links (waits for their threads), then the server. Idempotent. */

@@ -100,6 +100,9 @@ public final class LiveStatus {
         if (p.removed() != null) {
             out.add(p.removed());
         }
+        if (p.unlinked() != null) {
+            out.add(p.unlinked());
+        }
         return out;
     }
 

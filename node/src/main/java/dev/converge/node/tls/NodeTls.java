@@ -129,6 +129,103 @@ public final class NodeTls {
         });
     }
 
+    /**
+     * The SHA-256 digests (hex) of the certificates this node serves, one per key in its keystore; empty when it
+     * serves plain HTTP. What {@code converge reload} pins ({@link #pinned}).
+     */
+    public java.util.List<String> servedCertificates() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        keys.ifPresent(k -> {
+            try {
+                for (String alias : java.util.Collections.list(k.aliases())) {
+                    if (k.isKeyEntry(alias) && k.getCertificate(alias) != null) {
+                        out.add(sha256(k.getCertificate(alias)));
+                    }
+                }
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot read the keystore's certificates: " + e.getMessage(), e);
+            }
+        });
+        return out;
+    }
+
+    private static String sha256(java.security.cert.Certificate certificate) throws GeneralSecurityException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    }
+
+    /**
+     * Makes a client trust only a server that presents one of {@code certificates} ({@link #servedCertificates}), over
+     * TLS 1.3 or 1.2: {@code converge reload} asking the node that wrote them into its key file, on the same machine,
+     * needs no truststore and no name in the certificate (a wildcard {@code listen} is asked at 127.0.0.1). Returns
+     * {@code builder}.
+     */
+    public static HttpClient.Builder pinned(HttpClient.Builder builder, java.util.List<String> certificates) {
+        java.util.Set<String> pins = java.util.Set.copyOf(certificates);
+        javax.net.ssl.X509ExtendedTrustManager onlyThese = new javax.net.ssl.X509ExtendedTrustManager() {
+            private void check(java.security.cert.X509Certificate[] chain) throws java.security.cert.CertificateException {
+                try {
+                    if (chain == null || chain.length == 0 || !pins.contains(sha256(chain[0]))) {
+                        throw new java.security.cert.CertificateException("the server's certificate is not the one this node started with");
+                    }
+                } catch (java.security.cert.CertificateException e) {
+                    throw e;
+                } catch (GeneralSecurityException e) {
+                    throw new java.security.cert.CertificateException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+                check(chain);
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+                check(chain);
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+                check(chain);
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+                throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("a client, not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket socket)
+                throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("a client, not a server");
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+                throw new java.security.cert.CertificateException("a client, not a server");
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {onlyThese}, null);
+            SSLParameters parameters = new SSLParameters();
+            parameters.setProtocols(PROTOCOLS.clone());
+            return builder.sslContext(context).sslParameters(parameters);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
     /** Makes a client verify servers with this node's trust, over TLS 1.3 or 1.2. Returns {@code builder}. */
     public HttpClient.Builder configure(HttpClient.Builder builder) {
         SSLParameters parameters = new SSLParameters();

@@ -116,7 +116,7 @@ class PeerCommandTest {
                 + " and refuses its requests",
             "  next: delete its entry from a.yaml, here:",
             "    " + file + ":10:6: peers[1].id: delete this entry (peer C was removed)",
-            "  then restart the node; until then it keeps the link to C idle",
+            "  then `converge reload --config " + file + "` (or SIGHUP) if the node runs; until then it keeps the link to C idle",
             "  on every other node (B): run `converge peer remove C --config FILE` and delete its entry from that node's file too"),
             outLines());
         assertEquals("departed/-", departed(url, user, password, "C"));
@@ -146,7 +146,7 @@ class PeerCommandTest {
             "  next: add it under peers in a.yaml (the secret this pair shares in CONVERGE_AD_SECRET, e.g. from `openssl rand"
                 + " -base64 32`; the same on D):",
             "    - {id: D, url: \"http://10.0.0.4:7404\", secret: \"${CONVERGE_AD_SECRET}\", priority: 5}",
-            "  then restart the node (converge run) so that it connects to D",
+            "  then `converge reload --config " + file + "` (or SIGHUP) if the node runs, so that it connects to D at once",
             "  on D: list A and B, C under its peers, `converge init`, then `converge resync --from A`",
             "  on every other node (B, C): run `converge peer add D --url http://10.0.0.4:7404 --config FILE` too"), outLines());
         assertEquals("-/-", departed(url, user, password, "D"));
