@@ -23,17 +23,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread is already delivering to the same peer returns at once (0), since that delivery ships what is queued.
  */
 final class Delivery {
-    /** How many ChangeSets go to a peer in one transport call. */
-    static final int BATCH = 200;
-
     private final NodeId self;
     private final PeerLedger peers;
     private final Transactions tx;
     private final Binding binding;
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
+    /** How many ChangeSets go to a peer in one transport call ({@code limits.batch_size}). */
+    private final int batchLimit;
 
-    Delivery(NodeId self, PeerLedger peers, Transactions tx, Binding binding) {
+    Delivery(NodeId self, PeerLedger peers, Transactions tx, Binding binding, int batchLimit) {
         this.self = self;
+        this.batchLimit = batchLimit;
         this.peers = peers;
         this.tx = tx;
         this.binding = binding;
@@ -116,7 +116,7 @@ final class Delivery {
             int sent = 0;
             int fromPart = 1;
             while (true) {
-                List<ChangeSet> batch = pendingFor(peer, BATCH, fromPart);
+                List<ChangeSet> batch = pendingFor(peer, batchLimit, fromPart);
                 if (batch.isEmpty()) {
                     return sent;
                 }

@@ -93,9 +93,9 @@ public final class Node implements AutoCloseable {
         this.tx = new Transactions(config.id(), db, dialect);
         this.peers = new PeerLedger(config);
         this.binding = new Binding(config, tables, resolvers, time, tx, schema);
-        this.delivery = new Delivery(config.id(), peers, tx, binding);
+        this.delivery = new Delivery(config.id(), peers, tx, binding, config.deliveryBatch());
         this.inbound = new Inbound(config, peers, tx, binding);
-        this.relay = new Relay(config.id(), peers, tx);
+        this.relay = new Relay(config.id(), peers, tx, config.deliveryBatch());
         this.conflicts = new ConflictStore(config.id());
         this.decisions = new Decisions(config.id(), () -> binding.follow().tables(), new Decisions.LocalTransactions() {
             @Override

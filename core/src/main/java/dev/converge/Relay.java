@@ -22,14 +22,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * call made while another thread relays to the same peer returns at once with 0).
  */
 final class Relay {
-    /** At most this many ChangeSets (or parts), and about this many changes, go to a peer in one transport call. */
-    static final int BATCH = 200;
+    /** About this many changes, and at most {@link #batchLimit} ChangeSets (or parts), go to a peer in one transport call. */
     static final int BATCH_CHANGES = OutboundQueue.CHANGES_PER_READ;
 
     private final NodeId self;
     private final PeerLedger peers;
     private final Transactions tx;
     private final RelayStore store = new RelayStore();
+    /** {@code limits.batch_size}, as for {@link Delivery}. */
+    private final int batchLimit;
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
     /** Per peer and origin, how far the peer has stored what this node relayed to it (its receipts). */
     private final Map<List<NodeId>, Position> stored = new ConcurrentHashMap<>();
@@ -50,8 +51,9 @@ final class Relay {
         }
     }
 
-    Relay(NodeId self, PeerLedger peers, Transactions tx) {
+    Relay(NodeId self, PeerLedger peers, Transactions tx, int batchLimit) {
         this.self = self;
+        this.batchLimit = batchLimit;
         this.peers = peers;
         this.tx = tx;
     }
@@ -111,7 +113,7 @@ final class Relay {
         while (true) {
             Position known = new Position(tx.local(ctx -> PeerLedger.appliedBy(ctx, peer, origin)), 0);
             Position from = stored.getOrDefault(key, known).compareTo(known) > 0 ? stored.get(key) : known;
-            List<ChangeSet> batch = tx.local(ctx -> store.after(ctx, origin, from.sequence(), from.part(), BATCH, BATCH_CHANGES));
+            List<ChangeSet> batch = tx.local(ctx -> store.after(ctx, origin, from.sequence(), from.part(), batchLimit, BATCH_CHANGES));
             if (batch.isEmpty()) {
                 return sent;
             }

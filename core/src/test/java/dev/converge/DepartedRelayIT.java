@@ -150,7 +150,7 @@ class DepartedRelayIT {
         c.sql("B").execute("DROP TABLE \"cv_relay\"");
         c.sql("B").execute("UPDATE \"cv_schema\" SET \"version\" = 3");
         c.reopen("B", TABLES);
-        assertEquals(4L, count(c, "B", "SELECT \"version\" FROM \"cv_schema\""), "Opening upgrades a version 3 install to 4");
+        assertEquals((long) dev.converge.install.MetadataSchema.CURRENT, count(c, "B", "SELECT \"version\" FROM \"cv_schema\""), "Opening upgrades a version 3 install to the current one");
         c.write("A", "INSERT INTO supplier VALUES (1, 'S1')");
         c.deliver("A", "B");
         assertEquals(1, c.node("B").retained(A, 0, 10).size(), "The upgraded node keeps what it applies for relaying");

@@ -17,7 +17,19 @@ import java.util.Optional;
 public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables,
                          ConflictScope defaultScope, ResolverSpec defaultResolver, java.time.Duration purgeGrace,
                          java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType,
-                         Optional<KeyAllocation> keyAllocation, java.time.Duration resolverTimeLimit) {
+                         Optional<KeyAllocation> keyAllocation, java.time.Duration resolverTimeLimit, int deliveryBatch) {
+    /** How many ChangeSets go to a peer in one transport call by default (see {@link #deliveryBatch()}). */
+    public static final int DEFAULT_DELIVERY_BATCH = 200;
+
+    /** A configuration with the default delivery batch ({@link #DEFAULT_DELIVERY_BATCH}). */
+    public NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<TableConfig> tables, ConflictScope defaultScope,
+                      ResolverSpec defaultResolver, java.time.Duration purgeGrace,
+                      java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> defaultResolverByType,
+                      Optional<KeyAllocation> keyAllocation, java.time.Duration resolverTimeLimit) {
+        this(id, priority, peers, tables, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation,
+            resolverTimeLimit, DEFAULT_DELIVERY_BATCH);
+    }
+
     /**
      * How long a tombstone outlives the purge horizon by default: a margin beyond it, as Cassandra's
      * {@code gc_grace_seconds} is. (A local transaction is stamped when it is sequenced, after it commits, so one that
@@ -44,12 +56,15 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         if (purgeGrace.isNegative()) {
             throw new IllegalArgumentException("purge grace may not be negative: " + purgeGrace);
         }
+        if (deliveryBatch < 1) {
+            throw new IllegalArgumentException("the delivery batch must hold at least 1 ChangeSet, not " + deliveryBatch);
+        }
     }
 
     /** The same configuration replicating {@code only} these tables. */
     public NodeConfig withTables(List<TableConfig> only) {
         return new NodeConfig(id, priority, peers, only, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation,
-            resolverTimeLimit);
+            resolverTimeLimit, deliveryBatch);
     }
 
     /**
@@ -69,7 +84,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             }
         }
         return new NodeConfig(id, priority, others, tables, defaultScope, defaultResolver, purgeGrace, defaultResolverByType, keyAllocation,
-            resolverTimeLimit);
+            resolverTimeLimit, deliveryBatch);
     }
 
     public static Builder builder(String id) {
@@ -129,6 +144,7 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
         private java.util.Map<dev.converge.conflict.ConflictType, ResolverSpec> resolverByType = java.util.Map.of();
         private KeyAllocation keyAllocation;
         private java.time.Duration resolverTimeLimit = DEFAULT_RESOLVER_TIME_LIMIT;
+        private int deliveryBatch = DEFAULT_DELIVERY_BATCH;
 
         private Builder(NodeId id) {
             this.id = id;
@@ -215,9 +231,19 @@ public record NodeConfig(NodeId id, int priority, List<PeerConfig> peers, List<T
             return this;
         }
 
+        /**
+         * The most ChangeSets sent to a peer in one transport call (default {@link #DEFAULT_DELIVERY_BATCH}), by delivery
+         * and by relaying; whatever the number, one call carries at most {@code OutboundQueue.CHANGES_PER_READ} row
+         * changes (a larger ChangeSet goes in parts).
+         */
+        public Builder deliveryBatch(int changeSets) {
+            this.deliveryBatch = changeSets;
+            return this;
+        }
+
         public NodeConfig build() {
             return new NodeConfig(id, priority, peers, tables, scope, resolver, purgeGrace, resolverByType,
-                Optional.ofNullable(keyAllocation), resolverTimeLimit);
+                Optional.ofNullable(keyAllocation), resolverTimeLimit, deliveryBatch);
         }
     }
 }

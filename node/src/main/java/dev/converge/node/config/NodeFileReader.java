@@ -84,7 +84,7 @@ final class NodeFileReader {
             return Either.left(problems.all());
         }
         NodeConfig.Builder core = NodeConfig.builder(id.get()).priority(priority).defaultScope(defaults.scope)
-            .defaultResolver(defaults.resolver).purgeGrace(grace);
+            .defaultResolver(defaults.resolver).purgeGrace(grace).deliveryBatch(limits.batchSize());
         defaults.byType.forEach(core::defaultResolver);
         keys.ifPresent(k -> core.keyAllocation(k[0], k[1]));
         resolverLimit.filter(d -> !d.isZero()).ifPresent(core::resolverTimeLimit);

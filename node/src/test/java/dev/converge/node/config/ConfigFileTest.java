@@ -98,6 +98,7 @@ class ConfigFileTest {
         assertEquals(ResolverSpec.of("timestamp").thenOnTies(ResolverSpec.of("site-priority")), core.defaultResolver());
         assertEquals(ResolverSpec.of("ignore"), core.resolverOf("pers", ConflictType.DELETE_MISSING_ROW));
         assertEquals(Duration.ofHours(2), core.purgeGrace());
+        assertEquals(50, core.deliveryBatch(), "limits.batch_size reaches the core's delivery");
         assertEquals(List.of("pers", "orders", "stock"), core.tables().stream().map(TableConfig::name).toList());
 
         TableConfig orders = core.table("orders").orElseThrow();

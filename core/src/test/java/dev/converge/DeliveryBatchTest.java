@@ -1,0 +1,58 @@
+package dev.converge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.converge.clock.TimeSource;
+import dev.converge.config.NodeConfig;
+import dev.converge.dialect.Dialect;
+import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
+import dev.converge.testkit.Sql;
+import dev.converge.testkit.TestDatabases;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code limits.batch_size} ({@link NodeConfig.Builder#deliveryBatch}): a node sends a peer at most that many ChangeSets
+ * per transport call, and every ChangeSet still arrives, once, in order.
+ */
+class DeliveryBatchTest {
+    @Test
+    void aPeerIsSentAtMostTheBatchPerCall() {
+        DataSource aDb = database("a");
+        DataSource bDb = database("b");
+        Node a = Node.open(NodeConfig.builder("A").peer("B").table("item").deliveryBatch(2).build(), aDb, TimeSource.system());
+        Node b = Node.open(NodeConfig.builder("B").peer("A").table("item").build(), bDb, TimeSource.system());
+        for (int i = 1; i <= 5; i++) {
+            Sql.on(aDb).execute("insert into item values (" + i + ", 'row " + i + "')");
+        }
+        List<Integer> sizes = new ArrayList<>();
+        List<Long> sequences = new ArrayList<>();
+        int sent = a.deliverTo(NodeId.of("B"), (from, to, batch) -> {
+            sizes.add(batch.size());
+            batch.forEach(cs -> sequences.add(cs.sequence()));
+            return b.receive(from, batch);
+        });
+        assertEquals(5, sent);
+        assertEquals(List.of(2, 2, 1), sizes, "five ChangeSets in calls of at most two");
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L), sequences, "in order, each once");
+        assertEquals(5L, ((Number) Sql.on(bDb).scalar("select count(*) from item")).longValue());
+        assertEquals(List.<ChangeSet>of(), a.outboundFor(NodeId.of("B"), 10), "everything acknowledged");
+    }
+
+    @Test
+    void aBatchOfNothingIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> NodeConfig.builder("A").deliveryBatch(0).build());
+        assertEquals("the delivery batch must hold at least 1 ChangeSet, not 0", e.getMessage());
+    }
+
+    private static DataSource database(String name) {
+        DataSource db = TestDatabases.fresh(Dialect.H2, "delivery_batch_" + name + "_" + System.nanoTime());
+        Sql.on(db).execute("create table item (id int primary key, name varchar(40))");
+        return db;
+    }
+}
