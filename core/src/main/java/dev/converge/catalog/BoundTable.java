@@ -29,6 +29,16 @@ public record BoundTable(ReplicatedTable spec, Table<Record> table, Map<String, 
         references = List.copyOf(references);
     }
 
+    /**
+     * By the table's name only: a bound table keys the maps of every sequencing and apply, and the record's own hash
+     * would walk its columns, types and fields each time. Equal tables (the record's equality,
+     * by every component) have equal names, so the two agree.
+     */
+    @Override
+    public int hashCode() {
+        return spec.name().hashCode();
+    }
+
     /** How a column's values travel; {@link ColumnType#NATIVE} for a column the catalog did not describe. */
     public ColumnType type(String column) {
         ColumnType t = types.get(column);

@@ -23,6 +23,12 @@ public record ReplicatedTable(String name, List<String> keyColumns, List<String>
         }
     }
 
+    /** By name only (cheap: a table keys many maps); equal tables have equal names. */
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     /** Whether only some of the table's columns are replicated. */
     public boolean isSubset() {
         return columns.size() < allColumns.size();

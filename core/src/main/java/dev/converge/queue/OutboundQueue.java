@@ -156,12 +156,20 @@ public final class OutboundQueue {
     static final int TRANSACTIONS_PER_PASS = 500;
 
     /**
-     * How many captured outbox rows the net effects of one group hold at most: on PostgreSQL an outbox row holds up to
-     * a thousand row images of one statement, on H2 one. Bounds the memory a sequencing pass needs, whatever the backlog.
+     * How many captured outbox rows one page of a spooled (too large) transaction holds: on PostgreSQL an outbox row
+     * holds up to a thousand row images of one statement, on H2 one.
      */
     static int outboxRowsPerGroup(SQLDialect d) {
-        return d.family() == SQLDialect.POSTGRES ? 16 : 16_000;
+        return d.family() == SQLDialect.POSTGRES ? 16 : OPERATIONS_PER_GROUP;
     }
+
+    /**
+     * How many captured row operations the net effects of one group of transactions hold at most, and the size past
+     * which one transaction is spooled instead: bounds the memory a sequencing pass needs, whatever the backlog. Counted
+     * in operations, not outbox rows, so that many small transactions of several statements each (on PostgreSQL an
+     * outbox row per statement) are sequenced in a few groups rather than a group every four transactions.
+     */
+    static final int OPERATIONS_PER_GROUP = 16_000;
 
     /**
      * Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many.
@@ -190,13 +198,13 @@ public final class OutboundQueue {
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         long rowsThrough = rowsThrough(tx);
-        int groupLimit = outboxRowsPerGroup(tx.dialect());
+        int pageRows = outboxRowsPerGroup(tx.dialect());
         Map<Long, Map<String, Long>> dependencies = AppliedLog.dependencies(tx, pending.getValues(3, Long.class));
         List<Sequenced> group = new ArrayList<>();
         // each transaction's cv_outbox_tx row, written together before the versions that follow them are (one
         // statement for many small transactions instead of one each)
         List<Object[]> entries = new ArrayList<>();
-        int groupRows = 0;
+        int groupOperations = 0;
         for (var p : pending) {
             String deps = ChangeSetCodec.mapper().valueToTree(dependencies.get(p.value4())).toString();
             // the stamp becomes the floor. Capture writes readings with counter 0; a row captured by an earlier version
@@ -205,21 +213,23 @@ public final class OutboundQueue {
             int captured = p.value6() == null ? 0 : p.value6();
             rowsThrough += captured;
             entries.add(new Object[] {next, p.value1(), floor.asLong(), deps, captured, rowsThrough});
-            if (!group.isEmpty() && groupRows + p.value5() > groupLimit) {
+            // an outbox row holds at least one operation (a transaction sequenced before the counts were kept has 0)
+            int operations = Math.max(captured, p.value5());
+            if (!group.isEmpty() && groupOperations + operations > OPERATIONS_PER_GROUP) {
                 writeEntries(tx, entries);
                 writeVersions(tx, group);
                 group.clear();
-                groupRows = 0;
+                groupOperations = 0;
             }
             Sequenced s = new Sequenced(next++, p.value1(), floor.asLong());
-            if (p.value5() > groupLimit) {
+            if (operations > OPERATIONS_PER_GROUP) {
                 // too large for memory: its net effect is evaluated in the database, its versions written page by page
                 writeEntries(tx, entries);
-                spool.spool(tx, s.txKey(), HybridTimestamp.fromLong(s.timestamp()), groupLimit, page -> writeVersions(tx, Map.of(s, page)));
+                spool.spool(tx, s.txKey(), HybridTimestamp.fromLong(s.timestamp()), pageRows, page -> writeVersions(tx, Map.of(s, page)));
                 continue;
             }
             group.add(s);
-            groupRows += p.value5();
+            groupOperations += operations;
         }
         writeEntries(tx, entries);
         writeVersions(tx, group);
