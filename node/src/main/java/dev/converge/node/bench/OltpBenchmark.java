@@ -3,6 +3,7 @@ package dev.converge.node.bench;
 import dev.converge.Node;
 import dev.converge.dialect.Dialect;
 import dev.converge.transport.PeerUnavailableException;
+import dev.converge.transport.Transport;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -26,11 +27,20 @@ import javax.sql.DataSource;
  */
 public final class OltpBenchmark {
     /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
-    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs) {
+    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs, int txRate) {
         public Settings {
             if (peers < 2 || clients < 1 || seconds < 1 || accounts < 1 || runs < 1) {
                 throw new IllegalArgumentException("--peers must be at least 2; --clients, --seconds, --accounts and --runs at least 1");
             }
+            if (txRate < 0) {
+                throw new IllegalArgumentException("--tx-rate must be a number of transactions per second per peer, or 0 for as fast as"
+                    + " the clients can");
+            }
+        }
+
+        /** As fast as the clients can (no fixed rate). */
+        public Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs) {
+            this(dialect, peers, clients, seconds, accounts, runs, 0);
         }
     }
 
@@ -49,14 +59,17 @@ public final class OltpBenchmark {
         Peers.Schema schema = TpcB.schema(s.dialect(), s.accounts());
         DataSource probe = Peers.fresh(s.dialect(), "oltp_probe", db -> { });
         out.println("machine: " + Machine.describe(s.dialect(), probe));
-        out.printf(Locale.ROOT, "oltp: TPC-B-like (4 row changes, one hot branch row), %d peers x %d clients, %d s, %,d accounts;"
-            + " medians of %d run%s%n", s.peers(), s.clients(), s.seconds(), s.accounts(), s.runs(), s.runs() == 1 ? "" : "s");
+        out.printf(Locale.ROOT, "oltp: TPC-B-like (4 row changes, one hot branch row), %d peers x %d clients, %d s, %,d accounts,"
+            + " %s; medians of %d run%s%n", s.peers(), s.clients(), s.seconds(), s.accounts(),
+            s.txRate() == 0 ? "as fast as the clients can" : String.format(Locale.ROOT, "%,d tx/s per peer (open loop, as pgbench -R)",
+                s.txRate()), s.runs(), s.runs() == 1 ? "" : "s");
         double[][] raw = new double[s.peers()][s.runs()];
         double[][] with = new double[s.peers()][s.runs()];
         double[] drain = new double[s.runs()];
         double[] conflicts = new double[s.runs()];
+        double[][] lag = new double[3][s.runs()];
         for (int run = 0; run < s.runs(); run++) {
-            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { });
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { }, (hid, at) -> { });
             try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
                 Replicated replicated = replicated(mesh);
                 for (int i = 0; i < s.peers(); i++) {
@@ -64,6 +77,11 @@ public final class OltpBenchmark {
                     with[i][run] = replicated.rates[i];
                 }
                 drain[run] = replicated.drainSeconds;
+                if (replicated.lagMillis.length > 0) {
+                    lag[0][run] = Stats.percentile(replicated.lagMillis, 50);
+                    lag[1][run] = Stats.percentile(replicated.lagMillis, 99);
+                    lag[2][run] = Stats.max(replicated.lagMillis);
+                }
                 conflicts[run] = mesh.nodes.stream().mapToInt(n -> n.conflicts().size()).sum();
             }
         }
@@ -74,9 +92,19 @@ public final class OltpBenchmark {
         }
         out.printf(Locale.ROOT, "every peer holds everything %.2f s after the last commit (conflicts recorded: %,.0f)%n",
             Stats.median(drain), Stats.median(conflicts));
+        if (s.txRate() > 0) {
+            out.printf(Locale.ROOT, "lag commit at a peer -> applied at each other peer: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                Stats.median(lag[0]), Stats.median(lag[1]), Stats.median(lag[2]));
+        }
     }
 
-    private record Replicated(double[] rates, double drainSeconds) {
+    /** The commit rates with Converge, the time to converge after the last commit and, at a fixed rate, the lags. */
+    private record Replicated(double[] rates, double drainSeconds, double[] lagMillis) {
+    }
+
+    /** Told of every commit: the transaction's history key and when it committed. */
+    private interface Commits {
+        void committed(String hid, long nanoTime);
     }
 
     /** The clients on a mesh with a delivery thread per peer; then waits until every peer holds the same rows. */
@@ -84,34 +112,44 @@ public final class OltpBenchmark {
         AtomicBoolean delivering = new AtomicBoolean(true);
         ExecutorService threads = Executors.newFixedThreadPool(s.peers());
         List<CompletableFuture<Void>> loops = new ArrayList<>();
+        boolean timed = s.txRate() > 0;
+        OltpLag lag = new OltpLag();
+        Transport transport = timed ? lag.watching(mesh.transport) : mesh.transport;
         for (int i = 0; i < s.peers(); i++) {
             int self = i;
-            loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, delivering), threads));
+            loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, transport, delivering), threads));
         }
+        AtomicBoolean watching = new AtomicBoolean(timed);
+        CompletableFuture<Void> watcher = timed
+            ? CompletableFuture.runAsync(() -> lag.watch(mesh.names.stream().map(dev.converge.model.NodeId::of).toList(), mesh.dbs, watching)) : CompletableFuture.completedFuture(null);
         try {
             double[] rates = clients(mesh.dbs, () -> loops.forEach(l -> {
                 if (l.isCompletedExceptionally()) {
                     l.join();
                 }
-            }));
+            }), timed ? lag::committed : (hid, at) -> { });
             long lastCommit = System.nanoTime();
             long converged = awaitConverged(mesh, lastCommit, loops);
-            return new Replicated(rates, (converged - lastCommit) / 1e9);
+            watching.set(false);
+            ReplicationBenchmark.join(watcher);
+            lag.convergedAt(converged);
+            return new Replicated(rates, (converged - lastCommit) / 1e9, timed ? lag.millis(s.peers() - 1) : new double[0]);
         } finally {
             delivering.set(false);
+            watching.set(false);
             threads.shutdown();
         }
     }
 
     /** A peer's delivery loop: to every other peer in turn, then what waited in its inbox; idles a millisecond when idle. */
-    private static void deliver(Peers mesh, int self, AtomicBoolean delivering) {
+    private static void deliver(Peers mesh, int self, Transport transport, AtomicBoolean delivering) {
         Node node = mesh.node(self);
         while (delivering.get()) {
             int moved = 0;
             for (int j = 0; j < mesh.size(); j++) {
                 if (j != self) {
                     try {
-                        moved += node.deliverTo(mesh.id(j), mesh.transport);
+                        moved += node.deliverTo(mesh.id(j), transport);
                     } catch (PeerUnavailableException busy) {
                         moved++; // the peer is applying another delivery: try again at once
                     }
@@ -171,8 +209,10 @@ public final class OltpBenchmark {
     /**
      * Runs {@code clients} connections on every database for {@code seconds}, all at once; returns each database's
      * commits per second. {@code check} runs every 100 ms on this thread (to stop early when something else failed).
+     * At a fixed rate each client's transaction {@code i} is due at a fixed time (its share of the peer's rate,
+     * staggered between the clients); a late one goes at once and the next keeps its time, as {@code pgbench -R}.
      */
-    private double[] clients(List<DataSource> dbs, Runnable check) throws SQLException {
+    private double[] clients(List<DataSource> dbs, Runnable check, Commits seen) throws SQLException {
         int n = dbs.size();
         AtomicLongArray commits = new AtomicLongArray(n);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -184,10 +224,20 @@ public final class OltpBenchmark {
             for (int i = 0; i < n; i++) {
                 for (int k = 0; k < s.clients(); k++) {
                     int peer = i;
+                    long interval = s.txRate() == 0 ? 0 : (long) (1e9 * s.clients() / s.txRate());
+                    long start = t0 + k * interval / s.clients();
                     all.add(CompletableFuture.runAsync(() -> ReplicationBenchmark.unchecked(() -> {
                         try (TpcB.Client client = new TpcB.Client(dbs.get(peer), s.accounts())) {
-                            while (running.get()) {
+                            for (long tx = 0; running.get(); tx++) {
+                                long due = start + tx * interval;
+                                for (long wait = due - System.nanoTime(); interval > 0 && wait > 0 && running.get(); wait = due - System.nanoTime()) {
+                                    LockSupport.parkNanos(Math.min(wait, 50_000_000));
+                                }
+                                if (!running.get()) {
+                                    break;
+                                }
                                 retries.addAndGet(client.transact());
+                                seen.committed(client.lastHistoryId(), System.nanoTime());
                                 commits.incrementAndGet(peer);
                             }
                         }

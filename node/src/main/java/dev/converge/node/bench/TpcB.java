@@ -52,6 +52,7 @@ final class TpcB {
         private final PreparedStatement branch;
         private final PreparedStatement history;
         private final int accounts;
+        private String lastHistoryId;
 
         Client(DataSource db, int accounts) throws SQLException {
             this.accounts = accounts;
@@ -87,6 +88,11 @@ final class TpcB {
             }
         }
 
+        /** The key of the history row of the last transaction committed: which transaction it was. */
+        String lastHistoryId() {
+            return lastHistoryId;
+        }
+
         private void once(int aid, int tid, int delta) throws SQLException {
             account.setInt(1, delta);
             account.setInt(2, aid);
@@ -101,13 +107,15 @@ final class TpcB {
             branch.setInt(1, delta);
             branch.setInt(2, 1);
             branch.executeUpdate();
-            history.setString(1, UUID.randomUUID().toString());
+            String hid = UUID.randomUUID().toString();
+            history.setString(1, hid);
             history.setInt(2, tid);
             history.setInt(3, 1);
             history.setInt(4, aid);
             history.setInt(5, delta);
             history.executeUpdate();
             c.commit();
+            lastHistoryId = hid;
         }
 
         /** PostgreSQL's serialization failure and deadlock, H2's deadlock and lock timeout. */

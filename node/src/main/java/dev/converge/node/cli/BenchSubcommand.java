@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         "  rate  inserts at a steady rate at A, delivered to B by a thread of its own;",
         "        lag percentiles.",
         "  oltp  pgbench-like TPC-B transactions from several clients on several peers",
-        "        at once, with and without Converge.", ""})
+        "        at once, with and without Converge; at a fixed --tx-rate, lag percentiles.", ""})
 final class BenchSubcommand implements Callable<Integer> {
     enum Mode { bulk, rate, oltp }
 
@@ -70,6 +70,10 @@ final class BenchSubcommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "4", description = "oltp: client connections per peer (default: ${DEFAULT-VALUE}).")
     private int clients;
 
+    @Option(names = "--tx-rate", paramLabel = "TX/S", defaultValue = "0",
+        description = "oltp: each peer's clients commit this many transactions per second between them, at fixed times (open loop, as pgbench -R), and the lag from commit to applied at every other peer is printed; 0 runs them as fast as they can (default: ${DEFAULT-VALUE}).")
+    private int txRate;
+
     @Option(names = "--accounts", defaultValue = "10000", description = "oltp: rows in the accounts table (pgbench has 100,000 per branch; default: ${DEFAULT-VALUE}).")
     private int accounts;
 
@@ -99,7 +103,7 @@ final class BenchSubcommand implements Callable<Integer> {
             case bulk -> new ReplicationBenchmark(
                 new ReplicationBenchmark.Settings(dialect, rows, txRows, runs, compare != null, conflicts), parent.out())::run;
             case rate -> new RateBenchmark(new RateBenchmark.Settings(dialect, rate, txRows, seconds, runs), parent.out())::run;
-            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs), parent.out())::run;
+            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs, txRate), parent.out())::run;
         };
     }
 }

@@ -64,6 +64,25 @@ class BenchSubcommandTest {
     }
 
     @Test
+    void oltpModeAtAFixedRatePrintsTheLagToEveryOtherPeer() {
+        assertEquals(0, bench("--dialect", "h2", "--mode", "oltp", "--peers", "3", "--clients", "1", "--seconds", "1",
+            "--accounts", "50", "--tx-rate", "40", "--runs", "1"), err::toString);
+        assertPrinted("40 tx/s per peer (open loop", "peer C:", "every peer holds everything",
+            "lag commit at a peer -> applied at each other peer: p50 ", " p99 ", " max ");
+        String printed = out.toString(StandardCharsets.UTF_8);
+        java.util.regex.Matcher rate = java.util.regex.Pattern.compile("peer A: +([\\d,]+) tx/s without Converge").matcher(printed);
+        assertTrue(rate.find(), printed);
+        int asked = Integer.parseInt(rate.group(1).replace(",", ""));
+        assertTrue(asked >= 30 && asked <= 41, "the clients keep to the fixed rate without Converge: " + printed);
+    }
+
+    @Test
+    void aNegativeTransactionRateIsAUsageError() {
+        assertEquals(2, bench("--dialect", "h2", "--mode", "oltp", "--tx-rate", "-1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--tx-rate must be"), err::toString);
+    }
+
+    @Test
     void nativeComparisonOnH2IsAUsageError() {
         assertEquals(2, bench("--dialect", "h2", "--compare", "native"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--compare native needs --dialect postgresql"), err::toString);
