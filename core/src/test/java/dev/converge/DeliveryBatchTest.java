@@ -24,8 +24,13 @@ class DeliveryBatchTest {
     void aPeerIsSentAtMostTheBatchPerCall() {
         DataSource aDb = database("a");
         DataSource bDb = database("b");
-        Node a = Node.open(NodeConfig.builder("A").peer("B").table("item").deliveryBatch(2).build(), aDb, TimeSource.system());
-        Node b = Node.open(NodeConfig.builder("B").peer("A").table("item").build(), bDb, TimeSource.system());
+        try (Node a = Node.open(NodeConfig.builder("A").peer("B").table("item").deliveryBatch(2).build(), aDb, TimeSource.system());
+             Node b = Node.open(NodeConfig.builder("B").peer("A").table("item").build(), bDb, TimeSource.system())) {
+            sendInBatches(a, b, aDb, bDb);
+        }
+    }
+
+    private static void sendInBatches(Node a, Node b, DataSource aDb, DataSource bDb) {
         for (int i = 1; i <= 5; i++) {
             Sql.on(aDb).execute("insert into item values (" + i + ", 'row " + i + "')");
         }
