@@ -16,17 +16,25 @@ public final class ReloadSignal {
 
     /**
      * Runs {@code onHangup} on every SIGHUP (on the JVM's signal thread, one at a time). Returns whether the handler
-     * is installed; if not, why is logged.
+     * is installed; if not, why is logged: no {@code sun.misc.Signal}, {@code -Xrs}, or SIGHUP ignored by whoever
+     * started the process ({@code nohup}), which the JVM then leaves ignored.
      */
     public static boolean install(Runnable onHangup) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 try {
                     onHangup.run();
                 } catch (RuntimeException e) {
                     LOG.warn("reload on SIGHUP failed: {}", e.toString()); // the node runs on as before
                 }
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // a process started with SIGHUP ignored (nohup, some supervisors): the JVM keeps it ignored and installs
+                // nothing, without an error, so the signal would be lost in silence
+                LOG.warn("SIGHUP cannot reload the configuration: this process was started with SIGHUP ignored (as under nohup);"
+                    + " use converge reload");
+                return false;
+            }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             LOG.warn("SIGHUP cannot reload the configuration here ({}); use converge reload", e.toString());
