@@ -141,13 +141,25 @@ public final class OutboundQueue {
     }
 
     /**
-     * Gives the next sequence numbers, and their timestamps, to every committed local transaction not yet sequenced;
-     * returns how many.
+     * Gives the next sequence numbers, and their timestamps, to every local transaction committed before the call and
+     * not yet sequenced; returns how many.
+     *
+     * <p>Does not chase writers. Passes run in the caller's one transaction, which holds the clock row's lock from the
+     * first pass on (an apply waits for it, and an apply sequences first), so passes that went on while writers keep
+     * committing would hold that lock — and keep what they sequenced from being shipped — for as long as the writers
+     * write. After the first pass, the passes take only transactions whose last row was captured by then (every
+     * transaction committed before the call was): a finite set, so the call ends; what commits later is the next
+     * call's.
      */
     public int sequence(DSLContext tx) {
         int total = 0;
-        for (int pass; (pass = sequencePass(tx)) > 0; ) {
+        long through = Long.MAX_VALUE;
+        for (int pass; (pass = sequencePass(tx, through)) > 0; ) {
             total += pass;
+            if (through == Long.MAX_VALUE) {
+                Long last = tx.select(max(OUTBOX_ID)).from(OUTBOX).fetchOne(0, Long.class);
+                through = last == null ? 0 : last;
+            }
         }
         return total;
     }
@@ -180,7 +192,7 @@ public final class OutboundQueue {
      * pass always was. When something is waiting, the look is repeated under the lock: another sequencer may have taken
      * it meanwhile.
      */
-    private int sequencePass(DSLContext tx) {
+    private int sequencePass(DSLContext tx, long through) {
         if (!registeredAll) {
             registerUnlisted(tx);
         }
@@ -189,7 +201,7 @@ public final class OutboundQueue {
         }
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
-        var pending = pending(tx, TRANSACTIONS_PER_PASS);
+        var pending = pending(tx, TRANSACTIONS_PER_PASS, through);
         if (pending.isEmpty()) {
             forgetEmpty(tx);
             return 0;
@@ -308,14 +320,15 @@ public final class OutboundQueue {
     private static final Field<String> UNSEQUENCED_TX_KEY = DSL.field(DSL.name(UNSEQUENCED.getName(), UNSEQ_TX.getName()), String.class);
 
     /**
-     * The oldest committed transactions not sequenced yet, at most {@code limit}, in the order of their last captured
-     * row: key, last row id, last wall reading, last applied count, captured outbox rows, and the row operations they
+     * The oldest committed transactions not sequenced yet, at most {@code limit} and only those whose last captured row's
+     * id is at most {@code through}, in the order of their last captured row: key, last row id, last wall reading, last applied count, captured outbox rows, and the row operations they
      * hold (on PostgreSQL an outbox row holds one statement's images, so they are counted in its JSON arrays; on H2 an
      * outbox row is one operation). Found through {@code cv_unsequenced}, so the look reads the waiting transactions'
      * outbox rows only (by {@code cv_outbox_tx_idx}), not the backlog kept for peers. A registered transaction that
      * is somehow sequenced already is left out.
      */
-    private static org.jooq.Result<org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> pending(DSLContext tx, int limit) {
+    private static org.jooq.Result<org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> pending(DSLContext tx, int limit,
+                                                                                                       long through) {
         var o = OUTBOX.as("o");
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         Field<Long> lastId = max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).as("last_id");
@@ -327,6 +340,7 @@ public final class OutboundQueue {
             .from(UNSEQUENCED).join(o).on(oTx.eq(UNSEQUENCED_TX_KEY))
             .where(notExists(selectOne().from(OUTBOX_TX_TABLE).where(DSL.field(DSL.name(OUTBOX_TX_TABLE.getName(), OTX_TX.getName()), String.class).eq(oTx))))
             .groupBy(oTx)
+            .having(through == Long.MAX_VALUE ? DSL.noCondition() : max(DSL.field(DSL.name("o", OUTBOX_ID.getName()), Long.class)).le(through))
             .orderBy(lastId)
             .limit(limit)
             .fetch();

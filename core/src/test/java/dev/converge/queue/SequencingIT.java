@@ -189,4 +189,60 @@ class SequencingIT {
         assertEquals(total, ((Number) c.sql("B").scalar("SELECT count(*) FROM pers")).intValue(), "B holds all " + total + " rows.");
         assertTrue(c.node("B").conflicts().isEmpty(), "Applying one origin's transactions in sequence meets no conflict.");
     }
+
+    /**
+     * A writer that never stops does not keep one sequencing call going: the call takes what was committed when it
+     * looked and returns, so what it sequenced ships — and an apply, which waits for the clock row the sequencer holds,
+     * goes on — while the writer writes. (A call used to chase the writer until it stopped: with pgbench-like load on
+     * three peers nothing was applied anywhere until the load ended.)
+     */
+    @AllDialects
+    void sequencingReturnsWhileAWriterKeepsCommitting(Dialect dialect) throws Exception {
+        Cluster c = cluster(dialect, "seq_chase");
+        Node a = c.node("A");
+        a.publishWallClock();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger committed = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writer = pool.submit(() -> {
+                try (Connection w = c.member("A").db().getConnection()) {
+                    for (int i = 1; writing.get(); i++) {
+                        execute(w, "INSERT INTO pers VALUES (" + i + ", 'row " + i + "', 'MS')");
+                        committed.incrementAndGet();
+                        // about a commit every half millisecond: faster than a sequencing pass runs, slower than sequencing
+                        // in passes can keep up with
+                        java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+                    }
+                }
+                return null;
+            });
+            for (int round = 0; round < 20 && committed.get() < 200; round++) {
+                Thread.sleep(50);
+            }
+            for (int round = 1; round <= 3; round++) {
+                int before = committed.get();
+                // would not return before the writer stops if sequencing chased it
+                Future<Long> call = Executors.newSingleThreadExecutor().submit(() -> {
+                    a.outboundFor(B, 1);
+                    return a.backlog(B).changeSets();
+                });
+                long queued = call.get(60, TimeUnit.SECONDS);
+                assertTrue(queued >= before, "Round " + round + ": everything committed before the call is sequenced (" + queued
+                    + " queued, " + before + " committed before)");
+                assertTrue(writing.get() && !writer.isDone(), "The writer was still writing when the call returned.");
+            }
+            writing.set(false);
+            writer.get(30, TimeUnit.SECONDS);
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+        int total = committed.get();
+        a.outboundFor(B, 1);
+        assertEquals(List.of((long) total, 1L, (long) total), c.sql("A").query(
+                "SELECT COUNT(*) AS n, MIN(\"seq\") AS lo, MAX(\"seq\") AS hi FROM \"cv_outbox_tx\"").get(0).values().stream()
+                .map(v -> ((Number) v).longValue()).toList(),
+            "Once the writer stopped, its " + total + " transactions have sequences 1.." + total + ", each once.");
+    }
 }

@@ -22,8 +22,8 @@ import javax.sql.DataSource;
 /**
  * Many small transactions on several peers at once ({@link TpcB}, like pgbench at scale 1): {@code clients}
  * connections per peer run for {@code seconds}, first on databases without Converge, then on a mesh where each peer
- * has a delivery thread of its own shipping to every other peer while the clients write. Prints each peer's commit
- * rate both ways, and the time from the last commit until every peer holds the same rows.
+ * has, as a running node does, a sending thread per link and an applying thread while the clients write. Prints each
+ * peer's commit rate both ways, and the time from the last commit until every peer holds the same rows.
  */
 public final class OltpBenchmark {
     /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
@@ -110,18 +110,30 @@ public final class OltpBenchmark {
     /** The clients on a mesh with a delivery thread per peer; then waits until every peer holds the same rows. */
     private Replicated replicated(Peers mesh) throws SQLException {
         AtomicBoolean delivering = new AtomicBoolean(true);
-        ExecutorService threads = Executors.newFixedThreadPool(s.peers());
+        // as a running node has (dev.converge.node.peer.PeerLinks): a sending thread per link and an applying thread per
+        // node, so that a busy link never holds back another
+        ExecutorService threads = Executors.newFixedThreadPool(s.peers() * s.peers());
         List<CompletableFuture<Void>> loops = new ArrayList<>();
         boolean timed = s.txRate() > 0;
         OltpLag lag = new OltpLag();
         Transport transport = timed ? lag.watching(mesh.transport) : mesh.transport;
         for (int i = 0; i < s.peers(); i++) {
             int self = i;
-            loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, transport, delivering), threads));
+            for (int j = 0; j < s.peers(); j++) {
+                int to = j;
+                if (to != self) {
+                    loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, to, transport, delivering), threads));
+                }
+            }
+            loops.add(CompletableFuture.runAsync(() -> applyWaiting(mesh.node(self), delivering), threads));
         }
         AtomicBoolean watching = new AtomicBoolean(timed);
+        // a thread of its own: the common pool may have a single worker on a small machine, busy elsewhere
+        ExecutorService watcherThread = Executors.newSingleThreadExecutor();
         CompletableFuture<Void> watcher = timed
-            ? CompletableFuture.runAsync(() -> lag.watch(mesh.names.stream().map(dev.converge.model.NodeId::of).toList(), mesh.dbs, watching)) : CompletableFuture.completedFuture(null);
+            ? CompletableFuture.runAsync(() -> lag.watch(mesh.names.stream().map(dev.converge.model.NodeId::of).toList(), mesh.dbs,
+                watching), watcherThread)
+            : CompletableFuture.completedFuture(null);
         try {
             double[] rates = clients(mesh.dbs, () -> loops.forEach(l -> {
                 if (l.isCompletedExceptionally()) {
@@ -138,25 +150,30 @@ public final class OltpBenchmark {
             delivering.set(false);
             watching.set(false);
             threads.shutdown();
+            watcherThread.shutdown();
         }
     }
 
-    /** A peer's delivery loop: to every other peer in turn, then what waited in its inbox; idles a millisecond when idle. */
-    private static void deliver(Peers mesh, int self, Transport transport, AtomicBoolean delivering) {
+    /** A link's sending loop: ships what is queued for the peer; idles a millisecond when there was nothing. */
+    private static void deliver(Peers mesh, int self, int to, Transport transport, AtomicBoolean delivering) {
         Node node = mesh.node(self);
         while (delivering.get()) {
-            int moved = 0;
-            for (int j = 0; j < mesh.size(); j++) {
-                if (j != self) {
-                    try {
-                        moved += node.deliverTo(mesh.id(j), transport);
-                    } catch (PeerUnavailableException busy) {
-                        moved++; // the peer is applying another delivery: try again at once
-                    }
-                }
+            int moved;
+            try {
+                moved = node.deliverTo(mesh.id(to), transport);
+            } catch (PeerUnavailableException busy) {
+                moved = 1; // the peer is applying another delivery: try again at once
             }
-            moved += node.applyPending();
             if (moved == 0) {
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
+    /** A node's applying loop: applies what waited in its inbox for a dependency; idles a millisecond when idle. */
+    private static void applyWaiting(Node node, AtomicBoolean delivering) {
+        while (delivering.get()) {
+            if (node.applyPending() == 0) {
                 LockSupport.parkNanos(1_000_000);
             }
         }

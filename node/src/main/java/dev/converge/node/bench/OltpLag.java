@@ -79,7 +79,9 @@ final class OltpLag {
         List<Connection> connections = new ArrayList<>();
         try {
             for (DataSource db : dbs) {
-                connections.add(db.getConnection());
+                Connection c = db.getConnection();
+                c.setAutoCommit(true); // every reading its own snapshot: a transaction kept open would see the first for ever
+                connections.add(c);
             }
             while (watching.get()) {
                 readOnce(peers, connections);
