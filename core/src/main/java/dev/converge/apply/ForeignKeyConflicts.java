@@ -254,22 +254,41 @@ final class ForeignKeyConflicts {
         Planner.Verdict v = planner.decideConstraint(subject, ctx);
         String against = "row " + newest.describe() + (newest.depth() > 1 ? ", which its cascade reaches," : "")
             + " refers to it and was written concurrently (" + newest.stamp() + ")";
+        List<Child> children = subjects.stream().map(s -> new Child(s.table(), s.reference(), s.key(), s.row(),
+            s.concurrent(cs, deps) ? s.version() : Optional.empty(), s.depth(), s.above())).toList();
+        return verdictOnDelete(ctx, cs, p, parentKey, v, against,
+            resolver -> removeChildren(connection, ctx, cs, p, children, false, resolver));
+    }
+
+    /** Removes what a delete that won takes with it, as its resolver ({@code resolver}) decided. */
+    @FunctionalInterface
+    private interface Removal {
+        Optional<Plan> remove(Optional<String> resolver) throws SQLException;
+    }
+
+    /**
+     * Carries out the verdict {@code v} on the parent delete {@code p} against a concurrent write referring to the row
+     * ({@code against} says which): a failing resolver or a person's turn parks it; if the delete wins, {@code removal}
+     * takes what it reaches; if it loses (or a merge keeps the row), the row stays, with the losing delete's stamp on
+     * every peer, as a resurrected one gets it.
+     */
+    private Optional<Plan> verdictOnDelete(DSLContext ctx, ChangeSet cs, Plan p, List<Object> parentKey, Planner.Verdict v,
+                                           String against, Removal removal) throws SQLException {
+        Change c = p.change();
         if (v.failure().isPresent()) {
             return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get())
                 .withResolver(v.resolver())));
         }
         Resolution answer = v.resolution();
         if (answer instanceof Resolution.ApplyRemote) {
-            List<Child> children = subjects.stream().map(s -> new Child(s.table(), s.reference(), s.key(), s.row(),
-                s.concurrent(cs, deps) ? s.version() : Optional.empty(), s.depth(), s.above())).toList();
-            return removeChildren(connection, ctx, cs, p, children, false, Optional.of(v.resolver()));
+            return removal.remove(Optional.of(v.resolver()));
         }
         if (answer instanceof Resolution.Ignore) {
             return Optional.of(Plan.ignored(c));
         }
         if (answer instanceof Resolution.KeepLocal || answer instanceof Resolution.Merge) {
-            // the parent stays; on every peer with the losing delete's stamp, as a resurrected one gets it
-            shadows.write(ctx, pt.shadow(), List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
+            shadows.write(ctx, tables.get(c.table()).shadow(),
+                List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
             return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
                 ConflictStatus.AUTO_RESOLVED, against + ": the delete lost, the row stays").withResolver(v.resolver())));
         }
@@ -617,25 +636,8 @@ final class ForeignKeyConflicts {
         Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
         Planner.Verdict v = planner.decideConstraint(subject, ctx);
         String against = "row " + newest.get().describe() + " refers to it and was written concurrently (" + newest.get().stamp() + ")";
-        if (v.failure().isPresent()) {
-            return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get())
-                .withResolver(v.resolver())));
-        }
-        Resolution answer = v.resolution();
-        if (answer instanceof Resolution.ApplyRemote) {
-            return removeChildren(connection, ctx, cs, p, children, true, Optional.of(v.resolver()));
-        }
-        if (answer instanceof Resolution.Ignore) {
-            return Optional.of(Plan.ignored(c));
-        }
-        if (answer instanceof Resolution.KeepLocal || answer instanceof Resolution.Merge) {
-            // the parent stays; on every peer with the losing delete's stamp, as a resurrected one gets it
-            shadows.write(ctx, pt.shadow(), List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
-            return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
-                ConflictStatus.AUTO_RESOLVED, against + ": the delete lost, the row stays").withResolver(v.resolver())));
-        }
-        return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; resolver " + v.resolver()
-            + " left it to a person").withResolver(v.resolver())));
+        return verdictOnDelete(ctx, cs, p, parentKey, v, against,
+            resolver -> removeChildren(connection, ctx, cs, p, children, true, resolver));
     }
 
     /**
