@@ -203,7 +203,11 @@ public final class OutboundQueue {
         HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
         var pending = pending(tx, TRANSACTIONS_PER_PASS, through);
         if (pending.isEmpty()) {
-            forgetEmpty(tx);
+            if (through == Long.MAX_VALUE) {
+                // nothing at all is ready although something is registered: only then can registrations be orphans (a
+                // pass limited to what was captured earlier finds nothing whenever writers keep committing)
+                forgetEmpty(tx);
+            }
             return 0;
         }
         tx.deleteFrom(UNSEQUENCED).where(UNSEQ_TX.in(pending.getValues(0, String.class))).execute();
