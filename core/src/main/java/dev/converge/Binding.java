@@ -8,6 +8,7 @@ import dev.converge.conflict.ConflictResolver;
 import dev.converge.dialect.SqlFailures;
 import dev.converge.install.SchemaWatch;
 import dev.converge.model.ChangeSet;
+import dev.converge.queue.Horizon;
 import dev.converge.queue.OutboundQueue;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,10 @@ final class Binding {
         // the tables of a merging resolver keep column stamps in their rows' versions, local writes included
         Set<String> stamped = tables.stream().map(BoundTable::name)
             .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).merges()).collect(Collectors.toSet());
-        OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped);
+        // the tables of a resolver that compares histories keep each row's lineage, local writes included
+        Set<String> lineaged = tables.stream().map(BoundTable::name)
+            .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).comparesHistories()).collect(Collectors.toSet());
+        OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped, lineaged, new Horizon(config.peers().isEmpty()));
         return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, outbound));
     }
 

@@ -322,9 +322,11 @@ public final class ApplyEngine {
         conflicts.record(ctx, refused);
         for (int i = 1; i <= count; i++) {
             ChangeSet cs = i == 1 ? first : parts.apply(i);
-            List<ConflictRecord> rows = plan(ctx, cs, initial).stream().flatMap(p -> p.record().stream())
+            List<Plan> planned = plan(ctx, cs, initial);
+            List<ConflictRecord> rows = planned.stream().flatMap(p -> p.record().stream())
                 .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList();
             conflicts.record(ctx, rows);
+            writeRejectedVersions(ctx, planned);
             recorded += rows.size();
         }
         conflicts.record(ctx, List.of(records.wholeChangeSet(summary(first), ConflictType.TRANSACTION, Optional.empty())));
@@ -460,6 +462,7 @@ public final class ApplyEngine {
         }
         recorded.add(records.wholeChangeSet(cs, ConflictType.TRANSACTION, Optional.empty()));
         conflicts.record(ctx, recorded);
+        writeRejectedVersions(ctx, plans);
         return new ApplyResult(0, recorded.size(), true);
     }
 
@@ -469,6 +472,12 @@ public final class ApplyEngine {
 
     private boolean touchesTransactionScope(List<Plan> plans) {
         return plans.stream().anyMatch(p -> config.scopeOf(p.change().table()) == ConflictScope.TRANSACTION);
+    }
+
+    /** A rejected ChangeSet writes no row, but the rows that keep a lineage still count its writes (see {@link Plan}). */
+    private void writeRejectedVersions(DSLContext ctx, List<Plan> plans) {
+        writeVersions(ctx, plans.stream().filter(p -> p.ifRejected().isPresent())
+            .map(p -> new Plan(p.change(), Optional.empty(), p.ifRejected(), Optional.empty(), true)).toList());
     }
 
     private void writeVersions(DSLContext ctx, List<Plan> plans) {

@@ -133,8 +133,7 @@ final class LocalRows {
     /** A version of a local write recorded before it was sequenced names its transaction: given its sequence, if it has one. */
     private static RowVersion withSequence(RowVersion v, Map<String, Long> localSeqs) {
         Long seq = v.originSequence().isEmpty() ? v.localTransaction().map(localSeqs::get).orElse(null) : null;
-        return seq == null ? v : new RowVersion(v.key(), v.timestamp(), v.origin(), Optional.of(seq), v.localTransaction(), v.deleted(),
-            v.deletedImage(), v.concurrent(), v.columns(), v.decision());
+        return seq == null ? v : v.withSequence(seq);
     }
 
     /** The ChangeSet's dependencies by origin name, as versions name origins. */

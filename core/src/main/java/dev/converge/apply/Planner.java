@@ -14,6 +14,7 @@ import dev.converge.conflict.TimestampResolver;
 import dev.converge.decision.DecisionRule;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
+import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import java.util.List;
 import dev.converge.shadow.RowVersion;
@@ -43,6 +44,7 @@ final class Planner {
     private final Map<String, ConflictResolver> resolvers;
     private final ConflictRecords records;
     private final ResolverCall call;
+    private final dev.converge.queue.Horizon horizon;
 
     Planner(NodeConfig config, Tables tables, Map<String, ConflictResolver> resolvers, ConflictRecords records) {
         this.config = config;
@@ -50,12 +52,27 @@ final class Planner {
         this.tables = tables;
         this.resolvers = Map.copyOf(resolvers);
         this.records = records;
+        this.horizon = new dev.converge.queue.Horizon(config.peers().isEmpty());
     }
 
-    /** Plans {@code c} of {@code cs} against the local row; {@code ctx} is the apply transaction, for a resolver that decides in it. */
+    /**
+     * Plans {@code c} of {@code cs} against the local row; {@code ctx} is the apply transaction, for a resolver that
+     * decides in it. For a table whose resolver compares histories, the plan's version carries the row's lineage on,
+     * whatever the outcome: the change is applied here, so it is in the history of every later write of this node.
+     */
     Plan plan(ChangeSet cs, Change c, LocalRow local, DSLContext ctx) {
         BoundTable t = tables.get(c.table());
         ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
+        Plan p = judge(cs, c, local, ctx, t, resolver);
+        if (!resolver.comparesHistories()) {
+            return p;
+        }
+        var h = horizon.of(ctx, t.name());
+        Optional<RowVersion> v = Lineages.after(p.version(), local.version(), cs, c, h);
+        return new Plan(p.change(), p.write(), v, p.record(), p.lost(), Lineages.after(Optional.empty(), local.version(), cs, c, h));
+    }
+
+    private Plan judge(ChangeSet cs, Change c, LocalRow local, DSLContext ctx, BoundTable t, ConflictResolver resolver) {
         boolean merging = resolver.merges();
         Optional<ConflictType> conflict = Detection.detect(c, local);
         if (conflict.isEmpty()) {
@@ -63,7 +80,9 @@ final class Planner {
         }
         Conflict subject = new Conflict(conflict.get(), t.name(), c.key(), c, cs.origin(), config.priorityOf(cs.origin()), local.row(),
             local.shadow(), local.timestamp(), local.origin(), local.origin().map(config::priorityOf).orElse(0), config.scopeOf(t.name()),
-            Versions.forResolver(t, local, merging), cs.sequence());
+            Versions.forResolver(t, local, merging), cs.sequence(),
+            resolver.comparesHistories() ? Optional.of(Lineages.fork(local.version(), cs, c, o -> config.priorityOf(NodeId.of(o))))
+                : Optional.empty());
         // a person's decision on either side settles it before any resolver is asked (package decision)
         Optional<Boolean> byDecision = DecisionRule.remoteWins(DecisionRule.isDecision(cs), subject.remoteStamp(),
             local.version().map(RowVersion::decision).orElse(false), subject.localVersion().latest());
@@ -72,7 +91,8 @@ final class Planner {
         }
         // a resolver that picks a side has nothing to pick between equal rows; for a merging one both writes count
         if (!merging && Detection.sameOutcome(c, local)) {
-            boolean remoteNewer = LATEST.resolve(subject) instanceof Resolution.ApplyRemote;
+            // the row's version must still be the winner's, for later conflicts are judged by it
+            boolean remoteNewer = (resolver.comparesHistories() ? pick(resolver, subject) : LATEST.resolve(subject)) instanceof Resolution.ApplyRemote;
             return Plan.clean(c, Optional.empty(), remoteNewer ? Optional.of(Versions.written(t, cs, c, local, false)) : Optional.empty());
         }
         Resolution resolution;
@@ -158,6 +178,16 @@ final class Planner {
         } catch (RuntimeException | LinkageError e) {
             String why = e instanceof ResolverCall.ResolverFailedException ? e.getMessage() : "failed: " + ConflictRecords.describe(e);
             return new Verdict(Resolution.PARK, name, Optional.of("resolver " + name + " " + why));
+        }
+    }
+
+    /** Which side a resolver picks between equal rows (only the version depends on it); by timestamp if it fails. */
+    private static Resolution pick(ConflictResolver resolver, Conflict subject) {
+        try {
+            Resolution r = resolver.resolve(subject);
+            return r == null ? LATEST.resolve(subject) : r;
+        } catch (RuntimeException e) {
+            return LATEST.resolve(subject);
         }
     }
 

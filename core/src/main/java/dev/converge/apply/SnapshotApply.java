@@ -291,7 +291,7 @@ public final class SnapshotApply {
     /** The version with this database's typed key, as the shadow table stores it. */
     private static RowVersion typed(BoundTable t, RowKey key, RowVersion v) {
         return new RowVersion(t.typedKey(key), v.timestamp(), v.origin(), v.originSequence(), Optional.empty(), v.deleted(),
-            v.deletedImage(), v.concurrent(), v.columns(), v.decision());
+            v.deletedImage(), v.concurrent(), v.columns(), v.decision(), v.lineage());
     }
 
 }

@@ -137,8 +137,7 @@ final class UniqueCollisions {
 
     /** The removed row's version, now a tombstone keeping its image: the row's history stays as it was. */
     private static RowVersion tombstone(RowVersion v, RowImage row) {
-        return new RowVersion(v.key(), v.timestamp(), v.origin(), v.originSequence(), v.localTransaction(), true,
-            Optional.of(ChangeSetCodec.imageToJson(row)), v.concurrent(), v.columns());
+        return v.asTombstone(ChangeSetCodec.imageToJson(row));
     }
 
     /**

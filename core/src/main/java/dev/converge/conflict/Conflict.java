@@ -15,13 +15,25 @@ import java.util.Optional;
  * missing), the shadow of the row if it was deleted, and the local row's version: its latest write's timestamp and
  * origin (empty for rows that were there before replication started) with that origin's priority, and in
  * {@link #localVersion} every write it is made of and, for a merging resolver's tables, the write that last changed each
- * column; and the incoming ChangeSet's sequence. Images are restricted to the replicated columns. Immutable.
+ * column; and the incoming ChangeSet's sequence; and, for a table whose resolver compares histories
+ * ({@link ConflictResolver#comparesHistories()}), the writes each side made since they forked ({@link #fork}; empty
+ * for other tables and for conflicts between two different rows). Images are restricted to the replicated columns.
+ * Immutable.
  */
 public record Conflict(ConflictType type, String table, RowKey key, Change remote, NodeId remoteOrigin, int remotePriority,
                        Optional<RowImage> local, Optional<RowImage> shadow, HybridTimestamp localTimestamp,
                        Optional<NodeId> localOrigin, int localPriority, ConflictScope scope, LocalVersion localVersion,
-                       long remoteSequence) {
+                       long remoteSequence, Optional<Fork> fork) {
+    /** A conflict without the writes since the fork. */
+    public Conflict(ConflictType type, String table, RowKey key, Change remote, NodeId remoteOrigin, int remotePriority,
+                    Optional<RowImage> local, Optional<RowImage> shadow, HybridTimestamp localTimestamp, Optional<NodeId> localOrigin,
+                    int localPriority, ConflictScope scope, LocalVersion localVersion, long remoteSequence) {
+        this(type, table, key, remote, remoteOrigin, remotePriority, local, shadow, localTimestamp, localOrigin, localPriority, scope,
+            localVersion, remoteSequence, Optional.empty());
+    }
+
     public Conflict {
+        Objects.requireNonNull(fork);
         Objects.requireNonNull(type);
         Objects.requireNonNull(remote);
         Objects.requireNonNull(local);

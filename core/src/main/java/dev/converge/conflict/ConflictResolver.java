@@ -29,6 +29,18 @@ public interface ConflictResolver {
     }
 
     /**
+     * Whether this resolver decides by the writes each side made since they forked ({@link Conflict#fork}) rather than
+     * by the two latest writes — what makes a rule whose order does not follow causality ({@code earliest},
+     * {@code site-priority}, {@code delete-wins}) converge. Then the engine keeps, in the versions of its tables' rows,
+     * the content's causal history and the writes applied to the row that not every peer has seen yet ({@code
+     * dev.converge.shadow.Lineage}), and offers the fork for every conflict about one row. Default {@code false}; must
+     * not change while a node runs.
+     */
+    default boolean comparesHistories() {
+        return false;
+    }
+
+    /**
      * This resolver configured with {@code parameters} (from {@code {name: delta, columns: [qty]}}: each key's list of
      * words), called once per table when a node opens. Refuse what it does not take with an
      * {@link IllegalArgumentException} whose message says what was wrong; the node then refuses to open. The default

@@ -179,6 +179,12 @@ public final class ResolverRegistry {
         public boolean merges() {
             return first.merges() || then.merges();
         }
+
+        /** As the first rule: a tie rule decides between two latest writes with equal timestamps, by their own measure. */
+        @Override
+        public boolean comparesHistories() {
+            return first.comparesHistories();
+        }
     }
 
     /**
@@ -205,6 +211,11 @@ public final class ResolverRegistry {
         @Override
         public boolean merges() {
             return rule.merges() || byType.values().stream().anyMatch(ConflictResolver::merges);
+        }
+
+        @Override
+        public boolean comparesHistories() {
+            return rule.comparesHistories() || byType.values().stream().anyMatch(ConflictResolver::comparesHistories);
         }
     }
 }

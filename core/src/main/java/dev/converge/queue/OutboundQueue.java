@@ -23,8 +23,10 @@ import dev.converge.model.RowKey;
 import dev.converge.neteffect.NetEffect;
 import dev.converge.neteffect.RawChange;
 import dev.converge.shadow.JdbcShadowStore;
+import dev.converge.shadow.Lineage;
 import dev.converge.shadow.RowVersion;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -70,6 +72,9 @@ public final class OutboundQueue {
     private final Map<String, BoundTable> tables;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
     private final Set<String> stamped;
+    /** The tables whose rows' versions keep a lineage, and what every peer has seen, which it may forget. */
+    private final Set<String> lineaged;
+    private final Horizon horizon;
     /**
      * Net effects by sequence, as the sequencer computed them for the row versions: reading a ChangeSet for a peer
      * soon after would otherwise read and parse its captured rows a second time (and once more per peer). A sequenced
@@ -114,7 +119,7 @@ public final class OutboundQueue {
     }
 
     public OutboundQueue(NodeId self, List<BoundTable> tables) {
-        this(self, tables, Set.of(), CACHED_WEIGHT);
+        this(self, tables, Set.of(), Set.of(), new Horizon(true), CACHED_WEIGHT);
     }
 
     /**
@@ -122,16 +127,28 @@ public final class OutboundQueue {
      *     resolver ({@link dev.converge.conflict.ConflictResolver#merges()})
      */
     public OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped) {
-        this(self, tables, stamped, CACHED_WEIGHT);
+        this(self, tables, stamped, Set.of(), new Horizon(true), CACHED_WEIGHT);
+    }
+
+    /**
+     * @param stamped as above
+     * @param lineaged the tables whose rows' versions keep their lineage ({@link Lineage}): those of a resolver that
+     *     compares histories ({@link dev.converge.conflict.ConflictResolver#comparesHistories()})
+     * @param horizon what every peer has seen, which a lineage may forget
+     */
+    public OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped, Set<String> lineaged, Horizon horizon) {
+        this(self, tables, stamped, lineaged, horizon, CACHED_WEIGHT);
     }
 
     /** With a net-effect cache of at most {@code cacheWeight} (tests use a tiny one to check that misses are harmless). */
     OutboundQueue(NodeId self, List<BoundTable> tables, long cacheWeight) {
-        this(self, tables, Set.of(), cacheWeight);
+        this(self, tables, Set.of(), Set.of(), new Horizon(true), cacheWeight);
     }
 
-    private OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped, long cacheWeight) {
+    private OutboundQueue(NodeId self, List<BoundTable> tables, Set<String> stamped, Set<String> lineaged, Horizon horizon, long cacheWeight) {
         this.stamped = Set.copyOf(stamped);
+        this.lineaged = Set.copyOf(lineaged);
+        this.horizon = horizon;
         this.netEffects = Caffeine.newBuilder().maximumWeight(cacheWeight).weigher((Sequenced tx, List<Change> changes) -> weight(changes))
             .build();
         this.self = self;
@@ -399,6 +416,7 @@ public final class OutboundQueue {
     /** As above, knowing which of the transactions are decisions ({@code decisions}: their keys). */
     private void writeVersions(DSLContext tx, Map<Sequenced, List<Change>> nets, Set<String> decisions) {
         Map<BoundTable, Map<RowKey, RowVersion>> byTable = previousStamps(tx, nets.values());
+        Map<Long, Map<String, Long>> histories = lineageHistories(tx, nets);
         for (Map.Entry<Sequenced, List<Change>> e : nets.entrySet()) {
             long seq = e.getKey().sequence();
             boolean decision = decisions.contains(e.getKey().txKey());
@@ -412,19 +430,52 @@ public final class OutboundQueue {
                 Map<RowKey, RowVersion> versions = byTable.computeIfAbsent(t, k -> new LinkedHashMap<>());
                 List<String> columns = stamped.contains(t.name()) ? t.spec().columns() : List.of();
                 Set<String> changed = columns.stream().filter(c::sets).collect(Collectors.toSet());
-                versions.put(c.key(), RowVersion.followed(Optional.ofNullable(versions.get(c.key())), own, changed, columns));
+                Optional<RowVersion> previous = Optional.ofNullable(versions.get(c.key()));
+                RowVersion next = RowVersion.followed(previous, own, changed, columns);
+                if (lineaged.contains(t.name())) {
+                    // a local write saw everything applied to the row here: its history is its dependencies and itself
+                    Map<String, Long> history = histories.get(seq);
+                    next = next.withLineage(Lineage.of(previous).after(next.entry(), history).trimmed(horizon.of(tx, t.name())));
+                }
+                versions.put(c.key(), next);
             }
         }
         byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
-    /** The current versions of the rows of stamped tables that these net effects update (others need none). */
+    /**
+     * The history vectors of the sequenced transactions that write rows of lineage tables, by sequence: their
+     * dependencies as stored in {@code cv_outbox_tx} and this node through the sequence. One read, only if needed.
+     */
+    private Map<Long, Map<String, Long>> lineageHistories(DSLContext tx, Map<Sequenced, List<Change>> nets) {
+        List<Long> seqs = new ArrayList<>();
+        nets.forEach((s, net) -> {
+            if (net.stream().anyMatch(c -> lineaged.contains(tables.get(c.table()).name()))) {
+                seqs.add(s.sequence());
+            }
+        });
+        Map<Long, Map<String, Long>> out = new HashMap<>();
+        if (seqs.isEmpty()) {
+            return out;
+        }
+        tx.select(OTX_SEQ, OTX_DEPS).from(OUTBOX_TX_TABLE).where(OTX_SEQ.in(seqs)).fetch().forEach(r -> {
+            Map<String, Long> deps = new HashMap<>();
+            parseDeps(r.value2()).forEach((origin, s) -> deps.put(origin.value(), s));
+            out.put(r.value1(), Lineage.history(self.value(), r.value1(), deps));
+        });
+        return out;
+    }
+
+    /**
+     * The current versions of the rows these net effects write that need what the row had: updates of stamped tables
+     * (a column left alone keeps its stamp) and every write of a lineage table (the row's lineage goes on).
+     */
     private Map<BoundTable, Map<RowKey, RowVersion>> previousStamps(DSLContext tx, Collection<List<Change>> nets) {
         Map<BoundTable, Map<RowKey, Change>> updated = new LinkedHashMap<>();
         for (List<Change> net : nets) {
             for (Change c : net) {
                 BoundTable t = tables.get(c.table());
-                if (stamped.contains(t.name()) && c instanceof Change.Update) {
+                if (stamped.contains(t.name()) && c instanceof Change.Update || lineaged.contains(t.name())) {
                     updated.computeIfAbsent(t, k -> new LinkedHashMap<>()).put(c.key(), c);
                 }
             }

@@ -171,7 +171,7 @@ public final class SnapshotSource implements SnapshotFeed, AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(new RowVersion(v.key(), v.timestamp(), v.origin(), Optional.of(seq), Optional.empty(), v.deleted(),
-            v.deletedImage(), v.concurrent(), v.columns(), v.decision()));
+            v.deletedImage(), v.concurrent(), v.columns(), v.decision(), v.lineage()));
     }
 
     private BoundTable table(String name) {

@@ -34,8 +34,8 @@ import net.jqwik.api.ShrinkingMode;
  *       write together makes ({@link MergeChecks}: each column's latest write, every increment of {@code v} once);</li>
  *   <li>{@code keep-local}, {@code apply-remote}, {@code ignore} and {@code manual} do not: jqwik finds (and shrinks) a
  *       history on which the peers differ ({@link ExpectDivergence});</li>
- *   <li>{@code earliest}, {@code site-priority} and {@code delete-wins} do not in every history: the kit runs the
- *       history of each one's scenario ({@code specs/resolvers/*-can-diverge*.yaml}) and the peers differ.</li>
+ *   <li>{@code earliest}, {@code site-priority} and {@code delete-wins}, which judge the writes since the fork,
+ *       converge too, also on the histories where judging the two latest writes diverged;</li>
  * </ul>
  * Tries are few, for CI time; core's own properties run the engine harder.
  */
@@ -128,29 +128,54 @@ class BuiltInConvergenceProperties {
         ConvergenceCheck.of(ResolverSpec.of(ManualResolver.NAME)).run(w).assertConverges();
     }
 
-    // ---- do not converge in every history: the scenarios' histories --------------------------------------------------
+    // ---- compare histories, and converge (docs/design/converging-pick-resolvers.md) -----------------------------------
 
-    /** C's write is the earliest; B's follows A's, which it saw, and wins where it meets C's after A's lost. */
+    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    void earliestConverges(@ForAll("histories") Workload w) {
+        ConvergenceCheck.of(ResolverSpec.of(EarliestResolver.NAME)).run(w).assertConverges();
+    }
+
+    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    void sitePriorityConverges(@ForAll("histories") Workload w) {
+        ConvergenceCheck.of(ResolverSpec.of(SitePriorityResolver.NAME)).run(w).assertConverges();
+    }
+
+    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    void deleteWinsConverges(@ForAll("histories") Workload w) {
+        ConvergenceCheck.of(ResolverSpec.of(DeleteWinsResolver.NAME)).run(w).assertConverges();
+    }
+
+    @Property(tries = 3, edgeCases = EdgeCasesMode.NONE)
+    void sitePriorityConvergesOnPostgres(@ForAll("histories") Workload w) {
+        ConvergenceCheck.of(ResolverSpec.of(SitePriorityResolver.NAME)).on(Dialect.POSTGRESQL).run(w).assertConverges();
+    }
+
+    /**
+     * The histories on which these rules diverged when they judged the two latest writes (the scenarios
+     * {@code specs/resolvers/*-converges*.yaml} run them too). C's write is the earliest; B's follows A's, which it saw:
+     * C's wins everywhere, also where B's follow-up meets it after A's lost.
+     */
     @Example
-    void earliestDivergesWhenAWriteFollowsALoser() {
+    void earliestConvergesWhenAWriteFollowsALoser() {
         Workload w = history(write("A", 1), new Deliver("A", "B"), write("C", 3), write("B", 2),
             new Deliver("C", "B"), new Deliver("C", "A"), new Deliver("B", "A"), new Deliver("A", "C"), new Deliver("B", "C"));
-        assertFalse(ConvergenceCheck.of(new EarliestResolver()).run(w).converged(), "earliest-can-diverge.yaml's history");
+        ConvergenceCheck.of(new EarliestResolver()).run(w).assertConverges();
     }
 
-    /** A (priority 3) writes, C (1) follows it, B (2) writes concurrently: C's follow-up carries C's low priority. */
+    /** A (priority 3) writes, C (1) follows it, B (2) writes concurrently: C's follow-up wins with A's write. */
     @Example
-    void sitePriorityDivergesWhenAWriteFollowsTheWinner() {
+    void sitePriorityConvergesWhenAWriteFollowsTheWinner() {
         Workload w = history(write("A", 1), new Deliver("A", "C"), write("C", 3), write("B", 2),
             new Deliver("B", "C"), new Deliver("B", "A"), new Deliver("C", "A"), new Deliver("A", "B"), new Deliver("C", "B"));
-        assertFalse(ConvergenceCheck.of(new SitePriorityResolver()).run(w).converged(), "site-priority-can-diverge.yaml's history");
+        ConvergenceCheck.of(new SitePriorityResolver()).run(w).assertConverges();
     }
 
+    /** A deletes and re-inserts the row while B updates it: B's update loses to A's delete everywhere. */
     @Example
-    void deleteWinsDivergesOnAReinsert() {
+    void deleteWinsConvergesOnAReinsert() {
         Workload w = history(new Write("A", 1000, List.of(new Workload.Delete(1))), new Write("A", 1000, List.of(new Workload.Insert(1, 5, "n"))),
             write("B", 7));
-        assertFalse(ConvergenceCheck.of(new DeleteWinsResolver()).run(w).converged(), "delete-wins-can-diverge-on-reinsert.yaml's history");
+        ConvergenceCheck.of(new DeleteWinsResolver()).run(w).assertConverges();
     }
 
     // ---- the kit itself ----------------------------------------------------------------------------------------------

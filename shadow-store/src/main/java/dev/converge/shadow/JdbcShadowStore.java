@@ -264,6 +264,6 @@ public final class JdbcShadowStore {
         VersionDetail.Parsed detail = VersionDetail.parse(r.get(ShadowTable.VERSION));
         return new RowVersion(key, r.get(ShadowTable.TS), r.get(ShadowTable.ORIGIN), Optional.ofNullable(r.get(ShadowTable.SEQ)),
             Optional.ofNullable(r.get(ShadowTable.TX)), Boolean.TRUE.equals(r.get(ShadowTable.DELETED)),
-            Optional.ofNullable(r.get("cv_image", String.class)), detail.writes(), detail.columns(), detail.decision());
+            Optional.ofNullable(r.get("cv_image", String.class)), detail.writes(), detail.columns(), detail.decision(), detail.lineage());
     }
 }

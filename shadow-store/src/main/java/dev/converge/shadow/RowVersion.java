@@ -46,12 +46,23 @@ import java.util.TreeMap;
  * an earlier concurrent one. It is part of the version so that every peer compares alike, whichever of the two writes
  * it holds. A version of a decision is always one write (a decision is never merged).
  *
+ * <h2>Lineage</h2>
+ * For a table whose resolver decides by the writes each side made since they forked, the version also keeps the
+ * {@link Lineage}: the content's causal history as a vector and the writes applied to the row here. Empty elsewhere.
+ *
  * <p>Immutable; the operations are pure. {@code originSequence} is empty only for a version of a local write recorded
  * before sequencing gave it one (then {@code localTransaction} names it).
  */
 public record RowVersion(List<Object> key, long timestamp, String origin, Optional<Long> originSequence,
                          Optional<String> localTransaction, boolean deleted, Optional<String> deletedImage,
-                         Map<String, Write> concurrent, Map<String, ColumnStamp> columns, boolean decision) {
+                         Map<String, Write> concurrent, Map<String, ColumnStamp> columns, boolean decision, Lineage lineage) {
+    /** A version without lineage. */
+    public RowVersion(List<Object> key, long timestamp, String origin, Optional<Long> originSequence, Optional<String> localTransaction,
+                      boolean deleted, Optional<String> deletedImage, Map<String, Write> concurrent, Map<String, ColumnStamp> columns,
+                      boolean decision) {
+        this(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, decision, Lineage.NONE);
+    }
+
     /** A version whose latest write was not a decision. */
     public RowVersion(List<Object> key, long timestamp, String origin, Optional<Long> originSequence, Optional<String> localTransaction,
                       boolean deleted, Optional<String> deletedImage, Map<String, Write> concurrent, Map<String, ColumnStamp> columns) {
@@ -63,6 +74,7 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
         Objects.requireNonNull(origin);
         concurrent = Collections.unmodifiableMap(new TreeMap<>(concurrent));
         columns = Collections.unmodifiableMap(new TreeMap<>(columns));
+        Objects.requireNonNull(lineage);
         if (concurrent.containsKey(origin)) {
             throw new IllegalArgumentException("two concurrent writes of one origin " + origin + " in a version");
         }
@@ -118,12 +130,39 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
 
     /** Whether the version is more than its latest write (concurrent writes merged, column stamps kept, or a decision). */
     public boolean hasDetail() {
-        return !concurrent.isEmpty() || !columns.isEmpty() || decision;
+        return !concurrent.isEmpty() || !columns.isEmpty() || decision || !lineage.isEmpty();
+    }
+
+    /** This version with {@code l} as its lineage. */
+    public RowVersion withLineage(Lineage l) {
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, decision, l);
+    }
+
+    /** This version for {@code k}, the same key typed as another database stores it. */
+    public RowVersion withKey(List<Object> k) {
+        return new RowVersion(k, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, decision, lineage);
+    }
+
+    /** This version with its latest write's sequence (a local write's, known once sequenced). */
+    public RowVersion withSequence(long sequence) {
+        return new RowVersion(key, timestamp, origin, Optional.of(sequence), localTransaction, deleted, deletedImage, concurrent, columns,
+            decision, lineage);
+    }
+
+    /** This version as a tombstone of {@code image}: the row's history stays as it was. */
+    public RowVersion asTombstone(String image) {
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, true, Optional.of(image), concurrent, columns,
+            decision, lineage);
+    }
+
+    /** The latest write as an entry of a lineage (its origin sequence must be known). */
+    public Lineage.Entry entry() {
+        return new Lineage.Entry(origin, originSequence.orElseThrow(), timestamp, deleted);
     }
 
     /** This version, its latest write marked as a person's decision. */
     public RowVersion asDecision() {
-        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, true);
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, concurrent, columns, true, lineage);
     }
 
     /**
@@ -202,6 +241,6 @@ public record RowVersion(List<Object> key, long timestamp, String origin, Option
     private RowVersion with(Map<String, Write> others, Map<String, ColumnStamp> stamps) {
         Map<String, ColumnStamp> kept = new TreeMap<>(stamps);
         kept.values().removeIf(latest()::equals);
-        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, others, kept, decision);
+        return new RowVersion(key, timestamp, origin, originSequence, localTransaction, deleted, deletedImage, others, kept, decision, lineage);
     }
 }

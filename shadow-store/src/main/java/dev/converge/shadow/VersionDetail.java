@@ -18,13 +18,15 @@ import java.util.TreeMap;
  *
  * {@code writes}: the other concurrent writes, origin to [sequence, packed timestamp]; {@code columns}: column to
  * [packed timestamp, origin, sequence] of the write that last changed it; {@code decision}: {@code true} when the
- * latest write was a person's decision (absent otherwise). Stateless and thread-safe.
+ * latest write was a person's decision (absent otherwise); {@code lineage}: the content's history vector ({@code
+ * seen}, origin to sequence) and the writes applied to the row ({@code writes}, each [origin, sequence, packed
+ * timestamp, deleted]), for a table whose resolver compares histories ({@link Lineage}). Stateless and thread-safe.
  */
 final class VersionDetail {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Parsed(Map<String, RowVersion.Write> writes, Map<String, RowVersion.ColumnStamp> columns, boolean decision) {
-        static final Parsed NONE = new Parsed(Map.of(), Map.of(), false);
+    record Parsed(Map<String, RowVersion.Write> writes, Map<String, RowVersion.ColumnStamp> columns, boolean decision, Lineage lineage) {
+        static final Parsed NONE = new Parsed(Map.of(), Map.of(), false, Lineage.NONE);
     }
 
     private VersionDetail() {
@@ -45,6 +47,9 @@ final class VersionDetail {
         if (!v.columns().isEmpty()) {
             ObjectNode columns = root.putObject("columns");
             v.columns().forEach((column, s) -> columns.putArray(column).add(s.timestamp()).add(s.origin()).add(s.sequence()));
+        }
+        if (!v.lineage().isEmpty()) {
+            root.set("lineage", v.lineage().toJson());
         }
         return Optional.of(root.toString());
     }
@@ -67,7 +72,7 @@ final class VersionDetail {
                 columns.put(e.getKey(), new RowVersion.ColumnStamp(e.getValue().get(0).asLong(), origin.isNull() ? null : origin.asText(),
                     e.getValue().get(2).asLong()));
             }
-            return new Parsed(writes, columns, root.path("decision").asBoolean(false));
+            return new Parsed(writes, columns, root.path("decision").asBoolean(false), Lineage.fromJson(root.path("lineage")));
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalStateException("unreadable row version detail in a shadow table: " + json, e);
         }

@@ -115,6 +115,9 @@ final class SnapshotWire {
             }
             a.add(s.sequence());
         });
+        if (!v.lineage().isEmpty()) {
+            o.set("lineage", v.lineage().toJson());
+        }
         return o;
     }
 
@@ -127,7 +130,7 @@ final class SnapshotWire {
             e.getValue().path(1).isNull() ? null : e.getValue().path(1).asText(), e.getValue().path(2).asLong())));
         return new RowVersion(List.of(), number(o, "ts"), text(o, "origin"), Optional.of(number(o, "seq")), Optional.empty(),
             o.path("deleted").asBoolean(), o.hasNonNull("image") ? Optional.of(o.get("image").asText()) : Optional.empty(),
-            concurrent, columns, o.path("decision").asBoolean());
+            concurrent, columns, o.path("decision").asBoolean(), dev.converge.shadow.Lineage.fromJson(o.get("lineage")));
     }
 
     static String text(JsonNode o, String field) {

@@ -38,6 +38,11 @@ public final class RecordingResolver implements ConflictResolver {
     }
 
     @Override
+    public boolean comparesHistories() {
+        return answers.map(a -> a.delegate().comparesHistories()).orElse(false);
+    }
+
+    @Override
     public ConflictResolver withParameters(Map<String, List<String>> parameters) {
         List<String> run = parameters.getOrDefault(RUN, List.of());
         if (run.size() != 1 || parameters.size() != 1) {
