@@ -25,8 +25,20 @@ final class LosingRow {
 
     /** Deletes {@code c}'s row (if it is here) and writes its tombstone stamped {@code ts}, {@code origin}, {@code sequence}. */
     static void remove(Connection connection, DSLContext ctx, BoundTable t, Change c, long ts, String origin, long sequence) throws SQLException {
+        remove(connection, ctx, t, c, RowVersion.tombstone(t.typedKey(c.key()), ts, origin, sequence,
+            ChangeSetCodec.imageToJson(c.after().orElseThrow())));
+    }
+
+    /**
+     * Deletes {@code c}'s row (if it is here) and writes {@code written} — the version the change would have left,
+     * lineage included — as its tombstone: a unique collision's loser, removed here as the winner's side removes it.
+     */
+    static void remove(Connection connection, DSLContext ctx, BoundTable t, Change c, RowVersion written) throws SQLException {
+        remove(connection, ctx, t, c, List.of(written.asTombstone(ChangeSetCodec.imageToJson(c.after().orElseThrow()))));
+    }
+
+    private static void remove(Connection connection, DSLContext ctx, BoundTable t, Change c, List<RowVersion> tombstone) throws SQLException {
         new RowWriter(connection, ctx).execute(List.of(new RowWriter.DeleteRow(t, c.key())));
-        SHADOWS.write(ctx, t.shadow(), List.of(RowVersion.tombstone(t.typedKey(c.key()), ts, origin, sequence,
-            ChangeSetCodec.imageToJson(c.after().orElseThrow()))));
+        SHADOWS.write(ctx, t.shadow(), tombstone);
     }
 }

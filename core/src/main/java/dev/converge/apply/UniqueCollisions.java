@@ -99,7 +99,11 @@ final class UniqueCollisions {
             if (!(r instanceof Resolution.ApplyRemote)) {
                 connection.rollback(start);
                 if (r instanceof Resolution.KeepLocal) {
-                    LosingRow.remove(connection, ctx, t, c, c.timestamp().asLong(), cs.origin().value(), cs.sequence());
+                    if (p.version().isPresent() && !p.version().get().lineage().isEmpty()) {
+                        LosingRow.remove(connection, ctx, t, c, p.version().get()); // as the winner's side removes it, lineage kept
+                    } else {
+                        LosingRow.remove(connection, ctx, t, c, c.timestamp().asLong(), cs.origin().value(), cs.sequence());
+                    }
                 }
                 return Optional.of(lost(cs, subject, r, x.get().key(), columns, c));
             }

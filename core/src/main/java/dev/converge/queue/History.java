@@ -218,16 +218,20 @@ public final class History {
             seen.keySet().forEach(origin -> before.put(origin, marks.get(PurgeMarks.SEEN, table, origin)));
             long graceBefore = marks.get(PurgeMarks.GRACE, table, "");
             long grace = Math.max(graceEnd, graceBefore);
+            // a lineage (see Lineage) may hold a write that lost to the delete and that not every peer has seen: such a
+            // tombstone stays, for a later write of this node has that write in its history and must find it listed
+            java.util.function.Predicate<dev.converge.shadow.RowVersion> purgeable = outbound.keepsLineage(table)
+                ? v -> v.lineage().writes().stream().allMatch(w -> w.sequence() <= seen.getOrDefault(w.origin(), 0L)) : null;
             for (Map.Entry<String, Long> e : seen.entrySet()) {
                 long from = before.get(e.getKey());
                 long through = Math.max(from, e.getValue());
                 if (through > from) {
-                    removed += shadows.purgeSeen(ctx, t.shadow(), e.getKey(), from, through, grace);
+                    removed += shadows.purgeSeen(ctx, t.shadow(), e.getKey(), from, through, grace, purgeable);
                     marks.set(ctx, PurgeMarks.SEEN, table, e.getKey(), through);
                 }
             }
             if (grace > graceBefore) {
-                removed += shadows.purgeAged(ctx, t.shadow(), before, graceBefore, grace);
+                removed += shadows.purgeAged(ctx, t.shadow(), before, graceBefore, grace, purgeable);
                 marks.set(ctx, PurgeMarks.GRACE, table, "", grace);
             }
         }

@@ -443,6 +443,11 @@ public final class OutboundQueue {
         byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
+    /** Whether the rows of {@code table} keep a lineage in their versions ({@link Lineage}). */
+    public boolean keepsLineage(String table) {
+        return lineaged.contains(table);
+    }
+
     /**
      * The history vectors of the sequenced transactions that write rows of lineage tables, by sequence: their
      * dependencies as stored in {@code cv_outbox_tx} and this node through the sequence. One read, only if needed.

@@ -130,22 +130,22 @@ class BuiltInConvergenceProperties {
 
     // ---- compare histories, and converge (docs/design/converging-pick-resolvers.md) -----------------------------------
 
-    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 10, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
     void earliestConverges(@ForAll("histories") Workload w) {
         ConvergenceCheck.of(ResolverSpec.of(EarliestResolver.NAME)).run(w).assertConverges();
     }
 
-    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 10, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
     void sitePriorityConverges(@ForAll("histories") Workload w) {
         ConvergenceCheck.of(ResolverSpec.of(SitePriorityResolver.NAME)).run(w).assertConverges();
     }
 
-    @Property(tries = 15, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
+    @Property(tries = 10, edgeCases = EdgeCasesMode.NONE, shrinking = ShrinkingMode.FULL)
     void deleteWinsConverges(@ForAll("histories") Workload w) {
         ConvergenceCheck.of(ResolverSpec.of(DeleteWinsResolver.NAME)).run(w).assertConverges();
     }
 
-    @Property(tries = 3, edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 2, edgeCases = EdgeCasesMode.NONE)
     void sitePriorityConvergesOnPostgres(@ForAll("histories") Workload w) {
         ConvergenceCheck.of(ResolverSpec.of(SitePriorityResolver.NAME)).on(Dialect.POSTGRESQL).run(w).assertConverges();
     }

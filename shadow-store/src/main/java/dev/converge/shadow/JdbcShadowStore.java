@@ -183,11 +183,35 @@ public final class JdbcShadowStore {
      * before {@code before} (packed hybrid); returns how many. Reads only that range of the table's {@code _seen} index.
      */
     public int purgeSeen(DSLContext ctx, ShadowTable shadow, String origin, long afterSeq, long throughSeq, long before) {
+        return purgeSeen(ctx, shadow, origin, afterSeq, throughSeq, before, null);
+    }
+
+    /**
+     * As above, removing only the tombstones {@code purgeable} accepts ({@code null}: all): those are read, tested and
+     * deleted by key instead of in one statement — for a table whose tombstones keep a lineage that may still hold a
+     * write not every peer has seen.
+     */
+    public int purgeSeen(DSLContext ctx, ShadowTable shadow, String origin, long afterSeq, long throughSeq, long before,
+                         java.util.function.Predicate<RowVersion> purgeable) {
         if (throughSeq <= afterSeq) {
             return 0;
         }
-        return ctx.deleteFrom(shadow.table()).where(TOMBSTONE).and(ShadowTable.ORIGIN.eq(origin))
-            .and(ShadowTable.SEQ.gt(afterSeq)).and(ShadowTable.SEQ.le(throughSeq)).and(ShadowTable.TS.lt(before)).execute();
+        return purge(ctx, shadow, TOMBSTONE.and(ShadowTable.ORIGIN.eq(origin)).and(ShadowTable.SEQ.gt(afterSeq))
+            .and(ShadowTable.SEQ.le(throughSeq)).and(ShadowTable.TS.lt(before)), purgeable);
+    }
+
+    private int purge(DSLContext ctx, ShadowTable shadow, Condition which, java.util.function.Predicate<RowVersion> purgeable) {
+        if (purgeable == null) {
+            return ctx.deleteFrom(shadow.table()).where(which).execute();
+        }
+        List<List<Object>> keys = ctx.select(selectList(shadow)).from(shadow.table()).where(which).fetch().stream()
+            .map(r -> toVersion(shadow, r)).filter(purgeable).map(RowVersion::key).toList();
+        int removed = 0;
+        for (int from = 0; from < keys.size(); from += 500) {
+            removed += ctx.deleteFrom(shadow.table()).where(which).and(keyIn(shadow, keys.subList(from, Math.min(keys.size(), from + 500))))
+                .execute();
+        }
+        return removed;
     }
 
     /**
@@ -196,6 +220,12 @@ public final class JdbcShadowStore {
      * table's {@code _purge} index (by timestamp). A tombstone without an origin sequence stays.
      */
     public int purgeAged(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough, long from, long before) {
+        return purgeAged(ctx, shadow, seenThrough, from, before, null);
+    }
+
+    /** As above, removing only the tombstones {@code purgeable} accepts ({@code null}: all; see {@link #purgeSeen}). */
+    public int purgeAged(DSLContext ctx, ShadowTable shadow, Map<String, Long> seenThrough, long from, long before,
+                         java.util.function.Predicate<RowVersion> purgeable) {
         List<Condition> seen = new ArrayList<>();
         for (Map.Entry<String, Long> e : seenThrough.entrySet()) {
             if (e.getValue() > 0) {
@@ -205,8 +235,7 @@ public final class JdbcShadowStore {
         if (before <= from || seen.isEmpty()) {
             return 0;
         }
-        return ctx.deleteFrom(shadow.table()).where(TOMBSTONE).and(ShadowTable.TS.ge(from)).and(ShadowTable.TS.lt(before))
-            .and(DSL.or(seen)).execute();
+        return purge(ctx, shadow, TOMBSTONE.and(ShadowTable.TS.ge(from)).and(ShadowTable.TS.lt(before)).and(DSL.or(seen)), purgeable);
     }
 
     /**
