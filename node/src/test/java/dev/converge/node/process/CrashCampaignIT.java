@@ -209,35 +209,12 @@ class CrashCampaignIT {
     }
 
     private void start(String id) throws Exception {
-        Path log = dir.resolve(id + "-" + (++starts) + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand",
-            "run", "--config", dir.resolve(id + ".yaml").toString());
-        pb.environment().put("PAIR_SECRET", SECRET);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        processes.put(id, p);
-        try {
-            awaitStart(id, p, log);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\n--- its log ---\n" + (Files.exists(log) ? Files.readString(log) : "(none)"), e);
-        }
-    }
-
-    private void awaitStart(String id, Process p, Path log) throws Exception {
-        awaitUntil(() -> {
-            String text = Files.exists(log) ? Files.readString(log) : "";
-            if (!p.isAlive() && !text.contains("listens on")) {
-                throw new AssertionError("node " + id + " exited with " + p.exitValue() + " instead of starting:\n" + text);
-            }
-            return text.contains("listens on");
-        }, "node " + id + " started (log: " + log + ")");
+        processes.put(id, ProcessSupport.startNode(dir.resolve(id + ".yaml"), dir.resolve(id + "-" + (++starts) + ".log"),
+            Map.of("PAIR_SECRET", SECRET), "listens on", BOUND));
     }
 
     private Connection app(String id) throws SQLException {
-        return dialect == Dialect.H2
-            ? DriverManager.getConnection("jdbc:h2:tcp://localhost:" + tcpPorts.get(id) + "/" + dir.resolve(id), "sa", "")
-            : DriverManager.getConnection(pgUrls.get(id));
+        return dialect == Dialect.H2 ? ProcessSupport.h2App(tcpPorts.get(id), dir.resolve(id)) : DriverManager.getConnection(pgUrls.get(id));
     }
 
     private static List<String> rows(Connection c) throws SQLException {

@@ -145,32 +145,17 @@ class NodeProcessIT {
     private void start(String id) throws Exception {
         Path log = dir.resolve(id + ".log");
         Files.deleteIfExists(log);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand",
-            "run", "--config", dir.resolve(id + ".yaml").toString());
-        pb.environment().put("PAIR_SECRET", SECRET);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        processes.put(id, pb.start());
-        awaitUntil(() -> Files.exists(log) && Files.readString(log).contains("applications write to the database"),
-            "node " + id + " started (log: " + log + ")");
+        processes.put(id, ProcessSupport.startNode(dir.resolve(id + ".yaml"), log, Map.of("PAIR_SECRET", SECRET),
+            "applications write to the database", BOUND));
     }
 
     /** Runs a converge command as its own process, with the pair's secret in its environment; returns its output. */
     private String command(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PAIR_SECRET", SECRET);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        return ProcessSupport.command(Map.of("PAIR_SECRET", SECRET), 0, args);
     }
 
     private Connection app(String id) throws SQLException {
-        return DriverManager.getConnection("jdbc:h2:tcp://localhost:" + tcpPorts.get(id) + "/" + dir.resolve(id), "sa", "");
+        return ProcessSupport.h2App(tcpPorts.get(id), dir.resolve(id));
     }
 
     private void awaitRows(List<Integer> ids) throws Exception {

@@ -3,7 +3,6 @@ package dev.converge.node.process;
 import static dev.converge.node.process.ProcessSupport.exec;
 import static dev.converge.node.process.ProcessSupport.freePort;
 import static dev.converge.node.process.ProcessSupport.scalar;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,32 +114,17 @@ class ReloadProcessIT {
     }
 
     private void start(String id) throws Exception {
-        Path log = dir.resolve(id + ".log");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand",
-            "run", "--config", dir.resolve(id + ".yaml").toString());
-        pb.environment().put("MESH_SECRET", SECRET);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        processes.put(id, pb.start());
-        awaitUntil(() -> Files.exists(log) && Files.readString(log).contains("reloads the configuration"), "node " + id + " started (log: " + log + ")");
+        processes.put(id, ProcessSupport.startNode(dir.resolve(id + ".yaml"), dir.resolve(id + ".log"), Map.of("MESH_SECRET", SECRET),
+            "reloads the configuration", BOUND));
     }
 
     /** Runs a converge command as its own process; asserts its exit code and returns its output. */
     private String command(int exit, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), "dev.converge.node.cli.ConvergeCommand"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("MESH_SECRET", SECRET);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(exit, p.exitValue(), out);
-        return out;
+        return ProcessSupport.command(Map.of("MESH_SECRET", SECRET), exit, args);
     }
 
     private Connection app(String id) throws SQLException {
-        return DriverManager.getConnection("jdbc:h2:tcp://localhost:" + tcpPorts.get(id) + "/" + dir.resolve(id), "sa", "");
+        return ProcessSupport.h2App(tcpPorts.get(id), dir.resolve(id));
     }
 
     private static void awaitUntil(ProcessSupport.Check check, String what) throws Exception {
