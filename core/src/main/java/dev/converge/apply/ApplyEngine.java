@@ -428,7 +428,9 @@ public final class ApplyEngine {
 
     /** The target refused the row: recorded as a constraint conflict waiting for a person, nothing written. */
     private Plan refused(ChangeSet cs, Plan p, String reason) {
-        return Plan.lost(p.change(), records.refused(cs, p, ConflictType.CONSTRAINT, reason));
+        // not written, but applied all the same: a row that keeps a lineage counts it (see Plan#ifRejected)
+        return new Plan(p.change(), Optional.empty(), p.ifRejected(), Optional.of(records.refused(cs, p, ConflictType.CONSTRAINT, reason)),
+            true, p.ifRejected());
     }
 
     /**
