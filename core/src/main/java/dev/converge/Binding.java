@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * around this node's own database work, never while a peer is called.
  */
 final class Binding {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Binding.class);
+
     /** One binding: the tables and what was built on them. */
     record Bound(List<BoundTable> tables, OutboundQueue outbound, ApplyEngine engine) {
     }
@@ -54,7 +56,22 @@ final class Binding {
         Set<String> stamped = tables.stream().map(BoundTable::name)
             .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).merges()).collect(Collectors.toSet());
         OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped);
-        return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, outbound));
+        return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, applying -> sequenceAside(outbound, applying)));
+    }
+
+    /**
+     * What an apply has sequenced before it judges ({@link ApplyEngine.Sequencing}): a sequencing transaction of its
+     * own, so that the node's sequencing and delivery do not wait for the apply to commit. Should that transaction fail
+     * (no connection free, a lock waited for too long, a database error), the apply sequences in its own transaction, as
+     * it always may: then only delivery waits.
+     */
+    private void sequenceAside(OutboundQueue outbound, org.jooq.DSLContext applying) {
+        try {
+            tx.aside(outbound::sequence);
+        } catch (RuntimeException e) {
+            LOG.debug("{}: sequencing beside an apply failed ({}); sequencing in the apply's transaction", config.id(), e.toString());
+            outbound.sequence(applying);
+        }
     }
 
     /** The binding in force now. */
