@@ -167,7 +167,8 @@ class TlsCommandsTest {
         try {
             String base = "https://127.0.0.1:" + port;
             long until = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
-            while (!(Files.exists(log) && Files.readString(log).contains("  " + base + "/status"))) {
+            // the workbench's line comes after the status line: wait for it, not only for the first (a race under load)
+            while (!(Files.exists(log) && Files.readString(log).contains("  workbench: " + base + "/"))) {
                 assertTrue(run.isAlive(), "run stopped: " + Files.readString(log));
                 assertTrue(System.nanoTime() < until, "run did not start within 90 s: " + Files.readString(log));
                 Thread.sleep(100);
