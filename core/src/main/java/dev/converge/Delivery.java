@@ -45,8 +45,7 @@ final class Delivery {
     }
 
     private void sequence(Binding.Bound bound) {
-        // a pass another thread runs does as well, if it began after this call (see SharedRun)
-        bound.sequencing().await(() -> tx.local(bound.outbound()::sequence));
+        tx.local(bound.outbound()::sequence);
     }
 
     /**
