@@ -69,7 +69,7 @@ public final class ApplyEngine {
         this.conflicts = new ConflictStore(config.id());
         this.records = new ConflictRecords(config, tables, time);
         this.localRows = new LocalRows(tables, outbound);
-        this.planner = new Planner(config, tables, resolvers, records);
+        this.planner = new Planner(config, tables, resolvers, records, outbound.horizon());
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
         this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records, conflicts);
         this.runs = new RunApply(config, tables, localRows, planner);

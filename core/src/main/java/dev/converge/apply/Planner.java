@@ -46,13 +46,14 @@ final class Planner {
     private final ResolverCall call;
     private final dev.converge.queue.Horizon horizon;
 
-    Planner(NodeConfig config, Tables tables, Map<String, ConflictResolver> resolvers, ConflictRecords records) {
+    Planner(NodeConfig config, Tables tables, Map<String, ConflictResolver> resolvers, ConflictRecords records,
+            dev.converge.queue.Horizon horizon) {
         this.config = config;
         this.call = new ResolverCall(config.resolverTimeLimit());
         this.tables = tables;
         this.resolvers = Map.copyOf(resolvers);
         this.records = records;
-        this.horizon = new dev.converge.queue.Horizon(config.peers().isEmpty());
+        this.horizon = horizon;
     }
 
     /**

@@ -443,6 +443,14 @@ public final class OutboundQueue {
         byTable.forEach((t, versions) -> shadows.write(tx, t.shadow(), new ArrayList<>(versions.values())));
     }
 
+    /**
+     * What every peer has seen, as this queue reads it: the apply shares it, so that the sequencing it does first and
+     * its own judging read the purge marks once per transaction.
+     */
+    public Horizon horizon() {
+        return horizon;
+    }
+
     /** Whether the rows of {@code table} keep a lineage in their versions ({@link Lineage}). */
     public boolean keepsLineage(String table) {
         return lineaged.contains(table);

@@ -75,6 +75,7 @@ class ForeignKeyDecisionProperties {
 
     private static Planner planner(NodeConfig config) {
         Tables tables = new Tables(List.of());
-        return new Planner(config, tables, Map.of(), new ConflictRecords(config, tables, new ManualTimeSource(0)));
+        return new Planner(config, tables, Map.of(), new ConflictRecords(config, tables, new ManualTimeSource(0)),
+            new dev.converge.queue.Horizon(config.peers().isEmpty()));
     }
 }
