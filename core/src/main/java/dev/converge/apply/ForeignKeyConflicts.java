@@ -20,6 +20,7 @@ import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.KeyConditions;
+import dev.converge.shadow.Lineage;
 import dev.converge.shadow.RowVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -33,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -93,6 +95,8 @@ final class ForeignKeyConflicts {
     private final Set<String> actedOn = new HashSet<>();
     /** Per parent table (lower case), whether a key this does not judge refers to it: its deletes are left as they are. */
     private final Set<String> unjudgedUnder = new HashSet<>();
+    /** Parent tables (lower case) a key this judges refers to: a row of theirs brought back may bring rows back with it. */
+    private final Set<String> referredTo = new HashSet<>();
 
     ForeignKeyConflicts(Tables tables, LocalRows localRows, Planner planner, ConflictRecords records, ConflictStore conflicts) {
         this.tables = tables;
@@ -106,6 +110,8 @@ final class ForeignKeyConflicts {
                 Optional<BoundTable> parent = tables.find(r.parentTable());
                 if (parent.isPresent() && (!judged(r) || !toPrimaryKey(parent.get(), r))) {
                     unjudgedUnder.add(r.parentTable().toLowerCase(Locale.ROOT));
+                } else if (parent.isPresent()) {
+                    referredTo.add(r.parentTable().toLowerCase(Locale.ROOT));
                 }
             }
         }
@@ -256,7 +262,7 @@ final class ForeignKeyConflicts {
             + " refers to it and was written concurrently (" + newest.stamp() + ")";
         List<Child> children = subjects.stream().map(s -> new Child(s.table(), s.reference(), s.key(), s.row(),
             s.concurrent(cs, deps) ? s.version() : Optional.empty(), s.depth(), s.above())).toList();
-        return verdictOnDelete(ctx, cs, p, parentKey, v, against,
+        return verdictOnDelete(connection, ctx, cs, p, parentKey, v, against,
             resolver -> removeChildren(connection, ctx, cs, p, children, false, resolver));
     }
 
@@ -269,11 +275,11 @@ final class ForeignKeyConflicts {
     /**
      * Carries out the verdict {@code v} on the parent delete {@code p} against a concurrent write referring to the row
      * ({@code against} says which): a failing resolver or a person's turn parks it; if the delete wins, {@code removal}
-     * takes what it reaches; if it loses (or a merge keeps the row), the row stays, with the losing delete's stamp on
-     * every peer, as a resurrected one gets it.
+     * takes what it reaches; if it loses (or a merge keeps the row), the row stays, with the losing delete's stamp and
+     * the image it removed on every peer, as a resurrected one gets them. Empty if the row cannot be written back.
      */
-    private Optional<Plan> verdictOnDelete(DSLContext ctx, ChangeSet cs, Plan p, List<Object> parentKey, Planner.Verdict v,
-                                           String against, Removal removal) throws SQLException {
+    private Optional<Plan> verdictOnDelete(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, List<Object> parentKey,
+                                           Planner.Verdict v, String against, Removal removal) throws SQLException {
         Change c = p.change();
         if (v.failure().isPresent()) {
             return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; " + v.failure().get())
@@ -287,13 +293,56 @@ final class ForeignKeyConflicts {
             return Optional.of(Plan.ignored(c));
         }
         if (answer instanceof Resolution.KeepLocal || answer instanceof Resolution.Merge) {
-            shadows.write(ctx, tables.get(c.table()).shadow(),
-                List.of(RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence())));
+            // the row stays as the delete removed it where it came first, and a child then brought it back from the
+            // tombstone: an update the delete beat here (concurrent, and judged before this) stays lost on every peer
+            BoundTable t = tables.get(c.table());
+            RowImage removed = c.before().orElseThrow();
+            if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.UpdateRow(t, t.keyOf(removed), removed))).isEmpty()) {
+                return Optional.empty();
+            }
+            RowVersion kept = RowVersion.live(parentKey, c.timestamp().asLong(), cs.origin().value(), cs.sequence());
+            // the delete's version, as the peer that brings the row back from its tombstone holds it (lineage too)
+            Optional<ToLongFunction<String>> horizon = planner.lineageHorizon(ctx, t);
+            if (horizon.isPresent()) {
+                kept = Lineages.after(Optional.of(kept), held(ctx, t, parentKey), cs, c, horizon.get()).orElseThrow();
+            }
+            shadows.write(ctx, t.shadow(), List.of(kept));
             return Optional.of(Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL,
                 ConflictStatus.AUTO_RESOLVED, against + ": the delete lost, the row stays").withResolver(v.resolver())));
         }
         return Optional.of(Plan.lost(c, records.refused(cs, p, ConflictType.CONSTRAINT, against + "; resolver " + v.resolver()
             + " left it to a person").withResolver(v.resolver())));
+    }
+
+    // ---- a parent brought back by a write of its own -----------------------------------------------------------------
+
+    /**
+     * After the incoming {@code plans} are written, and before their versions are: where one brought back a row a
+     * delete had removed here — it beat the tombstone, so the delete lost — the rows that had lost to that delete (a
+     * child of the row written concurrently with it, refused or taken with it) come back too, as they do when a child
+     * resurrects the row ({@link #restoreLost}); a peer where the delete lost before they arrived kept them. Only a
+     * conflict can do it (a write that saw the delete did not make it lose), and only a row other rows refer to. A row
+     * that cannot be written back stays lost, its record saying so.
+     */
+    void restoreRevived(Connection connection, DSLContext ctx, List<Plan> plans) throws SQLException {
+        Map<BoundTable, List<Plan>> revived = new LinkedHashMap<>();
+        for (Plan p : plans) {
+            if (p.record().isPresent() && !p.lost() && p.write().orElse(null) instanceof RowWriter.InsertRow
+                && referredTo.contains(p.change().table().toLowerCase(Locale.ROOT))) {
+                revived.computeIfAbsent(tables.get(p.change().table()), t -> new ArrayList<>()).add(p);
+            }
+        }
+        for (Map.Entry<BoundTable, List<Plan>> e : revived.entrySet()) {
+            BoundTable t = e.getKey();
+            Map<List<Object>, RowVersion> held = shadows.versions(ctx, t.shadow(),
+                e.getValue().stream().map(p -> t.typedKey(p.change().key())).toList());
+            for (Plan p : e.getValue()) {
+                RowVersion tomb = held.get(t.typedKey(p.change().key()));
+                if (tomb != null && tomb.deleted()) {
+                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb), p.change());
+                }
+            }
+        }
     }
 
     // ---- a child whose parent is gone ------------------------------------------------------------------------------
@@ -304,8 +353,19 @@ final class ForeignKeyConflicts {
             return stamp(tomb);
         }
 
+        Deleted deleted() {
+            return new Deleted(table, key, tomb);
+        }
+
         String describe() {
             return table.name() + " " + key;
+        }
+    }
+
+    /** A row of {@code table} a delete removed here, with its tombstone: what the rows that lost to that delete refer to. */
+    private record Deleted(BoundTable table, RowKey key, RowVersion tomb) {
+        Stamp deleteStamp() {
+            return stamp(tomb);
         }
     }
 
@@ -354,7 +414,7 @@ final class ForeignKeyConflicts {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
-            Optional<List<String>> back = restoreLost(connection, ctx, g, c);
+            Optional<List<String>> back = restoreLost(connection, ctx, g.deleted(), c);
             if (back.isEmpty()) {
                 return Optional.empty();
             }
@@ -430,7 +490,7 @@ final class ForeignKeyConflicts {
      * with its latest lost image and its original version, as the peers that kept it hold it. A tombstone with the
      * delete's stamp but no such record is a row the delete itself removed: it stays. Empty if a row cannot be written.
      */
-    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Gone g, Change incoming) throws SQLException {
+    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
         List<Object> parentKey = g.table().typedKey(g.key());
         String lostTo = "(" + g.deleteStamp() + ") that won";
@@ -468,7 +528,7 @@ final class ForeignKeyConflicts {
                     if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
                         return Optional.empty();
                     }
-                    shadows.write(ctx, t.shadow(), List.of(version));
+                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb)))));
                     conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
                         "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
@@ -483,7 +543,7 @@ final class ForeignKeyConflicts {
      * so, with the delete's stamp) their reference back, if nothing changed them since: the row keeps its version, as
      * the peers where the delete lost hold it.
      */
-    private List<String> referBack(DSLContext ctx, BoundTable t, Reference r, Gone g, Change incoming) {
+    private List<String> referBack(DSLContext ctx, BoundTable t, Reference r, Deleted g, Change incoming) {
         List<String> out = new ArrayList<>();
         for (ConflictRecord rec : conflicts.constraintsSaying(ctx, t.name(), "(" + g.deleteStamp() + NULLED)) {
             RowKey key = rec.key().orElseThrow();
@@ -549,7 +609,14 @@ final class ForeignKeyConflicts {
         }
         BoundTable t = tables.get(c.table());
         RowVersion tomb = g.tomb();
-        LosingRow.remove(connection, ctx, t, c, tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
+        RowVersion removed = RowVersion.live(t.typedKey(c.key()), tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
+        Optional<ToLongFunction<String>> horizon = planner.lineageHorizon(ctx, t);
+        if (horizon.isPresent()) {
+            // the row's write and the delete it lost to, as the peer that removed the row with its parent keeps them
+            RowVersion written = Lineages.after(Optional.of(removed), held(ctx, t, t.typedKey(c.key())), cs, c, horizon.get()).orElseThrow();
+            removed = removed.withLineage(Lineages.reached(written.lineage(), Lineages.deleteOf(tomb), Lineages.deleteHistory(tomb), horizon.get()));
+        }
+        LosingRow.remove(connection, ctx, t, c, removed);
         return Plan.lost(c, records.refusedDecided(cs, p, ConflictType.CONSTRAINT, Outcome.KEPT_LOCAL, ConflictStatus.AUTO_RESOLVED,
             against + " that won: this row lost and is not here (removed if it was)").withResolver(v.resolver()));
     }
@@ -636,7 +703,7 @@ final class ForeignKeyConflicts {
         Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
         Planner.Verdict v = planner.decideConstraint(subject, ctx);
         String against = "row " + newest.get().describe() + " refers to it and was written concurrently (" + newest.get().stamp() + ")";
-        return verdictOnDelete(ctx, cs, p, parentKey, v, against,
+        return verdictOnDelete(connection, ctx, cs, p, parentKey, v, against,
             resolver -> removeChildren(connection, ctx, cs, p, children, true, resolver));
     }
 
@@ -675,8 +742,14 @@ final class ForeignKeyConflicts {
                     parentOf(ch, c) + " was deleted by a concurrent write (" + Stamp.of(c.timestamp(), cs.origin(), cs.sequence())
                         + ") that won: this row went with it"));
             }
-            shadows.write(ctx, ch.table().shadow(), List.of(RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(),
-                cs.origin().value(), cs.sequence(), ChangeSetCodec.imageToJson(ch.row()))));
+            RowVersion tomb = RowVersion.tombstone(ch.table().typedKey(ch.key()), c.timestamp().asLong(), cs.origin().value(),
+                cs.sequence(), ChangeSetCodec.imageToJson(ch.row()));
+            Optional<ToLongFunction<String>> horizon = planner.lineageHorizon(ctx, ch.table());
+            if (horizon.isPresent()) {
+                Lineage before = Lineage.of(held(ctx, ch.table(), ch.table().typedKey(ch.key())));
+                tomb = tomb.withLineage(Lineages.reached(before, Lineages.entry(cs, c), Lineages.deleteHistory(parentTomb(ctx, cs, c)), horizon.get()));
+            }
+            shadows.write(ctx, ch.table().shadow(), List.of(tomb));
             gone.add(ch.describe());
         }
         if (!new RowWriter(connection, ctx).execute(writes).isEmpty()) {
@@ -751,8 +824,26 @@ final class ForeignKeyConflicts {
         return Stamp.of(HybridTimestamp.fromLong(v.timestamp()), NodeId.of(v.origin()), v.originSequence().orElse(0L));
     }
 
-    /** The version of a parent brought back: alive, with the stamp of the delete that lost, on every peer alike. */
+    /**
+     * The version of a parent brought back: alive, with the stamp of the delete that lost and its tombstone's lineage,
+     * on every peer alike (where the delete lost on arrival, the row keeps that stamp and the lineage after it).
+     */
     private static RowVersion aliveAt(RowVersion tomb) {
-        return RowVersion.live(tomb.key(), tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L));
+        return RowVersion.live(tomb.key(), tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L)).withLineage(tomb.lineage());
+    }
+
+    /** The version {@code t}'s row {@code key} (typed) has here, if any. */
+    private Optional<RowVersion> held(DSLContext ctx, BoundTable t, List<Object> key) {
+        return Optional.ofNullable(shadows.versions(ctx, t.shadow(), List.of(key)).get(key));
+    }
+
+    /**
+     * The incoming parent delete {@code c} of {@code cs} as a tombstone names it, with the history its table's lineage
+     * gives it (see {@link Lineages#deleteHistory}).
+     */
+    private RowVersion parentTomb(DSLContext ctx, ChangeSet cs, Change c) {
+        BoundTable pt = tables.get(c.table());
+        RowVersion tomb = RowVersion.tombstone(pt.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(), "{}");
+        return planner.lineageHorizon(ctx, pt).isPresent() ? tomb.withLineage(new Lineage(Lineages.history(cs), List.of())) : tomb;
     }
 }

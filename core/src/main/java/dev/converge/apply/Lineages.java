@@ -90,6 +90,39 @@ final class Lineages {
         return Optional.of(v.withLineage(before.after(w, seen).trimmed(horizon)));
     }
 
+    /** A delete's write as its tombstone {@code tomb} names it. */
+    static Lineage.Entry deleteOf(RowVersion tomb) {
+        return new Lineage.Entry(tomb.origin(), tomb.originSequence().orElse(0L), tomb.timestamp(), true);
+    }
+
+    /**
+     * The history vector of the delete {@code tomb} names: its lineage's content history if its table keeps one, else
+     * the delete alone — the same on every peer, whichever side of a foreign-key conflict it was met on.
+     */
+    static Map<String, Long> deleteHistory(RowVersion tomb) {
+        return Lineage.history(tomb.origin(), tomb.originSequence().orElse(0L), tomb.lineage().seen());
+    }
+
+    /**
+     * The lineage of a row a parent's delete reached without writing it — a child removed with the parent, or kept
+     * out for it: the delete joins the row's writes and its history the content's, for the tombstone holds both. The
+     * same on the peer that removed the row and on one where the row's write came after the delete.
+     */
+    static Lineage reached(Lineage before, Lineage.Entry delete, Map<String, Long> deleteHistory, ToLongFunction<String> horizon) {
+        Lineage joined = before.writes().contains(delete) ? before : before.after(delete, before.seen());
+        return new Lineage(join(joined.seen(), deleteHistory), joined.writes()).trimmed(horizon);
+    }
+
+    /**
+     * The lineage of a row brought back when the delete that reached it lost ({@code lineage}, its tombstone's): the
+     * writes stay; the content is the row's own write again, so its history is the tombstone's without the delete.
+     */
+    static Lineage restored(Lineage lineage, Lineage.Entry delete) {
+        Map<String, Long> seen = new TreeMap<>(lineage.seen());
+        seen.computeIfPresent(delete.origin(), (o, s) -> Math.min(s, delete.sequence() - 1));
+        return new Lineage(seen, lineage.writes());
+    }
+
     private static Map<String, Long> join(Map<String, Long> a, Map<String, Long> b) {
         Map<String, Long> out = new TreeMap<>(a);
         b.forEach((o, s) -> out.merge(o, s, Math::max));

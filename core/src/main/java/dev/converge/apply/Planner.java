@@ -73,6 +73,15 @@ final class Planner {
         return new Plan(p.change(), p.write(), v, p.record(), p.lost(), Lineages.after(Optional.empty(), local.version(), cs, c, h));
     }
 
+    /**
+     * The lineage {@code t}'s rows keep ({@link Lineages}), trimmed by the horizon read in {@code ctx}, if its resolver
+     * compares histories: for a version written outside a plan (a foreign-key decision) to carry it on.
+     */
+    Optional<java.util.function.ToLongFunction<String>> lineageHorizon(DSLContext ctx, BoundTable t) {
+        ConflictResolver resolver = resolvers.getOrDefault(t.name(), resolvers.get(""));
+        return resolver.comparesHistories() ? Optional.of(horizon.of(ctx, t.name())) : Optional.empty();
+    }
+
     private Plan judge(ChangeSet cs, Change c, LocalRow local, DSLContext ctx, BoundTable t, ConflictResolver resolver) {
         boolean merging = resolver.merges();
         Optional<ConflictType> conflict = Detection.detect(c, local);

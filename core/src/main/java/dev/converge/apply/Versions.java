@@ -36,7 +36,9 @@ final class Versions {
         if (c.after().isPresent()) {
             own = live(t, cs, c);
         } else {
-            RowImage deleted = local.row().orElse(c.before().orElseThrow());
+            // the delete's own image, not the row held here: a child that brings the row back brings it back as the
+            // delete removed it, alike on the peer that deleted it and on one where it beat a concurrent update first
+            RowImage deleted = c.before().or(local::row).orElseThrow();
             own = RowVersion.tombstone(t.typedKey(c.key()), c.timestamp().asLong(), cs.origin().value(), cs.sequence(),
                 ChangeSetCodec.imageToJson(deleted));
         }
