@@ -420,7 +420,7 @@ public final class ApplyEngine {
             }
             return reject(ctx, cs, finals, refusedPlans);
         }
-        foreignKeys.restoreRevived(connection, ctx, finals);
+        foreignKeys.restoreRevived(connection, ctx, cs, finals);
         writeVersions(ctx, finals);
         List<ConflictRecord> recorded = finals.stream().flatMap(p -> p.record().stream()).toList();
         conflicts.record(ctx, recorded);

@@ -324,10 +324,11 @@ final class ForeignKeyConflicts {
      * conflict can do it (a write that saw the delete did not make it lose), and only a row other rows refer to. A row
      * that cannot be written back stays lost, its record saying so.
      */
-    void restoreRevived(Connection connection, DSLContext ctx, List<Plan> plans) throws SQLException {
+    void restoreRevived(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans) throws SQLException {
         Map<BoundTable, List<Plan>> revived = new LinkedHashMap<>();
         for (Plan p : plans) {
-            if (p.record().isPresent() && !p.lost() && p.write().orElse(null) instanceof RowWriter.InsertRow
+            boolean revives = p.record().isPresent() || p.change() instanceof Change.Insert;
+            if (revives && !p.lost() && p.write().orElse(null) instanceof RowWriter.InsertRow
                 && referredTo.contains(p.change().table().toLowerCase(Locale.ROOT))) {
                 revived.computeIfAbsent(tables.get(p.change().table()), t -> new ArrayList<>()).add(p);
             }
@@ -339,7 +340,9 @@ final class ForeignKeyConflicts {
             for (Plan p : e.getValue()) {
                 RowVersion tomb = held.get(t.typedKey(p.change().key()));
                 if (tomb != null && tomb.deleted()) {
-                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb), p.change());
+                    // a conflict: the write had not seen the delete, which lost; else a new insert of the key after it
+                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs)),
+                        p.change());
                 }
             }
         }
@@ -354,7 +357,7 @@ final class ForeignKeyConflicts {
         }
 
         Deleted deleted() {
-            return new Deleted(table, key, tomb);
+            return new Deleted(table, key, tomb, Map.of());
         }
 
         String describe() {
@@ -362,8 +365,18 @@ final class ForeignKeyConflicts {
         }
     }
 
-    /** A row of {@code table} a delete removed here, with its tombstone: what the rows that lost to that delete refer to. */
-    private record Deleted(BoundTable table, RowKey key, RowVersion tomb) {
+    /**
+     * A row of {@code table} a delete removed here, with its tombstone: what the rows that lost to that delete refer to.
+     * {@code broughtBackBy}: the history of the write that brought the row back, if that write saw the delete (a new
+     * insert of the key) — a row whose write it holds lost at that write's origin too, before it, and stays lost; empty
+     * when the delete itself lost, and everything that lost to it comes back.
+     */
+    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy) {
+        /** Whether the row written by {@code (origin, sequence)}, which lost to the delete, comes back with the row. */
+        boolean restores(String origin, long sequence) {
+            return !Lineage.holds(broughtBackBy, origin, sequence);
+        }
+
         Stamp deleteStamp() {
             return stamp(tomb);
         }
@@ -520,6 +533,10 @@ final class ForeignKeyConflicts {
                     // the row arrived and lost (its write is the record's remote side), or was here and went with the
                     // delete (the remote side is the delete; its write is the local side)
                     boolean arrived = !last.remoteOrigin().value().equals(tomb.origin()) || last.changeSet().sequence() != tomb.originSequence().orElse(0L);
+                    if (arrived ? !g.restores(last.remoteOrigin().value(), last.changeSet().sequence())
+                        : !g.restores(last.localOrigin().orElseThrow().value(), last.localSequence().orElse(0L))) {
+                        continue;
+                    }
                     RowImage row = (arrived ? last.remoteImage() : last.localImage()).orElse(image);
                     RowVersion version = arrived
                         ? RowVersion.live(child.key(), last.remoteTimestamp().asLong(), last.remoteOrigin().value(), last.changeSet().sequence())
@@ -551,6 +568,9 @@ final class ForeignKeyConflicts {
             Optional<RowImage> was = arrived ? rec.remoteImage() : rec.localImage();
             long ts = arrived ? rec.remoteTimestamp().asLong() : rec.localTimestamp().orElseThrow().asLong();
             String origin = arrived ? rec.remoteOrigin().value() : rec.localOrigin().orElseThrow().value();
+            if (!g.restores(origin, arrived ? rec.changeSet().sequence() : rec.localSequence().orElse(0L))) {
+                continue; // it lost where the row was inserted again, before that insert
+            }
             RowVersion now = shadows.versions(ctx, t.shadow(), List.of(t.typedKey(key))).get(t.typedKey(key));
             if (was.isEmpty() || now == null || now.deleted() || now.timestamp() != ts || !now.origin().equals(origin)
                 || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
