@@ -24,12 +24,18 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe. A binding is immutable; callers take the {@linkplain #current current one} for a unit of work and
  * keep it to the end, so a rebinding never changes the tables under a running apply. {@link #follow} checks the
- * columns in a transaction of its own, one thread at a time (the watch remembers what it saw); it holds that lock only
- * around this node's own database work, never while a peer is called.
+ * columns in a transaction of its own, one thread at a time (the watch remembers what it saw), and callers that follow
+ * at once share a check that began after they called ({@link SharedRun}); it holds that lock only around this node's
+ * own database work, never while a peer is called.
  */
 final class Binding {
-    /** One binding: the tables and what was built on them. */
-    record Bound(List<BoundTable> tables, OutboundQueue outbound, ApplyEngine engine) {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Binding.class);
+
+    /**
+     * One binding: the tables and what was built on them; {@code sequencing} shares sequencing passes between the
+     * callers that sequence at once (sending threads, the applying thread, an apply's own sequencing).
+     */
+    record Bound(List<BoundTable> tables, OutboundQueue outbound, ApplyEngine engine, SharedRun sequencing) {
     }
 
     /** Replaced (under the watch's lock) when a running node's peers change: priorities decide conflicts. */
@@ -58,7 +64,28 @@ final class Binding {
         Set<String> lineaged = tables.stream().map(BoundTable::name)
             .filter(t -> resolvers.getOrDefault(t, resolvers.get("")).comparesHistories()).collect(Collectors.toSet());
         OutboundQueue outbound = new OutboundQueue(config.id(), tables, stamped, lineaged, new Horizon(config.peers().isEmpty()));
-        return new Bound(List.copyOf(tables), outbound, new ApplyEngine(config, tables, resolvers, time, outbound));
+        SharedRun sequencing = new SharedRun();
+        ApplyEngine engine = new ApplyEngine(config, tables, resolvers, time, outbound, applying -> sequenceAside(sequencing, outbound, applying));
+        return new Bound(List.copyOf(tables), outbound, engine, sequencing);
+    }
+
+    /**
+     * What an apply has sequenced before it judges ({@link ApplyEngine.Sequencing}): a sequencing transaction of its
+     * own, so that the node's sequencing and delivery do not wait for the apply to commit. Should that transaction fail
+     * (no connection free, a lock waited for too long, a database error), the apply sequences in its own transaction, as
+     * it always may: then only delivery waits.
+     */
+    private void sequenceAside(SharedRun sequencing, OutboundQueue outbound, org.jooq.DSLContext applying) {
+        try {
+            // a pass another thread runs does as well, if it began after this call; waited for no longer than a lock is
+            sequencing.await(() -> tx.aside(outbound::sequence), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Transactions.ASIDE_LOCK_TIMEOUT_MILLIS));
+        } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("{}: sequencing beside an apply failed ({}); sequencing in the apply's transaction", config.id(), e.toString());
+            outbound.sequence(applying);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConvergeException(config.id() + ": interrupted while sequencing for an apply", e);
+        }
     }
 
     /** The binding in force now. */
@@ -71,23 +98,29 @@ final class Binding {
      * changed, in the same transaction); returns the binding in force afterwards.
      */
     Bound follow() {
-        synchronized (watch) {
-            Bound before = current.get();
-            try {
-                // once: the watch remembers what it saw, so a retried attempt would find nothing changed and the
-                // capture it re-installed in the failed one would stay rolled back
-                Optional<List<BoundTable>> rebound = tx.localOnce(ctx -> watch.changed(ctx, before.tables()));
-                rebound.ifPresent(tables -> current.set(bind(tables)));
-            } catch (RuntimeException e) {
-                watch.reset(); // the capture it re-installed was rolled back: do it again next time
-                if (!SqlFailures.isTransient(e)) {
-                    throw e;
+        // a look that began after this call sees every column change committed before it, whichever thread looks
+        looks.await(() -> {
+            synchronized (watch) {
+                Bound before = current.get();
+                try {
+                    // once: the watch remembers what it saw, so a retried attempt would find nothing changed and the
+                    // capture it re-installed in the failed one would stay rolled back
+                    Optional<List<BoundTable>> rebound = tx.localOnce(ctx -> watch.changed(ctx, before.tables()));
+                    rebound.ifPresent(tables -> current.set(bind(tables)));
+                } catch (RuntimeException e) {
+                    watch.reset(); // the capture it re-installed was rolled back: do it again next time
+                    if (!SqlFailures.isTransient(e)) {
+                        throw e;
+                    }
+                    // transient: go on with the binding in force; the next call looks again
                 }
-                // transient: go on with the binding in force; the next call looks again
             }
-            return current.get();
-        }
+        });
+        return current.get();
     }
+
+    /** Shares the look at the columns between callers that follow at once (see {@link SharedRun}). */
+    private final SharedRun looks = new SharedRun();
 
     /**
      * Binds the same tables again under {@code changed} (its peers and their priorities differ): what applies from now

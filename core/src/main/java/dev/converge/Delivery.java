@@ -45,7 +45,8 @@ final class Delivery {
     }
 
     private void sequence(Binding.Bound bound) {
-        tx.local(bound.outbound()::sequence);
+        // a pass another thread runs does as well, if it began after this call (see SharedRun)
+        bound.sequencing().await(() -> tx.local(bound.outbound()::sequence));
     }
 
     /**

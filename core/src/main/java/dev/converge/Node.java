@@ -38,7 +38,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -55,13 +54,14 @@ import org.jooq.impl.DSL;
  * <p>A facade: the work is done by named parts, each owning its state and its transactions — {@link Delivery} (the
  * sending side: sequencing, reading for peers, acknowledgements), {@link Inbound} (the receiving side: validation,
  * ordering, apply, failure containment), {@link PeerLedger} (peers, acknowledgements, watermarks), {@link History}
- * (trimming what every peer has) and {@link Binding} (the tables as bound now, bound again when their columns change),
+ * (trimming what every peer has, its steps run one at a time and none lost by {@link Trimming}) and {@link Binding} (the tables as bound now, bound again when their columns change),
  * over {@link Transactions} (one database transaction per unit of work, transient failures retried).
  *
  * <p><b>Threading.</b> Thread-safe; every method may be called from any thread, and every method blocks on database
  * work only. No lock is held while a transport sends: two nodes may deliver to each other at the same time, and one
  * slow peer holds back no other. Applying is serialised per node (see {@link Inbound}); reads ({@link #conflicts},
- * {@link #replicatedRows}) and the application's own writes never wait for it in Java.
+ * {@link #replicatedRows}) and the application's own writes never wait for it in Java. The one thread of its own: a
+ * step of trimming asked for while another runs is run after it, on a daemon thread that ends when idle ({@link Trimming}).
  */
 public final class Node implements AutoCloseable {
     static {
@@ -80,7 +80,7 @@ public final class Node implements AutoCloseable {
     private final Delivery delivery;
     private final Inbound inbound;
     private final Relay relay;
-    private final AtomicBoolean trimming = new AtomicBoolean();
+    private final Trimming trimming;
     private final ConflictStore conflicts;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
     private final Decisions decisions;
@@ -103,6 +103,11 @@ public final class Node implements AutoCloseable {
                 return tx.local(work::apply);
             }
         }, dialect, time, delivery::sequence);
+        this.trimming = new Trimming(config.id(), step -> {
+            Binding.Bound bound = binding.current();
+            History history = new History(this.config, bound.tables(), bound.outbound(), time);
+            return tx.local(ctx -> step.run(history, ctx));
+        });
     }
 
     /**
@@ -335,7 +340,7 @@ public final class Node implements AutoCloseable {
      */
     public void acknowledge(NodeId peer, long sequence) {
         if (delivery.acknowledge(peer, sequence)) {
-            trim(History::afterAcknowledgement); // what every peer now has goes
+            trim(Trimming.Step.AFTER_ACKNOWLEDGEMENT); // what every peer now has goes
         }
     }
 
@@ -353,7 +358,7 @@ public final class Node implements AutoCloseable {
     public Receipt receive(NodeId sender, List<ChangeSet> batch) {
         Receipt receipt = inbound.receive(sender, batch);
         if (receipt.applied() > 0) {
-            trim(History::afterApply); // what was applied may let tombstones and the applied log go
+            trim(Trimming.Step.AFTER_APPLY); // what was applied may let tombstones and the applied log go
         }
         return receipt;
     }
@@ -365,7 +370,7 @@ public final class Node implements AutoCloseable {
      * @throws PeerUnavailableException if the transport cannot reach the peer; nothing is lost, call again later
      */
     public int deliverTo(NodeId peer, Transport transport) {
-        return delivery.deliverTo(peer, transport, () -> trim(History::afterAcknowledgement));
+        return delivery.deliverTo(peer, transport, () -> trim(Trimming.Step.AFTER_ACKNOWLEDGEMENT));
     }
 
     /**
@@ -414,7 +419,7 @@ public final class Node implements AutoCloseable {
             PeerLedger.heartbeat(ctx, sender, heartbeat);
             return null;
         });
-        trim(History::afterHeartbeat);
+        trim(Trimming.Step.AFTER_HEARTBEAT);
     }
 
     /**
@@ -610,29 +615,20 @@ public final class Node implements AutoCloseable {
      * every peer has applied, once they outlived the purge grace ({@link NodeConfig#purgeGrace()}). Also runs by
      * itself, in part: an acknowledgement that moved frees the outbox, ChangeSets applied free tombstones (and every
      * few of them the applied log). Each purge reads only what came since the last. A call made while another thread
-     * trims returns at once with nothing removed (that trim does the work).
+     * trims returns at once with nothing removed: the purge runs once that trim ends, in the background.
      */
     public PurgeResult purge() {
-        History.Purged purged = trim(History::purge);
+        History.Purged purged = trim(Trimming.Step.PURGE);
         return new PurgeResult(purged.capturedRows(), purged.tombstones());
     }
 
     /**
-     * Runs one step of trimming in a transaction of its own, unless another thread is trimming right now (then it
-     * returns at once with nothing removed: that trim does the work, and the next event trims again). Never waits, so it
-     * cannot deadlock with the database work of another thread.
+     * Runs one step of trimming in a transaction of its own, unless another step is running right now: then it returns
+     * at once with nothing removed, and the step runs once the running one ends (see {@link Trimming}). Never waits, so
+     * it cannot deadlock with the database work of another thread.
      */
-    private History.Purged trim(java.util.function.BiFunction<History, DSLContext, History.Purged> step) {
-        if (!trimming.compareAndSet(false, true)) {
-            return new History.Purged(0, 0, 0, 0);
-        }
-        try {
-            Binding.Bound bound = binding.current();
-            History history = new History(config, bound.tables(), bound.outbound(), time);
-            return tx.local(ctx -> step.apply(history, ctx));
-        } finally {
-            trimming.set(false);
-        }
+    private History.Purged trim(Trimming.Step step) {
+        return trimming.trim(step);
     }
 
     /** What a purge removed. */
@@ -683,7 +679,7 @@ public final class Node implements AutoCloseable {
         });
         if (!marked.isEmpty()) {
             marked.forEach(m -> org.slf4j.LoggerFactory.getLogger(Node.class).warn("{}: nothing is kept for it any more", m.advice()));
-            trim(History::purge); // what only the marked peers held back goes now
+            trim(Trimming.Step.PURGE); // what only the marked peers held back goes now
         }
         boundRetention(limit, now);
         return marked;

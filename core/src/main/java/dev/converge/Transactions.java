@@ -65,6 +65,27 @@ final class Transactions {
     }
 
     /**
+     * How long a transaction {@linkplain #aside beside an apply} waits for a lock on PostgreSQL before it gives up (H2
+     * gives up after its own lock timeout).
+     */
+    static final int ASIDE_LOCK_TIMEOUT_MILLIS = 2_000;
+
+    /**
+     * Runs {@code work} as a local transaction once, on a connection of its own, for an apply that waits for it while
+     * holding its own (see {@link dev.converge.apply.ApplyEngine.Sequencing}); a lock waited for past
+     * {@value #ASIDE_LOCK_TIMEOUT_MILLIS} ms fails it, so that a wait that could only end with the apply's transaction
+     * fails instead of hanging (the caller then does the work in the apply's transaction).
+     */
+    <T> T aside(Work<T> work) {
+        return once(false, (c, ctx) -> {
+            if (dialect == Dialect.POSTGRESQL) {
+                ctx.execute("SELECT set_config('lock_timeout', '" + ASIDE_LOCK_TIMEOUT_MILLIS + "ms', true)");
+            }
+            return work.run(ctx);
+        });
+    }
+
+    /**
      * Runs {@code work} as an apply transaction: capture skips its writes to replicated tables, which are not local
      * changes and must not echo back to their origin.
      */

@@ -44,7 +44,8 @@ import org.jooq.impl.DSL;
  * <p>The caller (the node's inbound side) guarantees the preconditions: capture is switched off for the transaction
  * (no echo), the ChangeSet is the origin's next one, and its causal dependencies are applied. When {@link #apply}
  * throws, the caller rolls back and, unless the failure was transient, contains it with {@link #applyRowByRow} or
- * {@link #fail}. Thread-safe (no mutable state); applies on one database are serialised by the lock on its clock row.
+ * {@link #fail}. Thread-safe (no mutable state); applies on one database are serialised by the lock on its clock row,
+ * which a sequencer does not take (see {@link Sequencing}).
  */
 public final class ApplyEngine {
     private final NodeConfig config;
@@ -59,16 +60,48 @@ public final class ApplyEngine {
     private final RunApply runs;
 
     /**
+     * How an apply has every local transaction that committed before the call sequenced, and its versions visible to
+     * the apply's transaction, before it judges the rows it has locked: sequencing gives local writes their versions.
+     *
+     * <p>In the apply's own transaction ({@link #inTransaction}) the apply holds the sequencer's lock from then until it
+     * commits, and the node's sequencing (and with it delivery) waits for the apply. A node therefore sequences in a
+     * transaction of its own, on another connection, committed before the call returns; the apply, which holds the
+     * clock row, may wait for that transaction, because a sequencer never waits for the clock row nor for a row the
+     * apply has locked (it handles committed transactions only, and one that wrote a row the apply has locked committed
+     * before the apply locked it, so this call sequences it before the apply writes the row's version).
+     */
+    @FunctionalInterface
+    public interface Sequencing {
+        /** Sequences every local transaction committed before the call; {@code applying} is the apply's transaction. */
+        void sequenceCommitted(DSLContext applying);
+
+        /** In the apply's transaction: correct everywhere, but the node's sequencing waits for the apply to commit. */
+        static Sequencing inTransaction(OutboundQueue outbound) {
+            return outbound::sequence;
+        }
+    }
+
+    /**
      * @param outbound this node's outbound queue: local transactions that committed while the apply waited for its row
-     *     locks are sequenced before their rows are judged, since sequencing gives local writes their versions
+     *     locks are sequenced before their rows are judged, since sequencing gives local writes their versions (in the
+     *     apply's transaction: see {@link Sequencing})
      */
     public ApplyEngine(NodeConfig config, List<BoundTable> boundTables, Map<String, ConflictResolver> resolvers, TimeSource time,
                        OutboundQueue outbound) {
+        this(config, boundTables, resolvers, time, outbound, Sequencing.inTransaction(outbound));
+    }
+
+    /**
+     * @param outbound this node's outbound queue, whose horizon the apply reads through its cache
+     * @param sequencing how an apply has the local transactions committed before it sequenced (see {@link Sequencing})
+     */
+    public ApplyEngine(NodeConfig config, List<BoundTable> boundTables, Map<String, ConflictResolver> resolvers, TimeSource time,
+                       OutboundQueue outbound, Sequencing sequencing) {
         this.config = config;
         this.tables = new Tables(boundTables);
         this.conflicts = new ConflictStore(config.id());
         this.records = new ConflictRecords(config, tables, time);
-        this.localRows = new LocalRows(tables, outbound);
+        this.localRows = new LocalRows(tables, sequencing);
         this.planner = new Planner(config, tables, resolvers, records, outbound.horizon());
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
         this.foreignKeys = new ForeignKeyConflicts(tables, localRows, planner, records, conflicts);

@@ -11,7 +11,6 @@ import dev.converge.model.ChangeSetCodec;
 import dev.converge.model.NodeId;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
-import dev.converge.queue.OutboundQueue;
 import dev.converge.shadow.JdbcShadowStore;
 import dev.converge.shadow.KeyConditions;
 import dev.converge.shadow.RowVersion;
@@ -32,12 +31,12 @@ import org.jooq.Record;
  */
 final class LocalRows {
     private final Tables tables;
-    private final OutboundQueue outbound;
+    private final ApplyEngine.Sequencing sequencing;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
 
-    LocalRows(Tables tables, OutboundQueue outbound) {
+    LocalRows(Tables tables, ApplyEngine.Sequencing sequencing) {
         this.tables = tables;
-        this.outbound = outbound;
+        this.sequencing = sequencing;
     }
 
     /** A change's table and key: what a local row is found by. */
@@ -84,7 +83,7 @@ final class LocalRows {
             rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), new ArrayList<>(e.getValue())));
         }
         // a user transaction this apply waited for has committed its rows: its net effect gives them their versions
-        outbound.sequence(ctx);
+        sequencing.sequenceCommitted(ctx);
         Map<TableKey, Held> out = new HashMap<>();
         for (Map.Entry<String, java.util.LinkedHashSet<RowKey>> e : keysByTable.entrySet()) {
             BoundTable t = tables.get(e.getKey());
@@ -105,7 +104,7 @@ final class LocalRows {
      */
     Map<RowKey, LocalRow> load(DSLContext ctx, BoundTable t, List<RowKey> keys, HybridTimestamp initial) {
         Map<RowKey, RowImage> rows = rows(ctx, t, keys);
-        outbound.sequence(ctx);
+        sequencing.sequenceCommitted(ctx);
         Map<RowKey, RowVersion> versions = versions(ctx, t, keys);
         Map<String, Long> localSeqs = localSequences(ctx, versions.values());
         Map<RowKey, LocalRow> out = new HashMap<>();

@@ -21,6 +21,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,6 +159,9 @@ public final class Installer {
         // metadata version 5: the transactions waiting for the sequencer (filled for an older install by its first pass)
         ctx.createTableIfNotExists(UNSEQUENCED).columns(UNSEQ_TX)
             .constraints(constraint(name("cv_unsequenced_pk")).primaryKey(UNSEQ_TX)).execute();
+        // metadata version 6: the sequencer's lock and floor, apart from the clock row that applies hold
+        ctx.createTableIfNotExists(SEQUENCER).columns(SEQUENCER_ID, SEQUENCER_FLOOR)
+            .constraints(constraint(name("cv_sequencer_pk")).primaryKey(SEQUENCER_ID)).execute();
         ctx.createTableIfNotExists(CONFLICTS).columns(C_ID, C_DETECTED, C_TYPE, C_TABLE, C_KEY, C_LOCAL, C_REMOTE, C_SHADOW,
                 C_LOCAL_TS, C_LOCAL_ORIGIN, C_REMOTE_TS, C_REMOTE_ORIGIN, C_CS_SEQ, C_SCOPE, C_RESOLVER, C_OUTCOME, C_STATUS, C_DETAIL)
             .constraints(constraint(name("cv_conflict_pk")).primaryKey(C_ID)).execute();
@@ -182,6 +186,12 @@ public final class Installer {
         } else if (!existing.equals(node.value())) {
             throw new IllegalStateException("this database is installed for node " + existing + ", not " + node
                 + "; uninstall it first or open it as " + existing);
+        }
+        if (!ctx.fetchExists(SEQUENCER)) {
+            // new, or upgraded from before version 6: until then the sequencer kept its floor on the clock row, so that
+            // floor holds every timestamp given out so far, and the next one is stamped after it
+            ctx.insertInto(SEQUENCER).columns(SEQUENCER_ID, SEQUENCER_FLOOR)
+                .select(DSL.select(DSL.inline(1), CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1))).execute();
         }
     }
 

@@ -25,8 +25,10 @@ public final class MetaTables {
     }
 
     /**
-     * One row: this node's id, the hybrid clock's floor (the greatest timestamp the sequencer has given out or the apply
-     * engine applied; see {@code HybridClock}), the count of applied ChangeSets, a wall-clock override.
+     * One row: this node's id, the hybrid clock's floor as applies raise it (the greatest timestamp the apply engine
+     * applied, or the sequencer gave out before metadata version 6; the sequencer's own is {@link #SEQUENCER_FLOOR},
+     * see {@code HybridClock}), the count of applied ChangeSets, a wall-clock override. Every apply locks it for its
+     * whole transaction.
      */
     public static final Table<Record> CLOCK = table(name("cv_clock"));
     public static final Field<Integer> CLOCK_ID = field(name("id"), SQLDataType.INTEGER.notNull());
@@ -35,6 +37,18 @@ public final class MetaTables {
     public static final Field<Long> CLOCK_FLOOR = field(name("floor_ts"), SQLDataType.BIGINT.notNull());
     public static final Field<Long> CLOCK_APPLIED_N = field(name("applied_n"), SQLDataType.BIGINT.notNull());
     public static final Field<Long> CLOCK_INITIAL = field(name("initial_ts"), SQLDataType.BIGINT.notNull());
+
+    /**
+     * One row: the sequencer's lock and the greatest timestamp it has given out. Sequencing passes (and a sequence
+     * catch-up) lock this row, not {@link #CLOCK}'s, which applies hold for their whole transaction: so a node
+     * sequences while it applies, and an apply has the local transactions it must judge against sequenced on a
+     * connection of its own instead of waiting behind a sequencing pass that waits for it. A sequencing pass stamps
+     * with the greater of this floor and {@link #CLOCK_FLOOR} (the floor applies raise), read after it found what to
+     * sequence: see {@code OutboundQueue}. Added in metadata version 6.
+     */
+    public static final Table<Record> SEQUENCER = table(name("cv_sequencer"));
+    public static final Field<Integer> SEQUENCER_ID = field(name("id"), SQLDataType.INTEGER.notNull());
+    public static final Field<Long> SEQUENCER_FLOOR = field(name("floor_ts"), SQLDataType.BIGINT.notNull());
 
     /** The replicated tables as installed: what the H2 capture trigger reads at start-up. */
     public static final Table<Record> TABLES = table(name("cv_table"));
@@ -300,7 +314,7 @@ public final class MetaTables {
     /** Every table the installer creates besides the shadow tables, in creation order. */
     public static List<Table<Record>> all() {
         return List.of(SCHEMA, CLOCK, TABLES, OUTBOX, OUTBOX_TX_TABLE, PEERS, APPLIED, APPLIED_LOG, INBOX, CONFLICTS, PURGE_MARKS, SPOOL, SPOOLED,
-            INBOX_PARTS, HEARTBEATS, DECISIONS, RELAY, UNSEQUENCED);
+            INBOX_PARTS, HEARTBEATS, DECISIONS, RELAY, UNSEQUENCED, SEQUENCER);
     }
 
     static DataType<Object> image(SQLDialect d) {

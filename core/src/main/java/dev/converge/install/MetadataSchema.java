@@ -16,13 +16,14 @@ import org.jooq.DSLContext;
  * list; 3 — {@code cv_outbox_tx} counts each transaction's captured rows (and their running total), {@code cv_peer}
  * holds a peer's resync mark (set here, or told by the peer) and its departure; 4 — {@code cv_relay} keeps other
  * origins' ChangeSets applied here until every peer has them, for relaying a departed origin's; 5 — capture
- * registers each transaction in {@code cv_unsequenced} until it is sequenced. Upgrading is what installing does anyway: every table, column and index is created only if missing (see
+ * registers each transaction in {@code cv_unsequenced} until it is sequenced. 6 — the sequencer locks {@code cv_sequencer} and keeps its
+ * floor there, not on {@code cv_clock} (an older build would sequence without that lock and below that floor). Upgrading is what installing does anyway: every table, column and index is created only if missing (see
  * {@code capture.Installer}), so installing over an older version brings it to {@link #CURRENT}; a step that cannot be
  * expressed so gets its own migration here, keyed by the version it leaves. Stateless; in the caller's transaction.
  */
 public final class MetadataSchema {
     /** The version this build installs and reads. */
-    public static final int CURRENT = 5;
+    public static final int CURRENT = 6;
 
     private MetadataSchema() {
     }

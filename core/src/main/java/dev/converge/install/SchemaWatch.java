@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * column the change does not carry (the origin has no such column, or not yet) is left as it is by the apply engine.
  *
  * <p>Hook: the node calls {@link #changed} in the first transaction of each call that sequences, applies or reads
- * the tables (about a millisecond on PostgreSQL, one catalog query; nothing on embedded H2 unless DDL ran), replaces
+ * the tables (on PostgreSQL one look at the catalog by its indexes, and the full query only when that look differs
+ * from the last; nothing on embedded H2 unless DDL ran), replaces
  * its bound tables, outbound queue and apply engine with ones built on the returned tables, and calls {@link #reset}
  * if that transaction rolls back; and it asks {@link #misfit} before it applies a ChangeSet, treating a misfit like
  * unmet dependencies. Not thread-safe: the node serialises its calls.
@@ -66,6 +67,13 @@ public final class SchemaWatch {
     /** Embedded H2's metadata version when {@link #columns} were read (it changes with every DDL statement), or -1. */
     private long h2MetaVersion;
     private Map<String, List<String>> refused = Map.of();
+    /**
+     * PostgreSQL: the tables' attributes (name, number, type, modifier) as {@link #fingerprint} read them after the
+     * last full look, or null (look in full next time). While they are the same, the columns are the same: a column
+     * added, dropped, renamed or retyped changes its attribute row, and a table dropped or created again under a
+     * spelling looked for changes the set.
+     */
+    private List<List<Object>> attributes;
     private boolean reinstallAll;
     private final Set<ChangeSetId> warned = Collections.newSetFromMap(new LinkedHashMap<>() {
         @Override
@@ -97,6 +105,20 @@ public final class SchemaWatch {
             return Optional.empty(); // no DDL at all since the last look
         }
         h2MetaVersion = version;
+        List<List<Object>> seen = null;
+        if (ctx.dialect().family() == SQLDialect.POSTGRES) {
+            seen = fingerprint(ctx, spellings());
+            if (seen.equals(attributes)) {
+                return Optional.empty(); // no column of these tables changed since the last full look
+            }
+        }
+        // the fingerprint is kept only once the full look is done: a look that throws leaves the next call to look again
+        Optional<List<BoundTable>> out = changedInFull(ctx, current);
+        attributes = seen;
+        return out;
+    }
+
+    private Optional<List<BoundTable>> changedInFull(DSLContext ctx, List<BoundTable> current) {
         Map<String, List<String>> now = columns(ctx, config);
         if (now.equals(columns) || now.equals(refused)) {
             return Optional.empty(); // the same as bound, or the same that did not fit (logged already)
@@ -130,6 +152,7 @@ public final class SchemaWatch {
     public void reset() {
         columns = Map.of();
         h2MetaVersion = -1;
+        attributes = null;
         reinstallAll = true;
     }
 
@@ -186,6 +209,36 @@ public final class SchemaWatch {
         }
         return ctx.connectionResult(c -> c.isWrapperFor(JdbcConnection.class)
             && c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal session ? session.getDatabase().getModificationMetaId() : -1L);
+    }
+
+    /**
+     * The names the fingerprint looks tables up by: the configured names in lower case (as PostgreSQL folds them) and
+     * the catalog's spellings found by the last full look (a table created with a quoted name), in their exact spelling,
+     * so that the catalog's name index finds them: the full look's {@code lower(relname)} reads all of
+     * {@code pg_class}, which is most of its cost.
+     */
+    private String[] spellings() {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        config.tables().forEach(t -> out.add(t.name().toLowerCase(Locale.ROOT)));
+        out.addAll(columns.keySet());
+        out.addAll(refused.keySet());
+        return out.toArray(String[]::new);
+    }
+
+    /**
+     * PostgreSQL: the attributes of the tables spelled {@code spellings} in the current schema, in order — table name
+     * and oid, number, column name, type and type modifier; two index look-ups per table. The one change it does not look for is
+     * a second table whose name differs from a replicated one's only in case, created while that one stays.
+     */
+    static List<List<Object>> fingerprint(DSLContext ctx, String[] spellings) {
+        List<List<Object>> out = new ArrayList<>();
+        ctx.resultQuery("SELECT c.relname::text, c.oid::bigint, a.attnum::int, a.attname::text, a.atttypid::bigint, a.atttypmod FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                + " WHERE c.relname = ANY({0}::name[]) AND c.relnamespace = to_regnamespace(current_schema())::oid"
+                + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 3", org.jooq.impl.DSL.val(spellings))
+            .forEach(r -> out.add(List.of(r.get(0, String.class), r.get(1, Long.class), r.get(2, Integer.class), r.get(3, String.class),
+                r.get(4, Long.class), r.get(5, Integer.class))));
+        return out;
     }
 
     /** The columns of the configured tables with their types, per table as the catalog spells it: one query. */

@@ -120,9 +120,11 @@ public final class History {
         PurgeMarks marks = PurgeMarks.read(ctx);
         adoptLegacyVersions(ctx, marks);
         long appliedN = appliedN(ctx);
-        int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
         int tombstones = purgeTombstones(ctx, marks);
         trimRelay(ctx);
+        // last: it sequences first, and the sequencer's lock is then held until this transaction commits, while
+        // sending threads and applies wait to sequence
+        int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
         return new Purged(0, 0, log, tombstones);
     }
 

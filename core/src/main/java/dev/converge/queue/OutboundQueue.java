@@ -55,17 +55,26 @@ import org.jooq.impl.DSL;
  *
  * <p><b>Why timestamps are given here too:</b> each transaction gets its hybrid timestamp when it is sequenced,
  * {@link HybridClock#stamp}{@code (wall, floor)}, where {@code wall} is the latest wall-clock reading capture recorded
- * for its statements and {@code floor} ({@code cv_clock.floor_ts}) is the greatest timestamp this node has given out or
- * applied; the stamp becomes the new floor. Every change of the transaction's ChangeSet, and every local row version it
- * leaves, carries that one timestamp. Transactions are sequenced one at a time in commit order under the lock on
- * {@code cv_clock}, so a node's timestamps increase strictly with its sequence numbers whatever its wall clock does,
- * and a transaction that committed after an apply is stamped after the applied ChangeSet (the apply raised the floor
- * in its own transaction). A trigger can neither know the commit order nor keep a floor without a lock that every writer
- * would wait for: stamped at capture, two transactions captured before the next sequencing pass were ordered by their
- * wall clock, backwards after a clock step.
+ * for its statements and {@code floor} is the greatest timestamp this node has given out ({@code cv_sequencer.floor_ts})
+ * or applied ({@code cv_clock.floor_ts}); the stamp becomes the sequencer's new floor. Every change of the transaction's
+ * ChangeSet, and every local row version it leaves, carries that one timestamp. Transactions are sequenced one at a
+ * time in commit order under the lock on {@code cv_sequencer}, so a node's timestamps increase strictly with its
+ * sequence numbers whatever its wall clock does. A transaction that committed after an apply is stamped after the
+ * applied ChangeSet: the apply raised the clock row's floor in its own transaction, which committed before this one
+ * did, and a pass reads that floor after the look that found the transaction. A trigger can neither know the commit
+ * order nor keep a floor without a lock that every writer would wait for: stamped at capture, two transactions
+ * captured before the next sequencing pass were ordered by their wall clock, backwards after a clock step.
+ *
+ * <p><b>Why the sequencer has a row of its own.</b> An apply locks the clock row for its whole transaction (applies
+ * exclude one another and manual decisions on it, and its applied count must follow commit order). When sequencing
+ * took that lock too, a node's applies and sequencing passes took turns. Now a pass reads the clock row without
+ * locking it, so sequencing and delivery go on while the node applies; and an apply has the local transactions it
+ * must judge against sequenced, and committed, before it reads their versions (see {@code apply.LocalRows}).
  *
  * <p>Thread-safe: its only state is the net-effect cache (Caffeine, thread-safe); every method works in the caller's
- * transaction, and concurrent sequencers are serialised by the database, on the lock each takes on {@code cv_clock}.
+ * transaction, and concurrent sequencers are serialised by the database, on the lock each takes on
+ * {@code cv_sequencer}. A sequencer never waits for the clock row's lock, so an apply that holds it may wait for a
+ * sequencer (on another connection) without a deadlock.
  */
 public final class OutboundQueue {
     private final NodeId self;
@@ -161,10 +170,10 @@ public final class OutboundQueue {
      * Gives the next sequence numbers, and their timestamps, to every local transaction committed before the call and
      * not yet sequenced; returns how many.
      *
-     * <p>Does not chase writers. Passes run in the caller's one transaction, which holds the clock row's lock from the
-     * first pass on (an apply waits for it, and an apply sequences first), so passes that went on while writers keep
-     * committing would hold that lock — and keep what they sequenced from being shipped — for as long as the writers
-     * write. After the first pass, the passes take only transactions whose last row was captured by then (every
+     * <p>Does not chase writers. Passes run in the caller's one transaction, which holds the sequencer's lock from the
+     * first pass on (an apply has its local transactions sequenced first and waits for it), so passes that went on
+     * while writers keep committing would hold that lock — and keep what they sequenced from being shipped — for as
+     * long as the writers write. After the first pass, the passes take only transactions whose last row was captured by then (every
      * transaction committed before the call was): a finite set, so the call ends; what commits later is the next
      * call's.
      */
@@ -204,7 +213,7 @@ public final class OutboundQueue {
      * Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many.
      *
      * <p>Looks before it locks: when nothing is waiting (every apply asks, and every sequencing ends with an empty
-     * pass) it returns without taking the clock row's lock, which an apply holds for its whole transaction. A
+     * pass) it returns without taking the sequencer's lock. A
      * transaction that commits just after the look is sequenced by the next pass, as one that commits just after a
      * pass always was. When something is waiting, the look is repeated under the lock: another sequencer may have taken
      * it meanwhile.
@@ -216,8 +225,7 @@ public final class OutboundQueue {
         if (!tx.fetchExists(UNSEQUENCED)) {
             return 0;
         }
-        Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
-        HybridTimestamp floor = HybridTimestamp.fromLong(clock.get(CLOCK_FLOOR));
+        long ownFloor = lockSequencer(tx);
         var pending = pending(tx, TRANSACTIONS_PER_PASS, through);
         if (pending.isEmpty()) {
             if (through == Long.MAX_VALUE) {
@@ -227,6 +235,10 @@ public final class OutboundQueue {
             }
             return 0;
         }
+        // read after the look that found them, never before: a transaction it found committed after every apply that
+        // had committed before it did, and those applies' floor is visible to this later statement (each statement
+        // sees what was committed when it began), so it is stamped after what it may have seen applied
+        HybridTimestamp floor = HybridTimestamp.max(HybridTimestamp.fromLong(ownFloor), HybridTimestamp.fromLong(appliedFloor(tx)));
         tx.deleteFrom(UNSEQUENCED).where(UNSEQ_TX.in(pending.getValues(0, String.class))).execute();
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
@@ -266,8 +278,27 @@ public final class OutboundQueue {
         }
         writeEntries(tx, entries);
         writeVersions(tx, group);
-        tx.update(CLOCK).set(CLOCK_FLOOR, floor.asLong()).where(CLOCK_ID.eq(1)).execute();
+        tx.update(SEQUENCER).set(SEQUENCER_FLOOR, floor.asLong()).where(SEQUENCER_ID.eq(1)).execute();
         return pending.size();
+    }
+
+    /**
+     * Locks the sequencer's row ({@code cv_sequencer}) for the rest of the caller's transaction and returns its floor,
+     * the greatest timestamp the sequencer has given out. Sequencers, a sequence catch-up and the registration of
+     * older installs' transactions exclude one another on it. Not the clock row: applies hold that one for their whole
+     * transaction, and a sequencer that waited for it would take turns with them.
+     */
+    public static long lockSequencer(DSLContext tx) {
+        Long floor = tx.select(SEQUENCER_FLOOR).from(SEQUENCER).where(SEQUENCER_ID.eq(1)).forUpdate().fetchOne(SEQUENCER_FLOOR);
+        if (floor == null) {
+            throw new IllegalStateException("cv_sequencer is empty: open the node once to upgrade its metadata");
+        }
+        return floor;
+    }
+
+    /** The clock row's floor as applies raise it (a plain read: the apply that holds the row is not waited for). */
+    static long appliedFloor(DSLContext tx) {
+        return tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_FLOOR);
     }
 
     /** Writes the sequenced transactions' {@code cv_outbox_tx} rows (sequence, key, timestamp, dependencies) and forgets them. */
@@ -314,10 +345,10 @@ public final class OutboundQueue {
     /**
      * Registers every captured transaction that is neither sequenced nor registered: those an install older than
      * metadata version 5 captured before it was upgraded (its triggers did not register), once, by the full look at the
-     * outbox that every pass made before. Under the clock's lock, so two sequencers do not both insert.
+     * outbox that every pass made before. Under the sequencer's lock, so two sequencers do not both insert.
      */
     private void registerUnlisted(DSLContext tx) {
-        tx.select(CLOCK_ID).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetch();
+        lockSequencer(tx);
         Field<String> oTx = DSL.field(DSL.name("o", OUTBOX_TX.getName()), String.class);
         tx.insertInto(UNSEQUENCED).columns(UNSEQ_TX)
             .select(DSL.selectDistinct(oTx).from(OUTBOX.as("o"))
@@ -444,8 +475,8 @@ public final class OutboundQueue {
     }
 
     /**
-     * What every peer has seen, as this queue reads it: the apply shares it, so that the sequencing it does first and
-     * its own judging read the purge marks once per transaction.
+     * What every peer has seen, as this queue reads it: the apply shares it, so that when it sequences in its own
+     * transaction, that sequencing and its judging read the purge marks once per transaction.
      */
     public Horizon horizon() {
         return horizon;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The node learns it from the peer's receipt: it acknowledges a sequence beyond the last one this node issued,
  * which cannot happen otherwise. The peer then skipped, as already applied, whatever this node sent it after what
- * it had acknowledged before ({@code cv_peer}). So, in the caller's transaction, with the sequencer locked out:
+ * it had acknowledged before ({@code cv_peer}). So, in the caller's transaction, with the sequencer and applies locked out:
  * <ol>
  *   <li>the transactions after that acknowledgement are renumbered to come after what the peer has seen, keeping
  *       their order (their versions in the shadow tables follow); a peer that did apply some of them gets them again
@@ -59,7 +59,10 @@ public final class SequenceCatchUp {
      *     before: not a restored backup, a broken peer
      */
     public static void catchUp(DSLContext tx, NodeId self, NodeId peer, long seen, List<ShadowTable> shadows) {
+        // the clock row first, as an apply takes it before it has its local transactions sequenced: no apply meanwhile
+        // (it judges versions this renumbers) and no sequencer (it gives out the numbers this moves)
         Record clock = tx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
+        long sequencerFloor = OutboundQueue.lockSequencer(tx);
         Long lastOrNull = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long last = lastOrNull == null ? 0 : lastOrNull;
         if (seen <= last) {
@@ -79,7 +82,7 @@ public final class SequenceCatchUp {
             store.renumber(tx, s, self.value(), acked, shift);
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
-        long ts = clock.get(CLOCK_FLOOR);
+        long ts = Math.max(clock.get(CLOCK_FLOOR), sequencerFloor);
         var insert = tx.batch(tx.insertInto(OUTBOX_TX_TABLE).columns(OTX_SEQ, OTX_TX, OTX_TS, OTX_DEPS).values((Long) null, null, null, null));
         for (long seq = acked + 1; seq <= seen; seq++) {
             insert = insert.bind(seq, "cv-gap-" + run + "-" + seq, ts, "{}");

@@ -74,7 +74,8 @@ public final class SnapshotSource implements SnapshotFeed, AutoCloseable {
             max = Math.max(max, r.value3());
         }
         Long floor = ctx.select(CLOCK_FLOOR).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_FLOOR);
-        max = Math.max(max, floor == null ? 0 : floor);
+        Long given = ctx.select(SEQUENCER_FLOOR).from(SEQUENCER).where(SEQUENCER_ID.eq(1)).fetchOne(SEQUENCER_FLOOR);
+        max = Math.max(max, Math.max(floor == null ? 0 : floor, given == null ? 0 : given));
         return new SnapshotHeader(self, sequence, applied, max, List.copyOf(tables.keySet()));
     }
 

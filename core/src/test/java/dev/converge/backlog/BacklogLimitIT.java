@@ -11,11 +11,23 @@ import dev.converge.config.TableConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.testkit.AllDialects;
+import dev.converge.testkit.Await;
 import dev.converge.testkit.Cluster;
+import dev.converge.testkit.DelegatingDataSource;
+import dev.converge.transport.Heartbeat;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 
 /**
  * A peer that stays away past the backlog limit is marked for resync: the node stops keeping ChangeSets and tombstones
@@ -101,6 +113,84 @@ class BacklogLimitIT {
         assertFalse(c.node("C").markedByPeer(A, Optional.of(mark)), "told again, nothing changes");
         assertEquals(Optional.of(mark), c.node("C").standings().get(A).markedByPeer());
         assertTrue(Node.status(c.node("C").config(), c.member("C").db()).get().peers().get(0).standing().markedByPeer().isPresent());
+    }
+
+    /**
+     * A peer marked while another step of trimming runs — here a peer's heartbeat being trimmed, which frees no outbox —
+     * still holds nothing back once that step ends. Before, the purge the mark asks for was skipped because a trim was
+     * running, and the outbox stayed for good on a quiet mesh: only an acknowledgement that moves trims it again (seen
+     * in the node module's PeerBacklogTest, where a's backlog check and b's heartbeats both come every 5 s).
+     */
+    @AllDialects
+    void aPeerMarkedWhileAHeartbeatIsTrimmedStillHoldsNothingBack(Dialect dialect) throws Exception {
+        HeldStep held = new HeldStep("afterHeartbeat");
+        Cluster c = Cluster.of(dialect, "backlog_held", List.of("A", "B", "C"), PERS, List.of(TableConfig.of("pers")),
+            b -> b.purgeGrace(Duration.ZERO), held::wrap);
+        writeWhileCIsAway(c);
+        Node a = c.node("A");
+        assertTrue(count(c, "A", "SELECT COUNT(*) FROM \"cv_outbox\"") > 0, "the outbox holds what C lacks");
+
+        Heartbeat fromB = c.node("B").heartbeat();
+        held.arm();
+        CompletableFuture<Void> heartbeat = CompletableFuture.runAsync(() -> a.receiveHeartbeat(NodeId.of("B"), fromB));
+        try {
+            assertTrue(held.entered.await(30, TimeUnit.SECONDS), "the heartbeat's trim is running");
+            assertEquals(1, a.checkBacklog(new BacklogLimit(OptionalLong.of(3), Optional.empty())).size(), "C is marked meanwhile");
+        } finally {
+            held.release.countDown();
+        }
+        heartbeat.get(30, TimeUnit.SECONDS);
+
+        Await.until(() -> count(c, "A", "SELECT COUNT(*) FROM \"cv_outbox\"") == 0, Duration.ofSeconds(10),
+            "B has everything; once the heartbeat's trim ends, nothing is kept for C any more");
+    }
+
+    /**
+     * Wraps a node's database so that the first statement run inside {@code History.<step>} after {@link #arm} waits
+     * until {@link #release} is counted down: that step of trimming is then running, for as long as the test wants.
+     */
+    static final class HeldStep {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final String step;
+        private final AtomicBoolean armed = new AtomicBoolean();
+
+        HeldStep(String step) {
+            this.step = step;
+        }
+
+        void arm() {
+            armed.set(true);
+        }
+
+        DataSource wrap(DataSource db) {
+            return new DelegatingDataSource(db) {
+                @Override
+                public Connection getConnection() throws SQLException {
+                    Connection real = target.getConnection();
+                    return (Connection) Proxy.newProxyInstance(HeldStep.class.getClassLoader(),
+                        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                            if (method.getName().startsWith("prepare") || method.getName().equals("createStatement")) {
+                                holdIfInStep();
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+                }
+            };
+        }
+
+        private void holdIfInStep() throws InterruptedException {
+            boolean inStep = StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                f -> f.getClassName().equals("dev.converge.queue.History") && f.getMethodName().equals(step)));
+            if (inStep && armed.compareAndSet(true, false)) {
+                entered.countDown();
+                release.await(60, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @AllDialects

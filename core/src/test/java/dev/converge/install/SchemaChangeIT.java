@@ -106,4 +106,32 @@ class SchemaChangeIT {
         assertEquals(1, log.stream().filter(m -> m.startsWith("ERROR") && m.toLowerCase().contains("table t") && m.contains("row filter")).count(),
             "That t no longer fits (its filter names a dropped column) is logged once: " + log);
     }
+
+    /**
+     * PostgreSQL: the cheap look that spares the full catalog query ({@link SchemaWatch#fingerprint}) changes with
+     * every change of a replicated table's columns — added, dropped, renamed, retyped (also only its length), the table
+     * dropped and created again — and not with writes.
+     */
+    @org.junit.jupiter.api.Test
+    void theCatalogFingerprintChangesWithEveryColumnChangeAndNothingElse() {
+        Cluster c = cluster(Dialect.POSTGRESQL, "fingerprint", SCHEMA);
+        org.jooq.DSLContext ctx = org.jooq.impl.DSL.using(c.member("A").db(), org.jooq.SQLDialect.POSTGRES);
+        String[] spellings = {"t"};
+        java.util.function.Supplier<List<List<Object>>> look = () -> SchemaWatch.fingerprint(ctx, spellings);
+        List<List<Object>> before = look.get();
+        assertEquals(2, before.size(), "One entry per column: " + before);
+        c.write("A", "INSERT INTO t VALUES (1, 'a')", "UPDATE t SET v = 'b' WHERE k = 1");
+        assertEquals(before, look.get(), "Writes leave it as it was.");
+        for (String ddl : List.of("ALTER TABLE t ADD COLUMN w VARCHAR(10)", "ALTER TABLE t ALTER COLUMN w TYPE VARCHAR(20)",
+            "ALTER TABLE t ALTER COLUMN w TYPE TEXT", "ALTER TABLE t RENAME COLUMN w TO w2", "ALTER TABLE t DROP COLUMN w2")) {
+            c.sql("A").execute(ddl);
+            List<List<Object>> after = look.get();
+            assertTrue(!after.equals(before), ddl + " changes it: " + after);
+            before = after;
+        }
+        Map<String, List<String>> columns = SchemaWatch.columns(ctx, c.node("A").config());
+        c.sql("A").execute("DROP TABLE t", SCHEMA);
+        assertTrue(!look.get().equals(before), "A table dropped and created again with the same columns changes it.");
+        assertEquals(columns, SchemaWatch.columns(ctx, c.node("A").config()), "(whereas the columns read in full are the same)");
+    }
 }

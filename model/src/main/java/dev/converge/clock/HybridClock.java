@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * floor lives in the database ({@code cv_clock.floor_ts}), not in an instance of this class, because every transaction
  * that writes or applies must see it. Capture records only the wall clock's reading of each statement; the sequencer
  * ({@code OutboundQueue.sequence}), which handles committed local transactions one at a time in commit order under a
- * lock on {@code cv_clock}, gives each one {@code stamp(its wall reading, floor)} and makes that the new floor; applying
- * a ChangeSet raises the floor to its timestamp. So a node's timestamps increase strictly in its sequence order
+ * lock on {@code cv_sequencer}, gives each one {@code stamp(its wall reading, floor)} and makes that its new floor
+ * ({@code cv_sequencer.floor_ts}); applying a ChangeSet raises the clock row's floor ({@code cv_clock.floor_ts}) to its
+ * timestamp, and the sequencer stamps above the greater of the two, the applies' read after it found the transactions
+ * it stamps (so after every apply that committed before them). So a node's timestamps increase strictly in its sequence order
  * whatever its wall clock does (the floor survives restarts), a local write made after applying a ChangeSet is stamped
  * after it, and no writer waits for a lock to be stamped. Stamping at capture instead, against a floor raised only
  * when a transaction is sequenced, let two transactions captured before the next sequencing pass take their wall
