@@ -320,9 +320,10 @@ final class ForeignKeyConflicts {
      * After the incoming {@code plans} are written, and before their versions are: where one brought back a row a
      * delete had removed here — it beat the tombstone, so the delete lost — the rows that had lost to that delete (a
      * child of the row written concurrently with it, refused or taken with it) come back too, as they do when a child
-     * resurrects the row ({@link #restoreLost}); a peer where the delete lost before they arrived kept them. Only a
-     * conflict can do it (a write that saw the delete did not make it lose), and only a row other rows refer to. A row
-     * that cannot be written back stays lost, its record saying so.
+     * resurrects the row ({@link #restoreLost}); a peer where the delete lost before they arrived kept them. A new
+     * insert of the key brings back those whose writes it had not seen (its own peer writes them when they arrive).
+     * Rows the ChangeSet writes itself are left to it. Should a row not go back in (a key taken since), it and the rows
+     * after it stay lost, their records saying they lost to the delete.
      */
     void restoreRevived(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans) throws SQLException {
         Map<BoundTable, List<Plan>> revived = new LinkedHashMap<>();
@@ -333,6 +334,9 @@ final class ForeignKeyConflicts {
                 revived.computeIfAbsent(tables.get(p.change().table()), t -> new ArrayList<>()).add(p);
             }
         }
+        // a row the ChangeSet writes itself is its write's to decide, not a restore's
+        Set<String> written = new HashSet<>();
+        plans.forEach(p -> written.add(rowId(tables.get(p.change().table()), p.change().key())));
         for (Map.Entry<BoundTable, List<Plan>> e : revived.entrySet()) {
             BoundTable t = e.getKey();
             Map<List<Object>, RowVersion> held = shadows.versions(ctx, t.shadow(),
@@ -341,8 +345,8 @@ final class ForeignKeyConflicts {
                 RowVersion tomb = held.get(t.typedKey(p.change().key()));
                 if (tomb != null && tomb.deleted()) {
                     // a conflict: the write had not seen the delete, which lost; else a new insert of the key after it
-                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs)),
-                        p.change());
+                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs),
+                        written), p.change());
                 }
             }
         }
@@ -357,7 +361,7 @@ final class ForeignKeyConflicts {
         }
 
         Deleted deleted() {
-            return new Deleted(table, key, tomb, Map.of());
+            return new Deleted(table, key, tomb, Map.of(), Set.of());
         }
 
         String describe() {
@@ -371,7 +375,7 @@ final class ForeignKeyConflicts {
      * insert of the key) — a row whose write it holds lost at that write's origin too, before it, and stays lost; empty
      * when the delete itself lost, and everything that lost to it comes back.
      */
-    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy) {
+    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy, Set<String> written) {
         /** Whether the row written by {@code (origin, sequence)}, which lost to the delete, comes back with the row. */
         boolean restores(String origin, long sequence) {
             return !Lineage.holds(broughtBackBy, origin, sequence);
@@ -520,6 +524,9 @@ final class ForeignKeyConflicts {
                 for (RowVersion child : shadows.tombstonesOf(ctx, t.shadow(), tomb.origin(), tomb.originSequence().orElse(0L), tomb.timestamp())) {
                     RowImage image = ChangeSetCodec.imageFromJson(child.deletedImage().orElseThrow());
                     RowKey key = t.keyOf(image);
+                    if (g.written().contains(rowId(t, key))) {
+                        continue;
+                    }
                     if (!keyOf(g.table(), r, image).map(parentKey::equals).orElse(false)
                         || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
                         continue;
@@ -568,7 +575,7 @@ final class ForeignKeyConflicts {
             Optional<RowImage> was = arrived ? rec.remoteImage() : rec.localImage();
             long ts = arrived ? rec.remoteTimestamp().asLong() : rec.localTimestamp().orElseThrow().asLong();
             String origin = arrived ? rec.remoteOrigin().value() : rec.localOrigin().orElseThrow().value();
-            if (!g.restores(origin, arrived ? rec.changeSet().sequence() : rec.localSequence().orElse(0L))) {
+            if (!g.restores(origin, arrived ? rec.changeSet().sequence() : rec.localSequence().orElse(0L)) || g.written().contains(rowId(t, key))) {
                 continue; // it lost where the row was inserted again, before that insert
             }
             RowVersion now = shadows.versions(ctx, t.shadow(), List.of(t.typedKey(key))).get(t.typedKey(key));
@@ -850,6 +857,11 @@ final class ForeignKeyConflicts {
      */
     private static RowVersion aliveAt(RowVersion tomb) {
         return RowVersion.live(tomb.key(), tomb.timestamp(), tomb.origin(), tomb.originSequence().orElse(0L)).withLineage(tomb.lineage());
+    }
+
+    /** One row's identity across tables, for sets of rows. */
+    private static String rowId(BoundTable t, RowKey key) {
+        return t.name().toLowerCase(Locale.ROOT) + " " + t.typedKey(key);
     }
 
     /** The version {@code t}'s row {@code key} (typed) has here, if any. */

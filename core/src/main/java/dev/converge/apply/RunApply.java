@@ -34,8 +34,8 @@ import org.jooq.DSLContext;
  * the one-by-one apply would read, with one difference: for a key an earlier ChangeSet of the run wrote, the row is
  * what that write set, not what the database made of it. The run therefore stops before a ChangeSet that would be
  * judged against a row the run cannot know in memory (one a resolver merged, an insert that leaves columns to their
- * defaults), only takes tables whose rows the database does not change on its own when others are deleted (no
- * cascading or setting foreign key either way), and {@link #verify} reads every row judged twice back after the
+ * defaults), only takes tables with no foreign key between replicated tables either way (the database would change
+ * their rows on its own when others are deleted, or a parent's delete and a child's write would meet), and {@link #verify} reads every row judged twice back after the
  * writes: a row the database wrote otherwise (a user trigger, a value that does not round-trip) makes the caller
  * apply the run one by one instead. ChangeSets that travel in parts, decisions, and a loss at transaction scope are
  * left to the one-by-one apply too.
@@ -47,7 +47,7 @@ final class RunApply {
     private final Tables tables;
     private final LocalRows localRows;
     private final Planner planner;
-    /** The tables a run may touch: none of their foreign keys, nor any that refers to them, cascades or sets on delete. */
+    /** The tables a run may touch: no foreign key of theirs refers to a replicated table, none refers to them, none cascades or sets. */
     private final Set<BoundTable> plain = new HashSet<>();
     private final Map<BoundTable, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -57,10 +57,13 @@ final class RunApply {
         this.localRows = localRows;
         this.planner = planner;
         for (BoundTable t : tables.all()) {
-            boolean acted = t.references().stream().anyMatch(r -> !r.restricts());
+            // any foreign key between replicated tables: a run writes parents before children across its ChangeSets
+            // and folds a delete and a new insert of a key into one write, so a conflict between a parent's delete and
+            // a child's write, and what a revived parent brings back, are judged one ChangeSet at a time
+            boolean acted = t.references().stream().anyMatch(r -> !r.restricts() || tables.find(r.parentTable()).isPresent());
             for (BoundTable child : tables.all()) {
                 for (Reference r : child.references()) {
-                    acted |= !r.restricts() && r.parentTable().equalsIgnoreCase(t.name());
+                    acted |= r.parentTable().equalsIgnoreCase(t.name());
                 }
             }
             if (!acted) {

@@ -261,8 +261,8 @@ public final class SnapshotApply {
         });
         Change change;
         if (r.tombstone()) {
-            RowImage before = local.row().orElseGet(() -> v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t.spec()::project)
-                .orElseThrow());
+            // the delete's own image, as a tombstone keeps it on every peer (see Versions.written)
+            RowImage before = v.deletedImage().map(ChangeSetCodec::imageFromJson).map(t.spec()::project).or(local::row).orElseThrow();
             change = new Change.Delete(t.name(), r.key(), before, ts);
         } else if (local.row().isPresent()) {
             change = new Change.Update(t.name(), r.key(), local.row().get(), r.row().get(), ts);
