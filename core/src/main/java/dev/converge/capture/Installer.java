@@ -248,8 +248,12 @@ public final class Installer {
             }
         } else {
             String trigger = GeneratedNames.h2Trigger(t.name());
-            h2Triggers(t.name()).stream().filter(n -> !n.equals(trigger)).forEach(this::dropH2Trigger); // named by an earlier version
+            String statement = GeneratedNames.h2StatementTrigger(t.name());
+            h2Triggers(t.name()).stream().filter(n -> !n.equals(trigger) && !n.equals(statement)).forEach(this::dropH2Trigger); // named by an earlier version
             ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(trigger)));
+            ctx.execute("DROP TRIGGER IF EXISTS " + ctx.render(name(statement)));
+            ctx.execute("CREATE TRIGGER " + ctx.render(name(statement)) + " BEFORE INSERT, UPDATE, DELETE ON "
+                + ctx.render(name(t.name())) + " FOR EACH STATEMENT CALL " + ctx.render(org.jooq.impl.DSL.inline(H2StatementStart.class.getName())));
             ctx.execute("CREATE TRIGGER " + ctx.render(name(trigger)) + " AFTER INSERT, UPDATE, DELETE ON "
                 + ctx.render(name(t.name())) + " FOR EACH ROW CALL " + ctx.render(org.jooq.impl.DSL.inline(H2CaptureTrigger.class.getName())));
             TruncateGuard.install(ctx, t);
@@ -299,12 +303,12 @@ public final class Installer {
         }
     }
 
-    /** H2: the names of the triggers on {@code table} that run Converge's capture class, from the catalog. */
+    /** H2: the names of the triggers on {@code table} that run Converge's capture classes, from the catalog. */
     private List<String> h2Triggers(String table) {
         return ctx.selectDistinct(field(name("TRIGGER_NAME"), String.class)).from(table(name("INFORMATION_SCHEMA", "TRIGGERS")))
             .where(field(name("EVENT_OBJECT_SCHEMA"), String.class).eq(field("CURRENT_SCHEMA", String.class)))
             .and(field(name("EVENT_OBJECT_TABLE"), String.class).eq(table))
-            .and(field(name("JAVA_CLASS"), String.class).eq(H2CaptureTrigger.class.getName()))
+            .and(field(name("JAVA_CLASS"), String.class).in(H2CaptureTrigger.class.getName(), H2StatementStart.class.getName()))
             .fetch(0, String.class);
     }
 

@@ -11,7 +11,7 @@ import org.jooq.SQLDialect;
 
 /**
  * Every name Converge generates for a replicated table, in one place: its shadow table with the shadow's primary-key
- * constraint and purge index (module {@code shadow-store}), its capture trigger on H2 and its three trigger functions
+ * constraint and purge index (module {@code shadow-store}), its capture and statement triggers on H2 and its three trigger functions
  * on PostgreSQL. All are formed by {@link GeneratedName}: distinct for distinct tables, at most 63 bytes. (PostgreSQL
  * trigger names are per table, {@code cv_capture_ins} and so on, and need nothing more.)
  */
@@ -22,6 +22,11 @@ public final class GeneratedNames {
     /** The H2 capture trigger of {@code table} (the database's spelling); H2 trigger names are per schema. */
     public static String h2Trigger(String table) {
         return GeneratedName.of("cv_capture_", table, SQLDialect.H2);
+    }
+
+    /** The H2 statement trigger of {@code table} that tells its capture trigger a statement starts ({@code capture.H2StatementStart}). */
+    public static String h2StatementTrigger(String table) {
+        return GeneratedName.of("cv_statement_", table, SQLDialect.H2);
     }
 
     /** H2: the empty table whose foreign key makes H2 refuse TRUNCATE of {@code table} (see {@code capture.TruncateGuard}). */
@@ -46,6 +51,7 @@ public final class GeneratedNames {
             List.of("ins", "upd", "del").forEach(op -> out.add(postgresFunction(t.name(), op)));
         } else {
             out.add(h2Trigger(t.name()));
+            out.add(h2StatementTrigger(t.name()));
             out.add(h2TruncateGuard(t.name()));
             out.add(h2TruncateGuardKey(t.name()));
         }

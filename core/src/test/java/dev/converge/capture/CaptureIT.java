@@ -214,6 +214,64 @@ class CaptureIT {
     }
 
     @AllDialects
+    void aTransactionWhoseFirstStatementFailedIsStillSequencedWithEveryLaterRow(Dialect dialect) throws SQLException {
+        // capture reads the clock and registers the transaction once per statement: the failed statement's registration
+        // goes back with it, and the next statements (an upsert that inserts, then rows that follow a savepoint) must
+        // register again rather than trust what the failed one did
+        Cluster c = cluster(dialect, "capture_failed_first", PERS, TableConfig.of("pers"));
+        c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')");
+        c.deliver("A", "B");
+        c.node("A").publishWallClock();
+        String upsert = dialect == Dialect.POSTGRESQL
+            ? "INSERT INTO pers VALUES (%d, '%s', 'MS') ON CONFLICT (marca) DO UPDATE SET nume = EXCLUDED.nume"
+            : "MERGE INTO pers KEY (marca) VALUES (%d, '%s', 'MS')";
+        try (Connection tx = c.member("A").db().getConnection()) {
+            tx.setAutoCommit(false);
+            try (Statement s = tx.createStatement()) {
+                var beforeFailure = tx.setSavepoint();
+                try {
+                    s.execute("INSERT INTO pers VALUES (3, 'Dan', 'BV'), (4, 'Radu', 'SB'), (1, 'duplicate', 'MS')");
+                    throw new AssertionError("The duplicate key fails the multi-row insert.");
+                } catch (SQLException expected) {
+                    tx.rollback(beforeFailure);
+                }
+                s.execute(String.format(upsert, 5, "Ilie"));
+                var second = tx.setSavepoint();
+                s.execute(String.format(upsert, 1, "Vasile"));
+                tx.rollback(second);
+                s.execute(String.format(upsert, 6, "Maria"));
+                s.execute("UPDATE pers SET jud = 'CJ' WHERE marca IN (1, 5, 6)");
+            }
+            tx.commit();
+        }
+        assertEquals(1, c.deliver("A", "B"), "A ships the one transaction whose first statement failed.");
+        assertEquals(c.data("A"), c.data("B"), "B holds what A holds.");
+        assertEquals(List.of(List.of(1, "Ion", "CJ"), List.of(5, "Ilie", "CJ"), List.of(6, "Maria", "CJ")),
+            c.sql("B").query("SELECT marca, nume, jud FROM pers ORDER BY marca").stream()
+                .map(r -> r.values().stream().map(v -> v instanceof Number n ? (Object) n.intValue() : v).toList()).toList(),
+            "B holds rows 1, 5 and 6 as A committed them: nothing of the failed statement or of the rolled back upsert.");
+        assertEquals(0L, ((Number) c.sql("A").scalar("SELECT COUNT(*) FROM \"cv_unsequenced\"")).longValue(),
+            "Nothing is left registered once it is sequenced.");
+    }
+
+    @AllDialects
+    void everyRowOfACascadeAndOfAnUpsertIsCaptured(Dialect dialect) {
+        // on H2 a cascade runs statements inside the user's, and a MERGE fires its inserted rows after the statement
+        // triggers around it: every one of them must still be captured, with the clock read for its own statement
+        String schema = "CREATE TABLE node (id INT PRIMARY KEY, up INT REFERENCES node (id) ON DELETE CASCADE, v INT)";
+        Cluster c = Cluster.of(dialect, "capture_cascade_upsert", List.of("A", "B"), schema, List.of(TableConfig.of("node")));
+        c.write("A", "INSERT INTO node VALUES (1, NULL, 0), (2, 1, 0), (3, 2, 0), (4, 3, 0), (5, NULL, 0)");
+        c.write("A", dialect == Dialect.POSTGRESQL
+            ? "INSERT INTO node VALUES (5, NULL, 1), (6, 5, 1), (7, 6, 1) ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v"
+            : "MERGE INTO node KEY (id) VALUES (5, NULL, 1), (6, 5, 1), (7, 6, 1)");
+        c.write("A", "DELETE FROM node WHERE id = 1");
+        assertEquals(3, c.deliver("A", "B"), "A ships its three transactions.");
+        assertEquals(List.of(5L, 6L, 7L), c.sql("B").query("SELECT id FROM node ORDER BY id").stream()
+            .map(r -> ((Number) r.values().iterator().next()).longValue()).toList(), "The cascade's deletes reached B, and the upsert's rows.");
+        assertEquals(c.data("A"), c.data("B"), "B holds what A holds.");
+    }
+
+    @AllDialects
     void writesOfTheApplyEngineAreNotCapturedButLaterLocalWritesAre(Dialect dialect) {
         Cluster c = cluster(dialect, "capture_echo", PERS, TableConfig.of("pers"));
         c.write("A", "INSERT INTO pers VALUES (1, 'Ion', 'MS')", "INSERT INTO pers VALUES (2, 'Ana', 'CJ')");

@@ -47,6 +47,23 @@ public final class ChangeSetCodec {
     }
 
     /**
+     * A JSON array of one row image, {@code columns} to {@code values} (canonical, as {@link RowImage} holds them): what
+     * {@link #imagesFromJson} reads back. For capture, which writes one per changed row and has no use for the image
+     * object itself.
+     */
+    public static String singleImageArrayJson(List<String> columns, Object[] values) {
+        Map<String, Object> image = new LinkedHashMap<>(columns.size() * 2);
+        for (int i = 0; i < values.length; i++) {
+            image.put(columns.get(i), Values.canonical(values[i]));
+        }
+        try {
+            return MAPPER.writeValueAsString(new Object[] {image});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write row image " + image, e);
+        }
+    }
+
+    /**
      * A row image from a JSON object of column to value, read in one streaming pass: this runs for every captured row
      * image, and building a tree first doubled its cost. Values come out as {@link #image(JsonNode, String)} makes them.
      */
