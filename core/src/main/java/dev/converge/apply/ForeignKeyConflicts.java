@@ -534,8 +534,11 @@ final class ForeignKeyConflicts {
      * #childLost}): the delete has now lost, so their only fault is gone, and a peer that met the writes in another
      * order holds them. Found exactly and only on this path: their tombstones carry the delete's stamp (an indexed
      * lookup), and their {@code constraint} record, which says they lost to it, holds their own write — each comes back
-     * with its latest lost image and its original version, as the peers that kept it hold it. A tombstone with the
-     * delete's stamp but no such record is a row the delete itself removed: it stays. Empty if a row cannot be written.
+     * with its latest lost image and its original version, as the peers that kept it hold it. A later write of the row
+     * that met that tombstone and lost to it (an update of the child, concurrent with the delete too: a conflict of the
+     * row, not a {@code constraint} one) lost to the delete as well, so the latest such record is the one that comes
+     * back ({@link #lostToTomb}). A tombstone with the delete's stamp but no such record is a row the delete itself
+     * removed: it stays. Empty if a row cannot be written.
      */
     private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
@@ -561,12 +564,17 @@ final class ForeignKeyConflicts {
                         || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
                         continue;
                     }
-                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key).stream()
-                        .filter(rec -> rec.detail().map(d -> d.contains(lostTo)).orElse(false)).toList();
-                    if (lost.isEmpty()) {
+                    // the latest record saying the row lost to the delete, or of a later write that lost to its tombstone
+                    ConflictRecord last = null;
+                    for (ConflictRecord rec : conflicts.recordsOf(ctx, t.name(), key)) {
+                        if (rec.type() == ConflictType.CONSTRAINT && rec.detail().map(d -> d.contains(lostTo)).orElse(false)
+                            || last != null && lostToTomb(rec, tomb)) {
+                            last = rec;
+                        }
+                    }
+                    if (last == null) {
                         continue;
                     }
-                    ConflictRecord last = lost.get(lost.size() - 1);
                     // the row arrived and lost (its write is the record's remote side), or was here and went with the
                     // delete (the remote side is the delete; its write is the local side)
                     boolean arrived = !last.remoteOrigin().value().equals(tomb.origin()) || last.changeSet().sequence() != tomb.originSequence().orElse(0L);
@@ -582,7 +590,8 @@ final class ForeignKeyConflicts {
                     if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
                         return Optional.empty();
                     }
-                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb)))));
+                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb),
+                        version.origin(), version.originSequence().orElse(0L)))));
                     conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
                         "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
@@ -590,6 +599,18 @@ final class ForeignKeyConflicts {
             }
         }
         return Optional.of(out);
+    }
+
+    /**
+     * Whether {@code rec} is a write of its row that met the row's tombstone {@code tomb} — left by a parent's delete —
+     * and lost to it ({@code kept-local}, the local side the tombstone's stamp): an update of a child that had lost to
+     * that delete, or gone with it, which lost to the delete too.
+     */
+    private static boolean lostToTomb(ConflictRecord rec, RowVersion tomb) {
+        return rec.outcome() == Outcome.KEPT_LOCAL && rec.remoteImage().isPresent()
+            && rec.localTimestamp().map(ts -> ts.asLong() == tomb.timestamp()).orElse(false)
+            && rec.localOrigin().map(o -> o.value().equals(tomb.origin())).orElse(false)
+            && rec.localSequence().equals(tomb.originSequence());
     }
 
     /**
