@@ -57,11 +57,11 @@ import org.jooq.impl.DSL;
  *       referring to it.</li>
  *   <li><b>A parent delete meeting children written concurrently</b> (refused under a {@code RESTRICT} or {@code NO
  *       ACTION} key, or — before it is written — under a key that cascades or sets NULL, where the database would act
- *       on them unjudged): the remote side is the delete, the local side the parent as it is, stamped with the newest
- *       concurrent child's write. If the delete wins, the children go with it (deleted, or their reference set to NULL
- *       under a SET NULL key), each concurrent one with its own record holding its write, so that it can come back
- *       as it was if the delete loses later to another child ({@code restoreLost}); otherwise the delete loses
- *       ({@code kept-local}).</li>
+ *       on them unjudged): the remote side is the delete, the local side the parent as it is, stamped with a
+ *       concurrent child's write, newest first. If any such child beats it the delete loses ({@code kept-local}), as it
+ *       does where that child arrives after it; if it beats them all, the children go with it (deleted, or their
+ *       reference set to NULL under a SET NULL key), each concurrent one with its own record holding its write, so that
+ *       it can come back as it was if the delete loses later to another child ({@code restoreLost}).</li>
  *   <li><b>Chains of cascades</b> (parent → child → grandchild, both {@code ON DELETE CASCADE}): a delete is judged
  *       against every row its cascade would reach, at any depth ({@link CascadeReach}), the deletes of one ChangeSet
  *       lowest first, so a row whose own delete lost stops the delete above it too; where the deletes were written,
@@ -183,13 +183,13 @@ final class ForeignKeyConflicts {
                 continue;
             }
             List<CascadeReach.Subject> subjects = reach.subjects(i, out);
-            Optional<CascadeReach.Subject> newest = subjects.stream().filter(s -> s.concurrent(cs, deps))
-                .max(Comparator.comparing(CascadeReach.Subject::stamp));
-            if (newest.isEmpty()) {
+            List<CascadeReach.Subject> concurrent = subjects.stream().filter(s -> s.concurrent(cs, deps))
+                .sorted(Comparator.comparing(CascadeReach.Subject::stamp).reversed()).toList();
+            if (concurrent.isEmpty()) {
                 continue; // nothing concurrent: the database's own action is what the origin's was
             }
             Savepoint start = connection.setSavepoint();
-            Optional<Plan> judged = judgeReach(connection, ctx, cs, p, subjects, newest.get(), deps);
+            Optional<Plan> judged = judgeReach(connection, ctx, cs, p, subjects, concurrent, deps);
             if (judged.isEmpty()) {
                 connection.rollback(start);
             }
@@ -242,13 +242,13 @@ final class ForeignKeyConflicts {
     }
 
     /**
-     * The delete plan {@code p} judged against the rows its cascade would reach ({@code subjects}), {@code newest}
-     * being the newest of them written concurrently: if the delete wins they go (deleted with a tombstone carrying its
-     * stamp, or their reference set to NULL) and the delete is written with the ChangeSet's other rows; otherwise it
-     * loses and its row stays. Empty if what it must write is refused (the caller rolls back).
+     * The delete plan {@code p} judged against the rows its cascade would reach ({@code subjects}), {@code concurrent}
+     * being those of them written concurrently, newest first ({@link #judge}): if the delete wins they go (deleted with
+     * a tombstone carrying its stamp, or their reference set to NULL) and the delete is written with the ChangeSet's
+     * other rows; otherwise it loses and its row stays. Empty if what it must write is refused (the caller rolls back).
      */
     private Optional<Plan> judgeReach(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, List<CascadeReach.Subject> subjects,
-                                      CascadeReach.Subject newest, Map<String, Long> deps) throws SQLException {
+                                      List<CascadeReach.Subject> concurrent, Map<String, Long> deps) throws SQLException {
         Change c = p.change();
         BoundTable pt = tables.get(c.table());
         List<Object> parentKey = pt.typedKey(c.key());
@@ -256,14 +256,44 @@ final class ForeignKeyConflicts {
         if (parentRow.isEmpty()) {
             return Optional.empty();
         }
-        Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.stamp());
-        Planner.Verdict v = planner.decideConstraint(subject, ctx);
-        String against = "row " + newest.describe() + (newest.depth() > 1 ? ", which its cascade reaches," : "")
-            + " refers to it and was written concurrently (" + newest.stamp() + ")";
+        Judgment j = judge(ctx, cs, pt, c, parentRow.get(0), concurrent.stream().map(CascadeReach.Subject::stamp).toList());
+        CascadeReach.Subject by = concurrent.get(j.against());
+        Planner.Verdict v = j.verdict();
+        String against = "row " + by.describe() + (by.depth() > 1 ? ", which its cascade reaches," : "")
+            + " refers to it and was written concurrently (" + by.stamp() + ")";
         List<Child> children = subjects.stream().map(s -> new Child(s.table(), s.reference(), s.key(), s.row(),
             s.concurrent(cs, deps) ? s.version() : Optional.empty(), s.depth(), s.above())).toList();
         return verdictOnDelete(connection, ctx, cs, p, parentKey, v, against,
             resolver -> removeChildren(connection, ctx, cs, p, children, false, resolver));
+    }
+
+    /** The verdict on a parent's delete, and which of the concurrent writes it was judged against decided it (an index). */
+    private record Judgment(int against, Planner.Verdict verdict) {
+    }
+
+    /**
+     * The verdict of {@code pt}'s rule on the delete {@code c} of its row ({@code parentRow}) against the concurrent
+     * writes of the rows referring to it ({@code stamps}, newest first): the delete loses if any of them beats it, for
+     * a peer that meets that write after the delete brings the row back for it. Under {@code timestamp} the newest
+     * decides for all, but under a rule like {@code site-priority} an older child may beat the delete when the newest
+     * does not. So the first verdict that does not let the delete win decides (a failure or a person's turn too, as
+     * the newest's did); if every one lets it win, the newest's. Asks once per distinct write.
+     */
+    private Judgment judge(DSLContext ctx, ChangeSet cs, BoundTable pt, Change c, RowImage parentRow, List<Stamp> stamps) {
+        Judgment first = null;
+        Set<Stamp> asked = new HashSet<>();
+        for (int i = 0; i < stamps.size(); i++) {
+            if (!asked.add(stamps.get(i))) {
+                continue; // another row of the same write: the same verdict
+            }
+            Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow), Optional.empty(), stamps.get(i));
+            Judgment j = new Judgment(i, planner.decideConstraint(subject, ctx));
+            if (j.verdict().failure().isPresent() || !(j.verdict().resolution() instanceof Resolution.ApplyRemote)) {
+                return j;
+            }
+            first = first == null ? j : first;
+        }
+        return first;
     }
 
     /** Removes what a delete that won takes with it, as its resolver ({@code resolver}) decided. */
@@ -504,8 +534,11 @@ final class ForeignKeyConflicts {
      * #childLost}): the delete has now lost, so their only fault is gone, and a peer that met the writes in another
      * order holds them. Found exactly and only on this path: their tombstones carry the delete's stamp (an indexed
      * lookup), and their {@code constraint} record, which says they lost to it, holds their own write — each comes back
-     * with its latest lost image and its original version, as the peers that kept it hold it. A tombstone with the
-     * delete's stamp but no such record is a row the delete itself removed: it stays. Empty if a row cannot be written.
+     * with its latest lost image and its original version, as the peers that kept it hold it. A later write of the row
+     * that met that tombstone and lost to it (an update of the child, concurrent with the delete too: a conflict of the
+     * row, not a {@code constraint} one) lost to the delete as well, so the latest such record is the one that comes
+     * back ({@link #lostToTomb}). A tombstone with the delete's stamp but no such record is a row the delete itself
+     * removed: it stays. Empty if a row cannot be written.
      */
     private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
@@ -531,12 +564,17 @@ final class ForeignKeyConflicts {
                         || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
                         continue;
                     }
-                    List<ConflictRecord> lost = conflicts.constraintsOf(ctx, t.name(), key).stream()
-                        .filter(rec -> rec.detail().map(d -> d.contains(lostTo)).orElse(false)).toList();
-                    if (lost.isEmpty()) {
+                    // the latest record saying the row lost to the delete, or of a later write that lost to its tombstone
+                    ConflictRecord last = null;
+                    for (ConflictRecord rec : conflicts.recordsOf(ctx, t.name(), key)) {
+                        if (rec.type() == ConflictType.CONSTRAINT && rec.detail().map(d -> d.contains(lostTo)).orElse(false)
+                            || last != null && lostToTomb(rec, tomb)) {
+                            last = rec;
+                        }
+                    }
+                    if (last == null) {
                         continue;
                     }
-                    ConflictRecord last = lost.get(lost.size() - 1);
                     // the row arrived and lost (its write is the record's remote side), or was here and went with the
                     // delete (the remote side is the delete; its write is the local side)
                     boolean arrived = !last.remoteOrigin().value().equals(tomb.origin()) || last.changeSet().sequence() != tomb.originSequence().orElse(0L);
@@ -552,7 +590,8 @@ final class ForeignKeyConflicts {
                     if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
                         return Optional.empty();
                     }
-                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb)))));
+                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb),
+                        version.origin(), version.originSequence().orElse(0L)))));
                     conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
                         "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
@@ -560,6 +599,18 @@ final class ForeignKeyConflicts {
             }
         }
         return Optional.of(out);
+    }
+
+    /**
+     * Whether {@code rec} is a write of its row that met the row's tombstone {@code tomb} — left by a parent's delete —
+     * and lost to it ({@code kept-local}, the local side the tombstone's stamp): an update of a child that had lost to
+     * that delete, or gone with it, which lost to the delete too.
+     */
+    private static boolean lostToTomb(ConflictRecord rec, RowVersion tomb) {
+        return rec.outcome() == Outcome.KEPT_LOCAL && rec.remoteImage().isPresent()
+            && rec.localTimestamp().map(ts -> ts.asLong() == tomb.timestamp()).orElse(false)
+            && rec.localOrigin().map(o -> o.value().equals(tomb.origin())).orElse(false)
+            && rec.localSequence().equals(tomb.originSequence());
     }
 
     /**
@@ -717,19 +768,20 @@ final class ForeignKeyConflicts {
             return Optional.empty(); // refused for another reason, or nothing for a cascade to reach
         }
         Map<String, Long> deps = LocalRows.dependencies(cs);
-        Optional<Child> newest = children.stream()
+        List<Child> concurrent = children.stream()
             .filter(ch -> ch.version().isPresent() && !ch.version().get().seenBy(cs.origin().value(), deps))
-            .max(Comparator.comparing(Child::stamp));
-        if (newest.isEmpty()) {
+            .sorted(Comparator.comparing(Child::stamp).reversed()).toList();
+        if (concurrent.isEmpty()) {
             return removeChildren(connection, ctx, cs, p, children, true, Optional.empty());
         }
         List<RowImage> parentRow = RowReader.read(ctx, pt, KeyConditions.in(pt.keyFields(), List.of(parentKey)), true, false);
         if (parentRow.isEmpty()) {
             return Optional.empty();
         }
-        Conflict subject = planner.parentConflict(cs, pt.name(), c, Optional.of(parentRow.get(0)), Optional.empty(), newest.get().stamp());
-        Planner.Verdict v = planner.decideConstraint(subject, ctx);
-        String against = "row " + newest.get().describe() + " refers to it and was written concurrently (" + newest.get().stamp() + ")";
+        Judgment j = judge(ctx, cs, pt, c, parentRow.get(0), concurrent.stream().map(Child::stamp).toList());
+        Child by = concurrent.get(j.against());
+        Planner.Verdict v = j.verdict();
+        String against = "row " + by.describe() + " refers to it and was written concurrently (" + by.stamp() + ")";
         return verdictOnDelete(connection, ctx, cs, p, parentKey, v, against,
             resolver -> removeChildren(connection, ctx, cs, p, children, true, resolver));
     }

@@ -115,11 +115,14 @@ final class Lineages {
 
     /**
      * The lineage of a row brought back when the delete that reached it lost ({@code lineage}, its tombstone's): the
-     * writes stay; the content is the row's own write again, so its history is the tombstone's without the delete.
+     * writes stay; the content is the row's own write again ({@code origin}, {@code sequence}), so its history is the
+     * tombstone's without the delete, and with that write — which a write that lost to the tombstone itself (an update
+     * after the row had gone) did not join to it.
      */
-    static Lineage restored(Lineage lineage, Lineage.Entry delete) {
+    static Lineage restored(Lineage lineage, Lineage.Entry delete, String origin, long sequence) {
         Map<String, Long> seen = new TreeMap<>(lineage.seen());
         seen.computeIfPresent(delete.origin(), (o, s) -> Math.min(s, delete.sequence() - 1));
+        seen.merge(origin, sequence, Math::max);
         return new Lineage(seen, lineage.writes());
     }
 

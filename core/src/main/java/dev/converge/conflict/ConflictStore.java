@@ -239,11 +239,11 @@ public final class ConflictStore {
     }
 
     /**
-     * The {@code constraint} records of the row {@code key} of {@code table} (as the node spells it), oldest first. In
-     * the caller's transaction.
+     * The records of the row {@code key} of {@code table} (as the node spells it), of every type, oldest first. In the
+     * caller's transaction.
      */
-    public List<ConflictRecord> constraintsOf(DSLContext ctx, String table, RowKey key) {
-        return find(ctx, C_TYPE.eq(ConflictType.CONSTRAINT.word()).and(C_TABLE.eq(table)).and(C_KEY.eq(json(key.values()))));
+    public List<ConflictRecord> recordsOf(DSLContext ctx, String table, RowKey key) {
+        return find(ctx, C_TABLE.eq(table).and(C_KEY.eq(json(key.values()))));
     }
 
     /** The {@code constraint} records of {@code table} whose detail contains {@code text}, oldest first. */
