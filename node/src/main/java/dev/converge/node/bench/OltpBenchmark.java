@@ -68,10 +68,12 @@ public final class OltpBenchmark {
         double[] drain = new double[s.runs()];
         double[] conflicts = new double[s.runs()];
         double[][] lag = new double[3][s.runs()];
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedRaw = new java.util.concurrent.ConcurrentSkipListMap<>();
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedWith = new java.util.concurrent.ConcurrentSkipListMap<>();
         for (int run = 0; run < s.runs(); run++) {
-            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { }, (hid, at) -> { });
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { }, (hid, at) -> { }, failedRaw);
             try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
-                Replicated replicated = replicated(mesh);
+                Replicated replicated = replicated(mesh, failedWith);
                 for (int i = 0; i < s.peers(); i++) {
                     raw[i][run] = r[i];
                     with[i][run] = replicated.rates[i];
@@ -92,10 +94,26 @@ public final class OltpBenchmark {
         }
         out.printf(Locale.ROOT, "every peer holds everything %.2f s after the last commit (conflicts recorded: %,.0f)%n",
             Stats.median(drain), Stats.median(conflicts));
+        out.printf(Locale.ROOT, "clients' tries that failed and were tried again, all runs: %s without Converge, %s with%n",
+            failures(failedRaw), failures(failedWith));
         if (s.txRate() > 0) {
             out.printf(Locale.ROOT, "lag commit at a peer -> applied at each other peer: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 Stats.median(lag[0]), Stats.median(lag[1]), Stats.median(lag[2]));
         }
+    }
+
+    /** Failed tries by SQLSTATE, named where the bench knows it: {@code 1,204 (40P01 deadlock 1,200, 55P03 lock timeout 4)}. */
+    static String failures(java.util.Map<String, java.util.concurrent.atomic.LongAdder> byState) {
+        long total = byState.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum();
+        if (total == 0) {
+            return "0";
+        }
+        java.util.Map<String, String> names = java.util.Map.of("40P01", "deadlock", "40001", "serialization failure", "55P03",
+            "lock timeout", "HYT00", "lock timeout");
+        return String.format(Locale.ROOT, "%,d (%s)", total, byState.entrySet().stream()
+            .map(e -> e.getKey() + (names.containsKey(e.getKey()) ? " " + names.get(e.getKey()) : "")
+                + String.format(Locale.ROOT, " %,d", e.getValue().sum()))
+            .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     /** The commit rates with Converge, the time to converge after the last commit and, at a fixed rate, the lags. */
@@ -108,7 +126,7 @@ public final class OltpBenchmark {
     }
 
     /** The clients on a mesh with a delivery thread per peer; then waits until every peer holds the same rows. */
-    private Replicated replicated(Peers mesh) throws SQLException {
+    private Replicated replicated(Peers mesh, java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         AtomicBoolean delivering = new AtomicBoolean(true);
         // as a running node has (dev.converge.node.peer.PeerLinks): a sending thread per link and an applying thread per
         // node, so that a busy link never holds back another
@@ -139,7 +157,7 @@ public final class OltpBenchmark {
                 if (l.isCompletedExceptionally()) {
                     l.join();
                 }
-            }), timed ? lag::committed : (hid, at) -> { });
+            }), timed ? lag::committed : (hid, at) -> { }, failedTries);
             long lastCommit = System.nanoTime();
             long converged = awaitConverged(mesh, lastCommit, loops);
             watching.set(false);
@@ -228,12 +246,13 @@ public final class OltpBenchmark {
      * commits per second. {@code check} runs every 100 ms on this thread (to stop early when something else failed).
      * At a fixed rate each client's transaction {@code i} is due at a fixed time (its share of the peer's rate,
      * staggered between the clients); a late one goes at once and the next keeps its time, as {@code pgbench -R}.
+     * Tries that failed and were tried again (a deadlock, say) are counted in {@code failedTries} by SQLSTATE.
      */
-    private double[] clients(List<DataSource> dbs, Runnable check, Commits seen) throws SQLException {
+    private double[] clients(List<DataSource> dbs, Runnable check, Commits seen,
+                             java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         int n = dbs.size();
         AtomicLongArray commits = new AtomicLongArray(n);
         AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong retries = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(n * s.clients());
         List<CompletableFuture<Void>> all = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -253,7 +272,7 @@ public final class OltpBenchmark {
                                 if (!running.get()) {
                                     break;
                                 }
-                                retries.addAndGet(client.transact());
+                                client.transact(state -> failedTries.computeIfAbsent(state, st -> new java.util.concurrent.atomic.LongAdder()).increment());
                                 seen.committed(client.lastHistoryId(), System.nanoTime());
                                 commits.incrementAndGet(peer);
                             }

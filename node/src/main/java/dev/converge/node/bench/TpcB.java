@@ -68,9 +68,10 @@ final class TpcB {
 
         /**
          * One transaction; a serialisation failure, deadlock or lock timeout (with an applying peer or another client)
-         * is rolled back and tried again, as a client would. Returns how many tries failed first.
+         * is rolled back and tried again, as a client would, and its SQLSTATE told to {@code failed}. Returns how many
+         * tries failed first.
          */
-        int transact() throws SQLException {
+        int transact(java.util.function.Consumer<String> failedTry) throws SQLException {
             ThreadLocalRandom r = ThreadLocalRandom.current();
             int aid = r.nextInt(1, accounts + 1);
             int tid = r.nextInt(1, TELLERS + 1);
@@ -84,6 +85,7 @@ final class TpcB {
                     if (!retriable(e) || failed >= 100) {
                         throw e;
                     }
+                    failedTry.accept(e.getSQLState());
                 }
             }
         }
