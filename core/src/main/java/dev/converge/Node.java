@@ -140,11 +140,38 @@ public final class Node implements AutoCloseable {
             }
             new Installer(ctx, dialect).install(config.id(), bound.get(), HybridTimestamp.ofMillis(time.currentTimeMillis()).asLong());
             config.keyAllocation().ifPresent(a -> ctx.transaction(cfg -> IdentityAllocation.apply(cfg.dsl(), bound.get(), a)));
+            // every listed peer gets its row at once, not at its first acknowledgement: a later start whose file no longer
+            // lists it then finds it kept here (see keptUnlisted), even if it never acknowledged anything
+            ctx.transaction(cfg -> config.peers().forEach(p -> PeerStandings.ensureRow(cfg.dsl(), p.id())));
             Node node = new Node(config, db, time, dialect, bound.get(), resolvers.get(), schema);
             node.publishWallClock();
             return Either.right(node);
         } catch (SQLException e) {
             throw new ConvergeException("cannot open node " + config.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The peers the database behind {@code db} still keeps ChangeSets and tombstones for — listed when a node opened it
+     * before, or recorded by {@link #addPeer} — that {@code config} does not list, leaving out those removed for good
+     * ({@link #removePeer}) or marked for resync (nothing is kept for them); empty for a database Converge is not
+     * installed in. A node opened without them would hold nothing back for them any more, so that what they have not
+     * acknowledged could be trimmed: {@code converge run} refuses to start instead, and says how to list them again or
+     * remove them. Reads only; blocking.
+     */
+    public static List<NodeId> keptUnlisted(NodeConfig config, DataSource db) {
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, Dialect.of(c).jooq());
+            if (dev.converge.install.MetadataSchema.installed(ctx).isEmpty()) {
+                return List.of();
+            }
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            config.peers().forEach(p -> listed.add(p.id().value()));
+            listed.add(config.id().value());
+            return ctx.select(PEER_ID).from(PEERS).where(PEER_DEPARTED.isNull()).and(PEER_RESYNC_SINCE.isNull()).orderBy(PEER_ID)
+                .fetch(PEER_ID).stream().filter(id -> !listed.contains(id)).map(NodeId::of).toList();
+        } catch (SQLException e) {
+            throw new ConvergeException("cannot read the peers node " + config.id() + " keeps: " + e.getMessage(), e);
         }
     }
 

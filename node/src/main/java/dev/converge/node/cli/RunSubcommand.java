@@ -80,6 +80,14 @@ final class RunSubcommand implements Callable<Integer> {
                 pool.close();
                 return 1;
             }
+            List<dev.converge.model.NodeId> unlisted = Node.keptUnlisted(s.core(), pool);
+            if (!unlisted.isEmpty()) {
+                unlisted.forEach(p -> out.println(unlistedAdvice(s.id(), p, file)));
+                out.println("node " + s.id() + " not started: its database keeps " + unlisted.size()
+                    + (unlisted.size() == 1 ? " peer" : " peers") + " that " + file + " does not list");
+                pool.close();
+                return 1;
+            }
             Node node = Node.open(s.core(), pool, TimeSource.system());
             if (s.database().h2TcpPort().isPresent()) {
                 tcp = H2TcpServer.start(s.database().url(), s.database().h2TcpPort().getAsInt());
@@ -151,5 +159,15 @@ final class RunSubcommand implements Callable<Integer> {
             out.println("converge reload cannot reach this node: cannot write its key (" + e.getMessage() + "); SIGHUP still reloads");
             return null;
         }
+    }
+
+    /**
+     * Why a node does not start while its database keeps a peer its file does not list, and the two ways on: a restart
+     * that dropped the peer would let what it has not acknowledged be trimmed, a loss a mistaken file must not cause.
+     */
+    static String unlistedAdvice(dev.converge.model.NodeId self, dev.converge.model.NodeId peer, Path file) {
+        return "peer " + peer + " is kept by node " + self + " (what " + peer + " has not acknowledged, and the tombstones it has"
+            + " not seen) but " + file + " does not list it: list it again under peers (id, url, secret), or, if it left the mesh"
+            + " for good, run `converge peer remove " + peer + " --config " + file + "` first";
     }
 }

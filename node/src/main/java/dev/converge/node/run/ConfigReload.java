@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What is applied: the {@code peers} — a new one is linked and taken from at once; one whose URL, secret or priority
  * changed gets a new link (a new hello, signed with the new secret); one no longer listed has its link stopped and its
- * requests refused, but the node still keeps what it has not acknowledged, and its tombstones, until a restart or
- * {@code converge peer remove} (only that removes a peer for good) — and {@code limits.max_backlog_rows} /
+ * requests refused, but the node still keeps what it has not acknowledged, and its tombstones, until
+ * {@code converge peer remove} (only that removes a peer for good; {@code converge run} refuses to start while the file
+ * lacks a peer the database keeps) — and {@code limits.max_backlog_rows} /
  * {@code max_backlog_age}. Every other key that changed is said to need a restart, per key, and is not applied: the node
  * runs on with what it started with, so that a later reload compares with what is in force, not with the file.
  *
@@ -155,7 +156,7 @@ public final class ConfigReload {
             unlinked.put(gone, new PeerConfig(gone, priorityBefore.get(gone)));
             lines.add("peer " + gone + " is no longer in the file: its link is stopped and its requests are refused, but node "
                 + inForce.id() + " still keeps what " + gone + " has not acknowledged, and its tombstones; to remove it for good run"
-                + " `converge peer remove " + gone + " --config " + file + "` (a restart without it in the file stops keeping them too)");
+                + " `converge peer remove " + gone + " --config " + file + "` (a restart refuses to start while the file lacks it)");
         }
         if (lines.isEmpty()) {
             return lines;

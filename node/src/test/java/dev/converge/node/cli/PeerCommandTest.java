@@ -156,6 +156,24 @@ class PeerCommandTest {
         assertTrue(outLines().get(0).contains(", where it had been removed before: "), output());
         assertEquals("-/-", departed(url, user, password, "C"), "a removed peer that rejoins is kept again");
         assertFalse(output().contains(SECRET_B) || output().contains(SECRET_C) || output().contains(DB_PASSWORD), output());
+
+        // D is recorded but not listed yet, and B is dropped from the file: a start would stop keeping what they lack
+        Files.writeString(file, Files.readString(file).replaceAll("(?m)^  - \\{id: B,.*\n", ""));
+        assertEquals(1, converge("run", "--config", file.toString()), output());
+        assertEquals(List.of(
+            "peer B is kept by node A (what B has not acknowledged, and the tombstones it has not seen) but " + file + " does not"
+                + " list it: list it again under peers (id, url, secret), or, if it left the mesh for good, run `converge peer"
+                + " remove B --config " + file + "` first",
+            "peer D is kept by node A (what D has not acknowledged, and the tombstones it has not seen) but " + file + " does not"
+                + " list it: list it again under peers (id, url, secret), or, if it left the mesh for good, run `converge peer"
+                + " remove D --config " + file + "` first",
+            "node A not started: its database keeps 2 peers that " + file + " does not list"), outLines());
+        assertEquals(0, converge("peer", "remove", "D", "--config", file.toString()), output());
+        assertEquals(0, converge("peer", "remove", "B", "--config", file.toString()), output());
+        dev.converge.node.config.NodeSettings without = dev.converge.node.config.NodeFile.read(file).get();
+        try (var pool = dev.converge.node.database.ConnectionPool.open(without.id(), without.database())) {
+            assertEquals(List.of(), dev.converge.Node.keptUnlisted(without.core(), pool), "peers removed for good are not kept");
+        }
     }
 
     @Test
