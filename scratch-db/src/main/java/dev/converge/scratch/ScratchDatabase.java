@@ -1,5 +1,10 @@
 package dev.converge.scratch;
 
+import java.lang.ref.Cleaner;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -9,13 +14,18 @@ import org.h2.jdbcx.JdbcDataSource;
  * A fresh, empty database, H2 or PostgreSQL, for tests and the scenario runner. Every call gets a database of its
  * own, even with a name used before: the name only makes it recognisable.
  *
- * <p>Thread-safe. H2 databases live in memory until the JVM exits. PostgreSQL databases live on
+ * <p>Thread-safe. An H2 database lives in memory until its {@link DataSource} is no longer reachable: it is then shut
+ * down (after a garbage collection finds it so), so that a property that makes thousands of databases holds only those
+ * still in use. PostgreSQL databases live on
  * {@link PostgresServer#shared()}; on a server named by {@value PostgresServer#URL_VARIABLE} they are dropped when the
  * JVM exits.
  */
 public final class ScratchDatabase {
     /** Leaves room under PostgreSQL's 63-character limit for the unique suffix. */
     private static final int MAX_BASE = 63 - 9;
+
+    /** Shuts down the in-memory H2 databases whose data sources are gone: one daemon thread for all. */
+    private static final Cleaner H2_CLEANER = Cleaner.create();
 
     private ScratchDatabase() {}
 
@@ -26,8 +36,20 @@ public final class ScratchDatabase {
     public static DataSource h2(String name) {
         JdbcDataSource ds = new JdbcDataSource();
         // DB_CLOSE_DELAY=-1: an in-memory H2 database otherwise vanishes when its last connection closes.
-        ds.setURL("jdbc:h2:mem:" + base(name) + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        String url = "jdbc:h2:mem:" + base(name) + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        ds.setURL(url);
+        // the action holds the URL only, never the data source: it runs once nothing can open a connection through it
+        H2_CLEANER.register(ds, () -> shutDown(url));
         return ds;
+    }
+
+    /** Shuts the in-memory database at {@code url} down, if it is still there (IFEXISTS: never creates it to do so). */
+    static void shutDown(String url) {
+        try (Connection c = DriverManager.getConnection(url + ";IFEXISTS=TRUE"); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException e) {
+            // gone already (90146), or shut down by its user: nothing is left to free
+        }
     }
 
     /** A new PostgreSQL database named after {@code name} (any text), on {@link PostgresServer#shared()}. */
