@@ -376,7 +376,7 @@ final class ForeignKeyConflicts {
                 if (tomb != null && tomb.deleted()) {
                     // a conflict: the write had not seen the delete, which lost; else a new insert of the key after it
                     restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs),
-                        written), p.change());
+                        Lineages.history(cs), written), p.change());
                 }
             }
         }
@@ -390,8 +390,8 @@ final class ForeignKeyConflicts {
             return stamp(tomb);
         }
 
-        Deleted deleted() {
-            return new Deleted(table, key, tomb, Map.of(), Set.of());
+        Deleted deleted(ChangeSet cs) {
+            return new Deleted(table, key, tomb, Map.of(), Lineages.history(cs), Set.of());
         }
 
         String describe() {
@@ -403,12 +403,24 @@ final class ForeignKeyConflicts {
      * A row of {@code table} a delete removed here, with its tombstone: what the rows that lost to that delete refer to.
      * {@code broughtBackBy}: the history of the write that brought the row back, if that write saw the delete (a new
      * insert of the key) — a row whose write it holds lost at that write's origin too, before it, and stays lost; empty
-     * when the delete itself lost, and everything that lost to it comes back.
+     * when the delete itself lost, and everything that lost to it comes back. {@code reviver}: that write's history in
+     * either case, to tell which other deletes of the key it had not seen.
      */
-    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy, Set<String> written) {
+    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy, Map<String, Long> reviver,
+                           Set<String> written) {
         /** Whether the row written by {@code (origin, sequence)}, which lost to the delete, comes back with the row. */
         boolean restores(String origin, long sequence) {
             return !Lineage.holds(broughtBackBy, origin, sequence);
+        }
+
+        /**
+         * Whether the rows that lost to another delete of the key, {@code (origin, sequence)}, come back too: a new
+         * insert of the key decides by the rows' writes alone ({@link #restores}); a write that beat the tombstone's
+         * delete, if it had not seen that one either — it was concurrent with both, and the tombstone holds the delete
+         * that won between them, so where the write came first neither took the rows.
+         */
+        boolean reaches(String origin, long sequence) {
+            return !broughtBackBy.isEmpty() || !Lineage.holds(reviver, origin, sequence);
         }
 
         Stamp deleteStamp() {
@@ -461,7 +473,7 @@ final class ForeignKeyConflicts {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
-            Optional<List<String>> back = restoreLost(connection, ctx, g.deleted(), c);
+            Optional<List<String>> back = restoreLost(connection, ctx, g.deleted(cs), c);
             if (back.isEmpty()) {
                 return Optional.empty();
             }
@@ -539,8 +551,59 @@ final class ForeignKeyConflicts {
      * row, not a {@code constraint} one) lost to the delete as well, so the latest such record is the one that comes
      * back ({@link #lostToTomb}). A tombstone with the delete's stamp but no such record is a row the delete itself
      * removed: it stays. Empty if a row cannot be written.
+     *
+     * <p>The tombstone names one delete, the one that won here among concurrent deletes of the key; the rows that lost
+     * here to another of them (before it came) lost to a delete that has lost too, and a peer that met the bringing
+     * write first holds them: so do the same for every delete of the key this node recorded meeting another ({@link
+     * #deletesOf}) that the bringing write reaches ({@link Deleted#reaches}).
      */
     private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (RowVersion delete : deletesOf(ctx, g)) {
+            Optional<List<String>> back = restoreLostTo(connection, ctx,
+                new Deleted(g.table(), g.key(), delete, g.broughtBackBy(), g.reviver(), g.written()), incoming);
+            if (back.isEmpty()) {
+                return back;
+            }
+            out.addAll(back.get());
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The deletes of {@code g}'s row whose losers a write bringing it back restores: its tombstone's, and each other
+     * delete of the key that met this one here ({@code delete-missing-row} records of the row, both sides deletes) or
+     * that the tombstone's lineage lists, if {@code g}'s bringing write reaches it; as tombstones naming them, the
+     * tombstone's first. Costs one look at the row's records.
+     */
+    private List<RowVersion> deletesOf(DSLContext ctx, Deleted g) {
+        RowVersion tomb = g.tomb();
+        List<Object> key = g.table().typedKey(g.key());
+        Map<Stamp, RowVersion> out = new LinkedHashMap<>();
+        out.put(stamp(tomb), tomb);
+        List<RowVersion> others = new ArrayList<>();
+        for (ConflictRecord rec : conflicts.recordsOf(ctx, g.table().name(), g.key())) {
+            if (rec.type() != ConflictType.DELETE_MISSING_ROW) {
+                continue;
+            }
+            others.add(RowVersion.tombstone(key, rec.remoteTimestamp().asLong(), rec.remoteOrigin().value(), rec.changeSet().sequence(), "{}"));
+            if (rec.localTimestamp().isPresent() && rec.localOrigin().isPresent() && rec.localSequence().isPresent()) {
+                others.add(RowVersion.tombstone(key, rec.localTimestamp().get().asLong(), rec.localOrigin().get().value(),
+                    rec.localSequence().get(), "{}"));
+            }
+        }
+        tomb.lineage().writes().stream().filter(Lineage.Entry::deleted)
+            .forEach(e -> others.add(RowVersion.tombstone(key, e.timestamp(), e.origin(), e.sequence(), "{}")));
+        for (RowVersion d : others) {
+            if (g.reaches(d.origin(), d.originSequence().orElse(0L))) {
+                out.putIfAbsent(stamp(d), d);
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** {@link #restoreLost} for the one delete {@code g}'s tombstone names. */
+    private Optional<List<String>> restoreLostTo(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
         List<Object> parentKey = g.table().typedKey(g.key());
         String lostTo = "(" + g.deleteStamp() + ") that won";

@@ -201,6 +201,35 @@ class ForeignKeyHistoryProperties {
         assertEquals(List.of(), c.rows("B", "p"), "the product lost to the delete at A before the new insert, and stays lost");
     }
 
+    /**
+     * C adds a product while B and then A delete its supplier, concurrently; B meets the product (it loses to B's
+     * delete) and then A's delete, whose stamp its tombstone takes; C's rename, newer than both, brings the supplier
+     * back — and with it the product, which C kept (found by review: B brought back only the children that lost to
+     * the delete its tombstone names, A's). Likewise when a newer product of C brings the supplier back.
+     */
+    @Example
+    void aParentBroughtBackAfterTwoConcurrentDeletesBringsBackTheChildrenThatLostToEither() {
+        for (boolean cascade : new boolean[] {true, false}) {
+            assertConverges("timestamp", twoDeletes(), cascade);
+            List<Step> byAChild = new ArrayList<>(twoDeletes().subList(0, 5));
+            byAChild.add(new Step("C", "INSERT INTO p VALUES (3, 12, 'p2')", null));
+            assertConverges("timestamp", byAChild, cascade);
+        }
+    }
+
+    /** As above on PostgreSQL, under a restricting key. */
+    @Example
+    void aParentBroughtBackAfterTwoConcurrentDeletesBringsBackTheChildrenThatLostToEitherOnPostgres() {
+        assertConverges(Dialect.POSTGRESQL, "timestamp", twoDeletes(), false);
+    }
+
+    /** C inserts product 2, B deletes the supplier and meets the product, A deletes it too and B meets that, C renames it. */
+    private static List<Step> twoDeletes() {
+        return List.of(new Step("C", "INSERT INTO p VALUES (2, 12, 'p1')", null), new Step("B", "DELETE FROM f WHERE id = 12", null),
+            new Step("C", null, "B"), new Step("A", "DELETE FROM f WHERE id = 12", null), new Step("A", null, "B"),
+            new Step("C", "UPDATE f SET name = 'n1' WHERE id = 12", null));
+    }
+
     static Cluster assertConverges(String rule, List<Step> steps, boolean cascade) {
         return assertConverges(Dialect.H2, rule, steps, cascade);
     }
