@@ -374,8 +374,10 @@ final class ForeignKeyConflicts {
             for (Plan p : e.getValue()) {
                 RowVersion tomb = held.get(t.typedKey(p.change().key()));
                 if (tomb != null && tomb.deleted()) {
-                    // a conflict: the write had not seen the delete, which lost; else a new insert of the key after it
-                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs),
+                    // the write had not seen the delete, which lost (a conflict); else a new insert of the key after
+                    // it, recorded or not (it may have won a collision on a unique value)
+                    boolean after = tomb.seenBy(cs.origin().value(), LocalRows.dependencies(cs));
+                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, after ? Lineages.history(cs) : Map.of(),
                         Lineages.history(cs), written), p.change());
                 }
             }
