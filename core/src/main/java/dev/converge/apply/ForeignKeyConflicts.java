@@ -352,8 +352,8 @@ final class ForeignKeyConflicts {
      * child of the row written concurrently with it, refused or taken with it) come back too, as they do when a child
      * resurrects the row ({@link #restoreLost}); a peer where the delete lost before they arrived kept them. A new
      * insert of the key brings back those whose writes it had not seen (its own peer writes them when they arrive).
-     * Rows the ChangeSet writes itself are left to it. Should a row not go back in (a key taken since), it and the rows
-     * after it stay lost, their records saying they lost to the delete.
+     * Rows the ChangeSet writes itself are left to it. Should a row not go back in (a key taken since), it stays lost and
+     * its record is parked for a person; the rows after it come back all the same.
      */
     void restoreRevived(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans) throws SQLException {
         Map<BoundTable, List<Plan>> revived = new LinkedHashMap<>();
@@ -475,11 +475,7 @@ final class ForeignKeyConflicts {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
-            Optional<List<String>> back = restoreLost(connection, ctx, g.deleted(cs), c);
-            if (back.isEmpty()) {
-                return Optional.empty();
-            }
-            restored.addAll(back.get());
+            restored.addAll(restoreLost(connection, ctx, g.deleted(cs), c));
         }
         RowWriter.Write write = nulled.isEmpty() ? p.write().get() : withNulls(p.write().get(), nulled);
         if (!new RowWriter(connection, ctx).execute(List.of(write)).isEmpty()) {
@@ -552,24 +548,22 @@ final class ForeignKeyConflicts {
      * that met that tombstone and lost to it (an update of the child, concurrent with the delete too: a conflict of the
      * row, not a {@code constraint} one) lost to the delete as well, so the latest such record is the one that comes
      * back ({@link #lostToTomb}). A tombstone with the delete's stamp but no such record is a row the delete itself
-     * removed: it stays. Empty if a row cannot be written.
+     * removed: it stays. A row the target refuses (a key or unique value taken since) stays out — its tombstone its own
+     * write, as where it lost a collision — and its record is parked for a person ({@code needs-review}, with the
+     * reason); the others still come back. Returns the rows back.
      *
      * <p>The tombstone names one delete, the one that won here among concurrent deletes of the key; the rows that lost
      * here to another of them (before it came) lost to a delete that has lost too, and a peer that met the bringing
      * write first holds them: so do the same for every delete of the key this node recorded meeting another ({@link
      * #deletesOf}) that the bringing write reaches ({@link Deleted#reaches}).
      */
-    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
+    private List<String> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         List<String> out = new ArrayList<>();
         for (RowVersion delete : deletesOf(ctx, g)) {
-            Optional<List<String>> back = restoreLostTo(connection, ctx,
-                new Deleted(g.table(), g.key(), delete, g.broughtBackBy(), g.reviver(), g.written()), incoming);
-            if (back.isEmpty()) {
-                return back;
-            }
-            out.addAll(back.get());
+            out.addAll(restoreLostTo(connection, ctx, new Deleted(g.table(), g.key(), delete, g.broughtBackBy(), g.reviver(), g.written()),
+                incoming));
         }
-        return Optional.of(out);
+        return out;
     }
 
     /**
@@ -605,7 +599,7 @@ final class ForeignKeyConflicts {
     }
 
     /** {@link #restoreLost} for the one delete {@code g}'s tombstone names. */
-    private Optional<List<String>> restoreLostTo(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
+    private List<String> restoreLostTo(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
         List<Object> parentKey = g.table().typedKey(g.key());
         String lostTo = "(" + g.deleteStamp() + ") that won";
@@ -652,18 +646,26 @@ final class ForeignKeyConflicts {
                         ? RowVersion.live(child.key(), last.remoteTimestamp().asLong(), last.remoteOrigin().value(), last.changeSet().sequence())
                         : RowVersion.live(child.key(), last.localTimestamp().orElseThrow().asLong(), last.localOrigin().orElseThrow().value(),
                             last.localSequence().orElse(0L));
-                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
-                        return Optional.empty();
+                    version = version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb), version.origin(),
+                        version.originSequence().orElse(0L)));
+                    List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row)));
+                    if (!refused.isEmpty()) {
+                        // nothing of it written (the writer's savepoint): it stays out as a row that lost a collision
+                        // does where the delete lost at once (its tombstone its own write, no longer the delete's),
+                        // its record parked for a person, and the restore goes on with the other rows
+                        shadows.write(ctx, t.shadow(), List.of(version.asTombstone(ChangeSetCodec.imageToJson(row))));
+                        conflicts.amend(ctx, last.id(), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, "the delete lost later, to a write of "
+                            + incoming.table() + " " + incoming.key() + ", but this row could not be written back: " + refused.get(0).reason());
+                        continue;
                     }
-                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb),
-                        version.origin(), version.originSequence().orElse(0L)))));
+                    shadows.write(ctx, t.shadow(), List.of(version));
                     conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
                         "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
                 }
             }
         }
-        return Optional.of(out);
+        return out;
     }
 
     /**
