@@ -33,7 +33,9 @@ import net.jqwik.api.ShrinkingMode;
  * against; the other brought the supplier back for the product) and {@code earliest} with foreign keys. Only B
  * deletes suppliers: with every peer deleting, three runs found the divergence pinned by {@link
  * #aDeleteThatLosesToAConcurrentUpdateOnlyAfterANewInsertKeepsItsLosersLostWhereItWonFirst} (not one of two
- * concurrent deletes: it is reachable with B alone deleting, only rarer).
+ * concurrent deletes: it is reachable with B alone deleting). Two divergences that the generated histories can still
+ * hit, both about a new insert of the supplier that had seen a product lose, are pinned as examples: that one and
+ * {@link #twoNewInsertsOfAParentOneThatSawAChildLoseDivergeOnTheChild}.
  *
  * <p>The generated histories use a restricting or a cascading key.
  */
@@ -253,6 +255,27 @@ class ForeignKeyHistoryProperties {
                 assertEquals("[{ID=12, NAME=n1}]", c.rows(id, "f").toString(), "the rename wins at " + id);
                 assertEquals(id.equals("C") ? "[{COD=2, F_ID=12, DEN=p1}]" : "[]", c.rows(id, "p").toString(),
                     "the product at " + id + " (" + deleter + " deleting)");
+            }
+        }
+    }
+
+    /**
+     * Pinned divergence (README, Limits; found by this property, B alone deleting): B deletes the supplier and A's
+     * older product loses to it at B; C meets the delete, inserts the supplier again, and then meets the product, which
+     * its new insert had not seen lose: C writes it. B inserts the supplier again too, newer, having seen the product
+     * lose. B's insert wins the row everywhere; C keeps the product, A and B (where C's insert loses to a live row)
+     * do not. Asserts that this is still what happens.
+     */
+    @Example
+    void twoNewInsertsOfAParentOneThatSawAChildLoseDivergeOnTheChild() {
+        for (boolean cascade : new boolean[] {false, true}) {
+            Cluster c = replay(Dialect.H2, "timestamp", List.of(new Step("A", "INSERT INTO p VALUES (2, 12, 'p1')", null),
+                new Step("B", "DELETE FROM f WHERE id = 12", null), new Step("A", null, "B"), new Step("B", null, "C"),
+                new Step("C", "INSERT INTO f VALUES (12, 'r1')", null), new Step("A", null, "C"),
+                new Step("B", "INSERT INTO f VALUES (12, 'r2')", null)), cascade, new ArrayList<>());
+            for (String id : PEERS) {
+                assertEquals("[{ID=12, NAME=r2}]", c.rows(id, "f").toString(), "B's insert wins at " + id);
+                assertEquals(id.equals("C") ? "[{COD=2, F_ID=12, DEN=p1}]" : "[]", c.rows(id, "p").toString(), "the product at " + id);
             }
         }
     }
