@@ -352,8 +352,8 @@ final class ForeignKeyConflicts {
      * child of the row written concurrently with it, refused or taken with it) come back too, as they do when a child
      * resurrects the row ({@link #restoreLost}); a peer where the delete lost before they arrived kept them. A new
      * insert of the key brings back those whose writes it had not seen (its own peer writes them when they arrive).
-     * Rows the ChangeSet writes itself are left to it. Should a row not go back in (a key taken since), it and the rows
-     * after it stay lost, their records saying they lost to the delete.
+     * Rows the ChangeSet writes itself are left to it. Should a row not go back in (a key taken since), it stays lost and
+     * its record is parked for a person; the rows after it come back all the same.
      */
     void restoreRevived(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans) throws SQLException {
         Map<BoundTable, List<Plan>> revived = new LinkedHashMap<>();
@@ -374,9 +374,11 @@ final class ForeignKeyConflicts {
             for (Plan p : e.getValue()) {
                 RowVersion tomb = held.get(t.typedKey(p.change().key()));
                 if (tomb != null && tomb.deleted()) {
-                    // a conflict: the write had not seen the delete, which lost; else a new insert of the key after it
-                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, p.record().isPresent() ? Map.of() : Lineages.history(cs),
-                        written), p.change());
+                    // the write had not seen the delete, which lost (a conflict); else a new insert of the key after
+                    // it, recorded or not (it may have won a collision on a unique value)
+                    boolean after = tomb.seenBy(cs.origin().value(), LocalRows.dependencies(cs));
+                    restoreLost(connection, ctx, new Deleted(t, p.change().key(), tomb, after ? Lineages.history(cs) : Map.of(),
+                        Lineages.history(cs), written), p.change());
                 }
             }
         }
@@ -390,8 +392,8 @@ final class ForeignKeyConflicts {
             return stamp(tomb);
         }
 
-        Deleted deleted() {
-            return new Deleted(table, key, tomb, Map.of(), Set.of());
+        Deleted deleted(ChangeSet cs) {
+            return new Deleted(table, key, tomb, Map.of(), Lineages.history(cs), Set.of());
         }
 
         String describe() {
@@ -403,12 +405,24 @@ final class ForeignKeyConflicts {
      * A row of {@code table} a delete removed here, with its tombstone: what the rows that lost to that delete refer to.
      * {@code broughtBackBy}: the history of the write that brought the row back, if that write saw the delete (a new
      * insert of the key) — a row whose write it holds lost at that write's origin too, before it, and stays lost; empty
-     * when the delete itself lost, and everything that lost to it comes back.
+     * when the delete itself lost, and everything that lost to it comes back. {@code reviver}: that write's history in
+     * either case, to tell which other deletes of the key it had not seen.
      */
-    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy, Set<String> written) {
+    private record Deleted(BoundTable table, RowKey key, RowVersion tomb, Map<String, Long> broughtBackBy, Map<String, Long> reviver,
+                           Set<String> written) {
         /** Whether the row written by {@code (origin, sequence)}, which lost to the delete, comes back with the row. */
         boolean restores(String origin, long sequence) {
             return !Lineage.holds(broughtBackBy, origin, sequence);
+        }
+
+        /**
+         * Whether the rows that lost to another delete of the key, {@code (origin, sequence)}, come back too: a new
+         * insert of the key decides by the rows' writes alone ({@link #restores}); a write that beat the tombstone's
+         * delete, if it had not seen that one either — it was concurrent with both, and the tombstone holds the delete
+         * that won between them, so where the write came first neither took the rows.
+         */
+        boolean reaches(String origin, long sequence) {
+            return !broughtBackBy.isEmpty() || !Lineage.holds(reviver, origin, sequence);
         }
 
         Stamp deleteStamp() {
@@ -461,11 +475,7 @@ final class ForeignKeyConflicts {
                 return Optional.empty();
             }
             shadows.write(ctx, g.table().shadow(), List.of(aliveAt(g.tomb())));
-            Optional<List<String>> back = restoreLost(connection, ctx, g.deleted(), c);
-            if (back.isEmpty()) {
-                return Optional.empty();
-            }
-            restored.addAll(back.get());
+            restored.addAll(restoreLost(connection, ctx, g.deleted(cs), c));
         }
         RowWriter.Write write = nulled.isEmpty() ? p.write().get() : withNulls(p.write().get(), nulled);
         if (!new RowWriter(connection, ctx).execute(List.of(write)).isEmpty()) {
@@ -538,9 +548,58 @@ final class ForeignKeyConflicts {
      * that met that tombstone and lost to it (an update of the child, concurrent with the delete too: a conflict of the
      * row, not a {@code constraint} one) lost to the delete as well, so the latest such record is the one that comes
      * back ({@link #lostToTomb}). A tombstone with the delete's stamp but no such record is a row the delete itself
-     * removed: it stays. Empty if a row cannot be written.
+     * removed: it stays. A row the target refuses (a key or unique value taken since) stays out — its tombstone its own
+     * write, as where it lost a collision — and its record is parked for a person ({@code needs-review}, with the
+     * reason); the others still come back. Returns the rows back.
+     *
+     * <p>The tombstone names one delete, the one that won here among concurrent deletes of the key; the rows that lost
+     * here to another of them (before it came) lost to a delete that has lost too, and a peer that met the bringing
+     * write first holds them: so do the same for every delete of the key this node recorded meeting another ({@link
+     * #deletesOf}) that the bringing write reaches ({@link Deleted#reaches}).
      */
-    private Optional<List<String>> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
+    private List<String> restoreLost(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (RowVersion delete : deletesOf(ctx, g)) {
+            out.addAll(restoreLostTo(connection, ctx, new Deleted(g.table(), g.key(), delete, g.broughtBackBy(), g.reviver(), g.written()),
+                incoming));
+        }
+        return out;
+    }
+
+    /**
+     * The deletes of {@code g}'s row whose losers a write bringing it back restores: its tombstone's, and each other
+     * delete of the key that met this one here ({@code delete-missing-row} records of the row, both sides deletes) or
+     * that the tombstone's lineage lists, if {@code g}'s bringing write reaches it; as tombstones naming them, the
+     * tombstone's first. Costs one look at the row's records.
+     */
+    private List<RowVersion> deletesOf(DSLContext ctx, Deleted g) {
+        RowVersion tomb = g.tomb();
+        List<Object> key = g.table().typedKey(g.key());
+        Map<Stamp, RowVersion> out = new LinkedHashMap<>();
+        out.put(stamp(tomb), tomb);
+        List<RowVersion> others = new ArrayList<>();
+        for (ConflictRecord rec : conflicts.recordsOf(ctx, g.table().name(), g.key())) {
+            if (rec.type() != ConflictType.DELETE_MISSING_ROW) {
+                continue;
+            }
+            others.add(RowVersion.tombstone(key, rec.remoteTimestamp().asLong(), rec.remoteOrigin().value(), rec.changeSet().sequence(), "{}"));
+            if (rec.localTimestamp().isPresent() && rec.localOrigin().isPresent() && rec.localSequence().isPresent()) {
+                others.add(RowVersion.tombstone(key, rec.localTimestamp().get().asLong(), rec.localOrigin().get().value(),
+                    rec.localSequence().get(), "{}"));
+            }
+        }
+        tomb.lineage().writes().stream().filter(Lineage.Entry::deleted)
+            .forEach(e -> others.add(RowVersion.tombstone(key, e.timestamp(), e.origin(), e.sequence(), "{}")));
+        for (RowVersion d : others) {
+            if (g.reaches(d.origin(), d.originSequence().orElse(0L))) {
+                out.putIfAbsent(stamp(d), d);
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** {@link #restoreLost} for the one delete {@code g}'s tombstone names. */
+    private List<String> restoreLostTo(Connection connection, DSLContext ctx, Deleted g, Change incoming) throws SQLException {
         RowVersion tomb = g.tomb();
         List<Object> parentKey = g.table().typedKey(g.key());
         String lostTo = "(" + g.deleteStamp() + ") that won";
@@ -587,18 +646,26 @@ final class ForeignKeyConflicts {
                         ? RowVersion.live(child.key(), last.remoteTimestamp().asLong(), last.remoteOrigin().value(), last.changeSet().sequence())
                         : RowVersion.live(child.key(), last.localTimestamp().orElseThrow().asLong(), last.localOrigin().orElseThrow().value(),
                             last.localSequence().orElse(0L));
-                    if (!new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row))).isEmpty()) {
-                        return Optional.empty();
+                    version = version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb), version.origin(),
+                        version.originSequence().orElse(0L)));
+                    List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(List.of(new RowWriter.InsertRow(t, row)));
+                    if (!refused.isEmpty()) {
+                        // nothing of it written (the writer's savepoint): it stays out as a row that lost a collision
+                        // does where the delete lost at once (its tombstone its own write, no longer the delete's),
+                        // its record parked for a person, and the restore goes on with the other rows
+                        shadows.write(ctx, t.shadow(), List.of(version.asTombstone(ChangeSetCodec.imageToJson(row))));
+                        conflicts.amend(ctx, last.id(), Outcome.PARKED, ConflictStatus.NEEDS_REVIEW, "the delete lost later, to a write of "
+                            + incoming.table() + " " + incoming.key() + ", but this row could not be written back: " + refused.get(0).reason());
+                        continue;
                     }
-                    shadows.write(ctx, t.shadow(), List.of(version.withLineage(Lineages.restored(child.lineage(), Lineages.deleteOf(tomb),
-                        version.origin(), version.originSequence().orElse(0L)))));
+                    shadows.write(ctx, t.shadow(), List.of(version));
                     conflicts.amend(ctx, last.id(), arrived ? Outcome.APPLIED_REMOTE : Outcome.KEPT_LOCAL,
                         "restored: the delete lost later, to a write of " + incoming.table() + " " + incoming.key());
                     out.add(t.name() + " " + key);
                 }
             }
         }
-        return Optional.of(out);
+        return out;
     }
 
     /**

@@ -115,7 +115,9 @@ final class UniqueCollisions {
             if (new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
                 ConflictRecord last = removed.remove(removed.size() - 1);
                 conflicts.record(ctx, removed);
-                return Optional.of(Plan.conflict(c, Optional.empty(), p.version(), last));
+                // written here; the plan keeps its write, as a settled one does, so that what follows a write sees it
+                // (a new insert of a deleted key brings back what lost to the delete: ForeignKeyConflicts.restoreRevived)
+                return Optional.of(Plan.conflict(c, p.write(), p.version(), last));
             }
         }
         connection.rollback(start);

@@ -257,6 +257,15 @@ public final class ConflictStore {
             .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
     }
 
+    /**
+     * As {@link #amend(DSLContext, long, Outcome, String)}, and gives it {@code status} too: what happened later needs
+     * a person ({@code needs-review}).
+     */
+    public void amend(DSLContext ctx, long id, Outcome outcome, ConflictStatus status, String detail) {
+        ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word()).set(C_STATUS, status.word())
+            .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
+    }
+
     private static Optional<RowImage> imageOf(String json) {
         return Optional.ofNullable(json).map(ChangeSetCodec::imageFromJson);
     }

@@ -30,8 +30,12 @@ import net.jqwik.api.ShrinkingMode;
  *
  * <p>Not generated, for they can still diverge (README, Limits): a product deleted after it was written concurrently
  * with its supplier's delete (the peer that meets the delete after the product's delete sees no product to judge it
- * against; the other brought the supplier back for the product), {@code earliest} with foreign keys, and two
- * concurrent deletes of the supplier (only B deletes it here).
+ * against; the other brought the supplier back for the product) and {@code earliest} with foreign keys. Only B
+ * deletes suppliers: with every peer deleting, three runs found the divergence pinned by {@link
+ * #aDeleteThatLosesToAConcurrentUpdateOnlyAfterANewInsertKeepsItsLosersLostWhereItWonFirst} (not one of two
+ * concurrent deletes: it is reachable with B alone deleting). Two divergences that the generated histories can still
+ * hit, both about a new insert of the supplier that had seen a product lose, are pinned as examples: that one and
+ * {@link #twoNewInsertsOfAParentOneThatSawAChildLoseDivergeOnTheChild}.
  *
  * <p>The generated histories use a restricting or a cascading key.
  */
@@ -201,11 +205,99 @@ class ForeignKeyHistoryProperties {
         assertEquals(List.of(), c.rows("B", "p"), "the product lost to the delete at A before the new insert, and stays lost");
     }
 
+    /**
+     * C adds a product while B and then A delete its supplier, concurrently; B meets the product (it loses to B's
+     * delete) and then A's delete, whose stamp its tombstone takes; C's rename, newer than both, brings the supplier
+     * back — and with it the product, which C kept (found by review: B brought back only the children that lost to
+     * the delete its tombstone names, A's). Likewise when a newer product of C brings the supplier back.
+     */
+    @Example
+    void aParentBroughtBackAfterTwoConcurrentDeletesBringsBackTheChildrenThatLostToEither() {
+        for (boolean cascade : new boolean[] {true, false}) {
+            assertConverges("timestamp", twoDeletes(), cascade);
+            List<Step> byAChild = new ArrayList<>(twoDeletes().subList(0, 5));
+            byAChild.add(new Step("C", "INSERT INTO p VALUES (3, 12, 'p2')", null));
+            assertConverges("timestamp", byAChild, cascade);
+        }
+    }
+
+    /** As above on PostgreSQL, under a restricting key. */
+    @Example
+    void aParentBroughtBackAfterTwoConcurrentDeletesBringsBackTheChildrenThatLostToEitherOnPostgres() {
+        assertConverges(Dialect.POSTGRESQL, "timestamp", twoDeletes(), false);
+    }
+
+    /** C inserts product 2, B deletes the supplier and meets the product, A deletes it too and B meets that, C renames it. */
+    private static List<Step> twoDeletes() {
+        return List.of(new Step("C", "INSERT INTO p VALUES (2, 12, 'p1')", null), new Step("B", "DELETE FROM f WHERE id = 12", null),
+            new Step("C", null, "B"), new Step("A", "DELETE FROM f WHERE id = 12", null), new Step("A", null, "B"),
+            new Step("C", "UPDATE f SET name = 'n1' WHERE id = 12", null));
+    }
+
+    /**
+     * Pinned divergence (README, Limits; found by this property once every peer deleted suppliers, and as reachable with
+     * B alone deleting): {@code deleter} deletes the supplier while {@code other} adds a product and C renames the
+     * supplier, newer than both; {@code other} meets the delete, its product loses, and it inserts the supplier
+     * again; then C's rename reaches everyone. At C the delete lost to the rename on arrival, so the product was
+     * written; at the other two it had already lost, the new insert had seen it lose, and the rename, meeting a live
+     * row, brings nothing back. Asserts that this is still what happens.
+     */
+    @Example
+    void aDeleteThatLosesToAConcurrentUpdateOnlyAfterANewInsertKeepsItsLosersLostWhereItWonFirst() {
+        for (String[] roles : new String[][] {{"A", "B"}, {"B", "A"}}) {
+            String deleter = roles[0];
+            String other = roles[1];
+            Cluster c = replay(Dialect.H2, "timestamp", List.of(new Step(other, "INSERT INTO p VALUES (2, 12, 'p1')", null),
+                new Step(deleter, "DELETE FROM f WHERE id = 12", null), new Step(deleter, null, other),
+                new Step(other, "INSERT INTO f VALUES (12, 'r1')", null), new Step("C", "UPDATE f SET name = 'n1' WHERE id = 12", null)),
+                false, new ArrayList<>());
+            for (String id : PEERS) {
+                assertEquals("[{ID=12, NAME=n1}]", c.rows(id, "f").toString(), "the rename wins at " + id);
+                assertEquals(id.equals("C") ? "[{COD=2, F_ID=12, DEN=p1}]" : "[]", c.rows(id, "p").toString(),
+                    "the product at " + id + " (" + deleter + " deleting)");
+            }
+        }
+    }
+
+    /**
+     * Pinned divergence (README, Limits; found by this property, B alone deleting): B deletes the supplier and A's
+     * older product loses to it at B; C meets the delete, inserts the supplier again, and then meets the product, which
+     * its new insert had not seen lose: C writes it. B inserts the supplier again too, newer, having seen the product
+     * lose. B's insert wins the row everywhere; C keeps the product, A and B (where C's insert loses to a live row)
+     * do not. Asserts that this is still what happens.
+     */
+    @Example
+    void twoNewInsertsOfAParentOneThatSawAChildLoseDivergeOnTheChild() {
+        for (boolean cascade : new boolean[] {false, true}) {
+            Cluster c = replay(Dialect.H2, "timestamp", List.of(new Step("A", "INSERT INTO p VALUES (2, 12, 'p1')", null),
+                new Step("B", "DELETE FROM f WHERE id = 12", null), new Step("A", null, "B"), new Step("B", null, "C"),
+                new Step("C", "INSERT INTO f VALUES (12, 'r1')", null), new Step("A", null, "C"),
+                new Step("B", "INSERT INTO f VALUES (12, 'r2')", null)), cascade, new ArrayList<>());
+            for (String id : PEERS) {
+                assertEquals("[{ID=12, NAME=r2}]", c.rows(id, "f").toString(), "B's insert wins at " + id);
+                assertEquals(id.equals("C") ? "[{COD=2, F_ID=12, DEN=p1}]" : "[]", c.rows(id, "p").toString(), "the product at " + id);
+            }
+        }
+    }
+
     static Cluster assertConverges(String rule, List<Step> steps, boolean cascade) {
         return assertConverges(Dialect.H2, rule, steps, cascade);
     }
 
     static Cluster assertConverges(Dialect dialect, String rule, List<Step> steps, boolean cascade) {
+        List<String> made = new ArrayList<>();
+        Cluster c = replay(dialect, rule, steps, cascade, made);
+        for (String table : List.of("f", "p")) {
+            for (String id : PEERS) {
+                assertEquals(c.rows("A", table), c.rows(id, table), rule + (cascade ? " (cascade)" : " (restrict)") + ": table " + table
+                    + " at " + id + " differs from A after " + made);
+            }
+        }
+        return c;
+    }
+
+    /** Makes {@code steps} (those made are added to {@code made}) and then syncs every peer. */
+    private static Cluster replay(Dialect dialect, String rule, List<Step> steps, boolean cascade, List<String> made) {
         String schema = "CREATE TABLE f (id INT PRIMARY KEY, name VARCHAR(40));\n"
             + "CREATE TABLE p (cod INT PRIMARY KEY, f_id INT NOT NULL REFERENCES f (id)" + (cascade ? " ON DELETE CASCADE" : "")
             + ", den VARCHAR(40))";
@@ -215,7 +307,6 @@ class ForeignKeyHistoryProperties {
         c.write("A", cascade ? new String[] {"INSERT INTO f VALUES (12, 'Scule SRL')", "INSERT INTO p VALUES (1, 12, 'Clește')"}
             : new String[] {"INSERT INTO f VALUES (12, 'Scule SRL')"});
         c.sync();
-        List<String> made = new ArrayList<>();
         for (Step s : steps) {
             c.tick(700);
             if (s.sql() == null) {
@@ -235,12 +326,6 @@ class ForeignKeyHistoryProperties {
             }
         }
         c.sync();
-        for (String table : List.of("f", "p")) {
-            for (String id : PEERS) {
-                assertEquals(c.rows("A", table), c.rows(id, table), rule + (cascade ? " (cascade)" : " (restrict)") + ": table " + table
-                    + " at " + id + " differs from A after " + made);
-            }
-        }
         return c;
     }
 
@@ -254,7 +339,7 @@ class ForeignKeyHistoryProperties {
             n.map(v -> "INSERT INTO f VALUES (12, 'r" + v + "')"),
             Combinators.combine(Arbitraries.integers().between(1, 3), n).as((k, v) -> "INSERT INTO p VALUES (" + k + ", 12, 'p" + v + "')"),
             Combinators.combine(Arbitraries.integers().between(1, 3), n).as((k, v) -> "UPDATE p SET den = 'u" + v + "' WHERE cod = " + k));
-        // one peer deletes suppliers (B): two concurrent deletes of one row still diverge (README, Limits)
+        // one peer deletes suppliers (B): with every peer deleting, one of three runs found the divergence pinned above
         Arbitrary<Step> writes = Combinators.combine(node, write).as((id, sql) -> new Step(sql.startsWith("DELETE FROM f") ? "B" : id, sql, null));
         Arbitrary<Step> deliveries = Combinators.combine(node, node).filter((a, b) -> !a.equals(b)).as((a, b) -> new Step(a, null, b));
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, writes), net.jqwik.api.Tuple.of(2, deliveries)).list().ofMinSize(2).ofMaxSize(14);
