@@ -253,17 +253,19 @@ public final class ConflictStore {
 
     /** Appends {@code detail} to the record {@code id}'s and gives it {@code outcome}: what happened to its row later. */
     public void amend(DSLContext ctx, long id, Outcome outcome, String detail) {
-        ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word())
-            .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
+        amend(ctx, id, outcome, null, detail);
     }
 
     /**
-     * As {@link #amend(DSLContext, long, Outcome, String)}, and gives it {@code status} too: what happened later needs
-     * a person ({@code needs-review}).
+     * As {@link #amend(DSLContext, long, Outcome, String)}, and gives it {@code status} too (unless null): what happened
+     * later needs a person ({@code needs-review}).
      */
     public void amend(DSLContext ctx, long id, Outcome outcome, ConflictStatus status, String detail) {
-        ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word()).set(C_STATUS, status.word())
-            .set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
+        var update = ctx.update(CONFLICTS).set(C_OUTCOME, outcome.word());
+        if (status != null) {
+            update = update.set(C_STATUS, status.word());
+        }
+        update.set(C_DETAIL, DSL.concat(DSL.coalesce(C_DETAIL, DSL.val("")), DSL.val("; " + detail))).where(C_ID.eq(id)).execute();
     }
 
     private static Optional<RowImage> imageOf(String json) {
