@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * events keep coming, that thread (a peer's request, a sending thread) would trim for everyone as long as they come.
  *
  * <p>Thread-safe. The background thread is a daemon, started when something is left and ended after a while with
- * nothing to do, so a node needs no closing for it. A step that fails in the background is logged; what it would have
+ * nothing to do; {@link #close} (from {@link Node#close}) stops it from beginning steps and waits for the one running. A step that fails in the background is logged; what it would have
  * freed goes with a later step.
  */
 final class Trimming {
@@ -67,6 +67,8 @@ final class Trimming {
     private boolean running;
     /** Guarded by {@code this}: the steps asked while one was running, not begun yet. */
     private final EnumSet<Step> left = EnumSet.noneOf(Step.class);
+    /** Guarded by {@code this}: whether {@link #close} was called; no step begins after it. */
+    private boolean closed;
 
     /** @param runner runs one step in a transaction of its own and returns what it removed */
     Trimming(NodeId self, Function<Step, History.Purged> runner) {
@@ -96,6 +98,9 @@ final class Trimming {
      */
     History.Purged trim(Step step) {
         synchronized (this) {
+            if (closed) {
+                return NOTHING; // the node is closing: its database may be going away; a later run trims all of it
+            }
             if (running) {
                 left.add(step);
                 return NOTHING;
@@ -109,11 +114,35 @@ final class Trimming {
         }
     }
 
+    /**
+     * Stops trimming, for a node that closes: no step begins from now on, the steps left are dropped (each only frees
+     * what a later step, after the node opens again, frees as well), and the call waits up to {@code wait} for the
+     * step running now, so that it does not go on against a database its owner is about to close. Returns whether no
+     * step runs any more. Idempotent.
+     */
+    boolean close(java.time.Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (this) {
+            closed = true;
+            left.clear();
+            while (running) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+            }
+            return true;
+        }
+    }
+
     /** Ends the step this thread ran: the steps left meanwhile go to the background, which holds the turn from now. */
     private void handOver() {
         synchronized (this) {
-            if (left.isEmpty()) {
+            if (left.isEmpty() || closed) {
+                left.clear();
                 running = false;
+                notifyAll();
                 return;
             }
         }
@@ -131,8 +160,10 @@ final class Trimming {
             while (true) {
                 Step next;
                 synchronized (this) {
-                    if (left.isEmpty()) {
+                    if (left.isEmpty() || closed) {
+                        left.clear();
                         running = false;
+                        notifyAll();
                         done = true;
                         return;
                     }
@@ -153,6 +184,7 @@ final class Trimming {
             if (!done) {
                 synchronized (this) {
                     running = false; // an Error: the next caller runs its step and what is left
+                    notifyAll();
                 }
             }
         }

@@ -171,4 +171,38 @@ class TrimmingTest {
             Duration.ofSeconds(10), "every step ran after it was last asked: asked " + lastAsked + ", begun " + lastBegun);
         assertEquals(0, overlaps.get(), "One step at a time.");
     }
+
+    @Test
+    void closeWaitsForTheRunningStepDropsWhatIsLeftAndBeginsNoOther() throws Exception {
+        HeldRunner runner = new HeldRunner();
+        Trimming trimming = new Trimming(SELF, runner, Runnable::run);
+        CompletableFuture<History.Purged> first = running(trimming, runner, Step.AFTER_APPLY);
+        assertSame(Trimming.NOTHING, trimming.trim(Step.AFTER_HEARTBEAT), "left to run after the one running");
+        CompletableFuture<Boolean> closing = CompletableFuture.supplyAsync(() -> {
+            try {
+                return trimming.close(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+        assertTrue(!closing.isDone(), "close waits while a step runs");
+        runner.release.countDown();
+        assertTrue(closing.get(30, TimeUnit.SECONDS), "and returns once it ended");
+        assertEquals(ONE, first.get(30, TimeUnit.SECONDS));
+        assertSame(Trimming.NOTHING, trimming.trim(Step.PURGE), "no step begins after close");
+        assertEquals(List.of(Step.AFTER_APPLY), runner.ran, "the step left meanwhile was dropped, not run against a closing database");
+        assertTrue(trimming.close(Duration.ZERO), "idempotent");
+    }
+
+    @Test
+    void closeGivesUpAfterItsWaitWhenAStepHangs() throws Exception {
+        HeldRunner runner = new HeldRunner();
+        Trimming trimming = new Trimming(SELF, runner, Runnable::run);
+        CompletableFuture<History.Purged> first = running(trimming, runner, Step.PURGE);
+        assertTrue(!trimming.close(Duration.ofMillis(100)), "a step still running after the wait is reported");
+        runner.release.countDown();
+        first.get(30, TimeUnit.SECONDS);
+        assertTrue(trimming.close(Duration.ofSeconds(30)));
+    }
 }

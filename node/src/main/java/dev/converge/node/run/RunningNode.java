@@ -173,7 +173,7 @@ public final class RunningNode implements AutoCloseable {
         links.reconfigure(linked.stream().map(PeerEndpoint::id).toList(), rebuild);
     }
 
-    /** Stops the links (waits for their threads), then the server. Idempotent. */
+    /** Stops the links (waits for their threads), then the server, then the node's trimming (waits for a running step). Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -183,6 +183,7 @@ public final class RunningNode implements AutoCloseable {
         links.close();
         server.stop();
         snapshots.close();
+        node.close(); // the caller closes the database next: no trimming may still run against it
         LOG.info("node {} stopped", node.id());
     }
 }
