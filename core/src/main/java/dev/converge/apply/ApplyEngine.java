@@ -186,8 +186,9 @@ public final class ApplyEngine {
             int refused = settleDeferred(connection, ctx, deferred, clock.initial());
             written += deferred.size() - refused;
             recorded += refused;
+            Savepoints.keep(connection, start);
         } catch (PartRejected rejected) {
-            connection.rollback(start);
+            Savepoints.undo(connection, start);
             ApplyResult r = rejectParts(ctx, first, count, parts, clock.initial(), rejected.refused);
             advance(ctx, first, clock);
             return r;
@@ -282,11 +283,12 @@ public final class ApplyEngine {
                 ApplyResult r = applyChanges(connection, ctx, one, clock.initial(), null);
                 written += r.rowsWritten();
                 recorded += r.conflicts();
+                Savepoints.keep(connection, before);
             } catch (SQLException | RuntimeException e) {
                 if (SqlFailures.isTransient(e)) {
                     throw e;
                 }
-                connection.rollback(before);
+                Savepoints.undo(connection, before);
                 errors.add(records.refused(cs, Plan.ignored(c), ConflictType.ERROR, ConflictRecords.describe(e)));
             }
         }
@@ -395,7 +397,7 @@ public final class ApplyEngine {
         ForeignKeyConflicts.Judged judgedDeletes = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial, refusedDeletes);
         List<Plan> judged = judgedDeletes.plans();
         if (judged != plans && transactionScopeLoss(judged)) {
-            connection.rollback(before);
+            Savepoints.undo(connection, before);
             if (!whole) {
                 throw new PartRejected(judged.stream().filter(Plan::lost).flatMap(p -> p.record().stream())
                     .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
@@ -417,7 +419,7 @@ public final class ApplyEngine {
             Plan p = writers.get(r.index());
             if (judgedDeletes.acted().contains(p.change())) {
                 String why = foreignKeys.refusedAfterJudging(ctx, p, r.reason());
-                connection.rollback(before);
+                Savepoints.undo(connection, before);
                 Map<Change, String> again = new java.util.IdentityHashMap<>(refusedDeletes);
                 again.put(p.change(), why);
                 return write(connection, ctx, cs, originals, initial, deferred, again);
@@ -426,9 +428,10 @@ public final class ApplyEngine {
         List<Plan> finals = new ArrayList<>(plans);
         List<Plan> refusedPlans = new ArrayList<>();
         int kept = 0;
+        Map<LocalRows.TableKey, LocalRow> now = insertedMeanwhile(ctx, cs, rejections.stream().map(r -> writers.get(r.index())).toList(), initial);
         for (RowWriter.Rejection r : rejections) {
             Plan p = writers.get(r.index());
-            Optional<Plan> raced = racedInsert(connection, ctx, cs, p, initial);
+            Optional<Plan> raced = racedInsert(connection, ctx, cs, p, now.get(LocalRows.TableKey.of(p.change())));
             // a part's refused row may be settled by a later part: collisions are judged for whole ChangeSets only
             Optional<Plan> collided = raced.isPresent() || !whole ? Optional.empty() : collisions.settle(connection, ctx, cs, p, initial);
             Optional<Plan> orphaned = raced.isPresent() || collided.isPresent() || !whole ? Optional.empty()
@@ -446,7 +449,7 @@ public final class ApplyEngine {
             }
         }
         if (!rejections.isEmpty() && touchesTransactionScope(plans) && (!refusedPlans.isEmpty() || transactionScopeLoss(finals))) {
-            connection.rollback(before);
+            Savepoints.undo(connection, before);
             if (!whole) {
                 throw new PartRejected(refusedPlans.stream().flatMap(p -> p.record().stream())
                     .map(r -> r.withOutcome(Outcome.KEPT_LOCAL, r.status())).toList());
@@ -454,6 +457,7 @@ public final class ApplyEngine {
             return reject(ctx, cs, finals, refusedPlans);
         }
         foreignKeys.restoreRevived(connection, ctx, cs, finals);
+        Savepoints.keep(connection, before);
         writeVersions(ctx, finals);
         List<ConflictRecord> recorded = finals.stream().flatMap(p -> p.record().stream()).toList();
         conflicts.record(ctx, recorded);
@@ -468,18 +472,32 @@ public final class ApplyEngine {
     }
 
     /**
-     * An insert refused because the key exists now: a local transaction inserted the same key after this ChangeSet's
-     * rows were loaded (a missing row cannot be locked in advance). That is an {@code insert-exists} conflict, not a
-     * constraint failure: judge the change again against the row as it is now and carry out the resolver's decision.
+     * The local rows now at the keys of the refused inserts among {@code refused}, loaded (and locked) together: one
+     * load for all of them, not one each, since a large ChangeSet whose rows wait for a later part may have thousands
+     * refused. Only the keys that hold a row now are returned.
      */
-    private Optional<Plan> racedInsert(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, HybridTimestamp initial)
-        throws SQLException {
-        if (!(p.change() instanceof Change.Insert)) {
-            return Optional.empty();
+    private Map<LocalRows.TableKey, LocalRow> insertedMeanwhile(DSLContext ctx, ChangeSet cs, List<Plan> refused, HybridTimestamp initial) {
+        List<Change> inserts = refused.stream().map(Plan::change).filter(Change.Insert.class::isInstance).toList();
+        if (inserts.isEmpty()) {
+            return Map.of();
         }
-        ChangeSet one = cs.withChanges(List.of(p.change()));
-        LocalRow now = localRows.load(ctx, one, initial).get(LocalRows.TableKey.of(p.change()));
-        if (now == null || now.row().isEmpty()) {
+        Map<LocalRows.TableKey, LocalRow> out = new java.util.HashMap<>();
+        localRows.load(ctx, cs.withChanges(inserts), initial).forEach((k, local) -> {
+            if (local.row().isPresent()) {
+                out.put(k, local);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * An insert refused because the key exists now ({@code now}, null if it does not): a local transaction inserted
+     * the same key after this ChangeSet's rows were loaded (a missing row cannot be locked in advance). That is an
+     * {@code insert-exists} conflict, not a constraint failure: judge the change again against the row as it is now and
+     * carry out the resolver's decision.
+     */
+    private Optional<Plan> racedInsert(Connection connection, DSLContext ctx, ChangeSet cs, Plan p, LocalRow now) throws SQLException {
+        if (!(p.change() instanceof Change.Insert) || now == null || now.row().isEmpty()) {
             return Optional.empty();
         }
         Plan again = planner.plan(cs, p.change(), now, ctx);

@@ -127,7 +127,9 @@ final class ForeignKeyConflicts {
             ? parentDelete(connection, ctx, cs, p, initial)
             : orphan(connection, ctx, cs, p, initial);
         if (settled.isEmpty()) {
-            connection.rollback(start);
+            Savepoints.undo(connection, start);
+        } else {
+            Savepoints.keep(connection, start);
         }
         return settled;
     }
@@ -193,7 +195,7 @@ final class ForeignKeyConflicts {
             if (judged.isEmpty()) {
                 connection.rollback(start);
             }
-            connection.releaseSavepoint(start);
+            connection.releaseSavepoint(start); // ended either way (see Savepoints)
             if (judged.isPresent()) {
                 out.set(i, judged.get());
                 changed = true;

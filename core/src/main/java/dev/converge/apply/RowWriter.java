@@ -86,12 +86,13 @@ final class RowWriter {
                 batch(ordered.subList(from, to));
                 from = to;
             }
+            Savepoints.keep(connection, all);
             return List.of();
         } catch (DataAccessException | Unconvertible e) {
             if (!isRejection(e)) {
                 throw e;
             }
-            connection.rollback(all);
+            Savepoints.undo(connection, all);
             return new Settling(this, connection, ctx).settle(writes);
         }
     }
@@ -103,17 +104,44 @@ final class RowWriter {
      * @throws DataAccessException any failure other than a refusal
      */
     Optional<String> attempt(Write w) throws SQLException {
-        Savepoint sp = connection.setSavepoint();
+        Savepoint sp = Savepoints.leaf(connection);
         try {
             batch(List.of(w));
-            connection.releaseSavepoint(sp);
+            Savepoints.keep(connection, sp);
             return Optional.empty();
         } catch (DataAccessException | Unconvertible e) {
             if (!isRejection(e)) {
                 throw e;
             }
-            connection.rollback(sp);
+            Savepoints.undo(connection, sp);
             return Optional.of(e instanceof Unconvertible ? e.getMessage() : reason((DataAccessException) e));
+        }
+    }
+
+    /**
+     * Writes {@code group} in order, as {@link #execute} batches it, under one savepoint: all of it, or (the target
+     * refused one of its rows) none of it. Tells which rows to try one at a time without paying a round trip each for
+     * the many the target takes (see {@link Settling}).
+     *
+     * @return whether the target took every row
+     * @throws DataAccessException any failure other than a refusal
+     */
+    boolean attemptAll(List<Write> group) throws SQLException {
+        Savepoint sp = Savepoints.leaf(connection);
+        try {
+            for (int from = 0; from < group.size(); ) {
+                int to = runEnd(group, from);
+                batch(group.subList(from, to));
+                from = to;
+            }
+            Savepoints.keep(connection, sp);
+            return true;
+        } catch (DataAccessException | Unconvertible e) {
+            if (!isRejection(e)) {
+                throw e;
+            }
+            Savepoints.undo(connection, sp);
+            return false;
         }
     }
 

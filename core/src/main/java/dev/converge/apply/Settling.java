@@ -41,8 +41,9 @@ import org.jooq.impl.DSL;
  * this cannot settle is also returned: a cycle or swap through NOT NULL columns of a table that cannot be replaced (the origin went through a state the
  * net effect no longer carries).
  *
- * <p>Cost: only paid when a set-based write was refused; each pass is one statement per pending row, and a pass runs
- * only after the previous one made progress. Holds no rows beyond the list of writes the apply already holds.
+ * <p>Cost: only paid when a set-based write was refused; a pass writes its rows in groups that are halved around the
+ * refused ones (see {@link #attempt}), so it costs about one statement per refused row plus a few per accepted run, and
+ * a pass runs only after the previous one made progress. Holds no rows beyond the list of writes the apply already holds.
  * Confined to the apply transaction's thread.
  */
 final class Settling {
@@ -101,14 +102,36 @@ final class Settling {
         return out;
     }
 
+    /**
+     * Writes the rows at {@code indices} (in {@code form}) in that order, each that the target takes, and returns those
+     * it refuses, with their reasons in {@code reasons}. The same rows end up written as writing them one at a time in
+     * order does, but in groups: a group the target takes whole is one round trip; a refused group is halved until the
+     * rows it refuses stand alone (each row is found refused only when written alone, so its reason is its own). Groups
+     * start at one row and double after each success, so a pass with a few refused rows among many costs a few dozen
+     * round trips, not one per row, and a pass where every row is refused costs one per row, as before (a refused group
+     * is not free: H2 runs every row of a batch before it reports the refusal).
+     */
     private List<Integer> attempt(List<RowWriter.Write> writes, List<Integer> indices, Function<RowWriter.Write, RowWriter.Write> form,
                                   Map<Integer, String> reasons) throws SQLException {
         List<Integer> stuck = new ArrayList<>();
-        for (int i : indices) {
-            Optional<String> refused = writer.attempt(form.apply(writes.get(i)));
-            if (refused.isPresent()) {
-                reasons.put(i, refused.get());
-                stuck.add(i);
+        int size = 1;
+        for (int from = 0; from < indices.size(); ) {
+            List<Integer> group = indices.subList(from, Math.min(indices.size(), from + size));
+            if (group.size() == 1) {
+                int i = group.get(0);
+                Optional<String> refused = writer.attempt(form.apply(writes.get(i)));
+                if (refused.isPresent()) {
+                    reasons.put(i, refused.get());
+                    stuck.add(i);
+                } else {
+                    size = 2;
+                }
+                from++;
+            } else if (writer.attemptAll(group.stream().map(i -> form.apply(writes.get(i))).toList())) {
+                from += group.size();
+                size = (int) Math.min(Integer.MAX_VALUE, 2L * group.size());
+            } else {
+                size = group.size() / 2;
             }
         }
         return stuck;
@@ -124,18 +147,16 @@ final class Settling {
     /** Step 2 of the class comment; true if every stuck row is written, else nothing of this step is kept. */
     private boolean twoSteps(List<RowWriter.Write> writes, List<Integer> stuck) throws SQLException {
         Savepoint before = connection.setSavepoint();
-        for (int i : stuck) {
-            Optional<RowWriter.Write> first = nulled(writes.get(i));
-            if (first.isPresent() && writer.attempt(first.get()).isPresent()) {
-                connection.rollback(before);
-                return false;
-            }
-        }
-        if (!passes(writes, stuck, Settling::finalForm).isEmpty()) {
-            connection.rollback(before);
+        List<RowWriter.Write> firsts = stuck.stream().flatMap(i -> nulled(writes.get(i)).stream()).toList();
+        if (!firsts.isEmpty() && !writer.attemptAll(firsts) && !everyOneAlone(firsts)) {
+            Savepoints.undo(connection, before);
             return false;
         }
-        connection.releaseSavepoint(before);
+        if (!passes(writes, stuck, Settling::finalForm).isEmpty()) {
+            Savepoints.undo(connection, before);
+            return false;
+        }
+        Savepoints.keep(connection, before);
         return true;
     }
 
@@ -154,17 +175,30 @@ final class Settling {
             return false;
         }
         Savepoint before = connection.setSavepoint();
-        for (RowWriter.UpdateRow u : updates) {
-            if (writer.attempt(new RowWriter.DeleteRow(u.table(), u.key())).isPresent()) {
-                connection.rollback(before);
+        List<RowWriter.Write> deletes = updates.stream().<RowWriter.Write>map(u -> new RowWriter.DeleteRow(u.table(), u.key())).toList();
+        if (!writer.attemptAll(deletes) && !everyOneAlone(deletes)) {
+            Savepoints.undo(connection, before);
+            return false;
+        }
+        if (!passes(writes, stuck, Settling::asInsert).isEmpty()) {
+            Savepoints.undo(connection, before);
+            return false;
+        }
+        Savepoints.keep(connection, before);
+        return true;
+    }
+
+    /**
+     * Writes {@code rows} one at a time, in order, after the target refused them as a group (a group may be refused
+     * where the rows one by one are not: on PostgreSQL one statement's rows are not written in the list's order);
+     * true if it took every one. The caller undoes what was written when it returns false.
+     */
+    private boolean everyOneAlone(List<RowWriter.Write> rows) throws SQLException {
+        for (RowWriter.Write w : rows) {
+            if (writer.attempt(w).isPresent()) {
                 return false;
             }
         }
-        if (!passes(writes, stuck, Settling::asInsert).isEmpty()) {
-            connection.rollback(before);
-            return false;
-        }
-        connection.releaseSavepoint(before);
         return true;
     }
 

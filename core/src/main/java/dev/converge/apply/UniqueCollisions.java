@@ -97,7 +97,7 @@ final class UniqueCollisions {
             Resolution r = planner.decideCollision(subject, ctx);
             String columns = String.join(", ", x.get().columns());
             if (!(r instanceof Resolution.ApplyRemote)) {
-                connection.rollback(start);
+                Savepoints.undo(connection, start);
                 if (r instanceof Resolution.KeepLocal) {
                     if (p.version().isPresent() && !p.version().get().lineage().isEmpty()) {
                         LosingRow.remove(connection, ctx, t, c, p.version().get()); // as the winner's side removes it, lineage kept
@@ -113,6 +113,7 @@ final class UniqueCollisions {
                 "two rows with one value of unique (" + columns + "): this row won; the local row with key " + x.get().key()
                     + " lost and was removed here (its image is the local image)"));
             if (new RowWriter(connection, ctx).execute(List.of(p.write().get())).isEmpty()) {
+                Savepoints.keep(connection, start);
                 ConflictRecord last = removed.remove(removed.size() - 1);
                 conflicts.record(ctx, removed);
                 // written here; the plan keeps its write, as a settled one does, so that what follows a write sees it
@@ -120,7 +121,7 @@ final class UniqueCollisions {
                 return Optional.of(Plan.conflict(c, p.write(), p.version(), last));
             }
         }
-        connection.rollback(start);
+        Savepoints.undo(connection, start);
         return Optional.empty();
     }
 
