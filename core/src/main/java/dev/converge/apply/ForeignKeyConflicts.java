@@ -698,7 +698,7 @@ final class ForeignKeyConflicts {
             if (!g.restores(origin, arrived ? rec.changeSet().sequence() : rec.localSequence().orElse(0L)) || g.written().contains(rowId(t, key))) {
                 continue; // it lost where the row was inserted again, before that insert
             }
-            RowVersion now = shadows.versions(ctx, t.shadow(), List.of(t.typedKey(key))).get(t.typedKey(key));
+            RowVersion now = held(ctx, t, t.typedKey(key)).orElse(null);
             if (was.isEmpty() || now == null || now.deleted() || now.timestamp() != ts || !now.origin().equals(origin)
                 || t.name().equalsIgnoreCase(incoming.table()) && t.typedKey(key).equals(t.typedKey(incoming.key()))) {
                 continue; // written again since: that write decided its reference
