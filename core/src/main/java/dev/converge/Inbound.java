@@ -51,6 +51,8 @@ final class Inbound {
     private final InboundQueue inbox = new InboundQueue();
     private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
     private final ReentrantLock applying = new ReentrantLock(true);
+    /** ChangeSets applied as part of a set-based run, since the node opened (for tests of this package). */
+    private final java.util.concurrent.atomic.AtomicLong appliedInRuns = new java.util.concurrent.atomic.AtomicLong();
     /** Nodes found removed from the mesh (see {@link #known}); thread-safe. */
     private final java.util.Set<NodeId> departed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -167,7 +169,7 @@ final class Inbound {
      */
     private Group applyRun(List<ChangeSet> group, Binding.Bound bound) {
         try {
-            return tx.applying((connection, ctx) -> {
+            Group done = tx.applying((connection, ctx) -> {
                 Ready ready = ready(ctx, group, bound);
                 if (ready.run().isEmpty()) {
                     return ready.skipped() == 0 && !ready.waits() ? Group.ALONE : new Group(ready.skipped(), 0, ready.waits());
@@ -183,6 +185,10 @@ final class Inbound {
                 }
                 return new Group(ready.skipped() + applied, applied, applied == ready.run().size() && ready.waits());
             });
+            if (done.applied() > 0) {
+                appliedInRuns.addAndGet(done.applied()); // committed: tx.applying returned
+            }
+            return done;
         } catch (RuntimeException e) {
             if (Transactions.isTransient(e) || e instanceof PeerUnavailableException) {
                 throw e;
@@ -191,6 +197,11 @@ final class Inbound {
                 group.size(), group.get(0).id(), e.toString());
             return Group.FAILED;
         }
+    }
+
+    /** How many ChangeSets were applied as part of a set-based run since the node opened. */
+    long appliedInRuns() {
+        return appliedInRuns.get();
     }
 
     /** The ChangeSets of a group already applied here (at its head), and those after them that are ready now. */

@@ -827,6 +827,11 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** How many ChangeSets this node applied as part of a set-based run since it opened: for tests of how it applies. */
+    long appliedInRuns() {
+        return inbound.appliedInRuns();
+    }
+
     /** Removes the capture triggers and every table Converge created in this database, and nothing else. */
     public void uninstall() {
         tx.local(ctx -> {

@@ -35,6 +35,86 @@ class RunApplyIT {
         assertEquals(asRun.data("A"), asRun.data("B"), "A and B converge after a run");
     }
 
+    static final String FK = "CREATE TABLE supplier (id INT PRIMARY KEY, name VARCHAR(20));"
+        + "CREATE TABLE product (id INT PRIMARY KEY, supplier_id INT REFERENCES supplier (id) ON DELETE CASCADE, price INT)";
+
+    @AllDialects
+    void parentsAndChildrenGoInRunsAndLeaveWhatOneByOneLeaves(Dialect dialect) {
+        java.util.function.Consumer<Cluster> history = c -> {
+            c.write("A", "INSERT INTO supplier VALUES (1, 'Unelte')");
+            c.write("A", "INSERT INTO product VALUES (10, 1, 5), (11, 1, 6)");
+            c.write("A", "UPDATE supplier SET name = 'Unelte SRL' WHERE id = 1");
+            c.write("A", "INSERT INTO supplier VALUES (2, 'Scule')", "INSERT INTO product VALUES (20, 2, 7)");
+            c.write("A", "UPDATE product SET price = 9 WHERE id = 10");
+            c.write("A", "DELETE FROM product WHERE id = 11");
+        };
+        assertEquals(6, compared(dialect, "fk_runs", history).inRuns(), "all six went in runs: parents' inserts and updates, children's writes and deletes");
+    }
+
+    @AllDialects
+    void aParentsDeleteIsAppliedAloneAndTheRunGoesOnAfterIt(Dialect dialect) {
+        java.util.function.Consumer<Cluster> history = c -> {
+            c.write("A", "INSERT INTO supplier VALUES (3, 'Fier')", "INSERT INTO product VALUES (30, 3, 1)");
+            c.write("A", "UPDATE product SET price = 2 WHERE id = 30");
+            c.write("A", "DELETE FROM supplier WHERE id = 3");
+            c.write("A", "INSERT INTO supplier VALUES (4, 'Lemn')");
+        };
+        assertEquals(3, compared(dialect, "fk_delete", history).inRuns(), "the delete of a referred row went alone, what came before and after in runs");
+    }
+
+    @AllDialects
+    void aChildOfAParentDeletedHereFailsTheRunAndIsJudgedAsAlone(Dialect dialect) {
+        java.util.function.Consumer<Cluster> before = c -> {
+            c.write("A", "INSERT INTO supplier VALUES (1, 'Unelte'), (5, 'Sticla')", "INSERT INTO product VALUES (10, 1, 5)");
+            c.sync();
+            c.tick(60_000);
+            c.write("B", "DELETE FROM supplier WHERE id = 1"); // B deletes the parent; A, not knowing, adds a child later
+            c.tick(60_000);
+        };
+        java.util.function.Consumer<Cluster> history = c -> {
+            c.write("A", "UPDATE supplier SET name = 'Sticla SA' WHERE id = 5");
+            c.write("A", "INSERT INTO product VALUES (12, 1, 8)");
+            c.write("A", "UPDATE product SET price = 6 WHERE id = 10");
+        };
+        Compared run = compared(dialect, "fk_orphan", c -> {
+            before.accept(c);
+            history.accept(c);
+        });
+        Cluster asRun = run.asRun();
+        assertEquals(0, run.inRuns(), "the target refused the child: the run failed whole, and its ChangeSets went one by one");
+        assertEquals(1L, ((Number) asRun.sql("B").scalar("SELECT COUNT(*) FROM supplier WHERE id = 1")).longValue(),
+            "the newer child brought its parent back, as applied alone");
+        asRun.sync();
+        assertEquals(asRun.data("A"), asRun.data("B"), "A and B converge");
+    }
+
+    /**
+     * Runs {@code history} on two fresh clusters, delivers A's ChangeSets to B as one batch in one and one at a time in
+     * the other, and asserts B ends the same in both: rows and conflicts. Returns the cluster that took the batch.
+     */
+    private static Compared compared(Dialect dialect, String name, java.util.function.Consumer<Cluster> history) {
+        Cluster asRun = Cluster.of(dialect, "runs_" + name, List.of("A", "B"), FK, List.of(TableConfig.of("supplier"), TableConfig.of("product")));
+        Cluster oneByOne = Cluster.of(dialect, "single_" + name, List.of("A", "B"), FK, List.of(TableConfig.of("supplier"), TableConfig.of("product")));
+        history.accept(asRun);
+        history.accept(oneByOne);
+        long before = asRun.node("B").appliedInRuns();
+        List<ChangeSet> batch = asRun.node("A").outboundFor(NodeId.of("B"), 100);
+        asRun.node("B").receive(NodeId.of("A"), batch);
+        for (ChangeSet cs : oneByOne.node("A").outboundFor(NodeId.of("B"), 100)) {
+            oneByOne.node("B").receive(NodeId.of("A"), List.of(cs));
+        }
+        assertEquals(oneByOne.data("B"), asRun.data("B"), "B holds the same rows either way");
+        assertEquals(describe(oneByOne), describe(asRun), "B records the same conflicts either way");
+        long inRuns = asRun.node("B").appliedInRuns() - before;
+        asRun.sync();
+        assertEquals(asRun.data("A"), asRun.data("B"), "A and B converge after runs");
+        return new Compared(asRun, inRuns);
+    }
+
+    /** The cluster that took A's ChangeSets as one batch, and how many of them B applied in runs. */
+    private record Compared(Cluster asRun, long inRuns) {
+    }
+
     /** A's transactions write rows 1 and 2 again and again; B changed row 1 on its own after A's first write reached it. */
     private static Cluster history(Dialect dialect, String name) {
         Cluster c = Cluster.of(dialect, "runs_" + name, List.of("A", "B"), T, List.of(TableConfig.of("acc")));

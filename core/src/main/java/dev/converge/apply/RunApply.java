@@ -34,9 +34,13 @@ import org.jooq.DSLContext;
  * the one-by-one apply would read, with one difference: for a key an earlier ChangeSet of the run wrote, the row is
  * what that write set, not what the database made of it. The run therefore stops before a ChangeSet that would be
  * judged against a row the run cannot know in memory (one a resolver merged, an insert that leaves columns to their
- * defaults), only takes tables with no foreign key between replicated tables either way (the database would change
- * their rows on its own when others are deleted, or a parent's delete and a child's write would meet), and {@link #verify} reads every row judged twice back after the
- * writes: a row the database wrote otherwise (a user trigger, a value that does not round-trip) makes the caller
+ * defaults), never deletes a row of a table that a foreign key between replicated tables refers to (the database would
+ * change other rows on its own, or a parent's delete and a child's write would meet: judged one ChangeSet at a time,
+ * see {@link ForeignKeyConflicts#beforeDeletes}), stops before a ChangeSet that brings such a row back over its
+ * tombstone (what lost to the delete comes back with it: {@link ForeignKeyConflicts#restoreRevived}), writes parents'
+ * rows before their children's, and {@link #verify} reads every row judged twice back after the writes. A row the
+ * target refuses (a child whose parent is gone here, a unique value taken) fails the run: the one-by-one apply judges
+ * it as a conflict. After the writes: a row the database wrote otherwise (a user trigger, a value that does not round-trip) makes the caller
  * apply the run one by one instead. ChangeSets that travel in parts, decisions, and a loss at transaction scope are
  * left to the one-by-one apply too.
  *
@@ -47,8 +51,8 @@ final class RunApply {
     private final Tables tables;
     private final LocalRows localRows;
     private final Planner planner;
-    /** The tables a run may touch: no foreign key of theirs refers to a replicated table, none refers to them, none cascades or sets. */
-    private final Set<BoundTable> plain = new HashSet<>();
+    /** The tables a foreign key of a replicated table refers to: a run deletes none of their rows nor brings one back. */
+    private final Set<BoundTable> referred = new HashSet<>();
     private final Map<BoundTable, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunApply(NodeConfig config, Tables tables, LocalRows localRows, Planner planner) {
@@ -56,18 +60,9 @@ final class RunApply {
         this.tables = tables;
         this.localRows = localRows;
         this.planner = planner;
-        for (BoundTable t : tables.all()) {
-            // any foreign key between replicated tables: a run writes parents before children across its ChangeSets
-            // and folds a delete and a new insert of a key into one write, so a conflict between a parent's delete and
-            // a child's write, and what a revived parent brings back, are judged one ChangeSet at a time
-            boolean acted = t.references().stream().anyMatch(r -> !r.restricts() || tables.find(r.parentTable()).isPresent());
-            for (BoundTable child : tables.all()) {
-                for (Reference r : child.references()) {
-                    acted |= r.parentTable().equalsIgnoreCase(t.name());
-                }
-            }
-            if (!acted) {
-                plain.add(t);
+        for (BoundTable child : tables.all()) {
+            for (Reference r : child.references()) {
+                tables.find(r.parentTable()).ifPresent(referred::add);
             }
         }
     }
@@ -84,7 +79,7 @@ final class RunApply {
             return false;
         }
         for (Change c : cs.changes()) {
-            if (!plain.contains(tables.get(c.table()))) {
+            if (c instanceof Change.Delete && referred.contains(tables.get(c.table()))) {
                 return false;
             }
         }
@@ -134,7 +129,12 @@ final class RunApply {
             if (k.opaque || touched.contains(k)) {
                 return false; // judged alone: a row the run cannot know, or a key twice in one ChangeSet
             }
-            plans.add(planner.plan(cs, c, localRows.judge(k.table, cs, k.row, k.version, initial), ctx));
+            Plan p = planner.plan(cs, c, localRows.judge(k.table, cs, k.row, k.version, initial), ctx);
+            if (referred.contains(k.table) && (p.write().orElse(null) instanceof RowWriter.DeleteRow
+                || p.write().orElse(null) instanceof RowWriter.InsertRow && k.version != null && k.version.deleted())) {
+                return false; // a parent's row deleted, or brought back over its tombstone: judged alone
+            }
+            plans.add(p);
             touched.add(k);
         }
         boolean transactionLoss = plans.stream().anyMatch(p -> p.lost() && config.scopeOf(p.change().table()) == ConflictScope.TRANSACTION);
