@@ -27,7 +27,7 @@ import javax.sql.DataSource;
  */
 public final class OltpBenchmark {
     /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
-    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs, int txRate) {
+    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs, int txRate, boolean foreignKeys) {
         public Settings {
             if (peers < 2 || clients < 1 || seconds < 1 || accounts < 1 || runs < 1) {
                 throw new IllegalArgumentException("--peers must be at least 2; --clients, --seconds, --accounts and --runs at least 1");
@@ -40,7 +40,7 @@ public final class OltpBenchmark {
 
         /** As fast as the clients can (no fixed rate). */
         public Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs) {
-            this(dialect, peers, clients, seconds, accounts, runs, 0);
+            this(dialect, peers, clients, seconds, accounts, runs, 0, false);
         }
     }
 
@@ -56,11 +56,11 @@ public final class OltpBenchmark {
     }
 
     public void run() throws SQLException {
-        Peers.Schema schema = TpcB.schema(s.dialect(), s.accounts());
+        Peers.Schema schema = TpcB.schema(s.dialect(), s.accounts(), s.foreignKeys());
         DataSource probe = Peers.fresh(s.dialect(), "oltp_probe", db -> { });
         out.println("machine: " + Machine.describe(s.dialect(), probe));
-        out.printf(Locale.ROOT, "oltp: TPC-B-like (4 row changes, one hot branch row), %d peers x %d clients, %d s, %,d accounts,"
-            + " %s; medians of %d run%s%n", s.peers(), s.clients(), s.seconds(), s.accounts(),
+        out.printf(Locale.ROOT, "oltp: TPC-B-like (4 row changes, one hot branch row%s), %d peers x %d clients, %d s, %,d accounts,"
+            + " %s; medians of %d run%s%n", s.foreignKeys() ? ", pgbench's foreign keys" : "", s.peers(), s.clients(), s.seconds(), s.accounts(),
             s.txRate() == 0 ? "as fast as the clients can" : String.format(Locale.ROOT, "%,d tx/s per peer (open loop, as pgbench -R)",
                 s.txRate()), s.runs(), s.runs() == 1 ? "" : "s");
         double[][] raw = new double[s.peers()][s.runs()];

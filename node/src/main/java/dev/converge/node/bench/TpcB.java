@@ -24,8 +24,12 @@ final class TpcB {
 
     private TpcB() {}
 
-    /** The tables and their initial rows, the same on every peer (rows present before Converge are not shipped). */
-    static Peers.Schema schema(Dialect dialect, int accounts) {
+    /**
+     * The tables and their initial rows, the same on every peer (rows present before Converge are not shipped); with
+     * {@code foreignKeys}, pgbench's own foreign keys ({@code pgbench -i -I f}): tellers and accounts refer to their
+     * branch, history to its branch, teller and account.
+     */
+    static Peers.Schema schema(Dialect dialect, int accounts, boolean foreignKeys) {
         String range = dialect == Dialect.POSTGRESQL ? "generate_series(1, " + accounts + ") r(x)" : "SYSTEM_RANGE(1, " + accounts + ") r(x)";
         return db -> {
             try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
@@ -39,6 +43,13 @@ final class TpcB {
                     s.execute("INSERT INTO pgbench_tellers VALUES (" + t + ", 1, 0)");
                 }
                 s.execute("INSERT INTO pgbench_accounts SELECT x, 1, 0 FROM " + range);
+                if (foreignKeys) {
+                    s.execute("ALTER TABLE pgbench_tellers ADD FOREIGN KEY (bid) REFERENCES pgbench_branches (bid)");
+                    s.execute("ALTER TABLE pgbench_accounts ADD FOREIGN KEY (bid) REFERENCES pgbench_branches (bid)");
+                    s.execute("ALTER TABLE pgbench_history ADD FOREIGN KEY (bid) REFERENCES pgbench_branches (bid)");
+                    s.execute("ALTER TABLE pgbench_history ADD FOREIGN KEY (tid) REFERENCES pgbench_tellers (tid)");
+                    s.execute("ALTER TABLE pgbench_history ADD FOREIGN KEY (aid) REFERENCES pgbench_accounts (aid)");
+                }
             }
         };
     }

@@ -74,6 +74,9 @@ final class BenchSubcommand implements Callable<Integer> {
         description = "oltp: each peer's clients commit this many transactions per second between them, at fixed times (open loop, as pgbench -R), and the lag from commit to applied at every other peer is printed; 0 runs them as fast as they can (default: ${DEFAULT-VALUE}).")
     private int txRate;
 
+    @Option(names = "--foreign-keys", description = "oltp: give the tables pgbench's foreign keys (as pgbench -i -I f does): tellers and accounts refer to their branch, history to its branch, teller and account.")
+    private boolean foreignKeys;
+
     @Option(names = "--accounts", defaultValue = "10000", description = "oltp: rows in the accounts table (pgbench has 100,000 per branch; default: ${DEFAULT-VALUE}).")
     private int accounts;
 
@@ -103,7 +106,7 @@ final class BenchSubcommand implements Callable<Integer> {
             case bulk -> new ReplicationBenchmark(
                 new ReplicationBenchmark.Settings(dialect, rows, txRows, runs, compare != null, conflicts), parent.out())::run;
             case rate -> new RateBenchmark(new RateBenchmark.Settings(dialect, rate, txRows, seconds, runs), parent.out())::run;
-            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs, txRate), parent.out())::run;
+            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs, txRate, foreignKeys), parent.out())::run;
         };
     }
 }

@@ -64,6 +64,13 @@ class BenchSubcommandTest {
     }
 
     @Test
+    void oltpModeWithPgbenchsForeignKeysConverges() {
+        assertEquals(0, bench("--dialect", "h2", "--mode", "oltp", "--peers", "2", "--clients", "1", "--seconds", "1",
+            "--accounts", "50", "--runs", "1", "--foreign-keys"), err::toString);
+        assertPrinted("pgbench's foreign keys", "peer B:", "every peer holds everything");
+    }
+
+    @Test
     void oltpModeAtAFixedRatePrintsTheLagToEveryOtherPeer() {
         assertEquals(0, bench("--dialect", "h2", "--mode", "oltp", "--peers", "3", "--clients", "1", "--seconds", "1",
             "--accounts", "50", "--tx-rate", "40", "--runs", "1"), err::toString);
