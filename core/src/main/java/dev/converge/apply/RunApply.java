@@ -53,6 +53,13 @@ final class RunApply {
     private final Planner planner;
     /** The tables a foreign key of a replicated table refers to: a run deletes none of their rows nor brings one back. */
     private final Set<BoundTable> referred = new HashSet<>();
+    /** Of the referred tables, the columns the foreign keys refer to: a run changes none of them. */
+    private final Map<BoundTable, Set<String>> referredColumns = new HashMap<>();
+    /**
+     * Tables a run never takes: a key of theirs that cascades or sets on delete refers to a table Converge does not
+     * replicate, so the database may change their rows on its own when a run's delete reaches that table.
+     */
+    private final Set<BoundTable> excluded = new HashSet<>();
     private final Map<BoundTable, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunApply(NodeConfig config, Tables tables, LocalRows localRows, Planner planner) {
@@ -62,7 +69,12 @@ final class RunApply {
         this.planner = planner;
         for (BoundTable child : tables.all()) {
             for (Reference r : child.references()) {
-                tables.find(r.parentTable()).ifPresent(referred::add);
+                java.util.Optional<BoundTable> parent = tables.find(r.parentTable());
+                parent.ifPresent(referred::add);
+                parent.ifPresent(pt -> referredColumns.computeIfAbsent(pt, x -> new HashSet<>()).addAll(lower(r.parentColumns())));
+                if (parent.isEmpty() && !r.restricts()) {
+                    excluded.add(child);
+                }
             }
         }
     }
@@ -79,7 +91,8 @@ final class RunApply {
             return false;
         }
         for (Change c : cs.changes()) {
-            if (c instanceof Change.Delete && referred.contains(tables.get(c.table()))) {
+            BoundTable t = tables.get(c.table());
+            if (excluded.contains(t) || c instanceof Change.Delete && referred.contains(t)) {
                 return false;
             }
         }
@@ -130,15 +143,57 @@ final class RunApply {
                 return false; // judged alone: a row the run cannot know, or a key twice in one ChangeSet
             }
             Plan p = planner.plan(cs, c, localRows.judge(k.table, cs, k.row, k.version, initial), ctx);
-            if (referred.contains(k.table) && (p.write().orElse(null) instanceof RowWriter.DeleteRow
-                || p.write().orElse(null) instanceof RowWriter.InsertRow && k.version != null && k.version.deleted())) {
-                return false; // a parent's row deleted, or brought back over its tombstone: judged alone
+            RowWriter.Write w = p.write().orElse(null);
+            if (referred.contains(k.table) && (w instanceof RowWriter.DeleteRow
+                || w instanceof RowWriter.InsertRow && k.version != null && k.version.deleted()
+                || w instanceof RowWriter.UpdateRow u && sets(u, k.row, referredColumns.get(k.table)))) {
+                return false; // a parent's row deleted, brought back over its tombstone, or its referred columns changed: alone
+            }
+            if (w != null && k.checked) {
+                // the run would fold this write into the key's earlier one, which the target's constraints must see as
+                // it was: a child inserted under a parent deleted here, a unique value taken here meanwhile
+                return false;
             }
             plans.add(p);
             touched.add(k);
         }
         boolean transactionLoss = plans.stream().anyMatch(p -> p.lost() && config.scopeOf(p.change().table()) == ConflictScope.TRANSACTION);
         return !transactionLoss;
+    }
+
+    /** Whether {@code u} sets one of {@code columns} (lower case; null for none) to another value than {@code row} holds. */
+    private static boolean sets(RowWriter.UpdateRow u, RowImage row, Set<String> columns) {
+        if (columns == null || columns.isEmpty()) {
+            return false;
+        }
+        for (String col : u.row().values().keySet()) {
+            if (columns.contains(col.toLowerCase(java.util.Locale.ROOT))
+                && (row == null || !java.util.Objects.equals(u.row().get(col), row.get(col)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the target's constraints check {@code w} against other rows, at a key that held {@code row}: an insert
+     * or an update of a foreign-key or unique column, of a table that has such constraints.
+     */
+    static boolean checked(RowWriter.Write w, RowImage row) {
+        Set<String> columns = checkedColumns(w.table());
+        return !columns.isEmpty() && (w instanceof RowWriter.InsertRow || w instanceof RowWriter.UpdateRow u && sets(u, row, columns));
+    }
+
+    /** The columns of {@code t} a constraint checks against other rows: its foreign keys' and its unique indexes' (lower case). */
+    private static Set<String> checkedColumns(BoundTable t) {
+        Set<String> out = new HashSet<>();
+        t.references().forEach(r -> out.addAll(lower(r.columns())));
+        t.uniques().forEach(u -> out.addAll(lower(u)));
+        return out;
+    }
+
+    private static List<String> lower(List<String> names) {
+        return names.stream().map(n -> n.toLowerCase(java.util.Locale.ROOT)).toList();
     }
 
     private Planned planned(int count, java.util.Collection<Key> keys, List<ConflictRecord> records) {
@@ -242,6 +297,11 @@ final class RunApply {
         private int firstWrite;
         /** Written with something other than an incoming image (a merge, an insert that leaves columns to defaults). */
         private boolean opaque;
+        /**
+         * Written in the run in a way the target's constraints check against other rows (inserted, or a foreign-key or
+         * unique column set): a later write must not be folded into it (see {@link RunApply#judge}).
+         */
+        private boolean checked;
 
         Key(LocalRows.TableKey tk, LocalRows.Held held) {
             this.table = held.table();
@@ -262,6 +322,7 @@ final class RunApply {
                 return;
             }
             RowWriter.Write w = p.write().get();
+            checked |= RunApply.checked(w, row);
             RowImage incoming = p.change().after().orElse(null);
             if (writes++ == 0) {
                 firstWrite = order;
