@@ -81,11 +81,7 @@ final class RowWriter {
     private List<Rejection> write(List<Write> ordered, List<Write> writes) throws SQLException {
         Savepoint all = connection.setSavepoint();
         try {
-            for (int from = 0; from < ordered.size(); ) {
-                int to = runEnd(ordered, from);
-                batch(ordered.subList(from, to));
-                from = to;
-            }
+            batches(ordered);
             Savepoints.keep(connection, all);
             return List.of();
         } catch (DataAccessException | Unconvertible e) {
@@ -129,11 +125,7 @@ final class RowWriter {
     boolean attemptAll(List<Write> group) throws SQLException {
         Savepoint sp = Savepoints.leaf(connection);
         try {
-            for (int from = 0; from < group.size(); ) {
-                int to = runEnd(group, from);
-                batch(group.subList(from, to));
-                from = to;
-            }
+            batches(group);
             Savepoints.keep(connection, sp);
             return true;
         } catch (DataAccessException | Unconvertible e) {
@@ -142,6 +134,15 @@ final class RowWriter {
             }
             Savepoints.undo(connection, sp);
             return false;
+        }
+    }
+
+    /** Writes {@code writes} in order, each run of the same kind, table and columns as one batch. */
+    private void batches(List<Write> writes) {
+        for (int from = 0; from < writes.size(); ) {
+            int to = runEnd(writes, from);
+            batch(writes.subList(from, to));
+            from = to;
         }
     }
 
