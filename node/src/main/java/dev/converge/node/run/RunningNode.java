@@ -173,7 +173,11 @@ public final class RunningNode implements AutoCloseable {
         links.reconfigure(linked.stream().map(PeerEndpoint::id).toList(), rebuild);
     }
 
-    /** Stops the links (waits for their threads), then the server, then the node's trimming (waits for a running step). Idempotent. */
+    /**
+     * Stops the links (waits for their threads), then the server. Idempotent. The node stays open: its owner closes it
+     * ({@link Node#close} stops its trimming). Closing it here made {@code PeerRelayTest}'s survivor stop relaying to a
+     * peer restarted on the same database in 2 of 6 runs; not understood yet, so not done.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -183,7 +187,6 @@ public final class RunningNode implements AutoCloseable {
         links.close();
         server.stop();
         snapshots.close();
-        node.close(); // the caller closes the database next: no trimming may still run against it
         LOG.info("node {} stopped", node.id());
     }
 }
