@@ -60,6 +60,8 @@ final class RunApply {
      * replicate, so the database may change their rows on its own when a run's delete reaches that table.
      */
     private final Set<BoundTable> excluded = new HashSet<>();
+    /** Per table, the columns its constraints check against other rows (see {@link #checkedColumns(BoundTable)}), computed once. */
+    private final Map<BoundTable, Set<String>> checkedColumns = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<BoundTable, Integer> depths = new java.util.concurrent.ConcurrentHashMap<>();
 
     RunApply(NodeConfig config, Tables tables, LocalRows localRows, Planner planner) {
@@ -125,7 +127,8 @@ final class RunApply {
                 break;
             }
             for (int i = 0; i < plans.size(); i++) {
-                touched.get(i).accept(plans.get(i), order++);
+                Plan p = plans.get(i);
+                touched.get(i).accept(p, order++, p.write().isPresent() && checked(p.write().get(), touched.get(i).row));
             }
             plans.forEach(p -> p.record().ifPresent(records::add));
             count++;
@@ -179,8 +182,8 @@ final class RunApply {
      * Whether the target's constraints check {@code w} against other rows, at a key that held {@code row}: an insert
      * or an update of a foreign-key or unique column, of a table that has such constraints.
      */
-    static boolean checked(RowWriter.Write w, RowImage row) {
-        Set<String> columns = checkedColumns(w.table());
+    private boolean checked(RowWriter.Write w, RowImage row) {
+        Set<String> columns = checkedColumns.computeIfAbsent(w.table(), RunApply::checkedColumns);
         return !columns.isEmpty() && (w instanceof RowWriter.InsertRow || w instanceof RowWriter.UpdateRow u && sets(u, row, columns));
     }
 
@@ -312,7 +315,8 @@ final class RunApply {
         }
 
         /** Takes what {@code p}, judged at this key, does to it (the ChangeSet went into the run). */
-        void accept(Plan p, int order) {
+        /** {@code checks}: whether the target's constraints check {@code p}'s write against other rows ({@link RunApply#checked}). */
+        void accept(Plan p, int order, boolean checks) {
             judged++;
             p.version().ifPresent(v -> {
                 version = v;
@@ -322,7 +326,7 @@ final class RunApply {
                 return;
             }
             RowWriter.Write w = p.write().get();
-            checked |= RunApply.checked(w, row);
+            checked |= checks;
             RowImage incoming = p.change().after().orElse(null);
             if (writes++ == 0) {
                 firstWrite = order;
