@@ -308,15 +308,20 @@ public final class History {
 
     /**
      * Once per install: versions that name a local transaction instead of its sequence (written before versions were
-     * written at sequencing) get the sequence, before the sequence rows they would need are trimmed.
+     * written at sequencing) get the sequence, before the sequence rows they would need are trimmed. Sequencing first
+     * is needed only when such versions exist: in this transaction it would hold the sequencer's lock until the trim
+     * commits, and on a new install — whose first trim may come while a backlog waits — it would sequence the whole
+     * backlog in one go, shipping none of it until then.
      */
     private void adoptLegacyVersions(DSLContext ctx, PurgeMarks marks) {
         if (marks.get(PurgeMarks.ADOPTED) != 0) {
             return;
         }
-        outbound.sequence(ctx);
-        for (BoundTable t : tables) {
-            shadows.adoptSequences(ctx, t.shadow(), OUTBOX_TX_TABLE, OTX_TX, OTX_SEQ);
+        if (tables.stream().anyMatch(t -> shadows.namesLocalTransactions(ctx, t.shadow()))) {
+            outbound.sequence(ctx);
+            for (BoundTable t : tables) {
+                shadows.adoptSequences(ctx, t.shadow(), OUTBOX_TX_TABLE, OTX_TX, OTX_SEQ);
+            }
         }
         marks.set(ctx, PurgeMarks.ADOPTED, 1);
     }

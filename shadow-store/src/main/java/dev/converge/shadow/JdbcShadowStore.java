@@ -239,6 +239,14 @@ public final class JdbcShadowStore {
     }
 
     /**
+     * Whether any version names a local transaction instead of a sequence ({@link #adoptSequences} has work). Scans the
+     * table: meant for once per install.
+     */
+    public boolean namesLocalTransactions(DSLContext ctx, ShadowTable shadow) {
+        return ctx.fetchExists(DSL.selectOne().from(shadow.table()).where(ShadowTable.TX.isNotNull()));
+    }
+
+    /**
      * Gives every version that names a local transaction instead of a sequence ({@link RowVersion#localTransaction()},
      * written by installs before local versions were written at sequencing) the sequence {@code txTable} holds for that
      * transaction, and forgets the transaction; returns how many. Versions of transactions {@code txTable} does not
