@@ -19,6 +19,7 @@ import dev.converge.model.RowImage;
 import io.vavr.control.Either;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Name;
@@ -161,17 +163,19 @@ public final class SchemaWatch {
      * table here does not have. Empty if every column is there.
      */
     public Optional<String> misfit(ChangeSet cs, List<BoundTable> tables) {
+        // per table of this ChangeSet, its columns as spelt here and in lower case: a ChangeSet holds thousands of images
+        Map<String, Optional<Columns>> byTable = new HashMap<>();
         for (Change c : cs.changes()) {
-            Optional<BoundTable> t = tables.stream().filter(b -> b.name().equals(c.table())).findFirst()
-                .or(() -> tables.stream().filter(b -> b.name().equalsIgnoreCase(c.table())).findFirst());
+            Optional<Columns> t = byTable.computeIfAbsent(c.table(), name -> tables.stream().filter(b -> b.name().equals(name)).findFirst()
+                .or(() -> tables.stream().filter(b -> b.name().equalsIgnoreCase(name)).findFirst()).map(Columns::of));
             if (t.isEmpty()) {
                 continue; // not replicated here: the node refuses such a ChangeSet before it gets this far
             }
             for (RowImage image : images(c)) {
                 for (String column : image.values().keySet()) {
-                    if (t.get().spec().allColumns().stream().noneMatch(have -> have.equalsIgnoreCase(column))) {
-                        String why = "ChangeSet " + cs.id() + " writes column " + column + " of table " + t.get().name() + ", which table "
-                            + t.get().name() + " does not have here; it waits until the column is added (and every later ChangeSet of "
+                    if (!t.get().has(column)) {
+                        String why = "ChangeSet " + cs.id() + " writes column " + column + " of table " + t.get().table().name() + ", which table "
+                            + t.get().table().name() + " does not have here; it waits until the column is added (and every later ChangeSet of "
                             + cs.origin() + " behind it)";
                         if (warned.add(cs.id())) {
                             LOG.warn("node {}: {}", config.id(), why);
@@ -182,6 +186,18 @@ public final class SchemaWatch {
             }
         }
         return Optional.empty();
+    }
+
+    /** A table's columns, as spelt here and in lower case, for a case-insensitive look-up by name. */
+    private record Columns(BoundTable table, Set<String> exact, Set<String> lower) {
+        static Columns of(BoundTable t) {
+            return new Columns(t, Set.copyOf(t.spec().allColumns()),
+                t.spec().allColumns().stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()));
+        }
+
+        boolean has(String column) {
+            return exact.contains(column) || lower.contains(column.toLowerCase(Locale.ROOT));
+        }
     }
 
     private static List<RowImage> images(Change c) {
