@@ -50,30 +50,6 @@ final class Delivery {
     }
 
     /**
-     * As {@link #sequence()}, each step ({@link OutboundQueue#sequenceStep}) in a transaction of its own, calling
-     * {@code afterStep} once a step that sequenced something has committed; returns how many transactions this call's
-     * own run sequenced (0 if it shared a run another thread made).
-     */
-    int sequenceInSteps(Runnable afterStep) {
-        Binding.Bound bound = binding.follow();
-        int[] total = {0};
-        bound.sequencing().await(() -> {
-            long through = OutboundQueue.Step.FIRST;
-            while (true) {
-                long bound0 = through;
-                OutboundQueue.Step step = tx.local(ctx -> bound.outbound().sequenceStep(ctx, bound0));
-                if (step.sequenced() == 0) {
-                    return;
-                }
-                total[0] += step.sequenced();
-                through = step.through();
-                afterStep.run();
-            }
-        });
-        return total[0];
-    }
-
-    /**
      * This node's heartbeat. What it applied is read first, then every transaction committed by then is sequenced, so
      * the last sequence covers every local transaction that committed before those applies (one that wrote a row a
      * delete then removed committed before the delete could be applied).
@@ -89,19 +65,17 @@ final class Delivery {
 
     /** Every ChangeSet this node originated that {@code peer} has not acknowledged, in sequence order, at most {@code limit}. */
     List<ChangeSet> pendingFor(NodeId peer, int limit) {
-        return pendingFor(peer, limit, 1, true);
+        return pendingFor(peer, limit, 1);
     }
 
     /**
      * As {@link #pendingFor(NodeId, int)}, when the peer already stored the first {@code fromPart - 1} parts of the next
      * one. Nothing for a peer marked for resync or removed: what it lacks is no longer kept (it reloads from a snapshot).
      */
-    private List<ChangeSet> pendingFor(NodeId peer, int limit, int fromPart, boolean sequenceFirst) {
+    private List<ChangeSet> pendingFor(NodeId peer, int limit, int fromPart) {
         peers.requirePeer(peer);
         Binding.Bound bound = binding.follow();
-        if (sequenceFirst) {
-            sequence(bound);
-        }
+        sequence(bound);
         return tx.local(ctx -> {
             java.util.OptionalLong acked = PeerLedger.ackedIfKept(ctx, peer);
             return acked.isEmpty() ? List.<ChangeSet>of()
@@ -132,10 +106,8 @@ final class Delivery {
      * rest back). A ChangeSet too large for one batch goes in parts; the receipt says how many of its parts the peer
      * holds, and the next batch starts after them (a new call starts again at the first part the receipt names).
      * Throws what the transport throws ({@code PeerUnavailableException}): nothing is lost, the next call resends.
-     * With {@code sequenceFirst} false it ships only what is sequenced already (its node sequences on a thread of its
-     * own, {@link #sequenceInSteps}), so it never waits for a sequencing run.
      */
-    int deliverTo(NodeId peer, Transport transport, Runnable afterAcknowledge, boolean sequenceFirst) {
+    int deliverTo(NodeId peer, Transport transport, Runnable afterAcknowledge) {
         peers.requirePeer(peer);
         AtomicBoolean busy = inFlight.computeIfAbsent(peer, p -> new AtomicBoolean());
         if (!busy.compareAndSet(false, true)) {
@@ -145,7 +117,7 @@ final class Delivery {
             int sent = 0;
             int fromPart = 1;
             while (true) {
-                List<ChangeSet> batch = pendingFor(peer, batchLimit, fromPart, sequenceFirst);
+                List<ChangeSet> batch = pendingFor(peer, batchLimit, fromPart);
                 if (batch.isEmpty()) {
                     return sent;
                 }

@@ -397,26 +397,7 @@ public final class Node implements AutoCloseable {
      * @throws PeerUnavailableException if the transport cannot reach the peer; nothing is lost, call again later
      */
     public int deliverTo(NodeId peer, Transport transport) {
-        return delivery.deliverTo(peer, transport, () -> trim(Trimming.Step.AFTER_ACKNOWLEDGEMENT), true);
-    }
-
-    /**
-     * As {@link #deliverTo}, but ships only what is sequenced already: for a node that sequences on a thread of its own
-     * ({@link #sequence}), so that a sender never waits for a sequencing run and ships what one step sequenced while
-     * the next step runs. Alone, without such a thread, it would never ship a new local commit.
-     */
-    public int deliverSequenced(NodeId peer, Transport transport) {
-        return delivery.deliverTo(peer, transport, () -> trim(Trimming.Step.AFTER_ACKNOWLEDGEMENT), false);
-    }
-
-    /**
-     * Gives sequence numbers to every local transaction committed before the call, in steps of at most a few thousand
-     * row operations, each committed on its own; {@code afterStep} runs after each step that sequenced something (a
-     * running node wakes its senders there). Returns how many transactions this call sequenced (0 also when a run
-     * another thread began after this call did the work). Blocking; any thread.
-     */
-    public int sequence(Runnable afterStep) {
-        return delivery.sequenceInSteps(afterStep);
+        return delivery.deliverTo(peer, transport, () -> trim(Trimming.Step.AFTER_ACKNOWLEDGEMENT));
     }
 
     /**

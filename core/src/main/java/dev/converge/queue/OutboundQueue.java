@@ -179,37 +179,15 @@ public final class OutboundQueue {
      */
     public int sequence(DSLContext tx) {
         int total = 0;
-        for (Step step = sequenceStep(tx, Step.FIRST); step.sequenced() > 0; step = sequenceStep(tx, step.through())) {
-            total += step.sequenced();
+        long through = Long.MAX_VALUE;
+        for (int pass; (pass = sequencePass(tx, through)) > 0; ) {
+            total += pass;
+            if (through == Long.MAX_VALUE) {
+                Long last = tx.select(max(OUTBOX_ID)).from(OUTBOX).fetchOne(0, Long.class);
+                through = last == null ? 0 : last;
+            }
         }
         return total;
-    }
-
-    /**
-     * What one step of sequencing did: how many transactions it sequenced, and the bound the next step of the same call
-     * passes ({@link #sequenceStep}).
-     */
-    public record Step(int sequenced, long through) {
-        /** The bound a call's first step passes: it takes whatever has committed. */
-        public static final long FIRST = Long.MAX_VALUE;
-    }
-
-    /**
-     * One step of {@link #sequence}: the oldest committed transactions not sequenced yet, at most
-     * {@link #OPERATIONS_PER_GROUP} row operations of them (or one larger transaction), and, unless {@code through} is
-     * {@link Step#FIRST}, only those whose last row was captured at or before {@code through}. A caller that runs the
-     * steps of one call in transactions of their own — passing each step the {@link Step#through()} the one before
-     * returned, until a step sequences nothing — sequences what {@link #sequence} would, and what each step sequenced
-     * can be read and shipped while the next runs (and the sequencer's lock is let go in between).
-     */
-    public Step sequenceStep(DSLContext tx, long through) {
-        int sequenced = sequencePass(tx, through);
-        if (sequenced > 0 && through == Step.FIRST) {
-            // after the first pass, only what was captured by now: every transaction committed before the call was
-            Long last = tx.select(max(OUTBOX_ID)).from(OUTBOX).fetchOne(0, Long.class);
-            through = last == null ? 0 : last;
-        }
-        return new Step(sequenced, through);
     }
 
     /** How many transactions one sequencing pass takes at most: a backlog is sequenced in passes of bounded memory. */
@@ -232,8 +210,7 @@ public final class OutboundQueue {
     static final int OPERATIONS_PER_GROUP = 16_000;
 
     /**
-     * Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}, and at most
-     * a group's row operations: {@link #firstGroup}); returns how many.
+     * Sequences the oldest committed transactions not sequenced yet (at most {@link #TRANSACTIONS_PER_PASS}); returns how many.
      *
      * <p>Looks before it locks: when nothing is waiting (every apply asks, and every sequencing ends with an empty
      * pass) it returns without taking the sequencer's lock. A
@@ -249,7 +226,7 @@ public final class OutboundQueue {
             return 0;
         }
         long ownFloor = lockSequencer(tx);
-        var pending = firstGroup(pending(tx, TRANSACTIONS_PER_PASS, through));
+        var pending = pending(tx, TRANSACTIONS_PER_PASS, through);
         if (pending.isEmpty()) {
             if (through == Long.MAX_VALUE) {
                 // nothing at all is ready although something is registered: only then can registrations be orphans (a
@@ -262,12 +239,12 @@ public final class OutboundQueue {
         // had committed before it did, and those applies' floor is visible to this later statement (each statement
         // sees what was committed when it began), so it is stamped after what it may have seen applied
         HybridTimestamp floor = HybridTimestamp.max(HybridTimestamp.fromLong(ownFloor), HybridTimestamp.fromLong(appliedFloor(tx)));
-        tx.deleteFrom(UNSEQUENCED).where(UNSEQ_TX.in(pending.stream().map(p -> p.value1()).toList())).execute();
+        tx.deleteFrom(UNSEQUENCED).where(UNSEQ_TX.in(pending.getValues(0, String.class))).execute();
         Long last = tx.select(max(OTX_SEQ)).from(OUTBOX_TX_TABLE).fetchOne(0, Long.class);
         long next = last == null ? 1 : last + 1;
         long rowsThrough = rowsThrough(tx);
         int pageRows = outboxRowsPerGroup(tx.dialect());
-        Map<Long, Map<String, Long>> dependencies = AppliedLog.dependencies(tx, pending.stream().map(p -> p.value4()).toList());
+        Map<Long, Map<String, Long>> dependencies = AppliedLog.dependencies(tx, pending.getValues(3, Long.class));
         List<Sequenced> group = new ArrayList<>();
         // each transaction's cv_outbox_tx row, written together before the versions that follow them are (one
         // statement for many small transactions instead of one each)
@@ -303,23 +280,6 @@ public final class OutboundQueue {
         writeVersions(tx, group);
         tx.update(SEQUENCER).set(SEQUENCER_FLOOR, floor.asLong()).where(SEQUENCER_ID.eq(1)).execute();
         return pending.size();
-    }
-
-    /**
-     * The transactions at the head of {@code pending} whose row operations fit in one group ({@link #OPERATIONS_PER_GROUP}),
-     * at least the first: a pass's work — and with it how long it holds the sequencer's lock, and how much a stepwise
-     * sequencing ({@link #sequenceStep}) leaves unshipped while it runs — is bounded, whatever the backlog.
-     */
-    private static <R extends org.jooq.Record6<String, Long, Long, Long, Integer, Integer>> List<R> firstGroup(List<R> pending) {
-        int operations = 0;
-        for (int i = 0; i < pending.size(); i++) {
-            R p = pending.get(i);
-            operations += Math.max(p.value6() == null ? 0 : p.value6(), p.value5());
-            if (i > 0 && operations > OPERATIONS_PER_GROUP) {
-                return pending.subList(0, i);
-            }
-        }
-        return pending;
     }
 
     /**

@@ -107,4 +107,31 @@ class HeartbeatIT {
         assertThrows(MalformedChangeSetException.class, () -> c.node("A").receiveHeartbeat(NodeId.of("Z"), new Heartbeat(0, Map.of())));
         assertThrows(IllegalArgumentException.class, () -> new Heartbeat(-1, Map.of()));
     }
+
+    /** Committed local transactions not sequenced yet, read in SQL on another connection. */
+    static long unsequenced(Cluster c, String node) {
+        try (java.sql.Connection conn = c.member(node).db().getConnection(); java.sql.Statement s = conn.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"cv_unsequenced\"")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AllDialects
+    void aPeersHeartbeatDoesNotSequenceThisNodesBacklogInItsTrim(Dialect dialect) {
+        Cluster c = cluster(dialect, "hb_no_sequencing");
+        c.write("A", "INSERT INTO pers VALUES (1, 'waits for the sequencer')");
+
+        // the first trim of a new install used to sequence everything waiting in the trim's own transaction, holding the
+        // sequencer's lock until it committed (a backlog's senders and applies waited for all of it)
+        c.node("A").receiveHeartbeat(C, new Heartbeat(0, Map.of()));
+        assertEquals(1, unsequenced(c, "A"), "the trim after C's heartbeat sequenced nothing of A's");
+
+        assertEquals(1, c.node("A").outboundFor(C, 10).size(), "A's own sequencing takes the waiting transaction");
+        assertEquals(0, unsequenced(c, "A"), "nothing waits any more");
+        c.sync();
+        assertEquals(c.data("A"), c.data("C"), "C holds what A holds");
+    }
 }
