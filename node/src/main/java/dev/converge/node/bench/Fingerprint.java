@@ -63,6 +63,17 @@ record Fingerprint(long rows, String digest) {
         return first;
     }
 
+    /** Whether every database holds what the first holds. */
+    static boolean same(List<DataSource> dbs, List<Table> tables) throws SQLException {
+        Fingerprint first = of(dbs.get(0), tables);
+        for (int i = 1; i < dbs.size(); i++) {
+            if (!of(dbs.get(i), tables).equals(first)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

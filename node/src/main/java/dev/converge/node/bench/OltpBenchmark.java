@@ -1,8 +1,10 @@
 package dev.converge.node.bench;
 
-import dev.converge.Node;
 import dev.converge.dialect.Dialect;
-import dev.converge.transport.PeerUnavailableException;
+import dev.converge.model.NodeId;
+import dev.converge.node.peer.PeerEvents;
+import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.peer.PeerLinks;
 import dev.converge.transport.Transport;
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -21,8 +23,8 @@ import javax.sql.DataSource;
 
 /**
  * Many small transactions on several peers at once ({@link TpcB}, like pgbench at scale 1): {@code clients}
- * connections per peer run for {@code seconds}, first on databases without Converge, then on a mesh where each peer
- * has, as a running node does, a sending thread per link and an applying thread while the clients write. Prints each
+ * connections per peer run for {@code seconds}, first on databases without Converge, then on a mesh whose nodes
+ * replicate as a running node does ({@link PeerLinks}) while the clients write. Prints each
  * peer's commit rate both ways, and the time from the last commit until every peer holds the same rows.
  */
 public final class OltpBenchmark {
@@ -71,7 +73,7 @@ public final class OltpBenchmark {
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedRaw = new java.util.concurrent.ConcurrentSkipListMap<>();
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedWith = new java.util.concurrent.ConcurrentSkipListMap<>();
         for (int run = 0; run < s.runs(); run++) {
-            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), () -> { }, (hid, at) -> { }, failedRaw);
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), (hid, at) -> { }, failedRaw);
             try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
                 Replicated replicated = replicated(mesh, failedWith);
                 for (int i = 0; i < s.peers(); i++) {
@@ -125,75 +127,41 @@ public final class OltpBenchmark {
         void committed(String hid, long nanoTime);
     }
 
-    /** The clients on a mesh with a delivery thread per peer; then waits until every peer holds the same rows. */
+    /**
+     * The clients on a mesh whose nodes replicate as {@code converge run} does ({@link PeerLinks}: a sequencer thread, a
+     * sending thread per link and an applying thread per node, over the in-process transport); then waits until every
+     * peer holds the same rows.
+     */
     private Replicated replicated(Peers mesh, java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
-        AtomicBoolean delivering = new AtomicBoolean(true);
-        // as a running node has (dev.converge.node.peer.PeerLinks): a sending thread per link and an applying thread per
-        // node, so that a busy link never holds back another
-        ExecutorService threads = Executors.newFixedThreadPool(s.peers() * s.peers());
-        List<CompletableFuture<Void>> loops = new ArrayList<>();
         boolean timed = s.txRate() > 0;
         OltpLag lag = new OltpLag();
         Transport transport = timed ? lag.watching(mesh.transport) : mesh.transport;
+        List<PeerLinks> links = new ArrayList<>();
         for (int i = 0; i < s.peers(); i++) {
             int self = i;
-            for (int j = 0; j < s.peers(); j++) {
-                int to = j;
-                if (to != self) {
-                    loops.add(CompletableFuture.runAsync(() -> deliver(mesh, self, to, transport, delivering), threads));
-                }
-            }
-            loops.add(CompletableFuture.runAsync(() -> applyWaiting(mesh.node(self), delivering), threads));
+            List<NodeId> others = java.util.stream.IntStream.range(0, s.peers()).filter(j -> j != self).mapToObj(mesh::id).toList();
+            links.add(new PeerLinks(mesh.node(i), transport, others, PeerLimits.DEFAULT, PeerEvents.NONE));
         }
+        links.forEach(PeerLinks::start);
         AtomicBoolean watching = new AtomicBoolean(timed);
         // a thread of its own: the common pool may have a single worker on a small machine, busy elsewhere
         ExecutorService watcherThread = Executors.newSingleThreadExecutor();
         CompletableFuture<Void> watcher = timed
-            ? CompletableFuture.runAsync(() -> lag.watch(mesh.names.stream().map(dev.converge.model.NodeId::of).toList(), mesh.dbs,
+            ? CompletableFuture.runAsync(() -> lag.watch(mesh.names.stream().map(NodeId::of).toList(), mesh.dbs,
                 watching), watcherThread)
             : CompletableFuture.completedFuture(null);
         try {
-            double[] rates = clients(mesh.dbs, () -> loops.forEach(l -> {
-                if (l.isCompletedExceptionally()) {
-                    l.join();
-                }
-            }), timed ? lag::committed : (hid, at) -> { }, failedTries);
+            double[] rates = clients(mesh.dbs, timed ? lag::committed : (hid, at) -> { }, failedTries);
             long lastCommit = System.nanoTime();
-            long converged = awaitConverged(mesh, lastCommit, loops);
+            long converged = awaitConverged(mesh, lastCommit);
             watching.set(false);
             ReplicationBenchmark.join(watcher);
             lag.convergedAt(converged);
             return new Replicated(rates, (converged - lastCommit) / 1e9, timed ? lag.millis(s.peers() - 1) : new double[0]);
         } finally {
-            delivering.set(false);
             watching.set(false);
-            threads.shutdown();
+            links.forEach(PeerLinks::close);
             watcherThread.shutdown();
-        }
-    }
-
-    /** A link's sending loop: ships what is queued for the peer; idles a millisecond when there was nothing. */
-    private static void deliver(Peers mesh, int self, int to, Transport transport, AtomicBoolean delivering) {
-        Node node = mesh.node(self);
-        while (delivering.get()) {
-            int moved;
-            try {
-                moved = node.deliverTo(mesh.id(to), transport);
-            } catch (PeerUnavailableException busy) {
-                moved = 1; // the peer is applying another delivery: try again at once
-            }
-            if (moved == 0) {
-                LockSupport.parkNanos(1_000_000);
-            }
-        }
-    }
-
-    /** A node's applying loop: applies what waited in its inbox for a dependency; idles a millisecond when idle. */
-    private static void applyWaiting(Node node, AtomicBoolean delivering) {
-        while (delivering.get()) {
-            if (node.applyPending() == 0) {
-                LockSupport.parkNanos(1_000_000);
-            }
         }
     }
 
@@ -201,15 +169,10 @@ public final class OltpBenchmark {
      * Polls until no peer has anything queued for another and all hold the same rows; returns when that was first
      * seen. Bounded: peers that never converge void the run.
      */
-    private long awaitConverged(Peers mesh, long since, List<CompletableFuture<Void>> loops) throws SQLException {
+    private long awaitConverged(Peers mesh, long since) throws SQLException {
         while (true) {
-            loops.forEach(l -> {
-                if (l.isCompletedExceptionally()) {
-                    l.join();
-                }
-            });
             long now = System.nanoTime();
-            if (drained(mesh) && same(mesh)) {
+            if (mesh.drained() && Fingerprint.same(mesh.dbs, TpcB.TABLES)) {
                 return now;
             }
             if (now - since > DRAIN_LIMIT_NANOS) {
@@ -220,35 +183,14 @@ public final class OltpBenchmark {
         }
     }
 
-    private static boolean drained(Peers mesh) {
-        for (int i = 0; i < mesh.size(); i++) {
-            for (int j = 0; j < mesh.size(); j++) {
-                if (i != j && !mesh.node(i).outboundFor(mesh.id(j), 1).isEmpty()) {
-                    return false;
-                }
-            }
-        }
-        return true;
-    }
-
-    private static boolean same(Peers mesh) throws SQLException {
-        Fingerprint first = Fingerprint.of(mesh.dbs.get(0), TpcB.TABLES);
-        for (int i = 1; i < mesh.size(); i++) {
-            if (!Fingerprint.of(mesh.dbs.get(i), TpcB.TABLES).equals(first)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Runs {@code clients} connections on every database for {@code seconds}, all at once; returns each database's
-     * commits per second. {@code check} runs every 100 ms on this thread (to stop early when something else failed).
+     * commits per second.
      * At a fixed rate each client's transaction {@code i} is due at a fixed time (its share of the peer's rate,
      * staggered between the clients); a late one goes at once and the next keeps its time, as {@code pgbench -R}.
      * Tries that failed and were tried again (a deadlock, say) are counted in {@code failedTries} by SQLSTATE.
      */
-    private double[] clients(List<DataSource> dbs, Runnable check, Commits seen,
+    private double[] clients(List<DataSource> dbs, Commits seen,
                              java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         int n = dbs.size();
         AtomicLongArray commits = new AtomicLongArray(n);
@@ -282,7 +224,6 @@ public final class OltpBenchmark {
             }
             long end = t0 + TimeUnit.SECONDS.toNanos(s.seconds());
             while (System.nanoTime() < end && all.stream().noneMatch(CompletableFuture::isCompletedExceptionally)) {
-                check.run();
                 LockSupport.parkNanos(Math.min(100_000_000, Math.max(0, end - System.nanoTime())));
             }
         } finally {

@@ -101,4 +101,16 @@ final class Peers implements AutoCloseable {
     int size() {
         return nodes.size();
     }
+
+    /** Whether no peer has anything queued for another (asking sequences each node's committed transactions first). */
+    boolean drained() {
+        for (int i = 0; i < size(); i++) {
+            for (int j = 0; j < size(); j++) {
+                if (i != j && !node(i).outboundFor(id(j), 1).isEmpty()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 }

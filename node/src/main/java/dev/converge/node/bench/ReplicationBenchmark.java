@@ -3,6 +3,9 @@ package dev.converge.node.bench;
 import dev.converge.Node;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
+import dev.converge.node.peer.PeerEvents;
+import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.peer.PeerLinks;
 import dev.converge.scratch.PostgresServer;
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -15,9 +18,11 @@ import javax.sql.DataSource;
 
 /**
  * Workload W ({@link Workload}) on fresh databases, {@code runs} times, reporting medians: without Converge (the
- * database's own write rate), with capture installed, end to end from A to B (written, then shipped until B holds
- * what A holds) split into its stages, and — with {@code compareNative} on PostgreSQL — through PostgreSQL's own
- * logical replication in the same run. With {@code conflicts} % a second writer on B writes that share of W's
+ * database's own write rate), with capture installed, end to end from A to B as a running node replicates (its
+ * sender and apply threads at work while W is written, timed from the start of W until B holds what A
+ * holds: what native logical replication's time measures too), the same split into its stages by a run that does one
+ * stage after the other (written, sequenced, then shipped), and — with {@code compareNative} on PostgreSQL — through
+ * PostgreSQL's own logical replication in the same run. With {@code conflicts} % a second writer on B writes that share of W's
  * transactions at the same time, and delivery goes both ways. Every end-to-end run compares the peers' rows; a run
  * that did not converge stops the benchmark. At the end, once, a steady run ships each transaction as it commits and
  * prints the time per ChangeSet in its first and last tenth: bookkeeping that grew with history would show there.
@@ -64,6 +69,7 @@ public final class ReplicationBenchmark {
         double[] raws = new double[settings.runs()];
         double[] captures = new double[settings.runs()];
         double[] natives = new double[settings.runs()];
+        double[] running = new double[settings.runs()];
         List<EndToEnd> ends = new ArrayList<>();
         // the kinds of run alternate within each round, each on fresh databases, and the medians count: one run of any
         // kind moves by a third from one try to the next on a shared machine
@@ -73,6 +79,7 @@ public final class ReplicationBenchmark {
             try (Peers captured = Peers.mesh(settings.dialect(), "cap", 2, Workload::createTable, Workload.TABLES)) {
                 captures[i] = seconds(() -> w.run(captured.dbs.get(0)));
             }
+            running[i] = running();
             ends.add(endToEnd());
             if (nativeRepl != null) {
                 natives[i] = nativeRepl.run(w);
@@ -81,7 +88,7 @@ public final class ReplicationBenchmark {
         double raw = Stats.median(raws);
         report("raw write", raw, raw);
         report("with capture", Stats.median(captures), raw);
-        double total = median(ends, EndToEnd::total);
+        double total = Stats.median(running);
         report(settings.conflicts() > 0 ? "end to end A <-> B" : "end to end A -> B", total, raw);
         if (nativeRepl != null) {
             double nat = Stats.median(natives);
@@ -89,7 +96,7 @@ public final class ReplicationBenchmark {
             out.printf(Locale.ROOT, "Converge / native      %8.2fx  (native: one way, start of W -> subscriber caught up%s)%n",
                 total / nat, settings.conflicts() > 0 ? ", W without the concurrent share" : "");
         }
-        stages(ends, raw, Stats.median(captures));
+        stages(ends, raw, Stats.median(captures), total);
         if (settings.conflicts() == 0) {
             steady(raw);
         }
@@ -107,8 +114,8 @@ public final class ReplicationBenchmark {
         }
     }
 
-    private void stages(List<EndToEnd> ends, double raw, double capture) {
-        out.printf(Locale.ROOT, "stages of end to end (medians; capture's own cost is with capture - raw = %.2f s):%n", capture - raw);
+    private void stages(List<EndToEnd> ends, double raw, double capture, double running) {
+        out.printf(Locale.ROOT, "stages, one after the other (medians; capture's own cost is with capture - raw = %.2f s):%n", capture - raw);
         out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "write with capture", median(ends, EndToEnd::write));
         out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "sequencing", median(ends, EndToEnd::sequence));
         out.printf(Locale.ROOT, "  %-34s %8.2f s%n", "reading for the peer, acknowledging", median(ends, EndToEnd::read));
@@ -119,6 +126,8 @@ public final class ReplicationBenchmark {
             (w.changes() + shareChanges()) / apply);
         out.printf(Locale.ROOT, "  ChangeSets shipped %,.0f, conflicts recorded %,.0f%n", median(ends, EndToEnd::changeSets),
             median(ends, EndToEnd::conflicts));
+        out.printf(Locale.ROOT, "  the stages one after the other took %.2f s end to end (%.2fx raw); running at once, as above: %.2f s%n",
+            median(ends, EndToEnd::total), median(ends, EndToEnd::total) / raw, running);
     }
 
     private long shareChanges() {
@@ -131,6 +140,54 @@ public final class ReplicationBenchmark {
 
     private static double median(List<EndToEnd> ends, Figure figure) {
         return Stats.median(ends.stream().mapToDouble(figure::of).toArray());
+    }
+
+    /**
+     * End to end as {@code converge run} replicates, on fresh peers: every node's links run ({@link PeerLinks}: a
+     * sender per peer and an apply thread, over the in-process transport) while W is written at A (and
+     * its share at B); timed from the start of W until no peer has anything unacknowledged for another (asked only
+     * once the writers are done, since asking sequences) and the peers hold the same rows.
+     */
+    private double running() throws SQLException {
+        int n = 2;
+        try (Peers p = Peers.mesh(settings.dialect(), "run", n, Workload::createTable, Workload.TABLES)) {
+            List<PeerLinks> links = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int self = i;
+                List<NodeId> others = java.util.stream.IntStream.range(0, n).filter(j -> j != self).mapToObj(p::id).toList();
+                links.add(new PeerLinks(p.node(i), p.transport, others, PeerLimits.DEFAULT, PeerEvents.NONE));
+            }
+            links.forEach(PeerLinks::start);
+            try {
+                long t0 = System.nanoTime();
+                CompletableFuture<Void> second = settings.conflicts() == 0 ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> unchecked(() -> w.share(settings.conflicts()).run(p.dbs.get(1))));
+                w.run(p.dbs.get(0));
+                join(second);
+                awaitCaughtUp(p, t0);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Fingerprint.requireSame("end to end, running", p.names, p.dbs, Workload.TABLES);
+                return seconds;
+            } finally {
+                links.forEach(PeerLinks::close);
+            }
+        }
+    }
+
+    /** A running end to end that has not caught up after this long is broken, not slow. */
+    private static final long CATCH_UP_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+
+    /** Polls every 5 ms until no peer holds anything for another and all hold the same rows (checked in that order). */
+    private static void awaitCaughtUp(Peers p, long since) throws SQLException {
+        while (true) {
+            if (p.drained() && p.nodes.stream().allMatch(node -> node.applyPending() == 0) && Fingerprint.same(p.dbs, Workload.TABLES)) {
+                return;
+            }
+            if (System.nanoTime() - since > CATCH_UP_NANOS) {
+                throw new Fingerprint.NotConvergedException("end to end, running: the peers did not catch up within 15 minutes; the run is void");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
     }
 
     /**

@@ -39,7 +39,8 @@ class BenchSubcommandTest {
     void bulkOnPostgresqlComparesWithNativeLogicalReplicationAndSplitsTheStages() {
         assertEquals(0, bench("--rows", "1000", "--tx-rows", "500", "--runs", "1", "--compare", "native"), err::toString);
         assertPrinted("machine: ", "raw write", "with capture", "end to end A -> B", "native logical repl.", "Converge / native",
-            "sequencing", "shipping (encode + decode JSON)", "applying (receiver)", "steady A -> B");
+            "stages, one after the other", "sequencing", "shipping (encode + decode JSON)", "applying (receiver)",
+            "the stages one after the other took", "steady A -> B");
     }
 
     @Test
