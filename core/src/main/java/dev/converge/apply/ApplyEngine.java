@@ -172,7 +172,7 @@ public final class ApplyEngine {
             return apply(connection, ctx, first);
         }
         ClockRow clock = lockClock(ctx);
-        Savepoint start = connection.setSavepoint();
+        Savepoint start = Savepoints.set(connection);
         int written = 0;
         int recorded = 0;
         List<Deferred> deferred = new ArrayList<>();
@@ -278,7 +278,7 @@ public final class ApplyEngine {
         List<ConflictRecord> errors = new ArrayList<>();
         for (Change c : cs.changes()) {
             ChangeSet one = cs.withChanges(List.of(c));
-            Savepoint before = connection.setSavepoint();
+            Savepoint before = Savepoints.set(connection);
             try {
                 ApplyResult r = applyChanges(connection, ctx, one, clock.initial(), null);
                 written += r.rowsWritten();
@@ -392,7 +392,7 @@ public final class ApplyEngine {
     private ApplyResult write(Connection connection, DSLContext ctx, ChangeSet cs, List<Plan> plans, HybridTimestamp initial,
                               List<Deferred> deferred, Map<Change, String> refusedDeletes) throws SQLException {
         boolean whole = deferred == null;
-        Savepoint before = connection.setSavepoint();
+        Savepoint before = Savepoints.set(connection);
         // a cascading or nulling key would let the database act on rows written concurrently here, unjudged
         ForeignKeyConflicts.Judged judgedDeletes = foreignKeys.beforeDeletes(connection, ctx, cs, plans, initial, refusedDeletes);
         List<Plan> judged = judgedDeletes.plans();

@@ -122,7 +122,7 @@ final class ForeignKeyConflicts {
         if (p.write().isEmpty()) {
             return Optional.empty();
         }
-        Savepoint start = connection.setSavepoint();
+        Savepoint start = Savepoints.set(connection);
         Optional<Plan> settled = p.change() instanceof Change.Delete
             ? parentDelete(connection, ctx, cs, p, initial)
             : orphan(connection, ctx, cs, p, initial);
@@ -190,12 +190,13 @@ final class ForeignKeyConflicts {
             if (concurrent.isEmpty()) {
                 continue; // nothing concurrent: the database's own action is what the origin's was
             }
-            Savepoint start = connection.setSavepoint();
+            Savepoint start = Savepoints.set(connection);
             Optional<Plan> judged = judgeReach(connection, ctx, cs, p, subjects, concurrent, deps);
             if (judged.isEmpty()) {
-                connection.rollback(start);
+                Savepoints.undo(connection, start);
+            } else {
+                Savepoints.keep(connection, start);
             }
-            connection.releaseSavepoint(start); // ended either way (see Savepoints)
             if (judged.isPresent()) {
                 out.set(i, judged.get());
                 changed = true;

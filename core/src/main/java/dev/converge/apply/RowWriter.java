@@ -79,7 +79,7 @@ final class RowWriter {
     }
 
     private List<Rejection> write(List<Write> ordered, List<Write> writes) throws SQLException {
-        Savepoint all = connection.setSavepoint();
+        Savepoint all = Savepoints.set(connection);
         try {
             batches(ordered);
             Savepoints.keep(connection, all);
@@ -100,7 +100,7 @@ final class RowWriter {
      * @throws DataAccessException any failure other than a refusal
      */
     Optional<String> attempt(Write w) throws SQLException {
-        Savepoint sp = Savepoints.leaf(connection);
+        Savepoint sp = Savepoints.set(connection);
         try {
             batch(List.of(w));
             Savepoints.keep(connection, sp);
@@ -123,7 +123,7 @@ final class RowWriter {
      * @throws DataAccessException any failure other than a refusal
      */
     boolean attemptAll(List<Write> group) throws SQLException {
-        Savepoint sp = Savepoints.leaf(connection);
+        Savepoint sp = Savepoints.set(connection);
         try {
             batches(group);
             Savepoints.keep(connection, sp);

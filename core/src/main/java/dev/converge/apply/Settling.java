@@ -146,7 +146,7 @@ final class Settling {
 
     /** Step 2 of the class comment; true if every stuck row is written, else nothing of this step is kept. */
     private boolean twoSteps(List<RowWriter.Write> writes, List<Integer> stuck) throws SQLException {
-        Savepoint before = connection.setSavepoint();
+        Savepoint before = Savepoints.set(connection);
         List<RowWriter.Write> firsts = stuck.stream().flatMap(i -> nulled(writes.get(i)).stream()).toList();
         if (!firsts.isEmpty() && !writer.attemptAll(firsts) && !everyOneAlone(firsts)) {
             Savepoints.undo(connection, before);
@@ -174,7 +174,7 @@ final class Settling {
         if (updates.isEmpty() || !updates.stream().map(RowWriter.UpdateRow::table).distinct().allMatch(this::replaceable)) {
             return false;
         }
-        Savepoint before = connection.setSavepoint();
+        Savepoint before = Savepoints.set(connection);
         List<RowWriter.Write> deletes = updates.stream().<RowWriter.Write>map(u -> new RowWriter.DeleteRow(u.table(), u.key())).toList();
         if (!writer.attemptAll(deletes) && !everyOneAlone(deletes)) {
             Savepoints.undo(connection, before);

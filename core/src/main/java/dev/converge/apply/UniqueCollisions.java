@@ -81,7 +81,7 @@ final class UniqueCollisions {
             return Optional.empty();
         }
         RowImage row = c.after().get();
-        Savepoint start = connection.setSavepoint();
+        Savepoint start = Savepoints.set(connection);
         List<ConflictRecord> removed = new ArrayList<>();
         for (int round = 0; round < MAX_ROUNDS; round++) {
             Optional<Collider> x = collider(ctx, t, c.key(), row);
