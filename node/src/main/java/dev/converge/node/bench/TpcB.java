@@ -131,15 +131,18 @@ final class TpcB {
             lastHistoryId = hid;
         }
 
-        /** PostgreSQL's serialization failure and deadlock, H2's deadlock and lock timeout. */
-        private static boolean retriable(SQLException e) {
-            String state = e.getSQLState();
-            return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("HYT00"));
-        }
-
         @Override
         public void close() throws SQLException {
             c.close();
         }
+    }
+
+    /**
+     * Whether a client would roll back and try again: PostgreSQL's serialization failure and deadlock, H2's deadlock and
+     * lock timeout (an applying peer holds the rows a moment).
+     */
+    static boolean retriable(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("HYT00"));
     }
 }
