@@ -112,7 +112,7 @@ final class NativeReplication {
     }
 
     /** Cheap aggregates that reach their final values only when the last transaction of W is applied. */
-    private record Target(long rows, long sumA, long sumId) {
+    record Target(long rows, long sumA, long sumId) {
         static Target of(DataSource db) throws SQLException {
             try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT count(*), coalesce(sum(a), 0), coalesce(sum(id), 0) FROM bench")) {
