@@ -554,6 +554,15 @@ public final class Node implements AutoCloseable {
     }
 
     /**
+     * Whether a committed local transaction waits to be sequenced (one look at a small table, no write): what
+     * {@link #captureMark()} can miss — of two transactions that wrote in one order and committed in the other, the
+     * one committing last does not move the mark — and a waiting sender must not leave for a second.
+     */
+    public boolean localCommitsWaiting() {
+        return tx.local(ctx -> ctx.fetchExists(UNSEQUENCED));
+    }
+
+    /**
      * Manual decisions on this node's conflicts (review, decide, replay a rejected transaction): what the workbench is
      * built on. See {@link Decisions}.
      */

@@ -85,6 +85,31 @@ class SequencingIT {
     }
 
     @AllDialects
+    void aCommitThatLeavesTheCaptureMarkWhereItWasIsStillSeenWaiting(Dialect dialect) throws SQLException {
+        Cluster c = cluster(dialect, "seq_mark");
+        Node a = c.node("A");
+        a.publishWallClock();
+        assertTrue(!a.localCommitsWaiting(), "nothing waits on a new node");
+        try (Connection t1 = c.member("A").db().getConnection(); Connection t2 = c.member("A").db().getConnection()) {
+            t1.setAutoCommit(false);
+            t2.setAutoCommit(false);
+            execute(t1, "INSERT INTO pers VALUES (1, 'writes first', 'MS')");
+            execute(t2, "INSERT INTO pers VALUES (2, 'commits first', 'CJ')");
+            t2.commit();
+            assertTrue(a.localCommitsWaiting(), "T2 committed and waits to be sequenced");
+            assertEquals(1, a.outboundFor(B, 10).size(), "a sender takes T2");
+            assertTrue(!a.localCommitsWaiting(), "nothing waits once T2 is sequenced");
+            long mark = a.captureMark();
+
+            t1.commit();
+            assertEquals(mark, a.captureMark(), "T1 wrote before T2, so its commit leaves the capture mark where it was");
+            assertTrue(a.localCommitsWaiting(), "but T1 is seen waiting, so a sender does not wait a second for it");
+        }
+        assertEquals(2, a.deliverTo(B, c.transport()), "T2 and T1 ship");
+        assertTrue(!a.localCommitsWaiting(), "and nothing waits any more");
+    }
+
+    @AllDialects
     void withoutAPassBetweenCommitsTheLastWriteDecidesAndBothShipOnce(Dialect dialect) throws SQLException {
         Cluster c = cluster(dialect, "seq_last_write");
         Node a = c.node("A");

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * this is the safety net for ChangeSets that waited on another origin).
  *
  * <p>A sender that sent something loops at once. An idle one looks every {@value #POLL_MILLIS} ms at
- * {@link Node#captureMark()} (one indexed read) and delivers as soon as it moved, so a local commit leaves within tens of
- * milliseconds; it also delivers every {@value #IDLE_DELIVERY_MILLIS} ms regardless, since two transactions committing
- * in the other order than they wrote can leave the mark unmoved. (A wake-up signal from capture would save the
+ * {@link Node#captureMark()} (one indexed read) and delivers as soon as it moved, or when it did not move but a
+ * committed transaction waits to be sequenced ({@link Node#localCommitsWaiting()}: two transactions committing in the
+ * other order than they wrote leave the mark where the first commit put it), so a local commit leaves within tens of
+ * milliseconds; it also delivers every {@value #IDLE_DELIVERY_MILLIS} ms regardless. (A wake-up signal from capture would save the
  * polling; capture happens in database triggers, which cannot signal this JVM cheaply on both dialects.) A peer that
  * cannot be reached or refuses is tried again after an exponential backoff with jitter, capped at
  * {@link PeerLimits#maxBackoff()}; it costs its own thread's waiting and queue space, nothing else. A change of
@@ -311,7 +312,9 @@ public final class PeerLinks implements AutoCloseable {
                 try {
                     long now = System.nanoTime();
                     long seen = node.captureMark();
-                    if (seen != mark || now - lastAttempt >= IDLE_DELIVERY_MILLIS * 1_000_000) {
+                    // a commit that leaves the mark where it was (it wrote before another that committed first) is
+                    // still waiting to be sequenced: without the second look it left only with the idle delivery
+                    if (seen != mark || now - lastAttempt >= IDLE_DELIVERY_MILLIS * 1_000_000 || node.localCommitsWaiting()) {
                         lastAttempt = now;
                         int sent = node.deliverTo(peer, this::send);
                         mark = seen; // read before the delivery: a commit during it moves the mark again
