@@ -314,8 +314,10 @@ final class RunApply {
             this.version = held.version();
         }
 
-        /** Takes what {@code p}, judged at this key, does to it (the ChangeSet went into the run). */
-        /** {@code checks}: whether the target's constraints check {@code p}'s write against other rows ({@link RunApply#checked}). */
+        /**
+         * Takes what {@code p}, judged at this key, does to it (the ChangeSet went into the run); {@code checks}: whether
+         * the target's constraints check {@code p}'s write against other rows ({@link RunApply#checked}).
+         */
         void accept(Plan p, int order, boolean checks) {
             judged++;
             p.version().ifPresent(v -> {

@@ -87,18 +87,7 @@ final class TpcB {
             int aid = r.nextInt(1, accounts + 1);
             int tid = r.nextInt(1, TELLERS + 1);
             int delta = r.nextInt(-5000, 5001);
-            for (int failed = 0; ; failed++) {
-                try {
-                    once(aid, tid, delta);
-                    return failed;
-                } catch (SQLException e) {
-                    c.rollback();
-                    if (!retriable(e) || failed >= 100) {
-                        throw e;
-                    }
-                    failedTry.accept(e.getSQLState());
-                }
-            }
+            return retrying(c, () -> once(aid, tid, delta), failedTry);
         }
 
         /** The key of the history row of the last transaction committed: which transaction it was. */
@@ -134,6 +123,31 @@ final class TpcB {
         @Override
         public void close() throws SQLException {
             c.close();
+        }
+    }
+
+    /** One try of a transaction's statements and commit. */
+    interface Attempt {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code attempt} on {@code c} until it commits: a try that fails as {@link #retriable} is rolled back, told to
+     * {@code failedTry} by its SQLSTATE and tried again (at most 100 times), as a client would; any other failure, or
+     * the 101st, goes out. Returns how many tries failed first.
+     */
+    static int retrying(Connection c, Attempt attempt, java.util.function.Consumer<String> failedTry) throws SQLException {
+        for (int failed = 0; ; failed++) {
+            try {
+                attempt.run();
+                return failed;
+            } catch (SQLException e) {
+                c.rollback();
+                if (!retriable(e) || failed >= 100) {
+                    throw e;
+                }
+                failedTry.accept(e.getSQLState());
+            }
         }
     }
 

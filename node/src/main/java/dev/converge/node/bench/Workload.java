@@ -96,20 +96,13 @@ final class Workload {
                     long start = System.nanoTime();
                     statements[kind].setInt(1, from);
                     statements[kind].setInt(2, Math.min(from + txRows - 1, last));
-                    for (int tries = 1; ; tries++) {
-                        // a row an applying peer holds can make the statement wait past H2's lock timeout: a batch job
-                        // rolls back and tries again, as an application would
-                        try {
-                            statements[kind].execute();
-                            c.commit();
-                            break;
-                        } catch (SQLException e) {
-                            c.rollback();
-                            if (!TpcB.retriable(e) || tries >= 100) {
-                                throw e;
-                            }
-                        }
-                    }
+                    // a row an applying peer holds can make the statement wait past H2's lock timeout: a batch job
+                    // rolls back and tries again, as an application would
+                    PreparedStatement statement = statements[kind];
+                    TpcB.retrying(c, () -> {
+                        statement.execute();
+                        c.commit();
+                    }, state -> { });
                     if (after != null) {
                         after.committed(kind, start);
                     }
