@@ -2,8 +2,6 @@ package dev.converge.node.bench;
 
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
-import dev.converge.node.peer.PeerEvents;
-import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.PeerLinks;
 import dev.converge.transport.Transport;
 import java.io.PrintStream;
@@ -128,21 +126,15 @@ public final class OltpBenchmark {
     }
 
     /**
-     * The clients on a mesh whose nodes replicate as {@code converge run} does ({@link PeerLinks}: a sequencer thread, a
-     * sending thread per link and an applying thread per node, over the in-process transport); then waits until every
+     * The clients on a mesh whose nodes replicate as {@code converge run} does ({@link PeerLinks}: a sending thread per
+     * link and an applying thread per node, over the in-process transport); then waits until every
      * peer holds the same rows.
      */
     private Replicated replicated(Peers mesh, java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         boolean timed = s.txRate() > 0;
         OltpLag lag = new OltpLag();
         Transport transport = timed ? lag.watching(mesh.transport) : mesh.transport;
-        List<PeerLinks> links = new ArrayList<>();
-        for (int i = 0; i < s.peers(); i++) {
-            int self = i;
-            List<NodeId> others = java.util.stream.IntStream.range(0, s.peers()).filter(j -> j != self).mapToObj(mesh::id).toList();
-            links.add(new PeerLinks(mesh.node(i), transport, others, PeerLimits.DEFAULT, PeerEvents.NONE));
-        }
-        links.forEach(PeerLinks::start);
+        List<PeerLinks> links = mesh.links(transport);
         AtomicBoolean watching = new AtomicBoolean(timed);
         // a thread of its own: the common pool may have a single worker on a small machine, busy elsewhere
         ExecutorService watcherThread = Executors.newSingleThreadExecutor();

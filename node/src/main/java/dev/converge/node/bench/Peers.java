@@ -8,7 +8,11 @@ import dev.converge.config.NodeConfig;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.specs.run.DatabaseFactory;
+import dev.converge.node.peer.PeerEvents;
+import dev.converge.node.peer.PeerLimits;
+import dev.converge.node.peer.PeerLinks;
 import dev.converge.transport.InProcessTransport;
+import dev.converge.transport.Transport;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,6 +104,21 @@ final class Peers implements AutoCloseable {
 
     int size() {
         return nodes.size();
+    }
+
+    /**
+     * Started links for every node, as {@code converge run} has them ({@link PeerLinks}: a sending thread per other
+     * peer and an applying thread), over {@code transport}; close them before the mesh.
+     */
+    List<PeerLinks> links(Transport transport) {
+        List<PeerLinks> out = new ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            int self = i;
+            List<NodeId> others = java.util.stream.IntStream.range(0, size()).filter(j -> j != self).mapToObj(this::id).toList();
+            out.add(new PeerLinks(node(i), transport, others, PeerLimits.DEFAULT, PeerEvents.NONE));
+        }
+        out.forEach(PeerLinks::start);
+        return out;
     }
 
     /** Whether no peer has anything queued for another (asking sequences each node's committed transactions first). */

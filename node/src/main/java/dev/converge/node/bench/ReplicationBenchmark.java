@@ -3,8 +3,6 @@ package dev.converge.node.bench;
 import dev.converge.Node;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
-import dev.converge.node.peer.PeerEvents;
-import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.peer.PeerLinks;
 import dev.converge.scratch.PostgresServer;
 import java.io.PrintStream;
@@ -150,13 +148,7 @@ public final class ReplicationBenchmark {
     private double running() throws SQLException {
         int n = 2;
         try (Peers p = Peers.mesh(settings.dialect(), "run", n, Workload::createTable, Workload.TABLES)) {
-            List<PeerLinks> links = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int self = i;
-                List<NodeId> others = java.util.stream.IntStream.range(0, n).filter(j -> j != self).mapToObj(p::id).toList();
-                links.add(new PeerLinks(p.node(i), p.transport, others, PeerLimits.DEFAULT, PeerEvents.NONE));
-            }
-            links.forEach(PeerLinks::start);
+            List<PeerLinks> links = p.links(p.transport);
             try {
                 long t0 = System.nanoTime();
                 CompletableFuture<Void> second = settings.conflicts() == 0 ? CompletableFuture.completedFuture(null)
