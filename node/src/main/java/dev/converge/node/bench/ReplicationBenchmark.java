@@ -15,7 +15,8 @@ import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
- * Workload W ({@link Workload}) on fresh databases, {@code runs} times, reporting medians: without Converge (the
+ * Workload W ({@link Workload}) on fresh databases, {@code runs} times after one warm-up run end to end on a fifth of
+ * W that is not counted (see {@link #warmUp}), reporting medians: without Converge (the
  * database's own write rate), with capture installed, end to end from A to B as a running node replicates (its
  * sender and apply threads at work while W is written, timed from the start of W until B holds what A
  * holds: what native logical replication's time measures too), the same split into its stages by a run that does one
@@ -60,6 +61,7 @@ public final class ReplicationBenchmark {
         DataSource warm = Peers.fresh(settings.dialect(), "warm", Workload::createTable);
         w.run(warm);
         out.println("machine: " + Machine.describe(settings.dialect(), warm));
+        warmUp();
         out.printf(Locale.ROOT, "workload: %,d row changes in %,d-row transactions%s; medians of %d run%s%n", w.changes(),
             settings.txRows(), settings.conflicts() > 0 ? ", " + settings.conflicts() + " % of them also written on B at the same time" : "",
             settings.runs(), settings.runs() == 1 ? "" : "s");
@@ -77,8 +79,8 @@ public final class ReplicationBenchmark {
             try (Peers captured = Peers.mesh(settings.dialect(), "cap", 2, Workload::createTable, Workload.TABLES)) {
                 captures[i] = seconds(() -> w.run(captured.dbs.get(0)));
             }
-            running[i] = running();
-            ends.add(endToEnd());
+            running[i] = running(w);
+            ends.add(endToEnd(w));
             if (nativeRepl != null) {
                 natives[i] = nativeRepl.run(w);
             }
@@ -98,6 +100,20 @@ public final class ReplicationBenchmark {
         if (settings.conflicts() == 0) {
             steady(raw);
         }
+    }
+
+    /**
+     * One run end to end on a fifth of W before anything is timed, its time printed but not counted. A node runs for
+     * days; the first seconds of a fresh JVM compile the code it runs (on this 2-core machine the JIT's threads took
+     * 25 s of CPU during one benchmark), and a figure that included them would time the compiler beside the
+     * replication. Native replication's server is warm already: the benchmark's first write warmed it.
+     */
+    private void warmUp() throws SQLException {
+        Workload fifth = new Workload(settings.dialect(), Math.max(1, settings.rows() / 5), settings.txRows());
+        double seconds = running(fifth);
+        endToEnd(fifth);
+        out.printf(Locale.ROOT, "warm-up, not counted: a fifth of W end to end in %.2f s on a fresh JVM (%.0f row changes/s)%n",
+            seconds, fifth.changes() / seconds);
     }
 
     private NativeReplication nativeReplication() throws SQLException {
@@ -142,10 +158,10 @@ public final class ReplicationBenchmark {
 
     /**
      * End to end as {@code converge run} replicates, on fresh peers: every node's links run ({@link PeerLinks}: a
-     * sender per peer and an apply thread, over the in-process transport) while W is written at A (and
-     * its share at B); timed from the start of W until B holds what A holds.
+     * sender per peer and an apply thread, over the in-process transport) while {@code w} is written at A (and
+     * its share at B); timed from the start of {@code w} until B holds what A holds.
      */
-    private double running() throws SQLException {
+    private double running(Workload w) throws SQLException {
         int n = 2;
         try (Peers p = Peers.mesh(settings.dialect(), "run", n, Workload::createTable, Workload.TABLES)) {
             List<PeerLinks> links = p.links(p.transport);
@@ -193,11 +209,11 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * One end-to-end run on fresh peers: W written at A (and its share at B at the same time), then every peer's
+     * One end-to-end run on fresh peers: {@code w} written at A (and its share at B at the same time), then every peer's
      * queue sequenced ({@code outboundFor} with limit 0 sequences and reads nothing) and delivered until no peer has
      * anything left; the transport splits each delivery into the sender's part, the wire and the receiver's part.
      */
-    private EndToEnd endToEnd() throws SQLException {
+    private EndToEnd endToEnd(Workload w) throws SQLException {
         int n = 2;
         try (Peers p = Peers.mesh(settings.dialect(), "e2e", n, Workload::createTable, Workload.TABLES)) {
             TimingTransport transport = new TimingTransport(p.transport);
