@@ -70,6 +70,7 @@ final class RunSubcommand implements Callable<Integer> {
         ConsoleLog.toStdout(Level.toLevel(logLevel, Level.INFO));
         HikariDataSource pool = ConnectionPool.open(s.id(), s.database());
         RunningNode running;
+        Node node = null;
         H2TcpServer tcp = null;
         ReloadEndpoint reloads = new ReloadEndpoint();
         try {
@@ -88,7 +89,7 @@ final class RunSubcommand implements Callable<Integer> {
                 pool.close();
                 return 1;
             }
-            Node node = Node.open(s.core(), pool, TimeSource.system());
+            node = Node.open(s.core(), pool, TimeSource.system());
             if (s.database().h2TcpPort().isPresent()) {
                 tcp = H2TcpServer.start(s.database().url(), s.database().h2TcpPort().getAsInt());
             }
@@ -102,6 +103,9 @@ final class RunSubcommand implements Callable<Integer> {
             PeerSubcommand.warnRemoved(node, file, out);
         } catch (RuntimeException | java.sql.SQLException e) {
             out.println("node " + s.id() + " not started: " + e.getMessage());
+            if (node != null) {
+                node.close();
+            }
             if (tcp != null) {
                 tcp.close();
             }
@@ -109,6 +113,7 @@ final class RunSubcommand implements Callable<Integer> {
             return 1;
         }
         H2TcpServer served = tcp;
+        Node opened = node;
         String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
         ConfigReload reload = new ConfigReload(running, s);
         boolean hangup = ReloadSignal.install(reload::reload);
@@ -123,6 +128,7 @@ final class RunSubcommand implements Callable<Integer> {
                 key.close();
             }
             running.close();
+            opened.close(); // its trimming, before the pool it takes connections from closes
             if (served != null) {
                 served.close();
             }
