@@ -36,13 +36,25 @@ public record RowImage(Map<String, Object> values) {
     }
 
     public boolean has(String column) {
-        return values.keySet().stream().anyMatch(c -> c.equalsIgnoreCase(column));
+        if (values.containsKey(column)) { // the usual case, and a hot one in apply: the database's own spelling
+            return true;
+        }
+        for (String c : values.keySet()) {
+            if (c.equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** This image restricted to the given columns (in their order); columns it lacks are left out. */
     public RowImage project(Collection<String> columns) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>();
         for (String c : columns) {
+            if (values.containsKey(c)) {
+                out.put(c, values.get(c));
+                continue;
+            }
             for (Map.Entry<String, Object> e : values.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(c)) {
                     out.put(e.getKey(), e.getValue());
@@ -77,7 +89,15 @@ public record RowImage(Map<String, Object> values) {
     public RowImage with(Map<String, ?> changes) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>(values);
         changes.forEach((k, v) -> {
-            String existing = out.keySet().stream().filter(c -> c.equalsIgnoreCase(k)).findFirst().orElse(k);
+            String existing = k;
+            if (!out.containsKey(k)) {
+                for (String c : out.keySet()) {
+                    if (c.equalsIgnoreCase(k)) {
+                        existing = c;
+                        break;
+                    }
+                }
+            }
             out.put(existing, v);
         });
         return new RowImage(out);

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -15,9 +16,10 @@ import javax.sql.DataSource;
 import org.postgresql.Driver;
 
 /**
- * Workload W through PostgreSQL's own logical replication, one way, between two fresh databases of the same server:
- * a publication on one, a subscription on the other. Timed from the start of W until the subscriber holds what the
- * publisher holds, and then compared row by row.
+ * PostgreSQL's own logical replication between fresh databases of the same server, for comparison: workload W one
+ * way (a publication on one, a subscription on the other), timed from the start of W until the subscriber holds what
+ * the publisher holds, and then compared row by row; and a mesh of several databases each subscribed to every other
+ * ({@link #mesh}) for the OLTP benchmark.
  *
  * <p>On one server the slot must exist before the subscription ({@code create_slot = false}): creating it from
  * {@code CREATE SUBSCRIPTION} waits for every running transaction to end, its own included, and hangs.
@@ -55,20 +57,9 @@ final class NativeReplication {
 
     /** One run: seconds from the start of W until the subscriber caught up; fails loudly if it holds other rows. */
     double run(Workload w) throws SQLException {
-        String tag = UUID.randomUUID().toString().substring(0, 8);
-        String pubDb = "bench_native_pub_" + tag;
-        String subDb = "bench_native_sub_" + tag;
-        String slot = "bench_slot_" + tag;
-        DataSource pub = server.freshDatabase(pubDb);
-        DataSource sub = server.freshDatabase(subDb);
-        try {
-            Workload.createTable(pub);
-            Workload.createTable(sub);
-            execute(pub, "CREATE PUBLICATION bench_pub FOR TABLE bench");
-            execute(pub, "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
-            execute(sub, "CREATE SUBSCRIPTION bench_sub CONNECTION '" + conninfo(pubDb) + "' PUBLICATION bench_pub"
-                + " WITH (create_slot = false, slot_name = '" + slot + "', copy_data = false)");
-            awaitStreaming(pub, slot);
+        try (Mesh m = mesh("native", 2, Workload::createTable, Workload.TABLES, false)) {
+            DataSource pub = m.dbs().get(0);
+            DataSource sub = m.dbs().get(1);
             long t0 = System.nanoTime();
             w.run(pub);
             Target target = Target.of(pub);
@@ -77,10 +68,111 @@ final class NativeReplication {
             Fingerprint.requireSame("native logical replication", List.of("publisher", "subscriber"), List.of(pub, sub),
                 Workload.TABLES);
             return seconds;
+        }
+    }
+
+    /**
+     * {@code count} fresh databases of this server with {@code schema}, linked by native logical replication of
+     * {@code tables}: one way from the first to the second, or ({@code everyWay}) each subscribed to every other with
+     * {@code origin = none}, so that a change applied from a peer is not sent on — PostgreSQL's own multi-master setup,
+     * which needs version 16 and two apply workers per pair. Native replication has no conflict handling: rows two
+     * peers update at once may end different (each applies the other's new row as it is). Every subscription streams
+     * when this returns; closing it drops the subscriptions, slots and databases.
+     */
+    Mesh mesh(String prefix, int count, Peers.Schema schema, List<Fingerprint.Table> tables, boolean everyWay) throws SQLException {
+        if (everyWay) {
+            requireMultiMaster(count);
+        }
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        Mesh m = new Mesh(tag);
+        try {
+            for (int i = 0; i < count; i++) {
+                String name = "bench_" + prefix + "_" + tag + "_" + (char) ('a' + i);
+                DataSource db = server.freshDatabase(name);
+                m.names.add(name);
+                m.dbs.add(db);
+                schema.create(db);
+                execute(db, "CREATE PUBLICATION bench_pub FOR TABLE " + String.join(", ", tables.stream().map(Fingerprint.Table::name).toList()));
+            }
+            for (int from = 0; from < count; from++) {
+                for (int to = 0; to < count; to++) {
+                    if (from == to || (!everyWay && (from != 0 || to != 1))) {
+                        continue;
+                    }
+                    String slot = "bench_slot_" + tag + "_" + (char) ('a' + from) + (char) ('a' + to);
+                    String subscription = "bench_sub_from_" + (char) ('a' + from);
+                    execute(m.dbs.get(from), "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+                    m.links.add(new Link(from, to, slot, subscription));
+                    execute(m.dbs.get(to), "CREATE SUBSCRIPTION " + subscription + " CONNECTION '" + conninfo(m.names.get(from))
+                        + "' PUBLICATION bench_pub WITH (create_slot = false, slot_name = '" + slot + "', copy_data = false"
+                        + (everyWay ? ", origin = none" : "") + ")");
+                }
+            }
+            for (Link l : m.links) {
+                awaitStreaming(m.dbs.get(l.from()), l.slot());
+            }
+            return m;
+        } catch (SQLException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A subscription of database {@code to} to database {@code from}, through {@code slot}. */
+    private record Link(int from, int to, String slot, String subscription) {
+    }
+
+    /** Databases linked by native logical replication; see {@link #mesh}. Not thread-safe. */
+    final class Mesh implements AutoCloseable {
+        private final String tag;
+        private final List<String> names = new ArrayList<>();
+        private final List<DataSource> dbs = new ArrayList<>();
+        private final List<Link> links = new ArrayList<>();
+
+        private Mesh(String tag) {
+            this.tag = tag;
+        }
+
+        List<DataSource> dbs() {
+            return dbs;
+        }
+
+        /** Drops the subscriptions, then the slots, then the databases. */
+        @Override
+        public void close() throws SQLException {
+            try {
+                for (Link l : links) {
+                    dropSubscription(dbs.get(l.to()), l.subscription());
+                }
+                for (Link l : links) {
+                    dropSlot(dbs.get(l.from()), l.slot());
+                }
+            } finally {
+                names.forEach(server::dropDatabase);
+            }
+        }
+    }
+
+    /**
+     * Refuses a multi-master mesh the server cannot run: {@code origin = none} came with PostgreSQL 16, and every
+     * subscription needs an apply worker of its own.
+     */
+    void requireMultiMaster(int count) throws SQLException {
+        try (Connection c = server.freshDatabase("bench_native_check").getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int, "
+                 + "current_setting('max_logical_replication_workers')::int")) {
+            rs.next();
+            if (rs.getInt(1) < 160000) {
+                throw new UnsupportedOperationException("native multi-master comparison impossible on " + server
+                    + ": it needs PostgreSQL 16 or newer (subscriptions with origin = none)");
+            }
+            int needed = count * (count - 1);
+            if (rs.getInt(2) < needed) {
+                throw new UnsupportedOperationException("native multi-master comparison impossible on " + server + ": " + count
+                    + " peers need " + needed + " apply workers, max_logical_replication_workers is " + rs.getInt(2));
+            }
         } finally {
-            teardown(pub, sub, slot);
-            server.dropDatabase(subDb);
-            server.dropDatabase(pubDb);
+            server.dropDatabase("bench_native_check");
         }
     }
 
@@ -142,20 +234,24 @@ final class NativeReplication {
         }
     }
 
-    /**
-     * Drops the subscription without touching the publisher from inside it (detached from its slot first), then the
-     * slot once its WAL sender has gone: a database with a slot cannot be dropped.
-     */
-    private static void teardown(DataSource pub, DataSource sub, String slot) throws SQLException {
-        try (Connection c = sub.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_subscription WHERE subname = 'bench_sub'")) {
-            rs.next();
-            if (rs.getLong(1) > 0) {
-                s.execute("ALTER SUBSCRIPTION bench_sub DISABLE");
-                s.execute("ALTER SUBSCRIPTION bench_sub SET (slot_name = NONE)");
-                s.execute("DROP SUBSCRIPTION bench_sub");
+    /** Drops a subscription without touching the publisher from inside it (detached from its slot first). */
+    private static void dropSubscription(DataSource sub, String name) throws SQLException {
+        try (Connection c = sub.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_subscription WHERE subname = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery(); Statement s = c.createStatement()) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    s.execute("ALTER SUBSCRIPTION " + name + " DISABLE");
+                    s.execute("ALTER SUBSCRIPTION " + name + " SET (slot_name = NONE)");
+                    s.execute("DROP SUBSCRIPTION " + name);
+                }
             }
         }
+    }
+
+    /** Drops a slot once its WAL sender has gone: a database with a slot cannot be dropped. */
+    private static void dropSlot(DataSource pub, String slot) throws SQLException {
         await("the replication slot to be released", () -> {
             try (Connection c = pub.getConnection();
                  PreparedStatement ps = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {

@@ -3,6 +3,7 @@ package dev.converge.node.bench;
 import dev.converge.dialect.Dialect;
 import dev.converge.model.NodeId;
 import dev.converge.node.peer.PeerLinks;
+import dev.converge.scratch.PostgresServer;
 import dev.converge.transport.Transport;
 import java.io.PrintStream;
 import java.sql.SQLException;
@@ -27,8 +28,12 @@ import javax.sql.DataSource;
  */
 public final class OltpBenchmark {
     /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
-    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs, int txRate, boolean foreignKeys) {
+    public record Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs, int txRate, boolean foreignKeys,
+                           boolean compareNative) {
         public Settings {
+            if (compareNative && dialect != Dialect.POSTGRESQL) {
+                throw new IllegalArgumentException("--compare native needs --dialect postgresql: H2 has no logical replication");
+            }
             if (peers < 2 || clients < 1 || seconds < 1 || accounts < 1 || runs < 1) {
                 throw new IllegalArgumentException("--peers must be at least 2; --clients, --seconds, --accounts and --runs at least 1");
             }
@@ -40,7 +45,7 @@ public final class OltpBenchmark {
 
         /** As fast as the clients can (no fixed rate). */
         public Settings(Dialect dialect, int peers, int clients, int seconds, int accounts, int runs) {
-            this(dialect, peers, clients, seconds, accounts, runs, 0, false);
+            this(dialect, peers, clients, seconds, accounts, runs, 0, false, false);
         }
     }
 
@@ -70,8 +75,13 @@ public final class OltpBenchmark {
         double[][] lag = new double[3][s.runs()];
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedRaw = new java.util.concurrent.ConcurrentSkipListMap<>();
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedWith = new java.util.concurrent.ConcurrentSkipListMap<>();
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedNative = new java.util.concurrent.ConcurrentSkipListMap<>();
+        NativeReplication nativeRepl = nativeReplication();
+        double[][] natives = new double[s.peers()][s.runs()];
+        double[] nativeDrain = new double[s.runs()];
+        int nativeDiverged = 0;
         for (int run = 0; run < s.runs(); run++) {
-            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), (hid, at) -> { }, failedRaw);
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), (hid, at) -> { }, failedRaw).perSecond();
             try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
                 Replicated replicated = replicated(mesh, failedWith);
                 for (int i = 0; i < s.peers(); i++) {
@@ -86,20 +96,92 @@ public final class OltpBenchmark {
                 }
                 conflicts[run] = mesh.nodes.stream().mapToInt(n -> n.conflicts().size()).sum();
             }
+            if (nativeRepl != null) {
+                Native n = nativeRun(nativeRepl, schema, failedNative);
+                for (int i = 0; i < s.peers(); i++) {
+                    natives[i][run] = n.rates()[i];
+                }
+                nativeDrain[run] = n.drainSeconds();
+                nativeDiverged += n.diverged() ? 1 : 0;
+            }
         }
         for (int i = 0; i < s.peers(); i++) {
             double a = Stats.median(raw[i]);
             double b = Stats.median(with[i]);
-            out.printf(Locale.ROOT, "peer %c: %,8.0f tx/s without Converge, %,8.0f tx/s with (%.0f %%)%n", 'A' + i, a, b, 100 * b / a);
+            out.printf(Locale.ROOT, "peer %c: %,8.0f tx/s without Converge, %,8.0f tx/s with (%.0f %%)", 'A' + i, a, b, 100 * b / a);
+            if (nativeRepl != null) {
+                double c = Stats.median(natives[i]);
+                out.printf(Locale.ROOT, ", %,8.0f tx/s with native logical replication (%.0f %%)", c, 100 * c / a);
+            }
+            out.println();
         }
         out.printf(Locale.ROOT, "every peer holds everything %.2f s after the last commit (conflicts recorded: %,.0f)%n",
             Stats.median(drain), Stats.median(conflicts));
-        out.printf(Locale.ROOT, "clients' tries that failed and were tried again, all runs: %s without Converge, %s with%n",
-            failures(failedRaw), failures(failedWith));
+        if (nativeRepl != null) {
+            out.printf(Locale.ROOT, "native: every peer holds every history row %.2f s after the last commit; balances differ between the"
+                + " peers after %d of %d runs (native replication has no conflict handling: a row updated at two peers at once keeps"
+                + " whichever update was applied last)%n", Stats.median(nativeDrain), nativeDiverged, s.runs());
+        }
+        out.printf(Locale.ROOT, "clients' tries that failed and were tried again, all runs: %s without Converge, %s with%s%n",
+            failures(failedRaw), failures(failedWith), nativeRepl == null ? "" : ", " + failures(failedNative) + " with native");
         if (s.txRate() > 0) {
             out.printf(Locale.ROOT, "lag commit at a peer -> applied at each other peer: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 Stats.median(lag[0]), Stats.median(lag[1]), Stats.median(lag[2]));
         }
+    }
+
+    private NativeReplication nativeReplication() throws SQLException {
+        if (!s.compareNative()) {
+            return null;
+        }
+        try {
+            NativeReplication n = NativeReplication.on(PostgresServer.shared());
+            n.requireMultiMaster(s.peers());
+            return n;
+        } catch (UnsupportedOperationException e) {
+            out.println("NOTE: " + e.getMessage() + "; only Converge's figures follow.");
+            return null;
+        }
+    }
+
+    /** The commit rates on a native mesh, the time until every peer held every history row, and whether balances differ. */
+    private record Native(double[] rates, double drainSeconds, boolean diverged) {
+    }
+
+    /**
+     * The same clients on databases linked by native logical replication, each subscribed to every other
+     * ({@link NativeReplication#mesh}); then waits until every peer holds every transaction's history row (its balances
+     * need not agree: see {@link NativeReplication#mesh}).
+     */
+    private Native nativeRun(NativeReplication repl, Peers.Schema schema,
+                             java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
+        try (NativeReplication.Mesh m = repl.mesh("oltp_native", s.peers(), schema, TpcB.TABLES, true)) {
+            Rates r = clients(m.dbs(), (hid, at) -> { }, failedTries);
+            long lastCommit = System.nanoTime();
+            while (!everyHistoryRow(m.dbs(), r.commits())) {
+                if (System.nanoTime() - lastCommit > DRAIN_LIMIT_NANOS) {
+                    throw new IllegalStateException("oltp, native: a peer lacks history rows 15 minutes after the last commit; the run"
+                        + " is void (see the server's log: an apply worker that stops on an error retries forever)");
+                }
+                LockSupport.parkNanos(5_000_000);
+            }
+            long held = System.nanoTime();
+            return new Native(r.perSecond(), (held - lastCommit) / 1e9, !Fingerprint.same(m.dbs(), TpcB.TABLES));
+        }
+    }
+
+    /** Whether every database holds {@code commits} history rows: one per transaction committed at any of them. */
+    private static boolean everyHistoryRow(List<DataSource> dbs, long commits) throws SQLException {
+        for (DataSource db : dbs) {
+            try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pgbench_history")) {
+                rs.next();
+                if (rs.getLong(1) != commits) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Failed tries by SQLSTATE, named where the bench knows it: {@code 1,204 (40P01 deadlock 1,200, 55P03 lock timeout 4)}. */
@@ -143,7 +225,7 @@ public final class OltpBenchmark {
                 watching), watcherThread)
             : CompletableFuture.completedFuture(null);
         try {
-            double[] rates = clients(mesh.dbs, timed ? lag::committed : (hid, at) -> { }, failedTries);
+            double[] rates = clients(mesh.dbs, timed ? lag::committed : (hid, at) -> { }, failedTries).perSecond();
             long lastCommit = System.nanoTime();
             long converged = awaitConverged(mesh, lastCommit);
             watching.set(false);
@@ -177,12 +259,12 @@ public final class OltpBenchmark {
 
     /**
      * Runs {@code clients} connections on every database for {@code seconds}, all at once; returns each database's
-     * commits per second.
+     * commits per second and the number of commits.
      * At a fixed rate each client's transaction {@code i} is due at a fixed time (its share of the peer's rate,
      * staggered between the clients); a late one goes at once and the next keeps its time, as {@code pgbench -R}.
      * Tries that failed and were tried again (a deadlock, say) are counted in {@code failedTries} by SQLSTATE.
      */
-    private double[] clients(List<DataSource> dbs, Commits seen,
+    private Rates clients(List<DataSource> dbs, Commits seen,
                              java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         int n = dbs.size();
         AtomicLongArray commits = new AtomicLongArray(n);
@@ -227,9 +309,15 @@ public final class OltpBenchmark {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         double[] rates = new double[n];
+        long total = 0;
         for (int i = 0; i < n; i++) {
             rates[i] = commits.get(i) / elapsed;
+            total += commits.get(i);
         }
-        return rates;
+        return new Rates(rates, total);
+    }
+
+    /** Each database's commits per second, and the commits of all of them together. */
+    private record Rates(double[] perSecond, long commits) {
     }
 }

@@ -51,7 +51,7 @@ final class BenchSubcommand implements Callable<Integer> {
     private int runs;
 
     @Option(names = "--compare", paramLabel = "native",
-        description = "bulk: also run W through PostgreSQL's native logical replication (publication/subscription between two databases of the same server) and print Converge's time as a ratio to it.")
+        description = "bulk: also run W through PostgreSQL's native logical replication (publication/subscription between two databases of the same server) and print Converge's time as a ratio to it. oltp: also run the clients on databases of the same server each subscribed to every other (origin = none, PostgreSQL 16 or newer) and print their rates beside Converge's.")
     private String compare;
 
     @Option(names = "--conflicts", paramLabel = "PERCENT", defaultValue = "0",
@@ -106,7 +106,7 @@ final class BenchSubcommand implements Callable<Integer> {
             case bulk -> new ReplicationBenchmark(
                 new ReplicationBenchmark.Settings(dialect, rows, txRows, runs, compare != null, conflicts), parent.out())::run;
             case rate -> new RateBenchmark(new RateBenchmark.Settings(dialect, rate, txRows, seconds, runs), parent.out())::run;
-            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs, txRate, foreignKeys), parent.out())::run;
+            case oltp -> new OltpBenchmark(new OltpBenchmark.Settings(dialect, peers, clients, seconds, accounts, runs, txRate, foreignKeys, compare != null), parent.out())::run;
         };
     }
 }
