@@ -59,6 +59,9 @@ public final class Installer {
                 in.installTable(t, tables);
             }
             in.dropUnusedFunctions();
+            if (dialect == Dialect.POSTGRESQL) {
+                cfg.dsl().execute(new PostgresCapture(cfg.dsl()).dropStampFunction()); // every trigger was replaced above
+            }
             dev.converge.install.MetadataSchema.record(cfg.dsl());
             if (before.isPresent() && before.getAsInt() < dev.converge.install.MetadataSchema.CURRENT) {
                 LOG.info("node {}: metadata upgraded from version {} to {}", node, before.getAsInt(), dev.converge.install.MetadataSchema.CURRENT);
@@ -108,7 +111,7 @@ public final class Installer {
             }
             in.dropUnusedFunctions();
             if (dialect == Dialect.POSTGRESQL) {
-                tx.execute("DROP FUNCTION IF EXISTS " + tx.render(name(PostgresCapture.STAMP_FUNCTION)) + "()");
+                tx.execute(new PostgresCapture(tx).dropStampFunction());
                 tx.execute("DROP FUNCTION IF EXISTS " + tx.render(name(PostgresCapture.REFUSE_TRUNCATE)) + "()");
             }
             List<Table<Record>> all = new ArrayList<>(MetaTables.all());
@@ -173,7 +176,6 @@ public final class Installer {
             .constraints(constraint(name("cv_decision_pk")).primaryKey(D_TX)).execute();
         dev.converge.install.Bookkeeping.create(ctx);
         if (dialect == Dialect.POSTGRESQL) {
-            ctx.execute(new PostgresCapture(ctx).stampFunction());
             ctx.execute(new PostgresCapture(ctx).refuseTruncate());
         }
     }

@@ -123,8 +123,9 @@ class InstallerIT {
 
     /**
      * Earlier versions named a shadow table {@code cv_shadow_<table in lower case>}, cut function names at 63
-     * characters, and named H2 triggers {@code cv_capture_<table in lower case>}. Opening such an installation keeps
-     * the shadow table's rows under the new name and leaves no capture object under an old one.
+     * characters, named H2 triggers {@code cv_capture_<table in lower case>}, and had PostgreSQL's capture triggers
+     * call a function {@code cv_stamp}. Opening such an installation keeps the shadow table's rows under the new name
+     * and leaves no capture object under an old one.
      */
     @AllDialects
     void anInstallationOfAnEarlierVersionKeepsItsShadowRowsAndNoOldCaptureName(Dialect dialect) {
@@ -145,7 +146,9 @@ class InstallerIT {
         // what an earlier version left
         sql.execute("ALTER TABLE \"" + shadow + "\" RENAME TO \"cv_shadow_mixed\"", "UPDATE \"cv_table\" SET \"shadow_table\" = NULL");
         if (dialect == Dialect.POSTGRESQL) {
-            sql.execute("CREATE FUNCTION cv_capture_ins_mixed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$",
+            sql.execute("CREATE FUNCTION cv_stamp(OUT ts bigint, OUT applied_n bigint, OUT node text, OUT tx text) LANGUAGE sql"
+                    + " AS $$ SELECT 0::bigint, 0::bigint, 'A'::text, pg_current_xact_id()::text $$",
+                "CREATE FUNCTION cv_capture_ins_mixed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM cv_stamp(); RETURN NULL; END $$",
                 "CREATE OR REPLACE TRIGGER cv_capture_ins AFTER INSERT ON \"Mixed\" REFERENCING NEW TABLE AS cv_new"
                     + " FOR EACH STATEMENT EXECUTE FUNCTION cv_capture_ins_mixed()");
         } else {
