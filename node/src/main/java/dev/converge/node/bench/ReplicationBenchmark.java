@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
- * Workload W ({@link Workload}) on fresh databases, {@code runs} times after one warm-up run end to end on a fifth of
- * W that is not counted (see {@link #warmUp}), reporting medians: without Converge (the
+ * Workload W ({@link Workload}) on fresh databases, {@code runs} times after one warm-up run end to end on about a
+ * fifth of W that is not counted (see {@link #warmUp}), reporting medians: without Converge (the
  * database's own write rate), with capture installed, end to end from A to B as a running node replicates (its
  * sender and apply threads at work while W is written, timed from the start of W until B holds what A
  * holds: what native logical replication's time measures too), the same split into its stages by a run that does one
@@ -103,17 +103,19 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * One run end to end on a fifth of W before anything is timed, its time printed but not counted. A node runs for
+     * One run end to end on about a fifth of W before anything is timed, its time printed but not counted. A node runs for
      * days; the first seconds of a fresh JVM compile the code it runs (on this 2-core machine the JIT's threads took
      * 25 s of CPU during one benchmark), and a figure that included them would time the compiler beside the
      * replication. Native replication's server is warm already: the benchmark's first write warmed it.
      */
     private void warmUp() throws SQLException {
-        Workload fifth = new Workload(settings.dialect(), Math.max(1, settings.rows() / 5), settings.txRows());
+        // whole transactions of W's size: a fifth of its rows, rounded down, one transaction at least
+        int rows = Math.max(1, settings.rows() / 5 / settings.txRows()) * settings.txRows();
+        Workload fifth = new Workload(settings.dialect(), rows, settings.txRows());
         double seconds = running(fifth);
         endToEnd(fifth);
-        out.printf(Locale.ROOT, "warm-up, not counted: a fifth of W end to end in %.2f s on a fresh JVM (%.0f row changes/s)%n",
-            seconds, fifth.changes() / seconds);
+        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end in %.2f s on a fresh JVM (%,.0f row changes/s)%n",
+            fifth.changes(), seconds, fifth.changes() / seconds);
     }
 
     private NativeReplication nativeReplication() throws SQLException {

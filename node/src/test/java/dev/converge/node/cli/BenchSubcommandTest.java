@@ -38,7 +38,7 @@ class BenchSubcommandTest {
     @Test
     void bulkOnPostgresqlComparesWithNativeLogicalReplicationAndSplitsTheStages() {
         assertEquals(0, bench("--rows", "1000", "--tx-rows", "500", "--runs", "1", "--compare", "native"), err::toString);
-        assertPrinted("machine: ", "raw write", "with capture", "end to end A -> B", "native logical repl.", "Converge / native",
+        assertPrinted("machine: ", "warm-up, not counted: ", "raw write", "with capture", "end to end A -> B", "native logical repl.", "Converge / native",
             "stages, one after the other", "sequencing", "shipping (encode + decode JSON)", "applying (receiver)",
             "the stages one after the other took", "steady A -> B");
     }
@@ -62,6 +62,14 @@ class BenchSubcommandTest {
         assertEquals(0, bench("--dialect", "h2", "--mode", "oltp", "--peers", "2", "--clients", "1", "--seconds", "1",
             "--accounts", "50", "--runs", "1"), err::toString);
         assertPrinted("peer A:", "peer B:", "tx/s without Converge", "every peer holds everything");
+    }
+
+    @Test
+    void oltpModeOnPostgresqlRunsTheClientsOnANativeMeshToo() {
+        assertEquals(0, bench("--mode", "oltp", "--peers", "2", "--clients", "1", "--seconds", "1", "--accounts", "50", "--runs", "1",
+            "--compare", "native"), err::toString);
+        assertPrinted("peer B:", "tx/s with native logical replication", "every peer holds everything",
+            "native: every peer holds every history row");
     }
 
     @Test
@@ -94,5 +102,6 @@ class BenchSubcommandTest {
     void nativeComparisonOnH2IsAUsageError() {
         assertEquals(2, bench("--dialect", "h2", "--compare", "native"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--compare native needs --dialect postgresql"), err::toString);
+        assertEquals(2, bench("--dialect", "h2", "--mode", "oltp", "--compare", "native"));
     }
 }
