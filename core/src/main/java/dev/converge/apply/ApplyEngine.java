@@ -1,5 +1,6 @@
 package dev.converge.apply;
 
+import dev.converge.dialect.Savepoints;
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.catalog.BoundTable;

@@ -1,5 +1,6 @@
 package dev.converge.apply;
 
+import dev.converge.dialect.Savepoints;
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.Reference;
 import dev.converge.catalog.RowReader;

@@ -1,5 +1,6 @@
 package dev.converge.apply;
 
+import dev.converge.dialect.Savepoints;
 import static org.jooq.impl.DSL.val;
 
 import dev.converge.catalog.BoundTable;

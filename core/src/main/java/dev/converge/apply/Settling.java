@@ -1,5 +1,6 @@
 package dev.converge.apply;
 
+import dev.converge.dialect.Savepoints;
 import dev.converge.catalog.BoundTable;
 import dev.converge.model.RowImage;
 import java.sql.Connection;

@@ -1,6 +1,7 @@
 package dev.converge.catalog;
 
 import dev.converge.config.ConfigError;
+import dev.converge.dialect.Savepoints;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -86,7 +87,7 @@ public final class RowFilter {
         try {
             ctx.connection(c -> {
                 // inside a transaction (a running node binds its tables again), a failed statement must not abort it
-                Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
+                Savepoint before = c.getAutoCommit() ? null : Savepoints.set(c);
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     for (int i = 1; !postgres && i <= visible.size(); i++) {
                         ps.setObject(i, null);
@@ -96,12 +97,12 @@ public final class RowFilter {
                     }
                 } catch (SQLException e) {
                     if (before != null) {
-                        c.rollback(before);
+                        Savepoints.undo(c, before);
                     }
                     throw e;
                 }
                 if (before != null) {
-                    c.releaseSavepoint(before);
+                    Savepoints.keep(c, before);
                 }
             });
             return Optional.empty();

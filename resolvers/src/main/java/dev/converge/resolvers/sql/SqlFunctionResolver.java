@@ -4,6 +4,7 @@ import dev.converge.conflict.ApplyTransaction;
 import dev.converge.conflict.Conflict;
 import dev.converge.conflict.DatabaseResolver;
 import dev.converge.conflict.Resolution;
+import dev.converge.dialect.Savepoints;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -131,14 +132,17 @@ public final class SqlFunctionResolver implements DatabaseResolver {
         String run();
     }
 
-    /** Runs {@code call} and always rolls back to before it: the function's own writes and errors go. */
+    /**
+     * Runs {@code call} and always rolls back to before it: the function's own writes and errors go. The savepoint is
+     * named by its depth ({@link Savepoints}), so the calls for thousands of conflicts in one apply reuse one name on
+     * H2 instead of leaving a savepoint each until the apply commits.
+     */
     private static String underSavepoint(Connection connection, Call call) throws SQLException {
-        Savepoint before = connection.setSavepoint();
+        Savepoint before = Savepoints.set(connection);
         try {
             return call.run();
         } finally {
-            connection.rollback(before);
-            connection.releaseSavepoint(before);
+            Savepoints.undo(connection, before);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.converge.apply;
+package dev.converge.dialect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
