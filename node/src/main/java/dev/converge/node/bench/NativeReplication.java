@@ -75,16 +75,14 @@ final class NativeReplication {
      * {@code count} fresh databases of this server with {@code schema}, linked by native logical replication of
      * {@code tables}: one way from the first to the second, or ({@code everyWay}) each subscribed to every other with
      * {@code origin = none}, so that a change applied from a peer is not sent on — PostgreSQL's own multi-master setup,
-     * which needs version 16 and two apply workers per pair. Native replication has no conflict handling: rows two
-     * peers update at once may end different (each applies the other's new row as it is). Every subscription streams
-     * when this returns; closing it drops the subscriptions, slots and databases.
+     * which needs version 16 and two apply workers per pair ({@link #requireMultiMaster} says whether the server has
+     * them: ask it first). Native replication has no conflict handling: rows two peers update at once may end
+     * different (each applies the other's new row as it is). Every subscription streams when this returns; closing it
+     * drops the subscriptions, slots and databases.
      */
     Mesh mesh(String prefix, int count, Peers.Schema schema, List<Fingerprint.Table> tables, boolean everyWay) throws SQLException {
-        if (everyWay) {
-            requireMultiMaster(count);
-        }
         String tag = UUID.randomUUID().toString().substring(0, 8);
-        Mesh m = new Mesh(tag);
+        Mesh m = new Mesh();
         try {
             for (int i = 0; i < count; i++) {
                 String name = "bench_" + prefix + "_" + tag + "_" + (char) ('a' + i);
@@ -124,13 +122,11 @@ final class NativeReplication {
 
     /** Databases linked by native logical replication; see {@link #mesh}. Not thread-safe. */
     final class Mesh implements AutoCloseable {
-        private final String tag;
         private final List<String> names = new ArrayList<>();
         private final List<DataSource> dbs = new ArrayList<>();
         private final List<Link> links = new ArrayList<>();
 
-        private Mesh(String tag) {
-            this.tag = tag;
+        private Mesh() {
         }
 
         List<DataSource> dbs() {

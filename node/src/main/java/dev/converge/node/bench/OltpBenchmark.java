@@ -23,8 +23,10 @@ import javax.sql.DataSource;
 /**
  * Many small transactions on several peers at once ({@link TpcB}, like pgbench at scale 1): {@code clients}
  * connections per peer run for {@code seconds}, first on databases without Converge, then on a mesh whose nodes
- * replicate as a running node does ({@link PeerLinks}) while the clients write. Prints each
- * peer's commit rate both ways, and the time from the last commit until every peer holds the same rows.
+ * replicate as a running node does ({@link PeerLinks}) while the clients write, and with {@code compareNative} a third
+ * time on databases linked by PostgreSQL's own logical replication ({@link NativeReplication#mesh}). Prints each
+ * peer's commit rates, and the time from the last commit until every peer holds the same rows (native: every history
+ * row; its balances may differ). Lag is measured for Converge only.
  */
 public final class OltpBenchmark {
     /** Settings of the OLTP benchmark; see {@code converge bench --help}. */
