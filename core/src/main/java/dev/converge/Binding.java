@@ -70,6 +70,14 @@ final class Binding {
     }
 
     /**
+     * Sequences every local transaction of {@code bound} committed before the call, as an apply does before it judges
+     * (see {@link #sequenceAside}); {@code ctx} is the caller's transaction, used only if that fails.
+     */
+    void sequenceCommitted(Bound bound, org.jooq.DSLContext ctx) {
+        sequenceAside(bound.sequencing(), bound.outbound(), ctx);
+    }
+
+    /**
      * What an apply has sequenced before it judges ({@link ApplyEngine.Sequencing}): a sequencing transaction of its
      * own, so that the node's sequencing and delivery do not wait for the apply to commit. Should that transaction fail
      * (no connection free, a lock waited for too long, a database error), the apply sequences in its own transaction, as
@@ -80,11 +88,11 @@ final class Binding {
             // a pass another thread runs does as well, if it began after this call; waited for no longer than a lock is
             sequencing.await(() -> tx.aside(outbound::sequence), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Transactions.ASIDE_LOCK_TIMEOUT_MILLIS));
         } catch (RuntimeException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("{}: sequencing beside an apply failed ({}); sequencing in the apply's transaction", config.id(), e.toString());
+            LOG.debug("{}: sequencing in a transaction of its own failed ({}); sequencing in the caller's transaction", config.id(), e.toString());
             outbound.sequence(applying);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConvergeException(config.id() + ": interrupted while sequencing for an apply", e);
+            throw new ConvergeException(config.id() + ": interrupted while sequencing", e);
         }
     }
 

@@ -105,7 +105,8 @@ public final class Node implements AutoCloseable {
         }, dialect, time, delivery::sequence);
         this.trimming = new Trimming(config.id(), step -> {
             Binding.Bound bound = binding.current();
-            History history = new History(this.config, bound.tables(), bound.outbound(), time);
+            // the applied log's trim sequences as an apply does: beside it, shared with the node's other sequencing
+            History history = new History(this.config, bound.tables(), bound.outbound(), time, ctx -> binding.sequenceCommitted(bound, ctx));
             return tx.local(ctx -> step.run(history, ctx));
         });
     }

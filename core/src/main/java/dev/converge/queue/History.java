@@ -62,14 +62,26 @@ public final class History {
     private final List<BoundTable> tables;
     private final OutboundQueue outbound;
     private final TimeSource time;
+    private final java.util.function.Consumer<DSLContext> sequencing;
     private final JdbcShadowStore shadows = new JdbcShadowStore();
     private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
 
     public History(NodeConfig config, List<BoundTable> tables, OutboundQueue outbound, TimeSource time) {
+        this(config, tables, outbound, time, outbound::sequence);
+    }
+
+    /**
+     * @param sequencing sequences every local transaction committed before the call, in a transaction of its own when
+     *     it can (else in the one it is given): what the applied log's trim has done first, so that it neither waits for
+     *     the sequencer's lock with its own transaction open nor holds that lock until it commits
+     */
+    public History(NodeConfig config, List<BoundTable> tables, OutboundQueue outbound, TimeSource time,
+                   java.util.function.Consumer<DSLContext> sequencing) {
         this.config = config;
         this.tables = List.copyOf(tables);
         this.outbound = outbound;
         this.time = time;
+        this.sequencing = sequencing;
     }
 
     /** What a purge removed. */
@@ -83,8 +95,8 @@ public final class History {
         }
         PurgeMarks marks = PurgeMarks.read(ctx);
         adoptLegacyVersions(ctx, marks);
+        int log = trimLog(ctx, marks, appliedN(ctx)); // first: see afterApply
         OutboundQueue.Trimmed outbox = trimOutbox(ctx, marks);
-        int log = trimLog(ctx, marks, appliedN(ctx));
         int tombstones = purgeTombstones(ctx, marks);
         trimRelay(ctx);
         return new Purged(outbox.capturedRows(), outbox.transactions(), log, tombstones);
@@ -120,11 +132,11 @@ public final class History {
         PurgeMarks marks = PurgeMarks.read(ctx);
         adoptLegacyVersions(ctx, marks);
         long appliedN = appliedN(ctx);
+        // first, while this transaction holds no row a sequencing pass may write: the log's trim sequences in a
+        // transaction of its own, and a tombstone purged here first would make that pass wait for this transaction
+        int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
         int tombstones = purgeTombstones(ctx, marks);
         trimRelay(ctx);
-        // last: it sequences first, and the sequencer's lock is then held until this transaction commits, while
-        // sending threads and applies wait to sequence
-        int log = appliedN - marks.get(PurgeMarks.LOG_NEXT) >= APPLIES_PER_TRIM ? trimLog(ctx, marks, appliedN) : 0;
         return new Purged(0, 0, log, tombstones);
     }
 
@@ -196,13 +208,16 @@ public final class History {
 
     /**
      * Moves the log's floor to the applied count the previous trim saw, so that a transaction open across less than one
-     * trim still gets exact dependencies, and remembers today's count ({@code appliedN}) for the next.
+     * trim still gets exact dependencies, and remembers today's count ({@code appliedN}) for the next. Every local
+     * transaction committed before this trim's sequencing began is sequenced first; one that commits after it began
+     * is treated as one still open (see {@link AppliedLog}): every ChangeSet below the floor was applied before the
+     * previous trim, so before it committed.
      */
     private int trimLog(DSLContext ctx, PurgeMarks marks, long appliedN) {
         long next = marks.get(PurgeMarks.LOG_NEXT);
         int removed = 0;
         if (next > marks.get(PurgeMarks.LOG_FLOOR)) {
-            outbound.sequence(ctx); // every committed local transaction gets its dependencies from the whole log
+            sequencing.accept(ctx); // every committed local transaction gets its dependencies from the whole log
             removed = AppliedLog.trim(ctx, next);
             marks.set(ctx, PurgeMarks.LOG_FLOOR, next);
         }
