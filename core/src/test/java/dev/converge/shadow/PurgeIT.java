@@ -74,6 +74,44 @@ class PurgeIT {
             "Once every peer has sent a ChangeSet written after it applied the delete, A's tombstone is purged.");
     }
 
+    /**
+     * While a table holds no tombstone, the trims after applies leave its purge marks alone (one look instead of a delete
+     * and a mark per origin); the first delete after a long history is then purged from marks far behind, by the same
+     * rule: kept while a peer may still send something concurrent with it, gone once every peer has sent later.
+     */
+    @AllDialects
+    void aTableWithoutTombstonesLeavesItsMarksAloneAndItsFirstTombstoneGoesByTheRule(Dialect dialect) {
+        Cluster c = Cluster.of(dialect, "purge_marks_behind", List.of("A", "B", "C"), PERS, List.of(TableConfig.of("pers")),
+            b -> b.purgeGrace(java.time.Duration.ofSeconds(30)));
+        for (int round = 1; round <= 10; round++) {
+            c.tick(MINUTE);
+            for (String id : c.ids()) {
+                int key = round * 10 + (id.charAt(0) - 'A');
+                c.write(id, "INSERT INTO pers VALUES (" + key + ", 'r" + round + "', 'MS')");
+            }
+            c.sync();
+        }
+        String seenMarks = "SELECT COUNT(*) FROM \"cv_purge_mark\" WHERE \"what\" = 'seen'";
+        for (String id : c.ids()) {
+            assertEquals(0L, ((Number) c.sql(id).scalar(seenMarks)).longValue(), id + " wrote no mark for a table without tombstones");
+        }
+        c.tick(MINUTE);
+        c.write("A", "DELETE FROM pers WHERE marca = 10");
+        c.sync();
+        c.tick(MINUTE);
+        c.write("B", "INSERT INTO pers VALUES (1000, 'after', 'AB')");
+        c.sync();
+        assertKept(c, "A", "C has sent nothing since the delete: a change it made before may still come.");
+        c.tick(MINUTE);
+        c.write("C", "INSERT INTO pers VALUES (2000, 'after', 'AB')");
+        c.write("A", "INSERT INTO pers VALUES (3000, 'after', 'AB')");
+        c.sync();
+        for (String id : c.ids()) {
+            c.node(id).purge();
+            assertTrue(c.node(id).tombstones("pers").isEmpty(), id + ": every peer has sent a ChangeSet written after the delete");
+        }
+    }
+
     @AllDialects
     void aPeerThatHasSentNothingSinceTheDeleteKeepsTheTombstone(Dialect dialect) {
         Cluster c = deletedAtA(dialect, "purge_silent");

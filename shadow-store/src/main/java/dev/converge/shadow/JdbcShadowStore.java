@@ -97,6 +97,14 @@ public final class JdbcShadowStore {
         return out;
     }
 
+    /**
+     * Whether the shadow table holds any tombstone: one look at the tombstones' index (partial on PostgreSQL), however
+     * many live versions the table has.
+     */
+    public boolean hasTombstones(DSLContext ctx, ShadowTable shadow) {
+        return ctx.fetchExists(DSL.selectOne().from(shadow.table()).where(TOMBSTONE));
+    }
+
     /** Every tombstone (deleted row) in the shadow table, oldest first: for the workbench and for tests. */
     public List<RowVersion> tombstones(DSLContext ctx, ShadowTable shadow) {
         return ctx.select(selectList(shadow)).from(shadow.table()).where(TOMBSTONE)
