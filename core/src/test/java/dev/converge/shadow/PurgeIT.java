@@ -35,6 +35,13 @@ class PurgeIT {
         return c;
     }
 
+    /** A minute later, {@code node} writes {@code sql}, and everything is delivered everywhere. */
+    static void aMinuteLater(Cluster c, String node, String... sql) {
+        c.tick(MINUTE);
+        c.write(node, sql);
+        c.sync();
+    }
+
     static void assertKept(Cluster c, String node, String why) {
         Node.PurgeResult purged = c.node(node).purge();
         assertEquals(0, purged.tombstones(), "purge() at " + node + " removes no tombstone: " + why);
@@ -95,17 +102,11 @@ class PurgeIT {
         for (String id : c.ids()) {
             assertEquals(0L, ((Number) c.sql(id).scalar(seenMarks)).longValue(), id + " wrote no mark for a table without tombstones");
         }
-        c.tick(MINUTE);
-        c.write("A", "DELETE FROM pers WHERE marca = 10");
-        c.sync();
-        c.tick(MINUTE);
-        c.write("B", "INSERT INTO pers VALUES (1000, 'after', 'AB')");
-        c.sync();
+        aMinuteLater(c, "A", "DELETE FROM pers WHERE marca = 10");
+        aMinuteLater(c, "B", "INSERT INTO pers VALUES (1000, 'after', 'AB')");
         assertKept(c, "A", "C has sent nothing since the delete: a change it made before may still come.");
-        c.tick(MINUTE);
-        c.write("C", "INSERT INTO pers VALUES (2000, 'after', 'AB')");
         c.write("A", "INSERT INTO pers VALUES (3000, 'after', 'AB')");
-        c.sync();
+        aMinuteLater(c, "C", "INSERT INTO pers VALUES (2000, 'after', 'AB')");
         for (String id : c.ids()) {
             c.node(id).purge();
             assertTrue(c.node(id).tombstones("pers").isEmpty(), id + ": every peer has sent a ChangeSet written after the delete");
@@ -116,17 +117,11 @@ class PurgeIT {
     void aPeerThatHasSentNothingSinceTheDeleteKeepsTheTombstone(Dialect dialect) {
         Cluster c = deletedAtA(dialect, "purge_silent");
         c.sync();
-        c.tick(MINUTE);
-        c.write("B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
-        c.sync();
-        c.tick(MINUTE);
-        c.write("A", "UPDATE pers SET nume = 'Ioana' WHERE marca = 2");
-        c.sync();
+        aMinuteLater(c, "B", "INSERT INTO pers VALUES (20, 'Dan', 'BV')");
+        aMinuteLater(c, "A", "UPDATE pers SET nume = 'Ioana' WHERE marca = 2");
         assertKept(c, "A", "B and C acknowledged everything of A's, but C has sent nothing: a change C made before the delete may still come.");
 
-        c.tick(MINUTE);
-        c.write("C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
-        c.sync();
+        aMinuteLater(c, "C", "INSERT INTO pers VALUES (30, 'Radu', 'SB')");
         c.node("A").purge();
         assertTrue(c.node("A").tombstones("pers").isEmpty(), "Once C has sent a change later than the delete, A's tombstone is purged.");
     }
