@@ -15,7 +15,9 @@ import org.jooq.DSLContext;
  *
  * <p><b>Trimming.</b> Below the floor {@code F} the log keeps only each origin's last entry, a summary that answers
  * every {@code N >= F} exactly. A transaction captured below the floor is one that was still open when the floor was
- * set (every committed one is sequenced before the floor moves, see {@link History}); it gets the dependencies as of
+ * set, or that committed while the trim that set it ran (every one committed before that trim's sequencing began is
+ * sequenced before the floor moves, see {@link History}; {@code F} is the count the trim before saw, so every
+ * ChangeSet below it was applied before either kind committed); it gets the dependencies as of
  * {@code F}: more than it saw, but only ChangeSets that were applied here before it committed and that wrote none of
  * its rows — one that had, would have waited for its row locks, and it would then have been sequenced first. Claiming
  * such a ChangeSet never hides a conflict (those are judged per row), never lets a tombstone go early (a change of the
