@@ -24,27 +24,28 @@ public record RowImage(Map<String, Object> values) {
 
     /** The value of a column, or null; the column name is matched ignoring case. */
     public Object get(String column) {
-        if (values.containsKey(column)) {
-            return values.get(column);
-        }
-        for (Map.Entry<String, Object> e : values.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(column)) {
-                return e.getValue();
-            }
-        }
-        return null;
+        String key = spelling(values, column);
+        return key == null ? null : values.get(key);
     }
 
     public boolean has(String column) {
-        if (values.containsKey(column)) { // the usual case, and a hot one in apply: the database's own spelling
-            return true;
+        return spelling(values, column) != null;
+    }
+
+    /**
+     * The key of {@code map} that names {@code column}: itself when spelt so (the usual case, and a hot one in apply:
+     * the database's own spelling, a map look-up), else the first key equal to it ignoring case; null if none.
+     */
+    private static String spelling(Map<String, ?> map, String column) {
+        if (map.containsKey(column)) {
+            return column;
         }
-        for (String c : values.keySet()) {
+        for (String c : map.keySet()) {
             if (c.equalsIgnoreCase(column)) {
-                return true;
+                return c;
             }
         }
-        return false;
+        return null;
     }
 
     /** This image restricted to the given columns (in their order); columns it lacks are left out. */
@@ -89,16 +90,8 @@ public record RowImage(Map<String, Object> values) {
     public RowImage with(Map<String, ?> changes) {
         LinkedHashMap<String, Object> out = new LinkedHashMap<>(values);
         changes.forEach((k, v) -> {
-            String existing = k;
-            if (!out.containsKey(k)) {
-                for (String c : out.keySet()) {
-                    if (c.equalsIgnoreCase(k)) {
-                        existing = c;
-                        break;
-                    }
-                }
-            }
-            out.put(existing, v);
+            String existing = spelling(out, k);
+            out.put(existing == null ? k : existing, v);
         });
         return new RowImage(out);
     }

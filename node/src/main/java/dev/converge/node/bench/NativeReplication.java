@@ -29,9 +29,14 @@ final class NativeReplication {
     private static final Duration CATCH_UP = Duration.ofMinutes(10);
 
     private final PostgresServer server;
+    /** {@code server_version_num} and {@code max_logical_replication_workers}, read once by {@link #on}. */
+    private final int version;
+    private final int applyWorkers;
 
-    private NativeReplication(PostgresServer server) {
+    private NativeReplication(PostgresServer server, int version, int applyWorkers) {
         this.server = server;
+        this.version = version;
+        this.applyWorkers = applyWorkers;
     }
 
     /**
@@ -40,10 +45,15 @@ final class NativeReplication {
      */
     static NativeReplication on(PostgresServer server) throws SQLException {
         String walLevel;
+        int version;
+        int applyWorkers;
         try (Connection c = server.freshDatabase("bench_native_check").getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW wal_level")) {
+             ResultSet rs = s.executeQuery("SELECT current_setting('wal_level'), current_setting('server_version_num')::int,"
+                 + " current_setting('max_logical_replication_workers')::int")) {
             rs.next();
             walLevel = rs.getString(1);
+            version = rs.getInt(2);
+            applyWorkers = rs.getInt(3);
         } finally {
             server.dropDatabase("bench_native_check");
         }
@@ -52,7 +62,7 @@ final class NativeReplication {
                 + walLevel + "', logical replication needs 'logical' (set wal_level = logical in postgresql.conf and"
                 + " restart the server, or unset " + PostgresServer.URL_VARIABLE + " to use the embedded server)");
         }
-        return new NativeReplication(server);
+        return new NativeReplication(server, version, applyWorkers);
     }
 
     /** One run: seconds from the start of W until the subscriber caught up; fails loudly if it holds other rows. */
@@ -153,22 +163,15 @@ final class NativeReplication {
      * Refuses a multi-master mesh the server cannot run: {@code origin = none} came with PostgreSQL 16, and every
      * subscription needs an apply worker of its own.
      */
-    void requireMultiMaster(int count) throws SQLException {
-        try (Connection c = server.freshDatabase("bench_native_check").getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int, "
-                 + "current_setting('max_logical_replication_workers')::int")) {
-            rs.next();
-            if (rs.getInt(1) < 160000) {
-                throw new UnsupportedOperationException("native multi-master comparison impossible on " + server
-                    + ": it needs PostgreSQL 16 or newer (subscriptions with origin = none)");
-            }
-            int needed = count * (count - 1);
-            if (rs.getInt(2) < needed) {
-                throw new UnsupportedOperationException("native multi-master comparison impossible on " + server + ": " + count
-                    + " peers need " + needed + " apply workers, max_logical_replication_workers is " + rs.getInt(2));
-            }
-        } finally {
-            server.dropDatabase("bench_native_check");
+    void requireMultiMaster(int count) {
+        if (version < 160000) {
+            throw new UnsupportedOperationException("native multi-master comparison impossible on " + server
+                + ": it needs PostgreSQL 16 or newer (subscriptions with origin = none)");
+        }
+        int needed = count * (count - 1);
+        if (applyWorkers < needed) {
+            throw new UnsupportedOperationException("native multi-master comparison impossible on " + server + ": " + count
+                + " peers need " + needed + " apply workers, max_logical_replication_workers is " + applyWorkers);
         }
     }
 
