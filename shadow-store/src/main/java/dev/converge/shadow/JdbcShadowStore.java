@@ -98,11 +98,14 @@ public final class JdbcShadowStore {
     }
 
     /**
-     * Whether the shadow table holds any tombstone: one look at the tombstones' index (partial on PostgreSQL), however
-     * many live versions the table has.
+     * Whether the shadow table holds any tombstone: one look at the purge index by age (partial on PostgreSQL), however
+     * many live versions the table has. Asked as "the oldest tombstone's timestamp", not as {@code EXISTS}: given
+     * {@code EXISTS}, PostgreSQL's planner expects a tombstone early in the heap once a fifth of the versions are
+     * tombstones and scans the table instead — through every live version written before the first delete (3.5 ms a
+     * call at 250,000 versions, once per apply's trim).
      */
     public boolean hasTombstones(DSLContext ctx, ShadowTable shadow) {
-        return ctx.fetchExists(DSL.selectOne().from(shadow.table()).where(TOMBSTONE));
+        return ctx.select(ShadowTable.TS).from(shadow.table()).where(TOMBSTONE).orderBy(ShadowTable.TS).limit(DSL.inline(1)).fetchOptional().isPresent();
     }
 
     /** Every tombstone (deleted row) in the shadow table, oldest first: for the workbench and for tests. */
