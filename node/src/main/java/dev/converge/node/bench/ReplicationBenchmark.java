@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /**
- * Workload W ({@link Workload}) on fresh databases, {@code runs} times after one warm-up run end to end on about a
- * fifth of W that is not counted (see {@link #warmUp}), reporting medians: without Converge (the
+ * Workload W ({@link Workload}) on fresh databases, {@code runs} times after warm-up runs end to end on about a
+ * fifth of W, not counted, until the JIT compiler settled (see {@link #warmUp}), reporting medians: without Converge (the
  * database's own write rate), with capture installed, end to end from A to B as a running node replicates (its
  * sender and apply threads at work while W is written, timed from the start of W until B holds what A
  * holds: what native logical replication's time measures too), the same split into its stages by a run that does one
@@ -71,6 +71,8 @@ public final class ReplicationBenchmark {
         double[] natives = new double[settings.runs()];
         double[] running = new double[settings.runs()];
         List<EndToEnd> ends = new ArrayList<>();
+        long jit0 = Compiler.millis();
+        long timed0 = System.nanoTime();
         // the kinds of run alternate within each round, each on fresh databases, and the medians count: one run of any
         // kind moves by a third from one try to the next on a shared machine
         for (int i = 0; i < settings.runs(); i++) {
@@ -85,6 +87,8 @@ public final class ReplicationBenchmark {
                 natives[i] = nativeRepl.run(w);
             }
         }
+        out.printf(Locale.ROOT, "the JIT compiler took %.1f s during the %.0f s of timed runs%n", (Compiler.millis() - jit0) / 1e3,
+            (System.nanoTime() - timed0) / 1e9);
         double raw = Stats.median(raws);
         report("raw write", raw, raw);
         report("with capture", Stats.median(captures), raw);
@@ -103,19 +107,50 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * One run end to end on about a fifth of W before anything is timed, its time printed but not counted. A node runs for
-     * days; the first seconds of a fresh JVM compile the code it runs (on this 2-core machine the JIT's threads took
-     * 25 s of CPU during one benchmark), and a figure that included them would time the compiler beside the
-     * replication. Native replication's server is warm already: the benchmark's first write warmed it.
+     * Runs end to end on about a fifth of W before anything is timed, until the JIT compiler has settled, their times
+     * printed but not counted. A node runs for days; the first seconds of a fresh JVM compile the code it runs, and on
+     * this 2-core machine the JIT's threads took a whole core for about 20 s after one such run (25 s of CPU during one
+     * benchmark): a figure that included them would time the compiler beside the replication. Settled means that the
+     * compiler took less than {@value #SETTLED_SHARE} of a round's time, for at most {@value #WARM_ROUNDS} rounds; what
+     * it still compiles during the timed runs is printed with them. Native replication's server is warm already: the
+     * benchmark's first write warmed it.
      */
     private void warmUp() throws SQLException {
         // whole transactions of W's size: a fifth of its rows, rounded down, one transaction at least
         int rows = Math.max(1, settings.rows() / 5 / settings.txRows()) * settings.txRows();
         Workload fifth = new Workload(settings.dialect(), rows, settings.txRows());
-        double seconds = running(fifth);
-        endToEnd(fifth);
-        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end in %.2f s on a fresh JVM (%,.0f row changes/s)%n",
-            fifth.changes(), seconds, fifth.changes() / seconds);
+        List<String> rounds = new ArrayList<>();
+        for (int round = 0; round < WARM_ROUNDS; round++) {
+            long jit0 = Compiler.millis();
+            long t0 = System.nanoTime();
+            double seconds = running(fifth);
+            endToEnd(fifth);
+            double jit = (Compiler.millis() - jit0) / 1e3;
+            double total = (System.nanoTime() - t0) / 1e9;
+            rounds.add(String.format(Locale.ROOT, "%.2f s (JIT %.1f s)", seconds, jit));
+            if (jit < SETTLED_SHARE * total) {
+                break;
+            }
+        }
+        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end, %d round%s until the JIT compiler settled: %s%n",
+            fifth.changes(), rounds.size(), rounds.size() == 1 ? "" : "s", String.join(", ", rounds));
+    }
+
+    /** At most this many warm-up rounds (see {@link #warmUp}). */
+    private static final int WARM_ROUNDS = 6;
+
+    /** The JIT compiler's share of a warm-up round's time below which the JVM counts as warm. */
+    private static final double SETTLED_SHARE = 0.10;
+
+    /** The JIT compiler's accumulated time, where the JVM reports it (0 where it does not). */
+    static final class Compiler {
+        private Compiler() {
+        }
+
+        static long millis() {
+            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
+        }
     }
 
     private NativeReplication nativeReplication() throws SQLException {
