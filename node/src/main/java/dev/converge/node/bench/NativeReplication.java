@@ -72,8 +72,7 @@ final class NativeReplication {
             DataSource sub = m.dbs().get(1);
             long t0 = System.nanoTime();
             w.run(pub);
-            Target target = Target.of(pub);
-            awaitCaughtUp(sub, target);
+            CaughtUp.await(sub, w, CaughtUp.Target.of(pub), CATCH_UP, "native logical replication");
             double seconds = (System.nanoTime() - t0) / 1e9;
             Fingerprint.requireSame("native logical replication", List.of("publisher", "subscriber"), List.of(pub, sub),
                 Workload.TABLES);
@@ -200,21 +199,6 @@ final class NativeReplication {
                 }
             }
         });
-    }
-
-    /** Cheap aggregates that reach their final values only when the last transaction of W is applied. */
-    record Target(long rows, long sumA, long sumId) {
-        static Target of(DataSource db) throws SQLException {
-            try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT count(*), coalesce(sum(a), 0), coalesce(sum(id), 0) FROM bench")) {
-                rs.next();
-                return new Target(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-            }
-        }
-    }
-
-    private static void awaitCaughtUp(DataSource sub, Target target) throws SQLException {
-        await("the subscriber to catch up", () -> Target.of(sub).equals(target));
     }
 
     private interface Condition {

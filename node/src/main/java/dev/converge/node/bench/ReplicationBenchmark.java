@@ -208,7 +208,11 @@ public final class ReplicationBenchmark {
                     : CompletableFuture.runAsync(() -> unchecked(() -> w.share(settings.conflicts()).run(p.dbs.get(1))));
                 w.run(p.dbs.get(0));
                 join(second);
-                awaitCaughtUp(p, t0, settings.conflicts() == 0 ? NativeReplication.Target.of(p.dbs.get(0)) : null);
+                if (settings.conflicts() == 0) {
+                    CaughtUp.await(p.dbs.get(1), w, CaughtUp.Target.of(p.dbs.get(0)), CATCH_UP, "end to end, running");
+                } else {
+                    awaitSame(p, t0);
+                }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Fingerprint.requireSame("end to end, running", p.names, p.dbs, Workload.TABLES);
                 return seconds;
@@ -219,26 +223,23 @@ public final class ReplicationBenchmark {
     }
 
     /** A running end to end that has not caught up after this long is broken, not slow. */
-    private static final long CATCH_UP_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMinutes(15);
 
     /**
-     * How often a running end to end looks whether B caught up: a look reads the whole table (in the JVM, on H2), so
-     * looking every millisecond would take a CPU from the replication it times; the figure errs late by at most this.
+     * How often a running end to end in which both peers wrote looks whether they hold the same rows: a look reads both
+     * tables whole (in the JVM, on H2), so looking every millisecond would take a CPU from the replication it times; the
+     * figure errs late by at most this.
      */
     private static final long POLL_NANOS = 50_000_000;
 
     /**
-     * Polls until the peers caught up: with a {@code target} (W alone, written at A), until B's aggregates reach it, as
-     * native replication's run waits; else (both peers wrote) until they hold the same rows. Neither look sequences: a
-     * look that did would take the sequencer from a sender and hold it for the whole backlog, timing the poll instead of
-     * the replication.
+     * Polls until both peers hold the same rows (both wrote: no single last transaction to look for). Each look reads
+     * both tables whole, so it comes every {@link #POLL_NANOS}. No look sequences: a look that did would take the
+     * sequencer from a sender and hold it for the whole backlog, timing the poll instead of the replication.
      */
-    private static void awaitCaughtUp(Peers p, long since, NativeReplication.Target target) throws SQLException {
-        while (true) {
-            if (target != null ? NativeReplication.Target.of(p.dbs.get(1)).equals(target) : Fingerprint.same(p.dbs, Workload.TABLES)) {
-                return;
-            }
-            if (System.nanoTime() - since > CATCH_UP_NANOS) {
+    private static void awaitSame(Peers p, long since) throws SQLException {
+        while (!Fingerprint.same(p.dbs, Workload.TABLES)) {
+            if (System.nanoTime() - since > CATCH_UP.toNanos()) {
                 throw new Fingerprint.NotConvergedException("end to end, running: the peers did not catch up within 15 minutes; the run is void");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);

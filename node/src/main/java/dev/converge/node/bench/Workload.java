@@ -62,6 +62,29 @@ final class Workload {
         return rows + rows + rows / 2;
     }
 
+    /**
+     * Whether W's last transaction has reached the database behind {@code c}, by two rows: the last row it deletes is
+     * gone and the row after it holds its updated value. A replica that applies the origin's transactions in commit
+     * order then holds every earlier one too; {@link CaughtUp} confirms by the whole table. W itself only (not a share).
+     */
+    boolean lastArrived(Connection c) throws SQLException {
+        if (step != 1 || variant != 0) {
+            throw new IllegalStateException("only W itself ends with a known last transaction");
+        }
+        int lastDeleted = rows / 2; // 0: no deletes (one row)
+        int next = lastDeleted + 1; // inserted with a = id, updated by + 1, never deleted
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT (SELECT count(*) FROM bench WHERE id = ?), (SELECT count(*) FROM bench WHERE id = ? AND a = ?)")) {
+            ps.setInt(1, lastDeleted);
+            ps.setInt(2, next);
+            ps.setInt(3, next + 1);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0 && rs.getLong(2) == 1;
+            }
+        }
+    }
+
     int txRows() {
         return txRows;
     }
