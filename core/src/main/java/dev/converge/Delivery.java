@@ -20,14 +20,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Threading.</b> Thread-safe and lock-free: no lock is held while a transport sends, so deliveries to several
  * peers, and two nodes delivering to each other, proceed at once. Sequencing is serialised by the database (the
  * sequencer locks the node's clock row), not here. One delivery runs per link at a time: a call made while another
- * thread is already delivering to the same peer returns at once (0), since that delivery ships what is queued.
+ * thread is already delivering to the same peer returns at once (0), since that delivery ships what is queued. While
+ * a batch is in flight, a thread of its own sequences what committed meanwhile ({@link #deliverTo}); {@link #close}
+ * ends those threads.
  */
-final class Delivery {
+final class Delivery implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Delivery.class);
+
     private final NodeId self;
     private final PeerLedger peers;
     private final Transactions tx;
     private final Binding binding;
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
+    /**
+     * Sequences while a batch is in flight: at most one thread per peer being delivered to, each ending after a minute
+     * idle; daemon threads, so a node left open does not keep its JVM alive.
+     */
+    private final java.util.concurrent.ExecutorService ahead;
     /** How many ChangeSets go to a peer in one transport call ({@code limits.batch_size}). */
     private final int batchLimit;
 
@@ -37,6 +46,12 @@ final class Delivery {
         this.peers = peers;
         this.tx = tx;
         this.binding = binding;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.ahead = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "converge-sequence-" + self + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Gives sequence numbers to the local transactions that committed since the last call. */
@@ -76,6 +91,15 @@ final class Delivery {
         peers.requirePeer(peer);
         Binding.Bound bound = binding.follow();
         sequence(bound);
+        return readFor(peer, bound, fromPart, limit);
+    }
+
+    /** What {@code peer} has not acknowledged and is sequenced already, from part {@code fromPart} of the next one. */
+    private List<ChangeSet> readFor(NodeId peer, Binding.Bound bound, int fromPart) {
+        return readFor(peer, bound, fromPart, batchLimit);
+    }
+
+    private List<ChangeSet> readFor(NodeId peer, Binding.Bound bound, int fromPart, int limit) {
         return tx.local(ctx -> {
             java.util.OptionalLong acked = PeerLedger.ackedIfKept(ctx, peer);
             return acked.isEmpty() ? List.<ChangeSet>of()
@@ -116,12 +140,29 @@ final class Delivery {
         try {
             int sent = 0;
             int fromPart = 1;
+            long stepsSeen = stepsTaken.get();
             while (true) {
-                List<ChangeSet> batch = pendingFor(peer, batchLimit, fromPart);
+                // what was sequenced while the last batch was in flight leaves at once; else everything committed
+                // so far is sequenced first, so that the call ends only when nothing committed before it is left
+                long steps = stepsTaken.get();
+                List<ChangeSet> batch = steps != stepsSeen ? readFor(peer, binding.follow(), fromPart) : List.of();
+                stepsSeen = steps;
+                if (batch.isEmpty()) {
+                    batch = pendingFor(peer, batchLimit, fromPart);
+                }
                 if (batch.isEmpty()) {
                     return sent;
                 }
-                Receipt receipt = transport.send(self, peer, batch);
+                // the peer applies the batch while this node sequences what committed meanwhile, step by step,
+                // instead of the two taking turns; the next read then finds it sequenced
+                Receipt receipt;
+                sending.incrementAndGet();
+                sequenceWhileSending();
+                try {
+                    receipt = transport.send(self, peer, batch);
+                } finally {
+                    sending.decrementAndGet();
+                }
                 if (acknowledge(peer, receipt.storedThrough())) {
                     afterAcknowledge.run();
                 }
@@ -139,6 +180,61 @@ final class Delivery {
             }
         } finally {
             busy.set(false);
+        }
+    }
+
+    /** Transport calls in flight from this node: while there are any, {@link #sequenceWhileSending} goes on. */
+    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a thread is sequencing step by step ({@link #sequenceWhileSending}). */
+    private final AtomicBoolean stepping = new AtomicBoolean();
+    /** Sequencing steps that sequenced something, so far: a delivery reads before it sequences when this moved. */
+    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Unless a thread is at it already, starts one that sequences step by step ({@link OutboundQueue#sequenceStep}, each
+     * step committed on its own) for as long as a batch is in flight and committed transactions wait: a backlog is
+     * sequenced while the peer applies what left before. A failed step ends it quietly: the next delivery sequences as
+     * always (and fails there, if sequencing still fails).
+     */
+    private void sequenceWhileSending() {
+        if (!stepping.compareAndSet(false, true)) {
+            return;
+        }
+        Runnable steps = () -> {
+            try {
+                Binding.Bound bound = binding.current();
+                // ends when nothing waits: a thread that kept looking while small batches fly (many small
+                // transactions) took the sequencer's lock from the applies' own sequencing, and their lag grew by a
+                // fifth (p50 150 -> 180 ms at 50 tx/s per peer)
+                while (sending.get() > 0 && tx.local(ctx -> bound.outbound().sequenceStep(ctx)) > 0) {
+                    stepsTaken.incrementAndGet();
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{}: sequencing while a batch was in flight failed ({}); the next delivery sequences", self, e.toString());
+            } finally {
+                stepping.set(false);
+            }
+        };
+        try {
+            ahead.execute(steps);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            stepping.set(false); // closing: the next delivery sequences
+        }
+    }
+
+    /**
+     * Ends the threads that sequence while batches are in flight: none starts from now on, and a pass going is waited
+     * for (up to 30 s), so that the caller may close the database next.
+     */
+    @Override
+    public void close() {
+        ahead.shutdown();
+        try {
+            if (!ahead.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("{}: a sequencing pass still runs after 30 s; closing without it", self);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

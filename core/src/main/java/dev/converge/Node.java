@@ -851,12 +851,13 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Stops the node's background trimming: no step begins from now on and the call waits (up to 30 s) for the one
-     * running, so the caller may close the database next. Connections are taken per call from the DataSource, so
+     * Stops the node's background work — trimming, and sequencing while a batch is in flight: no step begins from now on
+     * and the call waits (up to 30 s each) for the one running, so the caller may close the database next. Connections are taken per call from the DataSource, so
      * nothing else is held; calls already running finish as they began. Idempotent.
      */
     @Override
     public void close() {
+        delivery.close();
         try {
             if (!trimming.close(java.time.Duration.ofSeconds(30))) {
                 org.slf4j.LoggerFactory.getLogger(Node.class).warn("{}: a step of trimming still runs after 30 s; closing without it", config.id());

@@ -48,6 +48,42 @@ class DeliveryBatchTest {
         assertEquals(List.<ChangeSet>of(), a.outboundFor(NodeId.of("B"), 10), "everything acknowledged");
     }
 
+    /**
+     * A batch job commits while the node delivers (and sequences what waits while each batch is in flight): every
+     * ChangeSet still arrives once, in order, and a delivery that returns has sent everything committed before it began.
+     */
+    @dev.converge.testkit.AllDialects
+    void whatCommitsDuringADeliveryArrivesOnceInOrder(Dialect dialect) throws Exception {
+        DataSource aDb = database(dialect, "a");
+        DataSource bDb = database(dialect, "b");
+        try (Node a = Node.open(NodeConfig.builder("A").peer("B").table("item").deliveryBatch(3).build(), aDb, TimeSource.system());
+             Node b = Node.open(NodeConfig.builder("B").peer("A").table("item").build(), bDb, TimeSource.system())) {
+            int transactions = 120;
+            java.util.concurrent.CompletableFuture<Void> writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int i = 1; i <= transactions; i++) {
+                    Sql.on(aDb).execute("insert into item values (" + i + ", 'row " + i + "')");
+                }
+            });
+            List<Long> sequences = new java.util.concurrent.CopyOnWriteArrayList<>();
+            dev.converge.transport.Transport transport = (from, to, batch) -> {
+                batch.forEach(cs -> sequences.add(cs.sequence()));
+                return b.receive(from, batch);
+            };
+            while (!writer.isDone()) {
+                a.deliverTo(NodeId.of("B"), transport);
+            }
+            writer.get();
+            a.deliverTo(NodeId.of("B"), transport); // began after the last commit: sends the rest
+            List<Long> expected = new ArrayList<>();
+            for (long i = 1; i <= transactions; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, sequences, "every ChangeSet once, in order");
+            assertEquals((long) transactions, ((Number) Sql.on(bDb).scalar("select count(*) from item")).longValue());
+            assertEquals(List.<ChangeSet>of(), a.outboundFor(NodeId.of("B"), 10), "everything acknowledged");
+        }
+    }
+
     @Test
     void aBatchOfNothingIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -56,7 +92,11 @@ class DeliveryBatchTest {
     }
 
     private static DataSource database(String name) {
-        DataSource db = TestDatabases.fresh(Dialect.H2, "delivery_batch_" + name + "_" + System.nanoTime());
+        return database(Dialect.H2, name);
+    }
+
+    private static DataSource database(Dialect dialect, String name) {
+        DataSource db = TestDatabases.fresh(dialect, "delivery_batch_" + name + "_" + System.nanoTime());
         Sql.on(db).execute("create table item (id int primary key, name varchar(40))");
         return db;
     }

@@ -190,6 +190,16 @@ public final class OutboundQueue {
         return total;
     }
 
+    /**
+     * Sequences the oldest committed transactions not sequenced yet, one pass' worth (at most
+     * {@link #TRANSACTIONS_PER_PASS} transactions, {@link #OPERATIONS_PER_GROUP} row operations per group); returns how
+     * many. For a caller that commits step by step so that what is sequenced can leave while the rest is sequenced;
+     * unlike {@link #sequence}, it need not reach every transaction committed before the call.
+     */
+    public int sequenceStep(DSLContext tx) {
+        return sequencePass(tx, Long.MAX_VALUE);
+    }
+
     /** How many transactions one sequencing pass takes at most: a backlog is sequenced in passes of bounded memory. */
     static final int TRANSACTIONS_PER_PASS = 500;
 
