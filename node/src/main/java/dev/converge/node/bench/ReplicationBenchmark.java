@@ -120,7 +120,8 @@ public final class ReplicationBenchmark {
         int rows = Math.max(1, settings.rows() / 5 / settings.txRows()) * settings.txRows();
         Workload fifth = new Workload(settings.dialect(), rows, settings.txRows());
         List<String> rounds = new ArrayList<>();
-        for (int round = 0; round < WARM_ROUNDS; round++) {
+        boolean settled = false;
+        for (int round = 0; round < WARM_ROUNDS && !settled; round++) {
             long jit0 = Compiler.millis();
             long t0 = System.nanoTime();
             double seconds = running(fifth);
@@ -128,12 +129,11 @@ public final class ReplicationBenchmark {
             double jit = (Compiler.millis() - jit0) / 1e3;
             double total = (System.nanoTime() - t0) / 1e9;
             rounds.add(String.format(Locale.ROOT, "%.2f s (JIT %.1f s)", seconds, jit));
-            if (jit < SETTLED_SHARE * total) {
-                break;
-            }
+            settled = jit < SETTLED_SHARE * total;
         }
-        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end, %d round%s until the JIT compiler settled: %s%n",
-            fifth.changes(), rounds.size(), rounds.size() == 1 ? "" : "s", String.join(", ", rounds));
+        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end, %d round%s %s: %s%n", fifth.changes(), rounds.size(),
+            rounds.size() == 1 ? "" : "s", settled ? "until the JIT compiler settled" : "(the most; the JIT compiler still busy)",
+            String.join(", ", rounds));
     }
 
     /** At most this many warm-up rounds (see {@link #warmUp}). */
