@@ -139,10 +139,12 @@ final class RunApply {
     /** Plans every change of {@code cs} into {@code plans}; false (and nothing planned counts) if it cannot go in the run. */
     private boolean judge(DSLContext ctx, ChangeSet cs, Map<LocalRows.TableKey, LocalRows.Held> held, Map<LocalRows.TableKey, Key> keys,
                           HybridTimestamp initial, List<Plan> plans, List<Key> touched) {
+        // the keys this ChangeSet touched so far (Key is equal only to itself): a lookup, not a scan of touched
+        Set<Key> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Change c : cs.changes()) {
             LocalRows.TableKey tk = localRows.heldKey(c);
             Key k = keys.computeIfAbsent(tk, x -> new Key(x, held.get(x)));
-            if (k.opaque || touched.contains(k)) {
+            if (k.opaque || !seen.add(k)) {
                 return false; // judged alone: a row the run cannot know, or a key twice in one ChangeSet
             }
             Plan p = planner.plan(cs, c, localRows.judge(k.table, cs, k.row, k.version, initial), ctx);

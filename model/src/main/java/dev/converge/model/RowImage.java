@@ -24,6 +24,10 @@ public record RowImage(Map<String, Object> values) {
 
     /** The value of a column, or null; the column name is matched ignoring case. */
     public Object get(String column) {
+        Object exact = values.get(column); // the usual case in one look-up: the database's own spelling
+        if (exact != null) {
+            return exact;
+        }
         String key = spelling(values, column);
         return key == null ? null : values.get(key);
     }
