@@ -61,6 +61,34 @@ class InstallerIT {
         return Node.open(config, db, new ManualTimeSource(Cluster.NOON));
     }
 
+    /**
+     * PostgreSQL: the outbox's captured images are not compressed with pglz in the application's transaction — lz4
+     * where the server has it, else stored uncompressed — and a large captured statement still travels whole.
+     */
+    @org.junit.jupiter.api.Test
+    void onPostgresqlTheOutboxDoesNotCompressWithPglz() {
+        DataSource db = database(Dialect.POSTGRESQL, "install_compression");
+        Sql sql = Sql.on(db);
+        open(db);
+        boolean lz4 = (Boolean) sql.scalar("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'");
+        List<java.util.Map<String, Object>> columns = sql.query("SELECT a.attname::text AS name, a.attstorage::text AS storage,"
+            + " a.attcompression::text AS compression FROM pg_attribute a WHERE a.attrelid = 'cv_outbox'::regclass AND a.attnum > 0"
+            + " AND NOT a.attisdropped AND a.atttypid = 'json'::regtype");
+        assertEquals(4, columns.size(), "the outbox's four image columns: " + columns);
+        for (java.util.Map<String, Object> c : columns) {
+            String how = c.get("storage") + "/" + String.valueOf(c.get("compression")).replace("\u0000", "");
+            assertTrue(lz4 ? "x/l".equals(how) : "e/".equals(how),
+                c.get("name") + " should be " + (lz4 ? "compressed with lz4" : "stored uncompressed") + ", but storage/compression is " + how);
+        }
+        // a statement of 2,000 rows: one outbox row whose images are far past the size PostgreSQL stores apart
+        sql.execute("INSERT INTO pers SELECT x, repeat('n', 30) || x, 'MS' FROM generate_series(10000, 11999) x");
+        Node again = open(db);
+        List<ChangeSet> queued = again.outboundFor(B, 10);
+        assertEquals(1, queued.size());
+        assertEquals(2000, queued.get(0).changes().size(), "every row of the statement is captured");
+        assertEquals(2000L, ((Number) sql.scalar("SELECT count(*) FROM pers WHERE marca >= 10000")).longValue());
+    }
+
     @AllDialects
     void installingTwiceIsHarmlessAndCapturesOnce(Dialect dialect) {
         DataSource db = database(dialect, "install_twice");
