@@ -33,10 +33,16 @@ final class Delivery implements AutoCloseable {
     private final Binding binding;
     private final Map<NodeId, AtomicBoolean> inFlight = new ConcurrentHashMap<>();
     /**
-     * Sequences while a batch is in flight: at most one thread per peer being delivered to, each ending after a minute
-     * idle; daemon threads, so a node left open does not keep its JVM alive.
+     * Runs {@link #sequenceWhileSending}: one thread at a time (see {@link #stepping}), ending after a minute idle; a
+     * daemon thread, so a node left open does not keep its JVM alive.
      */
     private final java.util.concurrent.ExecutorService ahead;
+    /** Transport calls in flight from this node: while there are any, {@link #sequenceWhileSending} goes on. */
+    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a thread is sequencing step by step ({@link #sequenceWhileSending}). */
+    private final AtomicBoolean stepping = new AtomicBoolean();
+    /** Sequencing steps that sequenced something, so far: a delivery reads before it sequences when this moved. */
+    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
     /** How many ChangeSets go to a peer in one transport call ({@code limits.batch_size}). */
     private final int batchLimit;
 
@@ -95,10 +101,6 @@ final class Delivery implements AutoCloseable {
     }
 
     /** What {@code peer} has not acknowledged and is sequenced already, from part {@code fromPart} of the next one. */
-    private List<ChangeSet> readFor(NodeId peer, Binding.Bound bound, int fromPart) {
-        return readFor(peer, bound, fromPart, batchLimit);
-    }
-
     private List<ChangeSet> readFor(NodeId peer, Binding.Bound bound, int fromPart, int limit) {
         return tx.local(ctx -> {
             java.util.OptionalLong acked = PeerLedger.ackedIfKept(ctx, peer);
@@ -145,7 +147,7 @@ final class Delivery implements AutoCloseable {
                 // what was sequenced while the last batch was in flight leaves at once; else everything committed
                 // so far is sequenced first, so that the call ends only when nothing committed before it is left
                 long steps = stepsTaken.get();
-                List<ChangeSet> batch = steps != stepsSeen ? readFor(peer, binding.follow(), fromPart) : List.of();
+                List<ChangeSet> batch = steps != stepsSeen ? readFor(peer, binding.follow(), fromPart, batchLimit) : List.of();
                 stepsSeen = steps;
                 if (batch.isEmpty()) {
                     batch = pendingFor(peer, batchLimit, fromPart);
@@ -182,13 +184,6 @@ final class Delivery implements AutoCloseable {
             busy.set(false);
         }
     }
-
-    /** Transport calls in flight from this node: while there are any, {@link #sequenceWhileSending} goes on. */
-    private final java.util.concurrent.atomic.AtomicInteger sending = new java.util.concurrent.atomic.AtomicInteger();
-    /** Whether a thread is sequencing step by step ({@link #sequenceWhileSending}). */
-    private final AtomicBoolean stepping = new AtomicBoolean();
-    /** Sequencing steps that sequenced something, so far: a delivery reads before it sequences when this moved. */
-    private final java.util.concurrent.atomic.AtomicLong stepsTaken = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Unless a thread is at it already, starts one that sequences step by step ({@link OutboundQueue#sequenceStep}, each

@@ -39,14 +39,17 @@ final class CaughtUp {
         }
     }
 
-    /** Blocks until {@code peer} holds {@code expected} after W's last transaction arrived, or throws {@link Fingerprint.NotConvergedException} (a run
-     * that does not catch up within {@code limit} is void, not slow). */
+    /**
+     * Blocks until {@code peer} holds {@code expected} after W's last transaction arrived, or throws
+     * {@link Fingerprint.NotConvergedException}: a run that does not catch up within {@code limit} is void, not slow.
+     */
     static void await(DataSource peer, Workload w, Target expected, Duration limit, String what) throws SQLException {
         long deadline = System.nanoTime() + limit.toNanos();
         try (Connection c = peer.getConnection()) {
             while (!(w.lastArrived(c) && Target.of(c).equals(expected))) {
                 if (System.nanoTime() > deadline) {
-                    throw new Fingerprint.NotConvergedException(what + ": the peer did not catch up within " + limit.toMinutes() + " minutes; the run is void");
+                    throw new Fingerprint.NotConvergedException(what + ": the peer did not catch up within " + limit.toMinutes()
+                        + " minutes; the run is void");
                 }
                 LockSupport.parkNanos(1_000_000);
             }
