@@ -852,8 +852,9 @@ public final class Node implements AutoCloseable {
 
     /**
      * Stops the node's background work — trimming, and sequencing while a batch is in flight: no step begins from now on
-     * and the call waits (up to 30 s each) for the one running, so the caller may close the database next. Connections are taken per call from the DataSource, so
-     * nothing else is held; calls already running finish as they began. Idempotent.
+     * and the call waits (up to 30 s each) for the one running, so the caller may close the database next. Connections
+     * are taken per call from the DataSource, so nothing else is held; calls already running finish as they began.
+     * Idempotent.
      */
     @Override
     public void close() {

@@ -1,6 +1,5 @@
 package dev.converge.apply;
 
-import dev.converge.dialect.Savepoints;
 import static dev.converge.install.MetaTables.*;
 
 import dev.converge.catalog.BoundTable;
@@ -14,6 +13,7 @@ import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
 import dev.converge.decision.DecisionAudit;
+import dev.converge.dialect.Savepoints;
 import dev.converge.dialect.SqlFailures;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;

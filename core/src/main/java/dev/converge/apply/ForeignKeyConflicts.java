@@ -1,6 +1,5 @@
 package dev.converge.apply;
 
-import dev.converge.dialect.Savepoints;
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.Reference;
 import dev.converge.catalog.RowReader;
@@ -13,6 +12,7 @@ import dev.converge.conflict.ConflictType;
 import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
 import dev.converge.conflict.Stamp;
+import dev.converge.dialect.Savepoints;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;

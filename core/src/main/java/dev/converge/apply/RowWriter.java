@@ -1,9 +1,9 @@
 package dev.converge.apply;
 
-import dev.converge.dialect.Savepoints;
 import static org.jooq.impl.DSL.val;
 
 import dev.converge.catalog.BoundTable;
+import dev.converge.dialect.Savepoints;
 import dev.converge.model.RowImage;
 import dev.converge.model.RowKey;
 import dev.converge.shadow.Recordset;

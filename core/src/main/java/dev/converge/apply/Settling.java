@@ -1,7 +1,7 @@
 package dev.converge.apply;
 
-import dev.converge.dialect.Savepoints;
 import dev.converge.catalog.BoundTable;
+import dev.converge.dialect.Savepoints;
 import dev.converge.model.RowImage;
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package dev.converge.apply;
 
-import dev.converge.dialect.Savepoints;
 import dev.converge.catalog.BoundTable;
 import dev.converge.catalog.RowReader;
 import dev.converge.clock.HybridTimestamp;
@@ -10,6 +9,7 @@ import dev.converge.conflict.ConflictStatus;
 import dev.converge.conflict.ConflictStore;
 import dev.converge.conflict.Outcome;
 import dev.converge.conflict.Resolution;
+import dev.converge.dialect.Savepoints;
 import dev.converge.model.Change;
 import dev.converge.model.ChangeSet;
 import dev.converge.model.ChangeSetCodec;

@@ -84,10 +84,8 @@ public final class Installer {
     private void compressCheaply() {
         boolean lz4 = ctx.fetchExists(DSL.selectOne().from(DSL.table(DSL.name("pg_catalog", "pg_settings")))
             .where("name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"));
-        // PostgreSQL 14 and later say which method a column compresses with; earlier ones have neither setting
-        boolean methods = ctx.fetchExists(DSL.selectOne().from(DSL.table(DSL.name("pg_catalog", "pg_attribute")))
-            .where("attname = 'attcompression' AND attrelid = 'pg_catalog.pg_attribute'::regclass"));
-        if (!methods) {
+        // a column's compression method (and pg_attribute.attcompression) came with PostgreSQL 14
+        if (ctx.fetchValue(DSL.field("current_setting('server_version_num')::int", Integer.class)) < 140000) {
             return;
         }
         List<String> transientTables = List.of(OUTBOX.getName(), INBOX.getName(), INBOX_PARTS.getName());
