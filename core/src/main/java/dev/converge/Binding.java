@@ -84,6 +84,9 @@ final class Binding {
      * it always may: then only delivery waits.
      */
     private void sequenceAside(SharedRun sequencing, OutboundQueue outbound, org.jooq.DSLContext applying) {
+        if (outbound.nothingWaits(applying)) {
+            return; // nothing committed waits: no pass to run, nor another thread's to wait for
+        }
         try {
             // a pass another thread runs does as well, if it began after this call; waited for no longer than a lock is
             sequencing.await(() -> tx.aside(outbound::sequence), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(Transactions.ASIDE_LOCK_TIMEOUT_MILLIS));

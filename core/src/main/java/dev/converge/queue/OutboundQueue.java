@@ -200,6 +200,15 @@ public final class OutboundQueue {
         return sequencePass(tx, Long.MAX_VALUE);
     }
 
+    /**
+     * Whether every local transaction committed before the call is sequenced (and its versions committed): nothing is
+     * registered as waiting. One indexed look in {@code tx}, which must read committed data (a new snapshot per
+     * statement). False until this queue has registered an older install's unlisted transactions, which a pass does.
+     */
+    public boolean nothingWaits(DSLContext tx) {
+        return registeredAll && !tx.fetchExists(UNSEQUENCED);
+    }
+
     /** How many transactions one sequencing pass takes at most: a backlog is sequenced in passes of bounded memory. */
     static final int TRANSACTIONS_PER_PASS = 500;
 
