@@ -79,13 +79,15 @@ public final class OltpBenchmark {
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedWith = new java.util.concurrent.ConcurrentSkipListMap<>();
         java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedNative = new java.util.concurrent.ConcurrentSkipListMap<>();
         NativeReplication nativeRepl = nativeReplication();
+        warmUp(schema);
         double[][] natives = new double[s.peers()][s.runs()];
         double[] nativeDrain = new double[s.runs()];
         int nativeDiverged = 0;
         for (int run = 0; run < s.runs(); run++) {
-            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), (hid, at) -> { }, failedRaw).perSecond();
+            double[] r = clients(Peers.databases(s.dialect(), "oltp_raw", s.peers(), schema), (hid, at) -> { }, failedRaw, s.seconds())
+                .perSecond();
             try (Peers mesh = Peers.mesh(s.dialect(), "oltp", s.peers(), schema, TpcB.TABLES)) {
-                Replicated replicated = replicated(mesh, failedWith);
+                Replicated replicated = replicated(mesh, failedWith, s.seconds());
                 for (int i = 0; i < s.peers(); i++) {
                     raw[i][run] = r[i];
                     with[i][run] = replicated.rates[i];
@@ -132,6 +134,31 @@ public final class OltpBenchmark {
         }
     }
 
+    /**
+     * Runs the clients with Converge for a few seconds at a time before anything is timed, until the JIT compiler has
+     * settled ({@link WarmUp}): in a cold JVM it took half a core throughout a 10-second run with Converge on a 2-core
+     * machine, CPU the clients and the nodes then lacked. The databases without Converge and with native replication
+     * need no warming beyond their server's, which every run shares. A run shorter than {@value #SHORT_SECONDS} s is
+     * a try of the benchmark itself, not a measurement: it warms up for one second.
+     */
+    private void warmUp(Peers.Schema schema) throws SQLException {
+        boolean shortRun = s.seconds() < SHORT_SECONDS;
+        int seconds = shortRun ? 1 : Math.min(5, s.seconds() / 2);
+        java.util.Map<String, java.util.concurrent.atomic.LongAdder> ignored = new java.util.concurrent.ConcurrentHashMap<>();
+        out.println(WarmUp.until(String.format(Locale.ROOT, "the clients with Converge for %d s", seconds), shortRun ? 1 : WARM_ROUNDS, () -> {
+            try (Peers mesh = Peers.mesh(s.dialect(), "oltp_warm", s.peers(), schema, TpcB.TABLES)) {
+                double[] rates = replicated(mesh, ignored, seconds).rates;
+                return String.format(Locale.ROOT, "%,.0f tx/s a peer", java.util.Arrays.stream(rates).average().orElse(0));
+            }
+        }));
+    }
+
+    /** At most this many warm-up rounds (see {@link #warmUp}). */
+    private static final int WARM_ROUNDS = 5;
+
+    /** Runs shorter than this many seconds warm up once, for a second (see {@link #warmUp}). */
+    private static final int SHORT_SECONDS = 5;
+
     private NativeReplication nativeReplication() throws SQLException {
         if (!s.compareNative()) {
             return null;
@@ -158,7 +185,7 @@ public final class OltpBenchmark {
     private Native nativeRun(NativeReplication repl, Peers.Schema schema,
                              java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
         try (NativeReplication.Mesh m = repl.mesh("oltp_native", s.peers(), schema, TpcB.TABLES, true)) {
-            Rates r = clients(m.dbs(), (hid, at) -> { }, failedTries);
+            Rates r = clients(m.dbs(), (hid, at) -> { }, failedTries, s.seconds());
             long lastCommit = System.nanoTime();
             while (!everyHistoryRow(m.dbs(), r.commits())) {
                 if (System.nanoTime() - lastCommit > DRAIN_LIMIT_NANOS) {
@@ -214,7 +241,8 @@ public final class OltpBenchmark {
      * link and an applying thread per node, over the in-process transport); then waits until every
      * peer holds the same rows.
      */
-    private Replicated replicated(Peers mesh, java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
+    private Replicated replicated(Peers mesh, java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries, int seconds)
+        throws SQLException {
         boolean timed = s.txRate() > 0;
         OltpLag lag = new OltpLag();
         Transport transport = timed ? lag.watching(mesh.transport) : mesh.transport;
@@ -227,7 +255,7 @@ public final class OltpBenchmark {
                 watching), watcherThread)
             : CompletableFuture.completedFuture(null);
         try {
-            double[] rates = clients(mesh.dbs, timed ? lag::committed : (hid, at) -> { }, failedTries).perSecond();
+            double[] rates = clients(mesh.dbs, timed ? lag::committed : (hid, at) -> { }, failedTries, seconds).perSecond();
             long lastCommit = System.nanoTime();
             long converged = awaitConverged(mesh, lastCommit);
             watching.set(false);
@@ -267,7 +295,7 @@ public final class OltpBenchmark {
      * Tries that failed and were tried again (a deadlock, say) are counted in {@code failedTries} by SQLSTATE.
      */
     private Rates clients(List<DataSource> dbs, Commits seen,
-                             java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries) throws SQLException {
+                             java.util.Map<String, java.util.concurrent.atomic.LongAdder> failedTries, int seconds) throws SQLException {
         int n = dbs.size();
         AtomicLongArray commits = new AtomicLongArray(n);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -298,7 +326,7 @@ public final class OltpBenchmark {
                     }), pool));
                 }
             }
-            long end = t0 + TimeUnit.SECONDS.toNanos(s.seconds());
+            long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < end && all.stream().noneMatch(CompletableFuture::isCompletedExceptionally)) {
                 LockSupport.parkNanos(Math.min(100_000_000, Math.max(0, end - System.nanoTime())));
             }

@@ -71,7 +71,7 @@ public final class ReplicationBenchmark {
         double[] natives = new double[settings.runs()];
         double[] running = new double[settings.runs()];
         List<EndToEnd> ends = new ArrayList<>();
-        long jit0 = Compiler.millis();
+        long jit0 = WarmUp.compilerMillis();
         long timed0 = System.nanoTime();
         // the kinds of run alternate within each round, each on fresh databases, and the medians count: one run of any
         // kind moves by a third from one try to the next on a shared machine
@@ -87,7 +87,7 @@ public final class ReplicationBenchmark {
                 natives[i] = nativeRepl.run(w);
             }
         }
-        out.printf(Locale.ROOT, "the JIT compiler took %.1f s during the %.0f s of timed runs%n", (Compiler.millis() - jit0) / 1e3,
+        out.printf(Locale.ROOT, "the JIT compiler took %.1f s during the %.0f s of timed runs%n", (WarmUp.compilerMillis() - jit0) / 1e3,
             (System.nanoTime() - timed0) / 1e9);
         double raw = Stats.median(raws);
         report("raw write", raw, raw);
@@ -107,51 +107,22 @@ public final class ReplicationBenchmark {
     }
 
     /**
-     * Runs end to end on about a fifth of W before anything is timed, until the JIT compiler has settled, their times
-     * printed but not counted. A node runs for days; the first seconds of a fresh JVM compile the code it runs, and on
-     * this 2-core machine the JIT's threads took a whole core for about 20 s after one such run (25 s of CPU during one
-     * benchmark): a figure that included them would time the compiler beside the replication. Settled means that the
-     * compiler took less than {@value #SETTLED_SHARE} of a round's time, for at most {@value #WARM_ROUNDS} rounds; what
-     * it still compiles during the timed runs is printed with them. Native replication's server is warm already: the
-     * benchmark's first write warmed it.
+     * Runs end to end on about a fifth of W before anything is timed, until the JIT compiler has settled
+     * ({@link WarmUp}). Native replication's server is warm already: the benchmark's first write warmed it.
      */
     private void warmUp() throws SQLException {
         // whole transactions of W's size: a fifth of its rows, rounded down, one transaction at least
         int rows = Math.max(1, settings.rows() / 5 / settings.txRows()) * settings.txRows();
         Workload fifth = new Workload(settings.dialect(), rows, settings.txRows());
-        List<String> rounds = new ArrayList<>();
-        boolean settled = false;
-        for (int round = 0; round < WARM_ROUNDS && !settled; round++) {
-            long jit0 = Compiler.millis();
-            long t0 = System.nanoTime();
+        out.println(WarmUp.until(String.format(Locale.ROOT, "%,d row changes end to end", fifth.changes()), WARM_ROUNDS, () -> {
             double seconds = running(fifth);
             endToEnd(fifth);
-            double jit = (Compiler.millis() - jit0) / 1e3;
-            double total = (System.nanoTime() - t0) / 1e9;
-            rounds.add(String.format(Locale.ROOT, "%.2f s (JIT %.1f s)", seconds, jit));
-            settled = jit < SETTLED_SHARE * total;
-        }
-        out.printf(Locale.ROOT, "warm-up, not counted: %,d row changes end to end, %d round%s %s: %s%n", fifth.changes(), rounds.size(),
-            rounds.size() == 1 ? "" : "s", settled ? "until the JIT compiler settled" : "(the most; the JIT compiler still busy)",
-            String.join(", ", rounds));
+            return String.format(Locale.ROOT, "%.2f s", seconds);
+        }));
     }
 
     /** At most this many warm-up rounds (see {@link #warmUp}). */
     private static final int WARM_ROUNDS = 6;
-
-    /** The JIT compiler's share of a warm-up round's time below which the JVM counts as warm. */
-    private static final double SETTLED_SHARE = 0.10;
-
-    /** The JIT compiler's accumulated time, where the JVM reports it (0 where it does not). */
-    static final class Compiler {
-        private Compiler() {
-        }
-
-        static long millis() {
-            java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
-            return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
-        }
-    }
 
     private NativeReplication nativeReplication() throws SQLException {
         if (!settings.compareNative()) {
