@@ -560,7 +560,7 @@ public final class Node implements AutoCloseable {
      * one committing last does not move the mark — and a waiting sender must not leave for a second.
      */
     public boolean localCommitsWaiting() {
-        return tx.local(ctx -> ctx.fetchExists(UNSEQUENCED));
+        return tx.local(dev.converge.queue.OutboundQueue::committedWaiting);
     }
 
     /**

@@ -71,13 +71,9 @@ final class LocalRows {
     /**
      * The rows (locked) and versions of every key {@code changes} touch, by {@link #heldKey}: one query per table and
      * chunk of keys for the rows, one sequencing pass, then one per table and chunk for the versions. A run of several
-     * ChangeSets loads its keys here once.
-     *
-     * <p>Local transactions are sequenced twice: before the rows are locked, and after. Only the second is needed for
-     * exactness (a transaction that wrote a row committed before the row's lock was granted); the first is there so
-     * that the second finds little to do while the apply holds the rows. On rows that local writers keep updating —
-     * pgbench's branch and tellers — the applications wait for every millisecond an apply holds them, and a pass,
-     * waiting for another thread's pass first (see {@code SharedRun}), took about 20 ms of an apply's 45 there.
+     * ChangeSets loads its keys here once. The pass runs after the rows are locked: a transaction that wrote a row
+     * and committed before the row's lock was granted gets its version before the row is judged (the apply sequenced
+     * once already before it locked anything, so that this pass finds little to do: {@code ApplyEngine.begin}).
      */
     Map<TableKey, Held> loadHeld(DSLContext ctx, Collection<Change> changes) {
         Map<String, java.util.LinkedHashSet<RowKey>> keysByTable = new LinkedHashMap<>();
@@ -85,7 +81,6 @@ final class LocalRows {
             keysByTable.computeIfAbsent(tables.get(c.table()).name(), k -> new java.util.LinkedHashSet<>()).add(c.key());
         }
         Map<String, Map<RowKey, RowImage>> rowsByTable = new HashMap<>();
-        sequencing.sequenceCommitted(ctx); // while no row is locked: see above
         for (Map.Entry<String, java.util.LinkedHashSet<RowKey>> e : keysByTable.entrySet()) {
             rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), new ArrayList<>(e.getValue())));
         }

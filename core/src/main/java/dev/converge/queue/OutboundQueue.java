@@ -206,7 +206,15 @@ public final class OutboundQueue {
      * statement). False until this queue has registered an older install's unlisted transactions, which a pass does.
      */
     public boolean nothingWaits(DSLContext tx) {
-        return registeredAll && !tx.fetchExists(UNSEQUENCED);
+        return registeredAll && !committedWaiting(tx);
+    }
+
+    /**
+     * Whether a committed local transaction is registered as waiting to be sequenced: one indexed look at a small table,
+     * no write. What {@link #nothingWaits} and every pass ask first, and a sender between deliveries.
+     */
+    public static boolean committedWaiting(DSLContext tx) {
+        return tx.fetchExists(UNSEQUENCED);
     }
 
     /** How many transactions one sequencing pass takes at most: a backlog is sequenced in passes of bounded memory. */
@@ -241,7 +249,7 @@ public final class OutboundQueue {
         if (!registeredAll) {
             registerUnlisted(tx);
         }
-        if (!tx.fetchExists(UNSEQUENCED)) {
+        if (!committedWaiting(tx)) {
             return 0;
         }
         long ownFloor = lockSequencer(tx);
