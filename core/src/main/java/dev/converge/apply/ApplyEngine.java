@@ -553,18 +553,14 @@ public final class ApplyEngine {
     }
 
     /**
-     * Locks the clock row for the rest of the caller's transaction: every apply of this node (ChangeSets, runs,
-     * snapshot pages) takes it first, so two of them never interleave and the applied log's counter never races.
-     */
-    /**
      * The start of an apply that judges rows: the clock row is locked, then local transactions committed so far are
      * sequenced before any row is locked (in this order, the order {@code SequenceCatchUp} takes the two: a
-     * {@link Sequencing#inTransaction} pass locks the sequencer in this transaction). Only the pass {@link LocalRows} runs after it has locked the rows is needed
-     * for exactness (a transaction that wrote a row committed before the row's lock was granted); this one is there so
-     * that that pass finds little to do while the apply holds the rows. On rows that local writers keep updating —
-     * pgbench's branch and tellers — the applications wait for every millisecond an apply holds them, and a pass,
-     * waiting for another thread's pass first (see {@code SharedRun}), took about 20 ms of an apply's 45 there. Once per
-     * apply: an apply that goes row by row does not repeat it per row.
+     * {@link Sequencing#inTransaction} pass locks the sequencer in this transaction). Only the pass {@link LocalRows}
+     * runs after it has locked the rows is needed for exactness (a transaction that wrote a row committed before the
+     * row's lock was granted); this one is there so that that pass finds little to do while the apply holds the rows.
+     * On rows that local writers keep updating — pgbench's branch and tellers — the applications wait for every
+     * millisecond an apply holds them, and a pass, waiting for another thread's pass first (see {@code SharedRun}), took
+     * about 20 ms of an apply's 45 there. Once per apply: an apply that goes row by row does not repeat it per row.
      */
     private ClockRow begin(DSLContext ctx) {
         ClockRow clock = lockClock(ctx);
@@ -572,6 +568,10 @@ public final class ApplyEngine {
         return clock;
     }
 
+    /**
+     * Locks the clock row for the rest of the caller's transaction: every apply of this node (ChangeSets, runs,
+     * snapshot pages) takes it first, so two of them never interleave and the applied log's counter never races.
+     */
     static ClockRow lockClock(DSLContext ctx) {
         Record clock = ctx.select(CLOCK_FLOOR, CLOCK_APPLIED_N, CLOCK_INITIAL).from(CLOCK).where(CLOCK_ID.eq(1)).forUpdate().fetchOne();
         return new ClockRow(clock.get(CLOCK_FLOOR), clock.get(CLOCK_APPLIED_N), HybridTimestamp.fromLong(clock.get(CLOCK_INITIAL)));
