@@ -118,13 +118,14 @@ public final class OltpBenchmark {
             double k = Stats.median(captured[i]);
             double b = Stats.median(with[i]);
             out.printf(Locale.ROOT, "peer %c: %,8.0f tx/s without Converge, %,8.0f with capture only (%.0f %%), %,8.0f with Converge (%.0f %%)",
-                'A' + i, a, k, 100 * k / a, b, 100 * b / a);
+                'A' + i, a, k, 100 * medianShare(captured[i], raw[i]), b, 100 * medianShare(with[i], raw[i]));
             if (nativeRepl != null) {
                 double c = Stats.median(natives[i]);
-                out.printf(Locale.ROOT, ", %,8.0f tx/s with native logical replication (%.0f %%)", c, 100 * c / a);
+                out.printf(Locale.ROOT, ", %,8.0f tx/s with native logical replication (%.0f %%)", c, 100 * medianShare(natives[i], raw[i]));
             }
             out.println();
         }
+        out.println("(rates: medians of the runs; each share: the median of every run's rate over the same run's rate without Converge)");
         out.printf(Locale.ROOT, "every peer holds everything %.2f s after the last commit (conflicts recorded: %,.0f)%n",
             Stats.median(drain), Stats.median(conflicts));
         if (nativeRepl != null) {
@@ -231,6 +232,19 @@ public final class OltpBenchmark {
             .map(e -> e.getKey() + (names.containsKey(e.getKey()) ? " " + names.get(e.getKey()) : "")
                 + String.format(Locale.ROOT, " %,d", e.getValue().sum()))
             .collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    /**
+     * The median over the runs of {@code part[run] / whole[run]}: a share taken within each run, so that the machine's
+     * speed drifting between runs (a third, minutes apart, on a shared 2-core machine) does not enter it, as it would
+     * a ratio of two medians taken from different runs.
+     */
+    static double medianShare(double[] part, double[] whole) {
+        double[] shares = new double[part.length];
+        for (int run = 0; run < part.length; run++) {
+            shares[run] = whole[run] == 0 ? 0 : part[run] / whole[run];
+        }
+        return Stats.median(shares);
     }
 
     /**

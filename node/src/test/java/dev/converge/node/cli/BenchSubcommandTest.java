@@ -61,7 +61,8 @@ class BenchSubcommandTest {
     void oltpModeReportsEachPeerAndTheTimeToConverge() {
         assertEquals(0, bench("--dialect", "h2", "--mode", "oltp", "--peers", "2", "--clients", "1", "--seconds", "1",
             "--accounts", "50", "--runs", "1"), err::toString);
-        assertPrinted("peer A:", "peer B:", "tx/s without Converge", "with capture only (", "with Converge (", "every peer holds everything");
+        assertPrinted("peer A:", "peer B:", "tx/s without Converge", "with capture only (", "with Converge (", "every peer holds everything",
+            "each share: the median of every run's rate over the same run's rate without Converge");
     }
 
     @Test
