@@ -61,6 +61,67 @@ class ShadowVersionsIT {
         }
     }
 
+    /**
+     * Keys of the common types, with the characters an array literal or a JSON string must escape, go through the
+     * many-versions path (typed arrays on PostgreSQL) and come back equal; the key columns' values are checked in SQL,
+     * and so are the tombstones' images, a JSON {@code null} image among them.
+     */
+    @AllDialects
+    @SuppressWarnings("unchecked")
+    void keysOfEveryCommonTypeAndTheirImagesWriteAsMany(Dialect dialect) throws Exception {
+        DataSource db = TestDatabases.fresh(dialect, "shadow_key_types");
+        String bytes = dialect == Dialect.POSTGRESQL ? "BYTEA" : "VARBINARY(8)";
+        Sql.on(db).execute("CREATE TABLE kt (k_text VARCHAR(40), k_date DATE, k_ts TIMESTAMP WITH TIME ZONE, k_num NUMERIC(12, 2), "
+            + "k_uuid UUID, k_bytes " + bytes + ", v INT, PRIMARY KEY (k_text, k_date, k_ts, k_num, k_uuid, k_bytes))");
+        ShadowTable shadow;
+        try (Connection c = db.getConnection()) {
+            // the key columns' types as a node binds them (dates before 1582 included)
+            shadow = dev.converge.catalog.TableCatalog.bind(DSL.using(c, dialect.jooq()),
+                dev.converge.config.NodeConfig.builder("A").peer("B").table("kt").build()).get().get(0).shadow();
+        }
+        List<String> texts = List.of("plain", "quote \" back \\ comma , braces {} ", "NULL", "", "  spaced  ", "ă ✓ 𝄞", "tab\tnew\nline");
+        List<RowVersion> versions = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            List<Object> key = List.of(texts.get(i), java.time.LocalDate.of(i == 1 ? -43 : 1500 + i, 3, 15),
+                java.time.OffsetDateTime.of(2026, 12, 5, 10, i, 0, 123_000_000, java.time.ZoneOffset.ofHours(i - 3)),
+                new java.math.BigDecimal(i + ".10"), new java.util.UUID(i, 42), new byte[] {(byte) i, (byte) 0xff, 0x5c});
+            String image = i == 2 ? "null" : "{\"t\": " + com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                .writeValueAsString(texts.get(i)) + ", \"n\": " + i + "}";
+            versions.add(i % 2 == 0 ? RowVersion.tombstone(key, 100 + i, "A", i, image) : RowVersion.live(key, 100 + i, "B", i));
+        }
+        try (Connection c = db.getConnection()) {
+            DSLContext ctx = DSL.using(c, dialect.jooq());
+            store.create(ctx, shadow);
+            store.write(ctx, shadow, versions);
+            Map<List<Object>, RowVersion> back = store.versions(ctx, shadow, versions.stream().map(RowVersion::key).toList());
+            assertEquals(versions.size(), back.size(), "every version is found by its key");
+            for (RowVersion v : versions) {
+                RowVersion read = back.values().stream().filter(b -> b.timestamp() == v.timestamp()).findFirst().orElseThrow();
+                assertEquals(v.origin(), read.origin());
+                assertEquals(v.deleted(), read.deleted());
+                assertEquals(v.originSequence(), read.originSequence());
+            }
+        }
+        Sql sql = Sql.on(db);
+        for (int i = 0; i < texts.size(); i++) {
+            String where = " FROM \"" + shadow.name() + "\" WHERE \"cv_ts\" = " + (100 + i);
+            assertEquals(texts.get(i), sql.scalar("SELECT k_text" + where), "text key " + i);
+            assertEquals(i == 1 ? (dialect == Dialect.POSTGRESQL ? "0044-03-15 BC" : "-0043-03-15") : (1500 + i) + "-03-15",
+                sql.scalar("SELECT CAST(k_date AS VARCHAR(20))" + where), "date key " + i);
+            assertEquals(0, ((Number) sql.scalar("SELECT COUNT(*)" + where + " AND k_num <> " + i + ".10")).intValue(), "numeric key " + i);
+            assertEquals(new java.util.UUID(i, 42).toString(), String.valueOf(sql.scalar("SELECT CAST(k_uuid AS VARCHAR(36))" + where)));
+            assertEquals(1, ((Number) sql.scalar("SELECT COUNT(*)" + where + " AND k_ts = CAST('2026-12-05 10:" + String.format("%02d", i)
+                + ":00.123" + String.format("%+03d", i - 3) + ":00' AS TIMESTAMP WITH TIME ZONE)")).intValue(), "timestamp key " + i);
+            assertEquals(3, ((Number) sql.scalar("SELECT OCTET_LENGTH(k_bytes)" + where)).intValue(), "bytes key " + i);
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            assertEquals(1L, ((Number) sql.scalar("SELECT COUNT(*) FROM \"" + shadow.name() + "\" WHERE \"cv_image\" = 'null'::jsonb")).longValue(),
+                "a JSON null image stays a JSON null, not SQL NULL");
+            assertEquals(texts.get(4), sql.scalar("SELECT \"cv_image\" ->> 't' FROM \"" + shadow.name() + "\" WHERE \"cv_ts\" = 104"));
+            assertEquals(texts.get(6), sql.scalar("SELECT \"cv_image\" ->> 't' FROM \"" + shadow.name() + "\" WHERE \"cv_ts\" = 106"));
+        }
+    }
+
     @AllDialects
     @SuppressWarnings("unchecked")
     void aShadowTableFromBeforeGainsTheVersionColumn(Dialect dialect) throws Exception {

@@ -135,8 +135,10 @@ public final class JdbcShadowStore {
     }
 
     /**
-     * Writes (inserts or replaces) the given versions, at most one per key, as one JDBC batch of a single prepared
-     * upsert: one round trip, and the statement is parsed once (a many-row VALUES list is re-planned every time).
+     * Writes (inserts or replaces) the given versions, at most one per key. On PostgreSQL, more than one version goes as
+     * one statement over typed arrays ({@link VersionArrays}), or over a JSON {@link Recordset} when a key's type has no
+     * array form here; otherwise (and on H2) as one JDBC batch of a single prepared upsert: one round trip, and the
+     * statement is parsed once (a many-row VALUES list is re-planned every time).
      */
     public void write(DSLContext ctx, ShadowTable shadow, List<RowVersion> versions) {
         if (versions.isEmpty()) {
@@ -154,7 +156,8 @@ public final class JdbcShadowStore {
             List<RowVersion> rest = new ArrayList<>();
             for (int from = 0; from < versions.size(); from += Recordset.MAX_ROWS) {
                 List<RowVersion> chunk = versions.subList(from, Math.min(versions.size(), from + Recordset.MAX_ROWS));
-                if (!writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, chunk)) {
+                if (!VersionArrays.write(ctx, shadow, columns, conflictKeys, updates, chunk)
+                    && !writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, chunk)) {
                     rest.addAll(chunk);
                 }
             }

@@ -86,8 +86,6 @@ public final class Recordset {
     private static boolean write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
-        } else if (v instanceof String s) {
-            g.writeString(s);
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
         } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -96,15 +94,8 @@ public final class Recordset {
             g.writeNumber(i);
         } else if (v instanceof BigDecimal d) {
             g.writeNumber(d.toPlainString());
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            if (Double.isFinite(d)) {
-                g.writeNumber(v instanceof Float f ? Float.toString(f) : Double.toString(d));
-            } else {
-                g.writeString(Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
-            }
-        } else if (v instanceof byte[] bytes) {
-            g.writeString("\\x" + HexFormat.of().formatHex(bytes));
+        } else if ((v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())) {
+            g.writeNumber(text(v));
         } else if (v instanceof JSONB || v instanceof JSON) {
             // the recordset reads a JSON null in a json or jsonb column as SQL NULL: such a value goes the general way
             String json = (v instanceof JSONB jb ? jb.data() : ((JSON) v).data()).strip();
@@ -112,13 +103,42 @@ public final class Recordset {
                 return false;
             }
             g.writeRawValue(json);
-        } else if (v instanceof Temporal) {
-            g.writeString(PostgresDates.text(v.toString())); // a recordset is read by PostgreSQL: years BC need the era
-        } else if (v instanceof UUID || v instanceof Character || v instanceof java.util.Date) {
-            g.writeString(v.toString());
         } else {
-            return false;
+            String text = text(v);
+            if (text == null) {
+                return false;
+            }
+            g.writeString(text);
         }
         return true;
+    }
+
+    /**
+     * {@code v} (not null) in the text form PostgreSQL's input functions read — what a recordset's JSON carries for it,
+     * and what an element of a text array that is cast to the column's type must hold — or {@code null} for a type this
+     * class has no faithful form for (JSON values among them: they have their own text).
+     */
+    public static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        } else if (v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+            || v instanceof BigInteger) {
+            return v.toString();
+        } else if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) {
+                return v instanceof Float f ? Float.toString(f) : Double.toString(d);
+            }
+            return Double.isNaN(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+        } else if (v instanceof byte[] bytes) {
+            return "\\x" + HexFormat.of().formatHex(bytes);
+        } else if (v instanceof Temporal) {
+            return PostgresDates.text(v.toString()); // read by PostgreSQL: years BC need the era
+        } else if (v instanceof UUID || v instanceof Character || v instanceof java.util.Date) {
+            return v.toString();
+        }
+        return null;
     }
 }

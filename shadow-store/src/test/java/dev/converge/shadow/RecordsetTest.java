@@ -45,6 +45,18 @@ class RecordsetTest {
     }
 
     @Test
+    void aValuesTextIsWhatItsColumnsInputFunctionReads() {
+        assertEquals("0.10", Recordset.text(new BigDecimal("0.10")));
+        assertEquals("1000", Recordset.text(new BigDecimal("1E+3")));
+        assertEquals("\\x00ff", Recordset.text(new byte[] {0, (byte) 0xff}));
+        assertEquals("0044-03-15 BC", Recordset.text(LocalDate.of(-43, 3, 15)), "a year BC with its era, not a signed year");
+        assertEquals("-Infinity", Recordset.text(Double.NEGATIVE_INFINITY));
+        assertEquals("quote \" back \\", Recordset.text("quote \" back \\"), "text as it is: the array or JSON around it escapes it");
+        assertEquals(null, Recordset.text(JSONB.valueOf("{}")), "a JSON value has no text form here");
+        assertEquals(null, Recordset.text(new Object()), "nor has an unknown type");
+    }
+
+    @Test
     void aJsonNullIsRefusedForTheRecordsetWouldMakeItSqlNull() {
         assertTrue(one(JSONB.valueOf("null")).isEmpty());
         assertTrue(one(org.jooq.JSON.valueOf(" null ")).isEmpty());
