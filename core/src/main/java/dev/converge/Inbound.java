@@ -51,6 +51,8 @@ final class Inbound {
     private final InboundQueue inbox = new InboundQueue();
     private final dev.converge.relay.RelayStore relay = new dev.converge.relay.RelayStore();
     private final ReentrantLock applying = new ReentrantLock(true);
+    /** Why deliveries are refused at once, while a snapshot loads ({@link #paused}); null when they are taken. */
+    private volatile String pausedFor;
     /** ChangeSets applied as part of a set-based run, since the node opened (for tests of this package). */
     private final java.util.concurrent.atomic.AtomicLong appliedInRuns = new java.util.concurrent.atomic.AtomicLong();
     /** Nodes found removed from the mesh (see {@link #known}); thread-safe. */
@@ -521,6 +523,26 @@ final class Inbound {
         return gone;
     }
 
+    /**
+     * Runs {@code work} with deliveries refused: each is told at once to come back ({@link PeerUnavailableException}
+     * naming {@code why}) and nothing of it is stored, and stored ChangeSets wait. Waits first for an apply in progress
+     * to end. While a snapshot loads, the node then changes only by the load and by its own application's writes —
+     * what the load was designed for, whether the node runs or not. Not reentrant; one caller at a time.
+     *
+     * @throws PeerUnavailableException if an apply in progress does not end within {@link #LOCK_WAIT}
+     */
+    <T> T paused(String why, java.util.function.Supplier<T> work) {
+        exclusively(() -> {
+            pausedFor = why; // under the lock: an apply in progress has ended, and every later one sees it
+            return null;
+        });
+        try {
+            return work.get();
+        } finally {
+            pausedFor = null;
+        }
+    }
+
     private <T> T exclusively(java.util.function.Supplier<T> work) {
         boolean locked;
         try {
@@ -533,6 +555,10 @@ final class Inbound {
             throw new PeerUnavailableException(config.id(), "busy applying for more than " + LOCK_WAIT.toSeconds() + " s", null);
         }
         try {
+            String paused = pausedFor;
+            if (paused != null) {
+                throw new PeerUnavailableException(config.id(), paused + "; deliveries are taken again when it ends", null);
+            }
             return work.get();
         } finally {
             applying.unlock();

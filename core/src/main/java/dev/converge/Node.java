@@ -480,12 +480,17 @@ public final class Node implements AutoCloseable {
      * this node's watermarks to the snapshot's position, so replication goes on from there with nothing lost and
      * nothing applied twice. Rows this node changed concurrently are decided by the table's resolver and recorded as
      * conflicts; see {@link dev.converge.resync}. Safe to run again after a failure. Blocking; pages of {@code feed} are
-     * merged in transactions of their own, serialised with apply.
+     * merged in transactions of their own. The node may be running: while the snapshot loads, deliveries from every
+     * peer are refused at once (told to come back, as when it is busy; their senders keep them and retry), so the node
+     * changes only by the load and by its application's writes, which are captured and sequenced as usual; an apply in
+     * progress as the load begins ends first. One load at a time.
      *
      * @throws MalformedChangeSetException if the snapshot's source is not a peer or replicates other tables
+     * @throws PeerUnavailableException if an apply in progress did not end within a minute (nothing was loaded)
      */
     public dev.converge.resync.ResyncReport resync(dev.converge.resync.SnapshotFeed feed, dev.converge.resync.ResyncProgress progress) {
-        dev.converge.resync.ResyncReport report = new Resync(config.id(), peers, tx, binding).load(feed, progress);
+        dev.converge.resync.ResyncReport report = inbound.paused("node " + config.id() + " is loading a snapshot of "
+            + feed.header().source(), () -> new Resync(config.id(), peers, tx, binding).load(feed, progress));
         applyPending(); // what the source had stored and this node had waiting may be ready now
         return report;
     }

@@ -65,6 +65,74 @@ class ResyncIT {
         assertTrue(c.node("C").conflicts().isEmpty(), "Nothing arrived twice as a conflict at C: " + c.node("C").conflicts());
     }
 
+    /**
+     * A node that runs while it loads (deliveries arriving from another thread) refuses them until the load ends —
+     * told to come back, nothing of them stored — and takes them afterwards; its own application's writes made during
+     * the load replicate as usual, and all converge.
+     */
+    @AllDialects
+    void aRunningNodeRefusesDeliveriesWhileItLoadsAndTakesThemAfterwards(Dialect dialect) throws Exception {
+        Cluster c = Cluster.of(dialect, "resync_running", List.of("A", "B", "C"), SCHEMA, TABLES);
+        c.write("A", "INSERT INTO supplier VALUES (1, 'S1')", "INSERT INTO product VALUES (1, 1, 'one', 0)");
+        c.deliver("A", "B");
+        c.write("B", "INSERT INTO product VALUES (2, 1, 'from B', 0)");
+        List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (SnapshotSource snapshot = c.node("A").openSnapshot()) {
+            SnapshotFeed feed = new SnapshotFeed() {
+                @Override
+                public SnapshotHeader header() {
+                    return snapshot.header();
+                }
+
+                @Override
+                public SnapshotPage rows(String table, java.util.Optional<dev.converge.model.RowKey> after, int limit) {
+                    // mid-load: B delivers from its own thread, and C's application writes
+                    Thread delivering = new Thread(() -> {
+                        try {
+                            c.deliver("B", "C");
+                        } catch (RuntimeException e) {
+                            refused.add(e);
+                        }
+                    });
+                    delivering.start();
+                    try {
+                        delivering.join();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return snapshot.rows(table, after, limit);
+                }
+
+                @Override
+                public SnapshotPage tombstones(String table, java.util.Optional<dev.converge.model.RowKey> after, int limit) {
+                    return snapshot.tombstones(table, after, limit);
+                }
+
+                @Override
+                public java.util.Set<dev.converge.model.RowKey> known(String table, List<dev.converge.model.RowKey> keys) {
+                    return snapshot.known(table, keys);
+                }
+
+                @Override
+                public List<dev.converge.model.ChangeSet> inbox(java.util.Optional<NodeId> afterOrigin, long afterSequence, int limit) {
+                    return snapshot.inbox(afterOrigin, afterSequence, limit);
+                }
+            };
+            c.write("C", "INSERT INTO supplier VALUES (3, 'written at C during the load')");
+            c.node("C").resync(feed, ResyncProgress.NONE);
+        }
+        assertTrue(!refused.isEmpty(), "B's delivery during the load is refused");
+        assertTrue(refused.stream().allMatch(e -> e instanceof dev.converge.transport.PeerUnavailableException
+                && e.getMessage().contains("loading a snapshot of A")),
+            "and told why, to come back: " + refused);
+        assertEquals(0L, count(c, "C", "SELECT count(*) FROM product WHERE id = 2"), "nothing of the refused delivery was applied");
+        c.sync();
+        assertEquals(c.data("A"), c.data("C"), "C converged with A");
+        assertEquals(c.data("A"), c.data("B"), "B converged with A");
+        assertEquals("from B", c.sql("C").scalar("SELECT name FROM product WHERE id = 2"), "B's write reached C after the load");
+        assertEquals(1L, count(c, "A", "SELECT count(*) FROM supplier WHERE id = 3"), "C's own write made during the load replicated");
+    }
+
     @AllDialects
     void aRowTheTargetChangedConcurrentlyIsDecidedByTheResolverAndRecorded(Dialect dialect) {
         Cluster c = Cluster.of(dialect, "resync_conc", List.of("A", "B"), SCHEMA, TABLES);
