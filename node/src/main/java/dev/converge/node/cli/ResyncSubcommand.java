@@ -11,16 +11,17 @@ import dev.converge.node.config.NodeSettings;
 import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.peer.HttpTransport;
 import dev.converge.node.peer.PeerLimits;
-import dev.converge.node.progress.LiveLine;
-import dev.converge.node.progress.ProgressBar;
-import dev.converge.node.resync.RemoteSnapshot;
+import dev.converge.node.resync.SnapshotLoad;
+import dev.converge.node.run.AdminEndpoint;
+import dev.converge.node.run.AdminKey;
+import io.vavr.control.Either;
+import java.net.http.HttpResponse;
 import dev.converge.resync.ResyncReport;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,14 +32,18 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code converge resync --config FILE --from PEER}: loads a running peer's consistent snapshot into this node's
  * database and moves this node's watermarks to the snapshot's position ({@code Node.resync}); for a node that was away
- * too long, lost its data, or joins a running mesh. This node must be stopped (its application may keep writing).
+ * too long, lost its data, or joins a running mesh. A stopped node is opened here for the load; a running one is asked
+ * to load it itself ({@code POST /converge/admin/resync}, opened by its {@link AdminKey} as {@code converge reload} is),
+ * and its lines are printed as they come. The same {@link SnapshotLoad} runs either way.
  */
 @Command(name = "resync", mixinStandardHelpOptions = true,
     description = {"Loads a consistent snapshot of every replicated table from a running peer into this node's database:"
         + " rows with their versions, tombstones, and the ChangeSets the peer had stored but not applied yet. Replication"
         + " then continues from exactly the snapshot's position: nothing is lost and nothing is applied twice, while both"
         + " peers' applications keep writing.",
-        "Run it with this node stopped. This node's own changes that the peer has not yet received are sent to it first."
+        "The node may be running (then run this on its machine, as the user it runs as: the node loads the snapshot"
+            + " itself, refusing deliveries until it is loaded) or stopped. This node's own changes that the peer has not"
+            + " yet received are sent to it first."
             + " Rows this node holds that differ from the snapshot are merged under the replication rules: a causally later"
             + " version wins, rows both changed concurrently are decided by the table's resolver and recorded as conflicts,"
             + " rows from before replication that differ are kept and recorded for review.",
@@ -75,9 +80,7 @@ final class ResyncSubcommand implements Callable<Integer> {
             return 1;
         }
         if (listening(s.listen())) {
-            out.println("node " + s.id() + " is running (something answers on " + s.listen().getHostString() + ":" + s.listen().getPort()
-                + "): stop it, then run resync again (its application may keep writing meanwhile)");
-            return 1;
+            return askRunning(s, NodeId.of(from), out);
         }
         try (HikariDataSource pool = ConnectionPool.open(s.id(), s.database())) {
             List<ConfigError> problems = Node.validate(s.core(), pool);
@@ -103,55 +106,71 @@ final class ResyncSubcommand implements Callable<Integer> {
         // an https:// source is verified with this node's truststore, as its links to the peers are
         HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), node.replicationRules()), s.peers(),
             PeerLimits.DEFAULT, tls.get());
-        boolean terminal = progress.terminal();
-        ProgressBar bar = new ProgressBar();
-        LiveLine line = new LiveLine(() -> bar.line(terminal), out, terminal, 5_000);
-        RemoteSnapshot snapshot = null;
-        try {
-            int sent = 0;
-            for (int n; (n = node.deliverTo(source, transport)) > 0; ) {
-                sent += n;
-            }
-            out.println(sent == 0 ? s.id() + " had nothing unsent for " + source
-                : "sent " + sent + " ChangeSet(s) of " + s.id() + " that " + source + " did not have yet");
-            snapshot = new RemoteSnapshot(transport, source);
-            out.println("loading the snapshot of " + source + " at its sequence " + snapshot.header().sequence() + ": "
-                + String.join(", ", snapshot.header().tables()));
-            if (progress.shown()) {
-                line.start("converge-resync-progress");
-            }
-            String[] stage = {""};
-            ResyncReport report = node.resync(snapshot, (what, table, rows) -> {
-                String now = table.isEmpty() ? what : table + ": " + what;
-                if (!now.equals(stage[0])) {
-                    stage[0] = now;
-                    bar.step(now, 0);
-                }
-                bar.done(rows);
-            });
-            snapshot.close(true);
-            line.clear();
-            out.println(String.format(Locale.ROOT, "%s loaded the snapshot of %s: %,d rows taken, %,d already here, %,d decided by the"
-                    + " resolver, %,d conflicts recorded, %,d removed, %,d stored ChangeSets taken over; replication continues from"
-                    + " %s's sequence %d", s.id(), source, report.taken(), report.kept(), report.resolved(), report.conflicts(),
-                report.removed(), report.stored(), source, report.sequence()));
-            if (report.conflicts() > 0) {
-                out.println("review the conflicts: converge conflicts list --config " + file);
-            }
-            return 0;
-        } catch (RuntimeException e) {
-            line.clear();
-            if (snapshot != null) {
-                try {
-                    snapshot.close(false);
-                } catch (RuntimeException ignored) {
-                    // the peer closes an idle snapshot by itself
-                }
-            }
-            out.println("the resync from " + source + " did not finish: " + e.getMessage());
-            out.println("nothing is lost: run it again (what was loaded is merged again without change)");
+        Optional<ResyncReport> report = new SnapshotLoad(node, transport, out).from(source, progress.terminal(), progress.shown());
+        report.filter(r -> r.conflicts() > 0).ifPresent(r -> out.println(reviewAdvice(file)));
+        return report.isPresent() ? 0 : 1;
+    }
+
+    /**
+     * The node runs: it loads the snapshot in its own process ({@code POST /converge/admin/resync}, opened by its admin
+     * key), and its answer's lines are printed as they come.
+     */
+    private int askRunning(NodeSettings s, NodeId source, PrintStream out) throws InterruptedException {
+        String where = s.listen().getHostString() + ":" + s.listen().getPort();
+        Either<String, Optional<AdminRequest>> found = AdminRequest.find(file, "resync");
+        if (found.isLeft() || found.get().isEmpty()) {
+            out.println("something answers on " + where + ", where node " + s.id() + " listens, but "
+                + (found.isLeft() ? found.getLeft() : "no node runs with " + file + " as " + System.getProperty("user.name")
+                    + " on this machine (converge run writes " + AdminKey.fileFor(file) + " as it starts)")
+                + ": run resync as the user the node runs as, or stop what holds the port");
             return 1;
         }
+        AdminRequest node = found.get().get();
+        out.println("node " + s.id() + " is running at " + node.base() + ": it loads the snapshot of " + source
+            + " itself, taking no deliveries meanwhile (its application keeps writing)");
+        Either<String, HttpResponse<java.util.stream.Stream<String>>> sent = node.post(AdminEndpoint.RESYNC + "?from=" + source.value(), null,
+            HttpResponse.BodyHandlers.ofLines());
+        if (sent.isLeft()) {
+            out.println(sent.getLeft());
+            return 1;
+        }
+        HttpResponse<java.util.stream.Stream<String>> answer = sent.get();
+        if (answer.statusCode() != 200) {
+            String body = answer.body().collect(java.util.stream.Collectors.joining(" "));
+            out.println("node " + s.id() + " refused the resync (" + answer.statusCode() + "): " + body);
+            return 1;
+        }
+        boolean[] loaded = {false};
+        boolean[] ended = {false};
+        long[] conflicts = {0};
+        try (java.util.stream.Stream<String> lines = answer.body()) {
+            lines.forEach(line -> {
+                if (line.startsWith(AdminEndpoint.LOADED)) {
+                    loaded[0] = true;
+                    ended[0] = true;
+                    conflicts[0] = Long.parseLong(line.substring(AdminEndpoint.LOADED.length()).strip());
+                } else if (line.equals(AdminEndpoint.NOT_LOADED)) {
+                    ended[0] = true;
+                } else {
+                    out.println(line);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            out.println("the answer of node " + s.id() + " broke off: " + e.getCause().getMessage());
+        }
+        if (!ended[0]) {
+            out.println("node " + s.id() + " did not say how the load ended (it stopped?); see its log. Running resync again is safe");
+            return 1;
+        }
+        if (conflicts[0] > 0) {
+            out.println(reviewAdvice(file));
+        }
+        return loaded[0] ? 0 : 1;
+    }
+
+    /** What to run to review the conflicts a load recorded. */
+    static String reviewAdvice(Path file) {
+        return "review the conflicts: converge conflicts list --config " + file;
     }
 
     /** Whether something accepts connections where this node would listen (then the node is running). */

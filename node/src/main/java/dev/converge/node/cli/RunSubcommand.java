@@ -11,8 +11,8 @@ import dev.converge.node.database.ConnectionPool;
 import dev.converge.node.database.H2TcpServer;
 import dev.converge.node.peer.PeerLimits;
 import dev.converge.node.run.ConfigReload;
-import dev.converge.node.run.ReloadEndpoint;
-import dev.converge.node.run.ReloadKey;
+import dev.converge.node.run.AdminEndpoint;
+import dev.converge.node.run.AdminKey;
 import dev.converge.node.run.ReloadSignal;
 import dev.converge.node.run.RunningNode;
 import dev.converge.node.run.WorkbenchMount;
@@ -72,7 +72,7 @@ final class RunSubcommand implements Callable<Integer> {
         RunningNode running;
         Node node = null;
         H2TcpServer tcp = null;
-        ReloadEndpoint reloads = new ReloadEndpoint();
+        AdminEndpoint admin = new AdminEndpoint();
         try {
             List<ConfigError> problems = Node.validate(s.core(), pool);
             if (!problems.isEmpty()) {
@@ -95,7 +95,7 @@ final class RunSubcommand implements Callable<Integer> {
             }
             WorkbenchMount workbench = s.users().isEmpty() ? null : new WorkbenchMount(node, s.users());
             running = new RunningNode(node, pool, s.listen(), s.peers(), PeerLimits.DEFAULT, tls.get(),
-                workbench == null ? List.of(reloads.routes()) : List.of(reloads.routes(), workbench.routes()));
+                workbench == null ? List.of(admin.routes()) : List.of(admin.routes(), workbench.routes()));
             if (workbench != null) {
                 workbench.attach(running);
             }
@@ -117,9 +117,9 @@ final class RunSubcommand implements Callable<Integer> {
         String base = running.scheme() + "://" + s.listen().getHostString() + ":" + running.port();
         ConfigReload reload = new ConfigReload(running, s);
         boolean hangup = ReloadSignal.install(reload::reload);
-        ReloadKey key = reloadKey(s, running, tls.get(), out);
+        AdminKey key = reloadKey(s, running, tls.get(), out);
         if (key != null) {
-            reloads.attach(reload, key);
+            admin.attach(reload, running, key);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -153,14 +153,14 @@ final class RunSubcommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the key {@code converge reload} presents ({@link ReloadKey}), with the URL it asks at (the loopback for a
+     * Writes the key {@code converge reload} presents ({@link AdminKey}), with the URL it asks at (the loopback for a
      * wildcard address, as {@code status} does); null, after saying why, if it cannot be written.
      */
-    private ReloadKey reloadKey(NodeSettings s, RunningNode running, NodeTls tls, PrintStream out) {
+    private AdminKey reloadKey(NodeSettings s, RunningNode running, NodeTls tls, PrintStream out) {
         java.net.InetSocketAddress at = new java.net.InetSocketAddress(s.listen().getHostString(), running.port());
         java.net.URI base = dev.converge.node.status.LiveStatus.url(at, running.scheme()).resolve("/");
         try {
-            return ReloadKey.write(file, base, tls.servedCertificates());
+            return AdminKey.write(file, base, tls.servedCertificates());
         } catch (java.io.IOException | RuntimeException e) {
             out.println("converge reload cannot reach this node: cannot write its key (" + e.getMessage() + "); SIGHUP still reloads");
             return null;

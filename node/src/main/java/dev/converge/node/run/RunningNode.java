@@ -4,6 +4,7 @@ import dev.converge.Node;
 import dev.converge.model.NodeId;
 import dev.converge.node.check.CheckAnswers;
 import dev.converge.node.resync.SnapshotAnswers;
+import dev.converge.node.resync.SnapshotLoad;
 import dev.converge.node.monitor.Monitor;
 import dev.converge.node.monitor.NodeMetrics;
 import dev.converge.node.monitor.NodeStatus;
@@ -41,6 +42,8 @@ public final class RunningNode implements AutoCloseable {
     private final Node node;
     private final PeerLinks links;
     private final HttpTransport transport;
+    /** Whether a snapshot is loading ({@link #loadSnapshot}). */
+    private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
     private final PeerReceiver receiver;
     private final Monitor monitor;
     private final NodeMetrics metrics;
@@ -109,6 +112,27 @@ public final class RunningNode implements AutoCloseable {
         if (!configured.equals(given) || given.size() != peers.size()) {
             throw new IllegalArgumentException("node " + node.id() + " has peers " + node.peers() + " but endpoints were given for "
                 + peers.stream().map(PeerEndpoint::id).toList());
+        }
+    }
+
+    /**
+     * Loads {@code source}'s snapshot into this running node ({@code converge resync --from} asked it; see
+     * {@link SnapshotLoad}): deliveries are refused while it loads, the application's writes go on. Every line,
+     * progress lines every 5 s included, goes to {@code out}. One load at a time: a second is refused (said on
+     * {@code out}). Blocking; thread-safe.
+     *
+     * @return what the load did; empty if it could not (said on {@code out})
+     */
+    public java.util.Optional<dev.converge.resync.ResyncReport> loadSnapshot(NodeId source, java.io.PrintStream out)
+        throws InterruptedException {
+        if (!loading.compareAndSet(false, true)) {
+            out.println("node " + node.id() + " is loading a snapshot already: run resync again when that load has ended");
+            return java.util.Optional.empty();
+        }
+        try {
+            return new SnapshotLoad(node, transport, out).from(source, false, true);
+        } finally {
+            loading.set(false);
         }
     }
 

@@ -118,6 +118,73 @@ class ResyncCommandIT {
         }
     }
 
+    /**
+     * B runs, marked for resync at A (so A sends it nothing), while its application writes: {@code converge resync}
+     * asks the running B, which loads A's snapshot itself, printing its lines through the command; then both replicate
+     * from the snapshot's position, and B's writes made during the load arrive at A.
+     */
+    @AllDialects
+    void aRunningNodeLoadsTheSnapshotItselfWhileItsApplicationWrites(Dialect dialect) throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        String urlA = url(dialect, "running_a");
+        String urlB = url(dialect, "running_b");
+        Sql a = Sql.on(dataSource(urlA)).execute(SCHEMA);
+        Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
+        try (RunningNode nodeA = start("A", "B", urlA, portA, portB)) {
+            nodeA.limitBacklog(new dev.converge.backlog.BacklogLimit(java.util.OptionalLong.of(3), java.util.Optional.empty()));
+            StringBuilder insert = new StringBuilder("insert into item values ");
+            for (int i = 1; i <= 3_000; i++) {
+                insert.append(i == 1 ? "" : ", ").append("(").append(i).append(", 'item ").append(i).append("', ").append(i % 7).append(")");
+            }
+            a.execute(insert.toString());
+            a.execute("update item set qty = qty + 1 where id <= 10");
+            NodeId idB = NodeId.of("B");
+            waitUntil(() -> nodeA.node().standings().get(idB).marked().isPresent());
+
+            Path config = configOfB(urlB, portB, portA);
+            dev.converge.node.run.AdminEndpoint admin = new dev.converge.node.run.AdminEndpoint();
+            try (RunningNode nodeB = start("B", "A", urlB, portB, portA, NodeTls.plain(), List.of(admin.routes()));
+                 dev.converge.node.run.AdminKey key = dev.converge.node.run.AdminKey.write(config,
+                     URI.create("http://127.0.0.1:" + portB + "/"), List.of())) {
+                admin.attach(new dev.converge.node.run.ConfigReload(nodeB,
+                    dev.converge.node.config.NodeFile.read(config).getOrElseThrow(p -> new AssertionError(p.toString()))), nodeB, key);
+                // B's application writes all through the load
+                java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+                java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+                Thread application = new Thread(() -> {
+                    for (int id = 10_001; loading.get(); id++) {
+                        b.execute("insert into item values (" + id + ", 'written at B during the load', 1)");
+                        written.incrementAndGet();
+                    }
+                });
+                application.start();
+                Run resync;
+                try {
+                    resync = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "plain");
+                } finally {
+                    loading.set(false);
+                    application.join();
+                }
+                assertEquals(0, resync.exit(), resync.out());
+                assertTrue(resync.out().contains("node B is running at http://127.0.0.1:" + portB), resync.out());
+                assertTrue(resync.out().contains("B loaded the snapshot of A"), "the running node's lines come through: " + resync.out());
+                assertTrue(written.get() > 0, "the application wrote during the load");
+                assertTrue(nodeA.node().standings().get(idB).kept(), "the resync took B back at A");
+
+                a.execute("update item set name = 'after the snapshot' where id = 1");
+                b.execute("update item set name = 'B after the snapshot' where id = 2");
+                int total = 3_000 + written.get();
+                waitUntil(() -> rows(a).equals(rows(b)) && rows(a).size() == total);
+                assertEquals("after the snapshot", b.scalar("select name from item where id = 1"));
+                assertEquals("B after the snapshot", a.scalar("select name from item where id = 2"));
+                assertEquals(2L, ((Number) b.scalar("select qty from item where id = 1")).longValue(), "A's update before the snapshot, once");
+                assertTrue(nodeB.node().conflicts().isEmpty(), "" + nodeB.node().conflicts());
+                assertTrue(nodeA.node().conflicts().isEmpty(), "" + nodeA.node().conflicts());
+            }
+        }
+    }
+
     @AllDialects
     void aRunningNodeOrAStrangerIsRefusedWithAReason(Dialect dialect) throws Exception {
         int portA = freePort();
@@ -131,7 +198,8 @@ class ResyncCommandIT {
         try (ServerSocket busy = new ServerSocket(portB, 50, InetAddress.getLoopbackAddress())) {
             Run running = converge("resync", "--config", config.toString(), "--from", "A");
             assertEquals(1, running.exit());
-            assertTrue(running.out().contains("node B is running"), running.out());
+            assertTrue(running.out().contains("something answers on 127.0.0.1:" + portB + ", where node B listens, but no node runs with"),
+                "something holds B's port, but no node started with the file: " + running.out());
         }
         Run down = converge("resync", "--config", config.toString(), "--from", "A", "--progress", "none");
         assertEquals(1, down.exit(), "A is not running: " + down.out());
@@ -190,11 +258,16 @@ class ResyncCommandIT {
     }
 
     private static RunningNode start(String id, String peer, String url, int port, int peerPort, NodeTls tls) {
+        return start(id, peer, url, port, peerPort, tls, List.of());
+    }
+
+    private static RunningNode start(String id, String peer, String url, int port, int peerPort, NodeTls tls,
+                                     List<java.util.function.Consumer<io.javalin.config.JavalinConfig>> routes) {
         NodeConfig config = NodeConfig.builder(id).peer(peer).table(TableConfig.of("item")).build();
         Node node = Node.open(config, dataSource(url), TimeSource.system());
         PeerEndpoint endpoint = new PeerEndpoint(NodeId.of(peer), URI.create("http://127.0.0.1:" + peerPort), Secret.of(SECRET));
         return new RunningNode(node, dataSource(url), new InetSocketAddress("127.0.0.1", port), List.of(endpoint),
-            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)), tls, List.of());
+            PeerLimits.DEFAULT.withMaxBackoff(Duration.ofMillis(500)), tls, routes);
     }
 
     private Path configOfB(String urlB, int portB, int portA) throws IOException {

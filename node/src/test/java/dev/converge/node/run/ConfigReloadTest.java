@@ -58,7 +58,7 @@ class ConfigReloadTest {
     private final Map<String, String> secrets = new LinkedHashMap<>();
 
     /** A node as the test started it. */
-    private record Started(NodeSettings settings, HikariDataSource pool, RunningNode running, ConfigReload reload, ReloadKey key) {
+    private record Started(NodeSettings settings, HikariDataSource pool, RunningNode running, ConfigReload reload, AdminKey key) {
         void close() {
             key.close();
             running.close();
@@ -268,7 +268,7 @@ class ConfigReloadTest {
         start("b");
         write("a", "b", "c");
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + ports.get("a") + ReloadEndpoint.PATH);
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + ports.get("a") + AdminEndpoint.PATH);
         for (String authorization : List.of("", "Bearer ", "Bearer AAAA", "Basic YTpi")) {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(url).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
             if (!authorization.isEmpty()) {
@@ -278,7 +278,7 @@ class ConfigReloadTest {
             assertEquals(401, answer.statusCode(), "refused: '" + authorization + "'");
         }
         assertEquals(List.of(NodeId.of("B")), node("a").peers(), "nothing was reloaded");
-        Path key = ReloadKey.fileFor(file("a"));
+        Path key = AdminKey.fileFor(file("a"));
         if (key.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key.getParent())));
@@ -300,7 +300,7 @@ class ConfigReloadTest {
         start("a", certs.tls("a", "a")); // converge reload trusts the certificate a wrote into its key file, not a's truststore
         start("b");
         write("a", "b", "c");
-        Path key = ReloadKey.fileFor(file("a"));
+        Path key = AdminKey.fileFor(file("a"));
         String pinned = Files.readString(key);
         assertTrue(java.util.regex.Pattern.compile("(?m)^certificates=[0-9a-f]{64}$").matcher(pinned).find(), pinned);
         Files.writeString(key, pinned.replaceAll("certificates=[0-9a-f]+", "certificates=" + "00".repeat(32)));
@@ -362,12 +362,12 @@ class ConfigReloadTest {
         HikariDataSource pool = ConnectionPool.open(s.id(), s.database());
         Sql.on(pool).execute("create table item (id int primary key, name varchar(100), qty int)");
         Node node = Node.open(s.core(), pool, TimeSource.system());
-        ReloadEndpoint endpoint = new ReloadEndpoint();
+        AdminEndpoint endpoint = new AdminEndpoint();
         RunningNode running = new RunningNode(node, pool, s.listen(), s.peers(), LIMITS, tls, List.of(endpoint.routes()));
         ConfigReload reload = new ConfigReload(running, s);
-        ReloadKey key = ReloadKey.write(file(id), java.net.URI.create(tls.scheme() + "://127.0.0.1:" + running.port() + "/"),
+        AdminKey key = AdminKey.write(file(id), java.net.URI.create(tls.scheme() + "://127.0.0.1:" + running.port() + "/"),
             tls.servedCertificates());
-        endpoint.attach(reload, key);
+        endpoint.attach(reload, running, key);
         nodes.put(id, new Started(s, pool, running, reload, key));
     }
 

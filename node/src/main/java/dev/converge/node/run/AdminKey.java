@@ -21,11 +21,12 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The key that authenticates {@code converge reload} to a running node, and where the node is: what {@code converge run}
- * writes, as it starts, to a file only its operating-system user may read, and deletes as it stops — as PostgreSQL's
- * {@code pg_ctl reload} finds its server through {@code postmaster.pid} and may signal it only as the server's user.
- * Whoever can read the file may ask the node to reload, the same people who may send it SIGHUP; nobody else, and the
- * key never crosses a network (the file is on the node's machine, and {@code converge reload} asks the node there).
+ * The key that authenticates the node's own commands ({@code converge reload}, and {@code converge resync} while it runs)
+ * to a running node, and where the node is: what {@code converge run} writes, as it starts, to a file only its
+ * operating-system user may read, and deletes as it stops — as PostgreSQL's {@code pg_ctl reload} finds its server
+ * through {@code postmaster.pid} and may signal it only as the server's user. Whoever can read the file may ask the node
+ * to reload or to load a peer's snapshot, the same people who may send it SIGHUP or stop it; nobody else, and the key
+ * never crosses a network (the file is on the node's machine, and the command asks the node there).
  *
  * <p>The file is {@code <java.io.tmpdir>/converge-<user>/<hash of the configuration file's real path>.reload}, in a
  * folder of mode 700 that must belong to the user (one that another user made first is refused, not used), the file
@@ -34,14 +35,14 @@ import java.util.Set;
  * never a secret of the configuration.
  * Immutable once written; thread-safe.
  */
-public final class ReloadKey implements AutoCloseable {
+public final class AdminKey implements AutoCloseable {
     private static final Set<PosixFilePermission> OWNER_ONLY_FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
     private final Path path;
     private final byte[] key;
 
-    private ReloadKey(Path path, byte[] key) {
+    private AdminKey(Path path, byte[] key) {
         this.path = path;
         this.key = key;
     }
@@ -74,7 +75,7 @@ public final class ReloadKey implements AutoCloseable {
      * @throws IOException if the folder or file cannot be written, or the folder belongs to another user or is open to
      *     others
      */
-    public static ReloadKey write(Path config, URI base, java.util.List<String> certificates) throws IOException {
+    public static AdminKey write(Path config, URI base, java.util.List<String> certificates) throws IOException {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path file = fileFor(config);
@@ -94,7 +95,7 @@ public final class ReloadKey implements AutoCloseable {
         } finally {
             Files.deleteIfExists(temp);
         }
-        return new ReloadKey(file, key);
+        return new AdminKey(file, key);
     }
 
     /**
