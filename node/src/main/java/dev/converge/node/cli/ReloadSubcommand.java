@@ -2,9 +2,9 @@ package dev.converge.node.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vavr.control.Either;
 import dev.converge.node.run.AdminEndpoint;
 import dev.converge.node.run.AdminKey;
+import io.vavr.control.Either;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
