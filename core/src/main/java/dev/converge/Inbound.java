@@ -543,6 +543,11 @@ final class Inbound {
         }
     }
 
+    /** Whether deliveries are refused now because a snapshot loads ({@link #paused}). */
+    boolean isPaused() {
+        return pausedFor != null;
+    }
+
     private <T> T exclusively(java.util.function.Supplier<T> work) {
         boolean locked;
         try {

@@ -491,8 +491,22 @@ public final class Node implements AutoCloseable {
     public dev.converge.resync.ResyncReport resync(dev.converge.resync.SnapshotFeed feed, dev.converge.resync.ResyncProgress progress) {
         dev.converge.resync.ResyncReport report = inbound.paused("node " + config.id() + " is loading a snapshot of "
             + feed.header().source(), () -> new Resync(config.id(), peers, tx, binding).load(feed, progress));
-        applyPending(); // what the source had stored and this node had waiting may be ready now
+        try {
+            applyPending(); // what the source had stored and this node had waiting may be ready now
+        } catch (RuntimeException e) {
+            // the snapshot is loaded; what waits is applied by the next delivery or the running node's apply loop
+            org.slf4j.LoggerFactory.getLogger(Node.class).warn("{} loaded the snapshot of {}; its stored ChangeSets are applied later: {}",
+                config.id(), feed.header().source(), e.getMessage());
+        }
         return report;
+    }
+
+    /**
+     * Whether this node is loading a peer's snapshot now ({@link #resync}): deliveries and {@link #applyPending} are
+     * refused until it ends. For a caller that would otherwise retry and log every refusal.
+     */
+    public boolean loadingSnapshot() {
+        return inbound.isPaused();
     }
 
     /** Applies every stored ChangeSet whose turn has come and whose dependencies are met; returns how many. */

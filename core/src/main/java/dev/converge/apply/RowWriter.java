@@ -224,7 +224,7 @@ final class RowWriter {
 
     /**
      * PostgreSQL: the whole run as one statement over a {@link Recordset}, unless a key repeats in it (an
-     * {@code UPDATE ... FROM} would then apply only one of the rows) or a value has no faithful JSON form; then false,
+     * {@code UPDATE ... FROM} would then apply only one of the rows) or a value has no faithful form there; then false,
      * and the run goes as a JDBC batch. Either way the rows are written in the same order and with the same values.
      */
     private boolean asRecordset(List<Write> run) {
@@ -240,11 +240,11 @@ final class RowWriter {
             }
             rows.add(w instanceof DeleteRow ? key.toArray() : values(t, cols, w instanceof InsertRow i ? i.row() : ((UpdateRow) w).row()));
         }
-        Optional<String> json = Recordset.json(cols.stream().map(Field::getName).toList(), rows);
-        if (json.isEmpty()) {
+        Optional<Table<Record>> recordset = Recordset.source(t.table(), cols, rows, "cv_v");
+        if (recordset.isEmpty()) {
             return false;
         }
-        Table<Record> v = Recordset.of(t.table(), json.get(), "cv_v");
+        Table<Record> v = recordset.get();
         org.jooq.Condition sameKey = DSL.noCondition();
         for (Field<Object> k : keys) {
             sameKey = sameKey.and(k.eq(source(k)));

@@ -58,12 +58,11 @@ public final class ConflictStore {
                 r.outcome().word(), r.status().word(), r.detail().orElse(null), r.localSequence().orElse(null)});
         }
         if (records.size() > 1 && ctx.dialect().family() == org.jooq.SQLDialect.POSTGRES && records.size() <= Recordset.MAX_ROWS) {
-            java.util.Optional<String> json = Recordset.json(columns.stream().map(Field::getName).toList(), rows);
-            if (json.isPresent()) {
+            java.util.Optional<org.jooq.Table<org.jooq.Record>> recordset = Recordset.source(CONFLICTS, columns, rows, "cv_v");
+            if (recordset.isPresent()) {
                 List<Field<?>> source = columns.stream().<Field<?>>map(f -> org.jooq.impl.DSL.field(org.jooq.impl.DSL.name("cv_v", f.getName()),
                     f.getDataType())).toList();
-                ctx.insertInto(CONFLICTS, columns).select(org.jooq.impl.DSL.select(source).from(Recordset.of(CONFLICTS, json.get(), "cv_v")))
-                    .execute();
+                ctx.insertInto(CONFLICTS, columns).select(org.jooq.impl.DSL.select(source).from(recordset.get())).execute();
                 return;
             }
         }

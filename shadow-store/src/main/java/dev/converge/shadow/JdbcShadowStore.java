@@ -15,6 +15,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
@@ -136,8 +137,8 @@ public final class JdbcShadowStore {
 
     /**
      * Writes (inserts or replaces) the given versions, at most one per key. On PostgreSQL, more than one version goes as
-     * one statement over typed arrays ({@link VersionArrays}), or over a JSON {@link Recordset} when a key's type has no
-     * array form here; otherwise (and on H2) as one JDBC batch of a single prepared upsert: one round trip, and the
+     * one statement over a {@link Recordset} (typed arrays, or JSON for a key of a type arrays cannot name); otherwise
+     * (and on H2) as one JDBC batch of a single prepared upsert: one round trip, and the
      * statement is parsed once (a many-row VALUES list is re-planned every time).
      */
     public void write(DSLContext ctx, ShadowTable shadow, List<RowVersion> versions) {
@@ -156,8 +157,7 @@ public final class JdbcShadowStore {
             List<RowVersion> rest = new ArrayList<>();
             for (int from = 0; from < versions.size(); from += Recordset.MAX_ROWS) {
                 List<RowVersion> chunk = versions.subList(from, Math.min(versions.size(), from + Recordset.MAX_ROWS));
-                if (!VersionArrays.write(ctx, shadow, columns, conflictKeys, updates, chunk)
-                    && !writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, chunk)) {
+                if (!writeAsRecordset(ctx, shadow, columns, conflictKeys, updates, chunk)) {
                     rest.addAll(chunk);
                 }
             }
@@ -182,12 +182,12 @@ public final class JdbcShadowStore {
         for (RowVersion v : versions) {
             rows.add(bindValues(shadow, v));
         }
-        Optional<String> json = Recordset.json(columns.stream().map(Field::getName).toList(), rows);
-        if (json.isEmpty()) {
+        Optional<Table<Record>> recordset = Recordset.source(shadow.table(), columns, rows, "cv_v");
+        if (recordset.isEmpty()) {
             return false;
         }
         List<Field<?>> source = columns.stream().<Field<?>>map(f -> DSL.field(DSL.name("cv_v", f.getName()), f.getDataType())).toList();
-        ctx.insertInto(shadow.table(), columns).select(DSL.select(source).from(Recordset.of(shadow.table(), json.get(), "cv_v")))
+        ctx.insertInto(shadow.table(), columns).select(DSL.select(source).from(recordset.get()))
             .onConflict(conflictKeys).doUpdate().set(updates).execute();
         return true;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * as it started (see {@code AdminEndpoint}). Every failure is a sentence for the user. Immutable.
  */
 final class AdminRequest {
+    private static final Duration CONNECT = Duration.ofSeconds(5);
     private final AdminKey.Target target;
 
     private AdminRequest(AdminKey.Target target) {
@@ -52,7 +54,7 @@ final class AdminRequest {
      */
     <T> Either<String, HttpResponse<T>> post(String path, Duration timeout, HttpResponse.BodyHandler<T> body) throws InterruptedException {
         URI url = target.base().resolve(path);
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT);
         if (!target.certificates().isEmpty()) {
             NodeTls.pinned(builder, target.certificates());
         }
@@ -66,8 +68,10 @@ final class AdminRequest {
             return Either.right(builder.build().send(request.build(), body));
         } catch (ConnectException e) {
             return Either.left("nothing answers at " + target.base() + ": the node is not running (its key file is left from an earlier run)");
+        } catch (HttpConnectTimeoutException e) {
+            return Either.left(target.base() + " did not accept a connection within " + CONNECT.toSeconds() + " s (is the node overloaded?)");
         } catch (HttpTimeoutException e) {
-            return Either.left(target.base() + " did not answer within " + timeout.toSeconds() + " s");
+            return Either.left(target.base() + " did not answer within " + (timeout == null ? "the time allowed" : timeout.toSeconds() + " s"));
         } catch (IOException e) {
             return Either.left("cannot reach " + target.base() + ": " + NodeTls.explain(e, url).orElse(e.toString()));
         }

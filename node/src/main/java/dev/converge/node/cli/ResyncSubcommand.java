@@ -106,7 +106,7 @@ final class ResyncSubcommand implements Callable<Integer> {
         // an https:// source is verified with this node's truststore, as its links to the peers are
         HttpTransport transport = new HttpTransport(s.id(), () -> HttpTransport.rules(s.core(), node.replicationRules()), s.peers(),
             PeerLimits.DEFAULT, tls.get());
-        Optional<ResyncReport> report = new SnapshotLoad(node, transport, out).from(source, progress.terminal(), progress.shown());
+        Optional<ResyncReport> report = new SnapshotLoad(node, transport, out).from(source, progress.terminal(), progress.shown(), () -> false);
         report.filter(r -> r.conflicts() > 0).ifPresent(r -> out.println(reviewAdvice(file)));
         return report.isPresent() ? 0 : 1;
     }

@@ -168,6 +168,13 @@ public final class PeerLinks implements AutoCloseable {
         while (!stopping) {
             checkBacklog();
             try {
+                if (node.loadingSnapshot()) {
+                    // refused until the load ends, which applies what it made ready itself: nothing to try or log
+                    if (!pause(APPLY_MILLIS)) {
+                        return;
+                    }
+                    continue;
+                }
                 int applied = node.applyPending();
                 if (applied > 0) {
                     events.appliedPending(applied);

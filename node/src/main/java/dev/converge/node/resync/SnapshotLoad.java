@@ -9,6 +9,7 @@ import dev.converge.resync.ResyncReport;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code resync --from PEER} as it runs on a node, whether the node is stopped (the command opens it) or running (the
@@ -36,8 +37,10 @@ public final class SnapshotLoad {
      *
      * @param terminal whether {@code out} is a terminal (the progress line is then rewritten in place)
      * @param progress whether to show the progress line at all
+     * @param cancelled asked after every page: true stops the load there (it is then as a load cut short)
      */
-    public Optional<ResyncReport> from(NodeId source, boolean terminal, boolean progress) throws InterruptedException {
+    public Optional<ResyncReport> from(NodeId source, boolean terminal, boolean progress, BooleanSupplier cancelled)
+        throws InterruptedException {
         NodeId self = node.id();
         ProgressBar bar = new ProgressBar();
         LiveLine line = new LiveLine(() -> bar.line(terminal), out, terminal, 5_000);
@@ -49,8 +52,10 @@ public final class SnapshotLoad {
             for (int n; sent < waiting && (n = node.deliverTo(source, transport)) > 0; ) {
                 sent += n;
             }
-            out.println(sent == 0 ? self + " had nothing unsent for " + source
-                : "sent " + sent + " ChangeSet(s) of " + self + " that " + source + " did not have yet");
+            // a running node's link may be delivering to the source right now (then deliverTo leaves it to the link)
+            String rest = waiting > sent ? "; the link sends the rest as usual" : "";
+            out.println(waiting == 0 ? self + " had nothing unsent for " + source
+                : "sent " + sent + " of the " + waiting + " ChangeSet(s) of " + self + " that " + source + " had not acknowledged" + rest);
             snapshot = new RemoteSnapshot(transport, source);
             out.println("loading the snapshot of " + source + " at its sequence " + snapshot.header().sequence() + ": "
                 + String.join(", ", snapshot.header().tables()));
@@ -59,6 +64,9 @@ public final class SnapshotLoad {
             }
             String[] stage = {""};
             ResyncReport report = node.resync(snapshot, (what, table, rows) -> {
+                if (cancelled.getAsBoolean()) {
+                    throw new IllegalStateException("stopped: the command that asked for it went away");
+                }
                 String now = table.isEmpty() ? what : table + ": " + what;
                 if (!now.equals(stage[0])) {
                     stage[0] = now;

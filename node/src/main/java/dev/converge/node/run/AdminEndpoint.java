@@ -87,8 +87,9 @@ public final class AdminEndpoint {
         }
         LOG.info("loading the snapshot of {} (converge resync asked)", from);
         ctx.status(200).contentType("text/plain; charset=utf-8");
-        // each line is flushed as it is printed: the command shows it at once, and the connection never idles
-        java.io.PrintStream out = new java.io.PrintStream(ctx.outputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+        // the servlet's own stream, each line flushed as it is printed: the command shows it at once (Javalin's
+        // ctx.outputStream() holds everything, the head included, until the handler returns)
+        java.io.PrintStream out = new java.io.PrintStream(ctx.res().getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
         java.util.Optional<dev.converge.resync.ResyncReport> report = a.running().loadSnapshot(dev.converge.model.NodeId.of(from), out);
         if (report.isPresent()) {
             LOG.info("loaded the snapshot of {}: {}", from, report.get());
