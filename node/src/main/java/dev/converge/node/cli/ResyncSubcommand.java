@@ -128,7 +128,7 @@ final class ResyncSubcommand implements Callable<Integer> {
         AdminRequest node = found.get().get();
         out.println("node " + s.id() + " is running at " + node.base() + ": it loads the snapshot of " + source
             + " itself, taking no deliveries meanwhile (its application keeps writing)");
-        Either<String, HttpResponse<java.util.stream.Stream<String>>> sent = node.post(AdminEndpoint.RESYNC + "?from=" + source.value(), null,
+        Either<String, HttpResponse<java.util.stream.Stream<String>>> sent = node.post(AdminEndpoint.RESYNC + "?from=" + source.value() + (progress.shown() ? "" : "&progress=none"), null,
             HttpResponse.BodyHandlers.ofLines());
         if (sent.isLeft()) {
             out.println(sent.getLeft());

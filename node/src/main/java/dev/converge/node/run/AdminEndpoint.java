@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /converge/admin/reload} reloads its configuration file ({@link ConfigReload}) for
  *   {@code converge reload}. The answer is JSON: {@code {"valid": true|false, "lines": [...]}}; 200 when the file was read
  *   and applied as far as it can be, 422 when it has problems (then nothing changed).</li>
- *   <li>{@code POST /converge/admin/resync?from=PEER} loads the peer's snapshot into the running node
+ *   <li>{@code POST /converge/admin/resync?from=PEER[&progress=none]} loads the peer's snapshot into the running node
  *   ({@link RunningNode#loadSnapshot}) for {@code converge resync}. The answer is plain text, streamed a line at a time as
- *   the load goes (progress every 5 s), and its last line is {@value #LOADED} and the number of conflicts the load recorded,
+ *   the load goes (progress every 5 s, unless {@code progress=none}), and its last line is {@value #LOADED} and the number of conflicts the load recorded,
  *   or {@value #NOT_LOADED}; 400 for a
  *   {@code from} that is not a peer.</li>
  * </ul>
@@ -90,7 +90,8 @@ public final class AdminEndpoint {
         // the servlet's own stream, each line flushed as it is printed: the command shows it at once (Javalin's
         // ctx.outputStream() holds everything, the head included, until the handler returns)
         java.io.PrintStream out = new java.io.PrintStream(ctx.res().getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
-        java.util.Optional<dev.converge.resync.ResyncReport> report = a.running().loadSnapshot(dev.converge.model.NodeId.of(from), out);
+        boolean progress = !"none".equals(ctx.queryParam("progress"));
+        java.util.Optional<dev.converge.resync.ResyncReport> report = a.running().loadSnapshot(dev.converge.model.NodeId.of(from), progress, out);
         if (report.isPresent()) {
             LOG.info("loaded the snapshot of {}: {}", from, report.get());
         } else {

@@ -118,20 +118,20 @@ public final class RunningNode implements AutoCloseable {
     /**
      * Loads {@code source}'s snapshot into this running node ({@code converge resync --from} asked it; see
      * {@link SnapshotLoad}): deliveries are refused while it loads, the application's writes go on. Every line,
-     * progress lines every 5 s included, goes to {@code out}; once {@code out} fails (the command that asked went away,
+     * progress lines every 5 s included (if {@code progress}), goes to {@code out}; once {@code out} fails (the command that asked went away,
      * Ctrl-C), the load stops at its next page, as a load cut short does (run it again). One load at a time: a second
      * is refused (said on {@code out}). Blocking; thread-safe.
      *
      * @return what the load did; empty if it could not (said on {@code out})
      */
-    public java.util.Optional<dev.converge.resync.ResyncReport> loadSnapshot(NodeId source, java.io.PrintStream out)
+    public java.util.Optional<dev.converge.resync.ResyncReport> loadSnapshot(NodeId source, boolean progress, java.io.PrintStream out)
         throws InterruptedException {
         if (!loading.compareAndSet(false, true)) {
             out.println("node " + node.id() + " is loading a snapshot already: run resync again when that load has ended");
             return java.util.Optional.empty();
         }
         try {
-            return new SnapshotLoad(node, transport, out).from(source, false, true, out::checkError);
+            return new SnapshotLoad(node, transport, out).from(source, false, progress, out::checkError);
         } finally {
             loading.set(false);
         }
