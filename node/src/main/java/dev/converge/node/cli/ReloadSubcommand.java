@@ -54,7 +54,7 @@ final class ReloadSubcommand implements Callable<Integer> {
             return 1;
         }
         AdminRequest node = found.get().get();
-        Either<String, HttpResponse<String>> sent = node.post(AdminEndpoint.PATH, TIMEOUT, HttpResponse.BodyHandlers.ofString());
+        Either<String, HttpResponse<String>> sent = node.post(AdminEndpoint.RELOAD, TIMEOUT, HttpResponse.BodyHandlers.ofString());
         if (sent.isLeft()) {
             out.println(sent.getLeft());
             return 1;

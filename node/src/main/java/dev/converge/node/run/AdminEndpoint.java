@@ -32,7 +32,7 @@ public final class AdminEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(AdminEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The reload's path. */
-    public static final String PATH = "/converge/admin/reload";
+    public static final String RELOAD = "/converge/admin/reload";
     /** The resync's path. */
     public static final String RESYNC = "/converge/admin/resync";
     /** The last line of a resync's answer when the snapshot was loaded. */
@@ -49,7 +49,7 @@ public final class AdminEndpoint {
     /** The routes, for {@link RunningNode}'s constructor. */
     public Consumer<JavalinConfig> routes() {
         return config -> {
-            config.routes.post(PATH, this::reload);
+            config.routes.post(RELOAD, this::reload);
             config.routes.post(RESYNC, this::resync);
         };
     }

@@ -58,11 +58,7 @@ class ResyncCommandIT {
         Sql a = Sql.on(dataSource(urlA)).execute(SCHEMA);
         Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
         try (RunningNode nodeA = start("A", "B", urlA, portA, portB)) {
-            StringBuilder insert = new StringBuilder("insert into item values ");
-            for (int i = 1; i <= 1_200; i++) {
-                insert.append(i == 1 ? "" : ", ").append("(").append(i).append(", 'item ").append(i).append("', ").append(i % 7).append(")");
-            }
-            a.execute(insert.toString());
+            a.execute(insertItems(1_200));
             a.execute("delete from item where id between 100 and 149");
             a.execute("update item set qty = qty + 1000 where id <= 10");
 
@@ -133,11 +129,7 @@ class ResyncCommandIT {
         Sql b = Sql.on(dataSource(urlB)).execute(SCHEMA);
         try (RunningNode nodeA = start("A", "B", urlA, portA, portB)) {
             nodeA.limitBacklog(new dev.converge.backlog.BacklogLimit(java.util.OptionalLong.of(3), java.util.Optional.empty()));
-            StringBuilder insert = new StringBuilder("insert into item values ");
-            for (int i = 1; i <= 3_000; i++) {
-                insert.append(i == 1 ? "" : ", ").append("(").append(i).append(", 'item ").append(i).append("', ").append(i % 7).append(")");
-            }
-            a.execute(insert.toString());
+            a.execute(insertItems(3_000));
             a.execute("update item set qty = qty + 1 where id <= 10");
             NodeId idB = NodeId.of("B");
             waitUntil(() -> nodeA.node().standings().get(idB).marked().isPresent());
@@ -227,6 +219,15 @@ class ResyncCommandIT {
             assertEquals(rows(a), rows(b), "B holds A's rows, loaded over HTTPS (compared in SQL)");
             assertTrue(!resync.out().contains(TestCertificates.PASSWORD), resync.out());
         }
+    }
+
+    /** One insert of items 1 to {@code n} (name "item i", qty i % 7). */
+    private static String insertItems(int n) {
+        StringBuilder insert = new StringBuilder("insert into item values ");
+        for (int i = 1; i <= n; i++) {
+            insert.append(i == 1 ? "" : ", ").append("(").append(i).append(", 'item ").append(i).append("', ").append(i % 7).append(")");
+        }
+        return insert.toString();
     }
 
     private record Run(int exit, String out) {

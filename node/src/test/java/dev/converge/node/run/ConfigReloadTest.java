@@ -268,7 +268,7 @@ class ConfigReloadTest {
         start("b");
         write("a", "b", "c");
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + ports.get("a") + AdminEndpoint.PATH);
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + ports.get("a") + AdminEndpoint.RELOAD);
         for (String authorization : List.of("", "Bearer ", "Bearer AAAA", "Basic YTpi")) {
             java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(url).POST(java.net.http.HttpRequest.BodyPublishers.noBody());
             if (!authorization.isEmpty()) {
