@@ -58,11 +58,27 @@ final class Inbound {
     /** Nodes found removed from the mesh (see {@link #known}); thread-safe. */
     private final java.util.Set<NodeId> departed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    Inbound(NodeConfig config, PeerLedger peers, Transactions tx, Binding binding) {
+    /** ChangeSets applied ahead of the run before them ({@link #startAhead}), since the node opened (for tests). */
+    private final java.util.concurrent.atomic.AtomicLong appliedAhead = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Whether a delivery's next run may be applied ahead ({@link #startAhead}): on PostgreSQL, whose deadlock detector
+     * sees every wait of the two transactions (H2 would only time out).
+     */
+    private final boolean applyAhead;
+    /** The one thread that applies ahead: started when needed, gone after a few idle seconds, so nothing to close. */
+    private final java.util.concurrent.ThreadPoolExecutor aheadWorker;
+
+    Inbound(NodeConfig config, PeerLedger peers, Transactions tx, Binding binding, boolean applyAhead) {
         this.config = config;
         this.peers = peers;
         this.tx = tx;
         this.binding = binding;
+        this.applyAhead = applyAhead;
+        this.aheadWorker = new java.util.concurrent.ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "converge-apply-ahead-" + config.id());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** What became of an arriving ChangeSet. */
@@ -99,7 +115,10 @@ final class Inbound {
             int next = 0;
             while (next < batch.size() && batch.get(next).part().isEmpty()) {
                 List<ChangeSet> group = group(batch, next);
+                Ahead ahead = startAhead(group, batch, next + group.size(), bound);
                 Group done = applyRun(group, bound);
+                int appliedAhead = ahead.join(); // ended either way before anything else is applied
+                applied += appliedAhead;
                 if (done == Group.FAILED && group.size() > 1) {
                     done = applyGroup(group, bound); // one by one in one transaction, each with its own statements
                 }
@@ -118,6 +137,8 @@ final class Inbound {
                 if (done.waits()) {
                     break; // the next one waits
                 }
+                // (should the run before have stopped short, the next group would find these applied and skip them)
+                next += done.consumed() == group.size() ? appliedAhead : 0;
             }
             List<ChangeSet> waiting = batch.subList(next, batch.size());
             if (!waiting.isEmpty()) {
@@ -206,6 +227,93 @@ final class Inbound {
         return appliedInRuns.get();
     }
 
+    /** How many of those were applied ahead of the run before them ({@link #startAhead}). */
+    long appliedAhead() {
+        return appliedAhead.get();
+    }
+
+    /** An apply ahead that may be running: {@link #join} waits for it to end and says how many ChangeSets it applied. */
+    @FunctionalInterface
+    private interface Ahead {
+        Ahead NONE = () -> 0;
+
+        int join();
+    }
+
+    /**
+     * Starts applying the group of {@code batch} that begins at {@code from} ahead of {@code before}, which the caller
+     * applies meanwhile, on another connection ({@link ApplyEngine#applyRunAhead}), when that can only give the result
+     * of applying the two in turn: both of one origin, on PostgreSQL, every ChangeSet of both touching only tables apart
+     * from other rows ({@link ApplyEngine#canApplyAhead}), no key in both. The two then overlap: one is planned in this
+     * JVM while the database writes the other, on two cores instead of one. It commits after the one before, and only
+     * if that one applied all of {@code before}; else it rolls back and the caller applies it in turn.
+     */
+    private Ahead startAhead(List<ChangeSet> before, List<ChangeSet> batch, int from, Binding.Bound bound) {
+        if (!applyAhead || from >= batch.size() || batch.get(from).part().isPresent()) {
+            return Ahead.NONE;
+        }
+        List<ChangeSet> group = group(batch, from);
+        java.util.Set<LocalKey> keys = new java.util.HashSet<>();
+        for (ChangeSet cs : before) {
+            if (!bound.engine().canApplyAhead(cs)) {
+                return Ahead.NONE;
+            }
+            cs.changes().forEach(c -> keys.add(LocalKey.of(c)));
+        }
+        for (ChangeSet cs : group) {
+            if (!bound.engine().canApplyAhead(cs) || cs.changes().stream().anyMatch(c -> keys.contains(LocalKey.of(c)))) {
+                return Ahead.NONE;
+            }
+        }
+        long expected = before.get(before.size() - 1).sequence();
+        java.util.concurrent.Future<Integer> running;
+        try {
+            running = aheadWorker.submit(() -> applyAhead(group, expected, bound));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return Ahead.NONE;
+        }
+        return () -> {
+            try {
+                return running.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.debug("{}: {} ChangeSets from {} not applied ahead ({}); applying them in turn", config.id(), group.size(),
+                    group.get(0).id(), e.getCause().getMessage());
+                return 0;
+            } catch (InterruptedException e) {
+                running.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new PeerUnavailableException(config.id(), "interrupted while applying", e);
+            }
+        };
+    }
+
+    /** A change's table (lower case) and key: two groups that share none can be applied at once. */
+    private record LocalKey(String table, dev.converge.model.RowKey key) {
+        static LocalKey of(dev.converge.model.Change c) {
+            return new LocalKey(c.table().toLowerCase(java.util.Locale.ROOT), c.key());
+        }
+    }
+
+    /** The work of {@link #startAhead}'s thread: {@code group} applied after its origin's {@code expected}-th, or nothing. */
+    private int applyAhead(List<ChangeSet> group, long expected, Binding.Bound bound) {
+        int applied = tx.applyingOnce((connection, ctx) -> {
+            Ready ready = ready(ctx, group, bound, expected);
+            if (ready.skipped() > 0 || ready.run().size() < group.size()) {
+                return 0;
+            }
+            int n = bound.engine().applyRunAhead(connection, ctx, group);
+            ChangeSet first = group.get(0);
+            inbox.removeRun(ctx, first.origin(), first.sequence(), group.get(n - 1).sequence());
+            if (retains(first.origin())) {
+                relay.retain(ctx, group);
+            }
+            return n;
+        });
+        appliedInRuns.addAndGet(applied); // committed
+        appliedAhead.addAndGet(applied);
+        return applied;
+    }
+
     /** The ChangeSets of a group already applied here (at its head), and those after them that are ready now. */
     private record Ready(int skipped, List<ChangeSet> run, boolean waits) {
     }
@@ -216,8 +324,12 @@ final class Inbound {
      * one after them must wait. Reads each watermark once.
      */
     private Ready ready(DSLContext ctx, List<ChangeSet> group, Binding.Bound bound) {
+        return ready(ctx, group, bound, PeerLedger.watermark(ctx, group.get(0).origin()));
+    }
+
+    /** {@link #ready(DSLContext, List, Binding.Bound)} as if the origin's watermark were {@code watermark}. */
+    private Ready ready(DSLContext ctx, List<ChangeSet> group, Binding.Bound bound, long watermark) {
         NodeId origin = group.get(0).origin();
-        long watermark = PeerLedger.watermark(ctx, origin);
         int skipped = 0;
         while (skipped < group.size() && group.get(skipped).sequence() <= watermark) {
             skipped++;

@@ -94,7 +94,7 @@ public final class Node implements AutoCloseable {
         this.peers = new PeerLedger(config);
         this.binding = new Binding(config, tables, resolvers, time, tx, schema);
         this.delivery = new Delivery(config.id(), peers, tx, binding, config.deliveryBatch());
-        this.inbound = new Inbound(config, peers, tx, binding);
+        this.inbound = new Inbound(config, peers, tx, binding, dialect == Dialect.POSTGRESQL);
         this.relay = new Relay(config.id(), peers, tx, config.deliveryBatch());
         this.conflicts = new ConflictStore(config.id());
         this.decisions = new Decisions(config.id(), () -> binding.follow().tables(), new Decisions.LocalTransactions() {
@@ -859,6 +859,11 @@ public final class Node implements AutoCloseable {
     /** How many ChangeSets this node applied as part of a set-based run since it opened: for tests of how it applies. */
     long appliedInRuns() {
         return inbound.appliedInRuns();
+    }
+
+    /** How many ChangeSets this node applied ahead of the run before them since it opened: for tests of how it applies. */
+    long appliedAhead() {
+        return inbound.appliedAhead();
     }
 
     /** Removes the capture triggers and every table Converge created in this database, and nothing else. */

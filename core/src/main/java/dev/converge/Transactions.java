@@ -94,6 +94,14 @@ final class Transactions {
     }
 
     /**
+     * {@link #applying} once, without retrying a transient failure: for an apply ahead of another ({@code ApplyAhead}),
+     * which its caller redoes in turn whenever it fails.
+     */
+    <T> T applyingOnce(ConnectionWork<T> work) {
+        return once(true, work);
+    }
+
+    /**
      * A connection in a read-only transaction at snapshot isolation, for a {@link dev.converge.resync.SnapshotSource}
      * that holds it open while a peer pulls the snapshot: PostgreSQL's REPEATABLE READ (a snapshot taken at the first
      * read), H2's SNAPSHOT. The caller closes it.

@@ -56,6 +56,7 @@ public final class ApplyEngine {
     private final ConflictRecords records;
     private final LocalRows localRows;
     private final Sequencing sequencing;
+    private final OutboundQueue outbound;
     private final Planner planner;
     private final UniqueCollisions collisions;
     private final ForeignKeyConflicts foreignKeys;
@@ -104,6 +105,7 @@ public final class ApplyEngine {
         this.conflicts = new ConflictStore(config.id());
         this.records = new ConflictRecords(config, tables, time);
         this.sequencing = sequencing;
+        this.outbound = outbound;
         this.localRows = new LocalRows(tables, sequencing);
         this.planner = new Planner(config, tables, resolvers, records, outbound.horizon());
         this.collisions = new UniqueCollisions(tables, localRows, planner, records, conflicts);
@@ -125,7 +127,7 @@ public final class ApplyEngine {
             return 0;
         }
         ClockRow clock = begin(ctx);
-        RunApply.Planned planned = runs.plan(ctx, run, clock.initial());
+        RunApply.Planned planned = runs.plan(ctx, run, clock.initial(), sequencing);
         if (planned.count() == 0) {
             return 0;
         }
@@ -308,6 +310,62 @@ public final class ApplyEngine {
         conflicts.record(ctx, List.of(records.wholeChangeSet(summary(cs), ConflictType.ERROR, Optional.of(ConflictRecords.describe(error)))));
         advance(ctx, cs, clock);
         return new ApplyResult(0, 1, true);
+    }
+
+    /**
+     * Whether {@code cs} may be applied ahead of the run before it ({@link #applyRunAhead}): it can go in a run and
+     * touches only tables whose rows no constraint checks against other rows (see {@link RunApply#apart}).
+     */
+    public boolean canApplyAhead(ChangeSet cs) {
+        return runs.apart(cs);
+    }
+
+    /**
+     * Applies all of {@code run} as {@link #applyRun} does, on a connection of its own while another transaction of
+     * this node still applies the run of the same origin before it (ending just before {@code run}'s first ChangeSet),
+     * over other keys: the two overlap, so that the database works on one while this node plans the other. It locks,
+     * reads and judges its rows and writes them and their versions without the clock row; then it waits for the clock
+     * row, which the run before holds until it commits or rolls back, and only if that run left the watermark just
+     * before {@code run} does it advance the watermark, the applied log and the clock, so that it commits after it.
+     *
+     * <p>The caller must ensure that the keys differ from the run before's and that {@link #canApplyAhead} holds for
+     * every ChangeSet. Throws {@link Abandoned}, and the caller rolls back and applies {@code run} in turn, when it cannot
+     * be applied so: a local transaction waits to be sequenced (an ahead apply cannot sequence it: the pass takes the
+     * sequencer, which must come after the clock row), a conflict, a row the target refuses or writes otherwise, fewer
+     * than all of it in a run, or the run before did not commit all of its ChangeSets.
+     */
+    public int applyRunAhead(Connection connection, DSLContext ctx, List<ChangeSet> run) throws SQLException {
+        HybridTimestamp initial = HybridTimestamp.fromLong(ctx.select(CLOCK_INITIAL).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_INITIAL));
+        RunApply.Planned planned = runs.plan(ctx, run, initial, locked -> {
+            // after its rows are locked: nothing committed unsequenced can have written them unseen
+            if (!outbound.nothingWaits(locked)) {
+                throw new Abandoned("a local transaction waits to be sequenced");
+            }
+        });
+        if (planned.count() != run.size() || !planned.records().isEmpty()) {
+            throw new Abandoned(planned.records().isEmpty() ? "only part of it goes in a run" : "it meets a conflict");
+        }
+        List<RowWriter.Rejection> refused = new RowWriter(connection, ctx).execute(planned.writes());
+        if (!refused.isEmpty()) {
+            throw new Abandoned("the target refused a row: " + refused.get(0).reason());
+        }
+        runs.verify(ctx, planned);
+        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
+        ClockRow clock = lockClock(ctx); // waits for the run before to end
+        ChangeSet first = run.get(0);
+        Long watermark = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(first.origin().value())).fetchOne(APPLIED_SEQ);
+        if ((watermark == null ? 0 : watermark) != first.sequence() - 1) {
+            throw new Abandoned("the run before it did not commit all of its ChangeSets");
+        }
+        advance(ctx, run, clock);
+        return run.size();
+    }
+
+    /** An apply ahead ({@link #applyRunAhead}) cannot go on: the caller rolls it back and applies its run in turn. */
+    public static final class Abandoned extends RuntimeException {
+        Abandoned(String why) {
+            super(why, null, false, false);
+        }
     }
 
     // ---- the stages ------------------------------------------------------------------------------------------------

@@ -76,6 +76,11 @@ final class LocalRows {
      * once already before it locked anything, so that this pass finds little to do: {@code ApplyEngine.begin}).
      */
     Map<TableKey, Held> loadHeld(DSLContext ctx, Collection<Change> changes) {
+        return loadHeld(ctx, changes, sequencing);
+    }
+
+    /** {@link #loadHeld(DSLContext, Collection)} with {@code pass} as the sequencing pass after the rows are locked. */
+    Map<TableKey, Held> loadHeld(DSLContext ctx, Collection<Change> changes, ApplyEngine.Sequencing pass) {
         Map<String, java.util.LinkedHashSet<RowKey>> keysByTable = new LinkedHashMap<>();
         for (Change c : changes) {
             keysByTable.computeIfAbsent(tables.get(c.table()).name(), k -> new java.util.LinkedHashSet<>()).add(c.key());
@@ -85,7 +90,7 @@ final class LocalRows {
             rowsByTable.put(e.getKey(), rows(ctx, tables.get(e.getKey()), new ArrayList<>(e.getValue())));
         }
         // a user transaction this apply waited for has committed its rows: its net effect gives them their versions
-        sequencing.sequenceCommitted(ctx);
+        pass.sequenceCommitted(ctx);
         Map<TableKey, Held> out = new HashMap<>();
         for (Map.Entry<String, java.util.LinkedHashSet<RowKey>> e : keysByTable.entrySet()) {
             BoundTable t = tables.get(e.getKey());

@@ -102,10 +102,30 @@ final class RunApply {
     }
 
     /**
+     * Whether {@code cs} can be applied ahead of the run before it, on a connection of its own ({@link
+     * ApplyEngine#applyRunAhead}): it can go in a run, and every table it touches is apart from every other row: no foreign
+     * key from or to it among the replicated tables or out of them, and no unique index besides its key. Rows of such a
+     * table meet no other row in the database's checks, so two transactions writing different keys of them cannot tell
+     * which commits first.
+     */
+    boolean apart(ChangeSet cs) {
+        if (!suitable(cs)) {
+            return false;
+        }
+        for (Change c : cs.changes()) {
+            BoundTable t = tables.get(c.table());
+            if (referred.contains(t) || !t.references().isEmpty() || !t.uniques().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Loads the keys of {@code run}'s leading suitable ChangeSets and plans them in order, up to the first that cannot
      * be judged in memory. Reads and locks rows (and sequences local transactions) but writes no row.
      */
-    Planned plan(DSLContext ctx, List<ChangeSet> run, HybridTimestamp initial) {
+    Planned plan(DSLContext ctx, List<ChangeSet> run, HybridTimestamp initial, ApplyEngine.Sequencing pass) {
         int suitable = 0;
         while (suitable < run.size() && suitable(run.get(suitable))) {
             suitable++;
@@ -115,7 +135,7 @@ final class RunApply {
         }
         List<Change> changes = new ArrayList<>();
         run.subList(0, suitable).forEach(cs -> changes.addAll(cs.changes()));
-        Map<LocalRows.TableKey, LocalRows.Held> held = localRows.loadHeld(ctx, changes);
+        Map<LocalRows.TableKey, LocalRows.Held> held = localRows.loadHeld(ctx, changes, pass);
         Map<LocalRows.TableKey, Key> keys = new LinkedHashMap<>();
         List<ConflictRecord> records = new ArrayList<>();
         int count = 0;
