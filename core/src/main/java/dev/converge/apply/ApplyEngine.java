@@ -136,7 +136,7 @@ public final class ApplyEngine {
             throw new RunApply.Diverged("the target refused " + refused.size() + " row(s) of a run, first: " + refused.get(0).reason());
         }
         runs.verify(ctx, planned);
-        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
+        planned.writeVersions(ctx, shadows);
         conflicts.record(ctx, planned.records());
         advance(ctx, run.subList(0, planned.count()), clock);
         return planned.count();
@@ -350,7 +350,7 @@ public final class ApplyEngine {
             throw new Abandoned("the target refused a row: " + refused.get(0).reason());
         }
         runs.verify(ctx, planned);
-        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
+        planned.writeVersions(ctx, shadows);
         ClockRow clock = lockClock(ctx); // waits for the run before to end
         ChangeSet first = run.get(0);
         Long watermark = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(first.origin().value())).fetchOne(APPLIED_SEQ);
