@@ -116,8 +116,13 @@ final class Inbound {
             while (next < batch.size() && batch.get(next).part().isEmpty()) {
                 List<ChangeSet> group = group(batch, next);
                 Ahead ahead = startAhead(group, batch, next + group.size(), bound);
-                Group done = applyRun(group, bound);
-                int appliedAhead = ahead.join(); // ended either way before anything else is applied
+                Group done;
+                int appliedAhead;
+                try {
+                    done = applyRun(group, bound);
+                } finally {
+                    appliedAhead = ahead.join(); // ended either way before anything else is applied
+                }
                 applied += appliedAhead;
                 if (done == Group.FAILED && group.size() > 1) {
                     done = applyGroup(group, bound); // one by one in one transaction, each with its own statements
@@ -232,7 +237,10 @@ final class Inbound {
         return appliedAhead.get();
     }
 
-    /** An apply ahead that may be running: {@link #join} waits for it to end and says how many ChangeSets it applied. */
+    /**
+     * An apply ahead that may be running: {@link #join}, called once the run before it has ended (committed or not),
+     * tells it so, waits for it to end and says how many ChangeSets it applied.
+     */
     @FunctionalInterface
     private interface Ahead {
         Ahead NONE = () -> 0;
@@ -266,13 +274,16 @@ final class Inbound {
             }
         }
         long expected = before.get(before.size() - 1).sequence();
+        java.util.concurrent.CountDownLatch beforeEnded = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.Future<Integer> running;
         try {
-            running = aheadWorker.submit(() -> applyAhead(group, expected, bound));
+            running = aheadWorker.submit(() -> applyAhead(group, expected, bound,
+                millis -> beforeEnded.await(millis, TimeUnit.MILLISECONDS)));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return Ahead.NONE;
         }
         return () -> {
+            beforeEnded.countDown();
             try {
                 return running.get();
             } catch (java.util.concurrent.ExecutionException e) {
@@ -295,13 +306,13 @@ final class Inbound {
     }
 
     /** The work of {@link #startAhead}'s thread: {@code group} applied after its origin's {@code expected}-th, or nothing. */
-    private int applyAhead(List<ChangeSet> group, long expected, Binding.Bound bound) {
+    private int applyAhead(List<ChangeSet> group, long expected, Binding.Bound bound, ApplyEngine.RunBefore before) {
         int applied = tx.applyingOnce((connection, ctx) -> {
             Ready ready = ready(ctx, group, bound, expected);
             if (ready.skipped() > 0 || ready.run().size() < group.size()) {
                 return 0;
             }
-            int n = bound.engine().applyRunAhead(connection, ctx, group);
+            int n = bound.engine().applyRunAhead(connection, ctx, group, before);
             ChangeSet first = group.get(0);
             inbox.removeRun(ctx, first.origin(), first.sequence(), group.get(n - 1).sequence());
             if (retains(first.origin())) {

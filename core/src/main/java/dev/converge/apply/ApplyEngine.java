@@ -324,17 +324,29 @@ public final class ApplyEngine {
      * Applies all of {@code run} as {@link #applyRun} does, on a connection of its own while another transaction of
      * this node still applies the run of the same origin before it (ending just before {@code run}'s first ChangeSet),
      * over other keys: the two overlap, so that the database works on one while this node plans the other. It locks,
-     * reads and judges its rows and writes them and their versions without the clock row; then it waits for the clock
-     * row, which the run before holds until it commits or rolls back, and only if that run left the watermark just
-     * before {@code run} does it advance the watermark, the applied log and the clock, so that it commits after it.
+     * reads and judges its rows and writes them and their versions without the clock row; then it waits, in Java, for
+     * the run before to end ({@code before}), and only if that run left the watermark just before {@code run} does it
+     * lock the clock row and advance the watermark, the applied log and the clock, so that it commits after it.
+     *
+     * <p>While it waits it holds its rows' locks, which no one else may then wait for: a transaction waiting for one of
+     * them could also hold what the run before waits for, a deadlock the database cannot see (this wait is in Java). So
+     * every {@value #AHEAD_POLL_MILLIS} ms it looks whether anyone waits for a lock it holds, and if so gives up: the
+     * waiting transaction goes on as if nothing had been applied ahead, and the run is applied in turn.
      *
      * <p>The caller must ensure that the keys differ from the run before's and that {@link #canApplyAhead} holds for
      * every ChangeSet. Throws {@link Abandoned}, and the caller rolls back and applies {@code run} in turn, when it cannot
-     * be applied so: a local transaction waits to be sequenced (an ahead apply cannot sequence it: the pass takes the
-     * sequencer, which must come after the clock row), a conflict, a row the target refuses or writes otherwise, fewer
-     * than all of it in a run, or the run before did not commit all of its ChangeSets.
+     * be applied so: a table it writes has a trigger (a user's trigger could see or order its rows otherwise than in
+     * turn; a foreign key from a table Converge does not replicate has the database's own), a local transaction waits
+     * to be sequenced (an ahead apply cannot sequence it: the pass takes the sequencer, which must come after the clock
+     * row), a conflict, a row the target refuses or writes otherwise, fewer than all of it in a run, someone waiting for
+     * its locks, or the run before did not commit all of its ChangeSets.
      */
-    public int applyRunAhead(Connection connection, DSLContext ctx, List<ChangeSet> run) throws SQLException {
+    public int applyRunAhead(Connection connection, DSLContext ctx, List<ChangeSet> run, RunBefore before) throws SQLException {
+        String[] names = run.stream().flatMap(cs -> cs.changes().stream()).map(c -> tables.get(c.table()).name()).distinct().toArray(String[]::new);
+        if (ctx.fetchExists(DSL.selectOne().from("pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid").where(
+            "c.relnamespace = to_regnamespace(current_schema())::oid AND c.relname = ANY({0}) AND g.tgname NOT LIKE 'cv\\_%'", DSL.val(names)))) {
+            throw new Abandoned("a table it writes has a trigger of its own");
+        }
         HybridTimestamp initial = HybridTimestamp.fromLong(ctx.select(CLOCK_INITIAL).from(CLOCK).where(CLOCK_ID.eq(1)).fetchOne(CLOCK_INITIAL));
         RunApply.Planned planned = runs.plan(ctx, run, initial, locked -> {
             // after its rows are locked: nothing committed unsequenced can have written them unseen
@@ -351,7 +363,17 @@ public final class ApplyEngine {
         }
         runs.verify(ctx, planned);
         planned.writeVersions(ctx, shadows);
-        ClockRow clock = lockClock(ctx); // waits for the run before to end
+        try {
+            while (!before.awaitEnd(AHEAD_POLL_MILLIS)) {
+                if (ctx.fetchExists(DSL.selectOne().from("pg_stat_activity a").where("pg_backend_pid() = ANY (pg_blocking_pids(a.pid))"))) {
+                    throw new Abandoned("another transaction waits for a row it holds");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Abandoned("interrupted while it waited for the run before it");
+        }
+        ClockRow clock = lockClock(ctx);
         ChangeSet first = run.get(0);
         Long watermark = ctx.select(APPLIED_SEQ).from(APPLIED).where(APPLIED_ORIGIN.eq(first.origin().value())).fetchOne(APPLIED_SEQ);
         if ((watermark == null ? 0 : watermark) != first.sequence() - 1) {
@@ -359,6 +381,16 @@ public final class ApplyEngine {
         }
         advance(ctx, run, clock);
         return run.size();
+    }
+
+    /** How often an apply ahead waiting for the run before it looks whether anyone waits for its locks. */
+    static final long AHEAD_POLL_MILLIS = 5;
+
+    /** The end of the run an apply ahead follows ({@link #applyRunAhead}), committed or rolled back. */
+    @FunctionalInterface
+    public interface RunBefore {
+        /** Waits up to {@code millis} for the run before to end; true once it has. */
+        boolean awaitEnd(long millis) throws InterruptedException;
     }
 
     /** An apply ahead ({@link #applyRunAhead}) cannot go on: the caller rolls it back and applies its run in turn. */
