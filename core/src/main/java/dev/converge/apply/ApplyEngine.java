@@ -136,7 +136,7 @@ public final class ApplyEngine {
             throw new RunApply.Diverged("the target refused " + refused.size() + " row(s) of a run, first: " + refused.get(0).reason());
         }
         runs.verify(ctx, planned);
-        planned.writeVersions(ctx, shadows);
+        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
         conflicts.record(ctx, planned.records());
         advance(ctx, run.subList(0, planned.count()), clock);
         return planned.count();
@@ -362,7 +362,7 @@ public final class ApplyEngine {
             throw new Abandoned("the target refused a row: " + refused.get(0).reason());
         }
         runs.verify(ctx, planned);
-        planned.writeVersions(ctx, shadows);
+        planned.versions().forEach((t, versions) -> shadows.write(ctx, t.shadow(), new ArrayList<>(versions.values())));
         try {
             while (!before.awaitEnd(AHEAD_POLL_MILLIS)) {
                 if (ctx.fetchExists(DSL.selectOne().from("pg_stat_activity a").where("pg_backend_pid() = ANY (pg_blocking_pids(a.pid))"))) {

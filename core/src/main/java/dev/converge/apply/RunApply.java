@@ -81,24 +81,10 @@ final class RunApply {
         }
     }
 
-    /**
-     * What planning a run gave: how many of its first ChangeSets it took, and what applying them writes; {@code stored}
-     * holds, per table, the keys of {@code versions} whose version was in the shadow table when the run loaded it.
-     */
-    record Planned(int count, List<RowWriter.Write> writes, Map<BoundTable, Map<RowKey, RowVersion>> versions,
-                   Map<BoundTable, Set<RowKey>> stored, List<ConflictRecord> records, List<Key> judgedTwice) {
-        static final Planned NONE = new Planned(0, List.of(), Map.of(), Map.of(), List.of(), List.of());
-
-        /** Writes the run's versions, each table's in one statement for those stored and one for the new ones. */
-        void writeVersions(DSLContext ctx, dev.converge.shadow.JdbcShadowStore shadows) {
-            versions.forEach((t, byKey) -> {
-                Set<RowKey> there = stored.getOrDefault(t, Set.of());
-                List<RowVersion> replacing = new ArrayList<>();
-                List<RowVersion> fresh = new ArrayList<>();
-                byKey.forEach((k, v) -> (there.contains(k) ? replacing : fresh).add(v));
-                shadows.write(ctx, t.shadow(), fresh, replacing);
-            });
-        }
+    /** What planning a run gave: how many of its first ChangeSets it took, and what applying them writes. */
+    record Planned(int count, List<RowWriter.Write> writes, Map<BoundTable, Map<RowKey, RowVersion>> versions, List<ConflictRecord> records,
+                   List<Key> judgedTwice) {
+        static final Planned NONE = new Planned(0, List.of(), Map.of(), List.of(), List.of());
     }
 
     /** Whether {@code cs} can be part of a run at all (before anything is read). */
@@ -247,17 +233,13 @@ final class RunApply {
         writes.sort(Comparator.comparingInt((RowWriter.Write w) -> w instanceof RowWriter.DeleteRow ? -depth(w.table()) : depth(w.table()))
             .thenComparingInt(w -> firstSeen.get(w.table())).thenComparingInt(RunApply::kind));
         Map<BoundTable, Map<RowKey, RowVersion>> versions = new LinkedHashMap<>();
-        Map<BoundTable, Set<RowKey>> stored = new HashMap<>();
         for (Key k : keys) {
             if (k.versioned) {
                 versions.computeIfAbsent(k.table, t -> new LinkedHashMap<>()).put(k.key, k.version);
-                if (k.stored) {
-                    stored.computeIfAbsent(k.table, t -> new HashSet<>()).add(k.key);
-                }
             }
         }
         List<Key> twice = keys.stream().filter(k -> k.judged > 1 && k.writes > 0).toList();
-        return new Planned(count, writes, versions, stored, records, twice);
+        return new Planned(count, writes, versions, records, twice);
     }
 
     /** Inserts, then updates, then deletes (the row writer writes deletes last in any case). */
@@ -329,8 +311,6 @@ final class RunApply {
         private final RowKey key;
         /** The row was there when loaded. */
         private final boolean present;
-        /** The shadow table held a version of the key when loaded. */
-        private final boolean stored;
         private RowImage row;
         private RowVersion version;
         private boolean versioned;
@@ -352,7 +332,6 @@ final class RunApply {
             this.table = held.table();
             this.key = tk.key();
             this.present = held.row() != null;
-            this.stored = held.version() != null;
             this.row = held.row();
             this.version = held.version();
         }

@@ -123,59 +123,6 @@ class ShadowVersionsIT {
     }
 
     /**
-     * Versions written as the new and the stored ones an apply read (a plain insert and a plain update on PostgreSQL)
-     * leave what one upsert leaves, checked in SQL; a version to replace that is not there fails the write on PostgreSQL
-     * (the apply rolls back and goes one by one), where the upsert elsewhere writes it.
-     */
-    @AllDialects
-    void newAndStoredVersionsWriteAsTheUpsertDoes(Dialect dialect) throws Exception {
-        DataSource db = TestDatabases.fresh(dialect, "shadow_fresh_stored");
-        ShadowTable shadow = shadow(dialect);
-        try (Connection c = db.getConnection()) {
-            DSLContext ctx = DSL.using(c, dialect.jooq());
-            store.create(ctx, shadow);
-            List<RowVersion> first = new ArrayList<>();
-            for (int k = 1; k <= 10; k++) {
-                first.add(RowVersion.live(List.of(k), 100 + k, "A", k));
-            }
-            store.write(ctx, shadow, first, List.of());
-            List<RowVersion> fresh = new ArrayList<>();
-            List<RowVersion> replacing = new ArrayList<>();
-            for (int k = 11; k <= 15; k++) {
-                fresh.add(RowVersion.live(List.of(k), 200 + k, "B", k));
-            }
-            for (int k = 1; k <= 10; k += 3) {
-                replacing.add(k % 2 == 0 ? RowVersion.tombstone(List.of(k), 300 + k, "C", k, "{\"k\": " + k + "}") : merged(k));
-            }
-            store.write(ctx, shadow, fresh, replacing);
-            Map<List<Object>, RowVersion> back = store.versions(ctx, shadow, java.util.stream.IntStream.rangeClosed(1, 15)
-                .mapToObj(k -> List.<Object>of(k)).toList());
-            assertEquals(15, back.size());
-            for (RowVersion v : replacing) {
-                assertEquals(v, back.get(v.key()), "replaced " + v.key());
-            }
-            for (RowVersion v : fresh) {
-                assertEquals(v, back.get(v.key()), "new " + v.key());
-            }
-            assertEquals(v(first, 2), back.get(List.of(2)), "a version not in either list stays");
-            if (dialect == Dialect.POSTGRESQL) {
-                List<RowVersion> missing = List.of(RowVersion.live(List.of(3), 400, "A", 9), RowVersion.live(List.of(99), 400, "A", 9));
-                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> store.write(ctx, shadow, List.of(), missing));
-            }
-        }
-        Sql sql = Sql.on(db);
-        assertEquals(15L, ((Number) sql.scalar("SELECT COUNT(*) FROM \"" + shadow.name() + "\"")).longValue(), "one version a key");
-        assertEquals(2L, ((Number) sql.scalar("SELECT COUNT(*) FROM \"" + shadow.name() + "\" WHERE \"cv_deleted\"")).longValue(),
-            "keys 4 and 10 are tombstones");
-        assertEquals("C", sql.scalar("SELECT \"cv_origin\" FROM \"" + shadow.name() + "\" WHERE \"k\" = 10"));
-        assertEquals(213L, ((Number) sql.scalar("SELECT \"cv_ts\" FROM \"" + shadow.name() + "\" WHERE \"k\" = 13")).longValue());
-    }
-
-    private static RowVersion v(List<RowVersion> versions, int k) {
-        return versions.stream().filter(v -> v.key().equals(List.of(k))).findFirst().orElseThrow();
-    }
-
-    /**
      * Single-column keys of each type that PostgreSQL looks up through one bound array ({@code KeyConditions.in}), and
      * one that keeps the {@code IN} list ({@code CHAR(n)}, whose comparison with text ignores trailing blanks): every
      * version written is found by its key, and a key never written finds nothing.

@@ -175,79 +175,19 @@ public final class JdbcShadowStore {
         batch.execute();
     }
 
-    /**
-     * Writes {@code fresh}, versions of keys the table holds no version of, and {@code replacing}, versions of keys it
-     * holds one of, as the caller read them in its transaction under the rows' locks (an apply). On PostgreSQL each list
-     * goes as a plain {@code INSERT} or {@code UPDATE} over a {@link Recordset}, which costs the server less than the
-     * upsert {@link #write(DSLContext, ShadowTable, List)} is (about a fifth less for 250,000 updates in psql). Throws
-     * {@link IllegalStateException} if a version to replace is not there (the caller rolls back); a fresh one that is
-     * there fails its statement with the key's unique violation. Elsewhere, and for a single version, one upsert.
-     */
-    public void write(DSLContext ctx, ShadowTable shadow, List<RowVersion> fresh, List<RowVersion> replacing) {
-        if (ctx.dialect().family() != SQLDialect.POSTGRES || fresh.size() + replacing.size() < 2) {
-            List<RowVersion> all = new ArrayList<>(fresh);
-            all.addAll(replacing);
-            write(ctx, shadow, all);
-            return;
-        }
-        List<Field<?>> columns = insertColumns(shadow);
-        List<RowVersion> rest = new ArrayList<>();
-        for (int from = 0; from < fresh.size(); from += Recordset.MAX_ROWS) {
-            List<RowVersion> chunk = fresh.subList(from, Math.min(fresh.size(), from + Recordset.MAX_ROWS));
-            Optional<Table<Record>> source = Recordset.source(shadow.table(), columns, rows(shadow, chunk), "cv_v");
-            if (source.isEmpty()) {
-                rest.addAll(chunk);
-                continue;
-            }
-            ctx.insertInto(shadow.table(), columns).select(DSL.select(sourceFields(columns)).from(source.get())).execute();
-        }
-        for (int from = 0; from < replacing.size(); from += Recordset.MAX_ROWS) {
-            List<RowVersion> chunk = replacing.subList(from, Math.min(replacing.size(), from + Recordset.MAX_ROWS));
-            Optional<Table<Record>> source = Recordset.source(shadow.table(), columns, rows(shadow, chunk), "cv_v");
-            if (source.isEmpty()) {
-                rest.addAll(chunk);
-                continue;
-            }
-            Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
-            for (Field<?> f : columns.subList(shadow.keyFields().size(), columns.size())) {
-                set.put(f, DSL.field(DSL.name("cv_v", f.getName()), f.getDataType()));
-            }
-            Condition sameKey = DSL.trueCondition();
-            for (Field<Object> k : shadow.keyFields()) {
-                sameKey = sameKey.and(DSL.field(DSL.name(shadow.name(), k.getName()), k.getDataType())
-                    .eq(DSL.field(DSL.name("cv_v", k.getName()), k.getDataType())));
-            }
-            int updated = ctx.update(shadow.table()).set(set).from(source.get()).where(sameKey).execute();
-            if (updated != chunk.size()) {
-                throw new IllegalStateException(shadow.name() + ": " + (chunk.size() - updated) + " of " + chunk.size()
-                    + " versions to replace were not there");
-            }
-        }
-        if (!rest.isEmpty()) {
-            write(ctx, shadow, rest);
-        }
-    }
-
-    private static List<Object[]> rows(ShadowTable shadow, List<RowVersion> versions) {
+    /** PostgreSQL: every version in one {@code INSERT ... SELECT ... ON CONFLICT} over a {@link Recordset}. */
+    private static boolean writeAsRecordset(DSLContext ctx, ShadowTable shadow, List<Field<?>> columns, List<Field<Object>> conflictKeys,
+                                            Map<Field<?>, Field<?>> updates, List<RowVersion> versions) {
         List<Object[]> rows = new ArrayList<>(versions.size());
         for (RowVersion v : versions) {
             rows.add(bindValues(shadow, v));
         }
-        return rows;
-    }
-
-    private static List<Field<?>> sourceFields(List<Field<?>> columns) {
-        return columns.stream().<Field<?>>map(f -> DSL.field(DSL.name("cv_v", f.getName()), f.getDataType())).toList();
-    }
-
-    /** PostgreSQL: every version in one {@code INSERT ... SELECT ... ON CONFLICT} over a {@link Recordset}. */
-    private static boolean writeAsRecordset(DSLContext ctx, ShadowTable shadow, List<Field<?>> columns, List<Field<Object>> conflictKeys,
-                                            Map<Field<?>, Field<?>> updates, List<RowVersion> versions) {
-        Optional<Table<Record>> recordset = Recordset.source(shadow.table(), columns, rows(shadow, versions), "cv_v");
+        Optional<Table<Record>> recordset = Recordset.source(shadow.table(), columns, rows, "cv_v");
         if (recordset.isEmpty()) {
             return false;
         }
-        ctx.insertInto(shadow.table(), columns).select(DSL.select(sourceFields(columns)).from(recordset.get()))
+        List<Field<?>> source = columns.stream().<Field<?>>map(f -> DSL.field(DSL.name("cv_v", f.getName()), f.getDataType())).toList();
+        ctx.insertInto(shadow.table(), columns).select(DSL.select(source).from(recordset.get()))
             .onConflict(conflictKeys).doUpdate().set(updates).execute();
         return true;
     }
