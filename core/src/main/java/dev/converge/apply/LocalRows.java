@@ -169,7 +169,7 @@ final class LocalRows {
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
             // read as capture reads rows, so that an unchanged row compares equal to the image a peer captured of it
-            for (RowImage image : RowReader.read(ctx, t, KeyConditions.in(ctx.dialect(), t.keyFields(), chunk), true, false)) {
+            for (RowImage image : RowReader.read(ctx, t, KeyConditions.in(t.keyFields(), chunk), true, false)) {
                 out.put(t.keyOf(image), image);
             }
         }

@@ -283,7 +283,7 @@ final class RunApply {
             List<List<Object>> typed = e.getValue().stream().map(k -> t.typedKey(k.key)).toList();
             for (int from = 0; from < typed.size(); from += 500) {
                 List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-                RowReader.read(ctx, t, KeyConditions.in(ctx.dialect(), t.keyFields(), chunk), false, false).forEach(r -> now.put(t.keyOf(r), r));
+                RowReader.read(ctx, t, KeyConditions.in(t.keyFields(), chunk), false, false).forEach(r -> now.put(t.keyOf(r), r));
             }
             for (Key k : e.getValue()) {
                 RowImage actual = now.get(k.key);

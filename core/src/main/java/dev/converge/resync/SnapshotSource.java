@@ -132,7 +132,7 @@ public final class SnapshotSource implements SnapshotFeed, AutoCloseable {
         Condition filter = t.spec().filter().map(DSL::condition).orElse(DSL.noCondition());
         for (int from = 0; from < typed.size(); from += 500) {
             List<List<Object>> chunk = typed.subList(from, Math.min(typed.size(), from + 500));
-            for (RowImage r : RowReader.read(ctx, t, filter.and(dev.converge.shadow.KeyConditions.in(ctx.dialect(), t.keyFields(), chunk)), false, false)) {
+            for (RowImage r : RowReader.read(ctx, t, filter.and(dev.converge.shadow.KeyConditions.in(t.keyFields(), chunk)), false, false)) {
                 out.add(t.keyOf(r));
             }
             shadows.versions(ctx, t.shadow(), chunk).values().forEach(v -> out.add(t.keyOf(v.key())));

@@ -90,7 +90,7 @@ public final class JdbcShadowStore {
         List<List<Object>> all = new ArrayList<>(keys);
         for (int from = 0; from < all.size(); from += CHUNK) {
             List<List<Object>> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-            for (Record r : ctx.select(selectList(shadow)).from(shadow.table()).where(keyIn(ctx, shadow, chunk)).fetch()) {
+            for (Record r : ctx.select(selectList(shadow)).from(shadow.table()).where(keyIn(shadow, chunk)).fetch()) {
                 RowVersion v = toVersion(shadow, r);
                 out.put(v.key(), v);
             }
@@ -222,7 +222,7 @@ public final class JdbcShadowStore {
             .map(r -> toVersion(shadow, r)).filter(purgeable).map(RowVersion::key).toList();
         int removed = 0;
         for (int from = 0; from < keys.size(); from += 500) {
-            removed += ctx.deleteFrom(shadow.table()).where(which).and(keyIn(ctx, shadow, keys.subList(from, Math.min(keys.size(), from + 500))))
+            removed += ctx.deleteFrom(shadow.table()).where(which).and(keyIn(shadow, keys.subList(from, Math.min(keys.size(), from + 500))))
                 .execute();
         }
         return removed;
@@ -303,8 +303,8 @@ public final class JdbcShadowStore {
         return columns;
     }
 
-    static Condition keyIn(DSLContext ctx, ShadowTable shadow, List<List<Object>> keys) {
-        return KeyConditions.in(ctx.dialect(), shadow.keyFields(), keys);
+    static Condition keyIn(ShadowTable shadow, List<List<Object>> keys) {
+        return KeyConditions.in(shadow.keyFields(), keys);
     }
 
     private static RowVersion toVersion(ShadowTable shadow, Record r) {
