@@ -122,6 +122,55 @@ class ShadowVersionsIT {
         }
     }
 
+    /**
+     * Single-column keys of common types, {@code CHAR(n)} (compared ignoring trailing blanks) among them: every version
+     * written is found by its key, and a key never written finds nothing.
+     */
+    @AllDialects
+    void singleColumnKeysOfEveryLookupFormAreFoundByTheirKeys(Dialect dialect) throws Exception {
+        DataSource db = TestDatabases.fresh(dialect, "shadow_single_keys");
+        List<String> texts = List.of("plain", "quote \" back \\ comma , braces {} ", "NULL", "", "  spaced  ", "ă ✓ 𝄞", "tab\tnew\nline");
+        Map<String, List<Object>> keysByType = new java.util.LinkedHashMap<>();
+        keysByType.put("VARCHAR(40)", new ArrayList<>(texts));
+        keysByType.put("CHAR(12)", new ArrayList<>(List.of("a", "b  c", "NULL", "{x,y}")));
+        keysByType.put("INT", new ArrayList<>(List.of(1, -7, Integer.MAX_VALUE, 0)));
+        keysByType.put("BIGINT", new ArrayList<>(List.of(1L, -7L, Long.MIN_VALUE, 1L << 40)));
+        keysByType.put("SMALLINT", new ArrayList<>(List.of((short) 1, (short) -7, Short.MAX_VALUE)));
+        keysByType.put("UUID", new ArrayList<>(List.of(new java.util.UUID(1, 2), new java.util.UUID(-1, 0), new java.util.UUID(0, 0))));
+        int n = 0;
+        for (Map.Entry<String, List<Object>> e : keysByType.entrySet()) {
+            String table = "sk" + n++;
+            Sql.on(db).execute("CREATE TABLE " + table + " (k " + e.getKey() + " PRIMARY KEY, v INT)");
+            ShadowTable shadow;
+            try (Connection c = db.getConnection()) {
+                shadow = dev.converge.catalog.TableCatalog.bind(DSL.using(c, dialect.jooq()),
+                    dev.converge.config.NodeConfig.builder("A").peer("B").table(table).build()).get().get(0).shadow();
+            }
+            List<Object> keys = e.getValue();
+            try (Connection c = db.getConnection()) {
+                DSLContext ctx = DSL.using(c, dialect.jooq());
+                store.create(ctx, shadow);
+                List<RowVersion> versions = new ArrayList<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    versions.add(RowVersion.live(List.of(keys.get(i)), 100 + i, "A", i + 1));
+                }
+                store.write(ctx, shadow, versions);
+                // read back the way a node types its keys: as the column's Java type from the catalog
+                List<List<Object>> asked = new ArrayList<>();
+                keys.forEach(k -> asked.add(List.of(shadow.keyFields().get(0).getDataType().convert(k))));
+                Map<List<Object>, RowVersion> back = store.versions(ctx, shadow, asked);
+                assertEquals(keys.size(), back.size(), e.getKey() + ": every version is found by its key");
+                for (RowVersion v : back.values()) {
+                    int i = (int) (v.timestamp() - 100);
+                    assertEquals(i + 1L, v.originSequence().orElseThrow(), e.getKey() + ": key " + keys.get(i) + " finds its own version");
+                }
+                Object absent = e.getKey().startsWith("VARCHAR") || e.getKey().startsWith("CHAR") ? "absent" : e.getKey().equals("UUID")
+                    ? new java.util.UUID(9, 9) : shadow.keyFields().get(0).getDataType().convert(99);
+                assertEquals(0, store.versions(ctx, shadow, List.of(List.of(absent), List.of(absent))).size(), e.getKey() + ": no other key");
+            }
+        }
+    }
+
     @AllDialects
     @SuppressWarnings("unchecked")
     void aShadowTableFromBeforeGainsTheVersionColumn(Dialect dialect) throws Exception {
