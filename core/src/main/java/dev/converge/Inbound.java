@@ -61,8 +61,8 @@ final class Inbound {
     /** ChangeSets applied ahead of the run before them ({@link #startAhead}), since the node opened (for tests). */
     private final java.util.concurrent.atomic.AtomicLong appliedAhead = new java.util.concurrent.atomic.AtomicLong();
     /**
-     * Whether a delivery's next run may be applied ahead ({@link #startAhead}): on PostgreSQL, whose deadlock detector
-     * sees every wait of the two transactions (H2 would only time out).
+     * Whether a delivery's next run may be applied ahead ({@link #startAhead}): on PostgreSQL, where the run ahead can
+     * ask the server whether anyone waits for its rows and whether its tables have triggers (on H2 it could not).
      */
     private final boolean applyAhead;
     /** The one thread that applies ahead: started when needed, gone after a few idle seconds, so nothing to close. */

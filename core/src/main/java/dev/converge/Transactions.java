@@ -94,8 +94,8 @@ final class Transactions {
     }
 
     /**
-     * {@link #applying} once, without retrying a transient failure: for an apply ahead of another ({@code ApplyAhead}),
-     * which its caller redoes in turn whenever it fails.
+     * {@link #applying} once, without retrying a transient failure: for a run applied ahead of another
+     * ({@code Inbound.startAhead}), which its caller applies in turn whenever that fails.
      */
     <T> T applyingOnce(ConnectionWork<T> work) {
         return once(true, work);
